@@ -1,0 +1,63 @@
+"""Asynchronous client for the Synology DSM 7 web API and its productivity apps."""
+
+from .auth import DsmSession, PasswordCredentials
+from .client import DsmClient
+from .errors import (
+    DsmAccountUnusableError,
+    DsmApiError,
+    DsmApiNotInstalledError,
+    DsmAuthError,
+    DsmBusyError,
+    DsmConflictError,
+    DsmConnectionError,
+    DsmError,
+    DsmHttpError,
+    DsmInvalidCredentialsError,
+    DsmInvalidOtpError,
+    DsmInvalidParameterError,
+    DsmNotFoundError,
+    DsmOtpRequiredError,
+    DsmPermissionError,
+    DsmRateLimitError,
+    DsmResponseError,
+    DsmSessionExpiredError,
+    DsmSslError,
+    DsmTimeoutError,
+    DsmVersionUnsupportedError,
+)
+from .models import ApiInfo, Call, CallResult, Endpoint
+from .system import DsmApp, DsmSystem, NasInfo
+
+__all__ = [
+    "ApiInfo",
+    "Call",
+    "CallResult",
+    "DsmAccountUnusableError",
+    "DsmApiError",
+    "DsmApiNotInstalledError",
+    "DsmApp",
+    "DsmAuthError",
+    "DsmBusyError",
+    "DsmClient",
+    "DsmConflictError",
+    "DsmConnectionError",
+    "DsmError",
+    "DsmHttpError",
+    "DsmInvalidCredentialsError",
+    "DsmInvalidOtpError",
+    "DsmInvalidParameterError",
+    "DsmNotFoundError",
+    "DsmOtpRequiredError",
+    "DsmPermissionError",
+    "DsmRateLimitError",
+    "DsmResponseError",
+    "DsmSession",
+    "DsmSessionExpiredError",
+    "DsmSslError",
+    "DsmSystem",
+    "DsmTimeoutError",
+    "DsmVersionUnsupportedError",
+    "Endpoint",
+    "NasInfo",
+    "PasswordCredentials",
+]

@@ -1,0 +1,358 @@
+"""The DSM web API client: discovery, encoding, error mapping, sessions, compound calls."""
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from .auth import (
+    LOGIN,
+    LOGOUT,
+    SESSION_NAME,
+    DsmSession,
+    PasswordCredentials,
+    login_params,
+    session_from_login,
+)
+from .errors import (
+    DsmApiError,
+    DsmApiNotInstalledError,
+    DsmConnectionError,
+    DsmHttpError,
+    DsmResponseError,
+    DsmSessionExpiredError,
+    DsmSslError,
+    DsmTimeoutError,
+    DsmVersionUnsupportedError,
+    error_from_code,
+)
+from .models import ApiInfo, Call, CallResult, Endpoint
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+_LOGGER = logging.getLogger(__name__)
+
+INFO = Endpoint("SYNO.API.Info", "query")
+COMPOUND = Endpoint("SYNO.Entry.Request", "request", min_version=1, max_version=2)
+
+# The Info API is read from query.cgi before anything else is known (webapi.md §1).
+BOOTSTRAP_PATH = "query.cgi"
+# Routing parameters are sent raw even for JSON-format APIs (webapi.md §2).
+ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
+# Query strings longer than this go as a form POST instead (webapi.md §2.1).
+MAX_GET_LENGTH = 1024
+DEFAULT_TIMEOUT = 30.0
+
+
+def encode_value(value: Any, *, json_format: bool) -> str:
+    r"""Encode one method parameter value for the wire (webapi.md §2.2).
+
+    JSON-format APIs take every value as JSON text: encoding strings as JSON strings is
+    the only unambiguous choice. Older APIs take raw strings, comma-separated lists with
+    ``\\,`` and ``\\\\`` escaped, and ``true``/``false``.
+    """
+    if json_format:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(
+            str(item).replace("\\", "\\\\").replace(",", "\\,") for item in value
+        )
+    return str(value)
+
+
+class DsmClient:
+    """Talks to one DSM over an injected aiohttp session.
+
+    The client discovers which APIs the NAS offers once, picks per API the highest
+    version both sides speak, signs in with password credentials, and signs in again
+    once (and only once for many concurrent callers) when DSM says the session is gone.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        *,
+        verify_ssl: bool = True,
+        timeout: float = DEFAULT_TIMEOUT,
+        credentials: PasswordCredentials | None = None,
+    ) -> None:
+        """Prepare a client for the DSM at url (scheme, host and port)."""
+        self._http = session
+        self.url = url.rstrip("/")
+        # True keeps the session's own certificate checks; False turns them off.
+        self._ssl = verify_ssl
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self.credentials = credentials
+        self.session: DsmSession | None = None
+        self._apis: dict[str, ApiInfo] | None = None
+        self._discovery_lock = asyncio.Lock()
+        self._login_lock = asyncio.Lock()
+
+    # --- discovery -------------------------------------------------------------
+
+    async def apis(self) -> Mapping[str, ApiInfo]:
+        """Return what ``SYNO.API.Info`` reports, asking the NAS only the first time."""
+        async with self._discovery_lock:
+            if self._apis is None:
+                info = ApiInfo(BOOTSTRAP_PATH, 1, 1, json_format=True)
+                data = await self._send(info, INFO, 1, {"query": "ALL"}, None)
+                self._apis = _parse_api_info(data)
+            return self._apis
+
+    async def has_api(self, api: str) -> bool:
+        """Tell whether this NAS offers the API."""
+        return api in await self.apis()
+
+    async def _resolve(self, endpoint: Endpoint) -> tuple[ApiInfo, int]:
+        """Pick the highest version of endpoint that both the NAS and we speak."""
+        info = (await self.apis()).get(endpoint.api)
+        if info is None:
+            raise DsmApiNotInstalledError(endpoint.api)
+        version = min(info.max_version, endpoint.max_version)
+        if version < max(info.min_version, endpoint.min_version):
+            raise DsmVersionUnsupportedError(
+                endpoint.api,
+                (info.min_version, info.max_version),
+                (endpoint.min_version, endpoint.max_version),
+            )
+        return info, version
+
+    # --- sign-in ---------------------------------------------------------------
+
+    async def login(
+        self, credentials: PasswordCredentials, otp_code: str | None = None
+    ) -> DsmSession:
+        """Sign in with a password (and a one-time code or a stored device token).
+
+        On success the credentials are kept for later re-logins, with the device
+        token this sign-in produced.
+        """
+        async with self._login_lock:
+            return await self._login(credentials, otp_code)
+
+    async def _login(
+        self, credentials: PasswordCredentials, otp_code: str | None
+    ) -> DsmSession:
+        info, version = await self._resolve(LOGIN)
+        data = await self._send(
+            info, LOGIN, version, login_params(credentials, otp_code), None, post=True
+        )
+        self.session = session_from_login(data, credentials, otp_code)
+        self.credentials = PasswordCredentials(
+            account=credentials.account,
+            password=credentials.password,
+            device_token=self.session.device_token,
+            device_name=credentials.device_name,
+        )
+        _LOGGER.debug("Signed in to %s as %s", self.url, credentials.account)
+        return self.session
+
+    async def logout(self) -> None:
+        """End the session; a session DSM already forgot counts as ended."""
+        session, self.session = self.session, None
+        if session is None:
+            return
+        info, version = await self._resolve(LOGOUT)
+        with contextlib.suppress(DsmSessionExpiredError):
+            await self._send(info, LOGOUT, version, {"session": SESSION_NAME}, session)
+
+    async def _current_session(self) -> DsmSession:
+        if self.session is None:
+            await self._renew_session(None)
+        assert self.session is not None  # noqa: S101 - _renew_session sets it or raises
+        return self.session
+
+    async def _renew_session(self, stale: DsmSession | None) -> None:
+        """Sign in again unless another caller already replaced the stale session."""
+        async with self._login_lock:
+            if self.session is not stale and self.session is not None:
+                return
+            if self.credentials is None:
+                raise DsmSessionExpiredError(119, LOGIN.api, LOGIN.method)
+            await self._login(self.credentials, None)
+
+    async def _with_session[T](self, send: Callable[[DsmSession], Awaitable[T]]) -> T:
+        """Run send with the current session; on 106/107/119 sign in again and retry once."""
+        session = await self._current_session()
+        try:
+            return await send(session)
+        except DsmSessionExpiredError:
+            _LOGGER.debug("DSM session ended, signing in again")
+            await self._renew_session(session)
+            return await send(await self._current_session())
+
+    # --- calls -----------------------------------------------------------------
+
+    async def call(
+        self,
+        endpoint: Endpoint,
+        params: Mapping[str, Any] | None = None,
+        *,
+        post: bool = False,
+    ) -> Any:
+        """Call one method in the signed-in session and return its ``data``."""
+        info, version = await self._resolve(endpoint)
+        return await self._with_session(
+            lambda session: self._send(
+                info, endpoint, version, params or {}, session, post=post
+            )
+        )
+
+    async def compound(
+        self, calls: Sequence[Call], *, stop_when_error: bool = False
+    ) -> list[CallResult]:
+        """Send several calls as one ``SYNO.Entry.Request`` HTTP request.
+
+        Each call gets its own result or its own typed error; only a failure of the
+        request as a whole (transport, session) is raised.
+        """
+        items = []
+        for item in calls:
+            _, version = await self._resolve(item.endpoint)
+            items.append(
+                {
+                    "api": item.endpoint.api,
+                    "method": item.endpoint.method,
+                    "version": version,
+                    **item.params,
+                }
+            )
+        info, version = await self._resolve(COMPOUND)
+        params = {
+            "compound": items,
+            "stop_when_error": stop_when_error,
+            "mode": "sequential",
+        }
+        data = await self._with_session(
+            lambda session: self._send(
+                info, COMPOUND, version, params, session, post=True
+            )
+        )
+        return _compound_results(calls, data)
+
+    async def _send(
+        self,
+        info: ApiInfo,
+        endpoint: Endpoint,
+        version: int,
+        params: Mapping[str, Any],
+        session: DsmSession | None,
+        *,
+        post: bool = False,
+    ) -> Any:
+        """Send one request and return the ``data`` of its envelope."""
+        form = {
+            "api": endpoint.api,
+            "version": str(version),
+            "method": endpoint.method,
+        }
+        headers = {}
+        if session is not None:
+            form["_sid"] = session.sid
+            if session.synotoken:
+                headers["X-SYNO-TOKEN"] = session.synotoken
+        for name, value in params.items():
+            form[name] = encode_value(value, json_format=info.json_format)
+        url = f"{self.url}/webapi/{info.path}"
+        if not post and len(urlencode(form)) > MAX_GET_LENGTH:
+            post = True
+        try:
+            async with self._http.request(
+                "POST" if post else "GET",
+                url,
+                params=None if post else form,
+                data=form if post else None,
+                headers=headers,
+                ssl=self._ssl,
+                timeout=self._timeout,
+            ) as response:
+                if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
+                    raise DsmHttpError(response.status)
+                body = await response.read()
+        except aiohttp.ClientSSLError as err:
+            msg = f"TLS with {self.url} failed: {err.__class__.__name__}"
+            raise DsmSslError(msg) from err
+        except TimeoutError as err:
+            msg = f"{self.url} did not answer in time"
+            raise DsmTimeoutError(msg) from err
+        except aiohttp.ClientError as err:
+            msg = f"cannot talk to {self.url}: {err.__class__.__name__}"
+            raise DsmConnectionError(msg) from err
+        return _unwrap_envelope(body, endpoint.api, endpoint.method)
+
+
+def _unwrap_envelope(body: bytes, api: str, method: str) -> Any:
+    """Return ``data`` of a DSM envelope, or raise the typed error it carries."""
+    try:
+        envelope = json.loads(body)
+    except ValueError as err:
+        msg = f"{api}.{method} answered with a body that is not JSON"
+        raise DsmResponseError(msg) from err
+    return _outcome(envelope, api, method)
+
+
+def _outcome(envelope: Any, api: str, method: str) -> Any:
+    """Read ``{"success", "data" | "error"}`` (webapi.md §3.1)."""
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("success"), bool):
+        msg = f"{api}.{method} answered without a DSM envelope"
+        raise DsmResponseError(msg)
+    if envelope["success"]:
+        return envelope.get("data")
+    error = envelope.get("error")
+    if not isinstance(error, dict) or not isinstance(error.get("code"), int):
+        msg = f"{api}.{method} failed without an error code"
+        raise DsmResponseError(msg)
+    raise error_from_code(error["code"], api, method, error.get("errors"))
+
+
+def _parse_api_info(data: Any) -> dict[str, ApiInfo]:
+    """Parse the ``SYNO.API.Info query`` answer (webapi.md §3.2)."""
+    if not isinstance(data, dict):
+        msg = "SYNO.API.Info answered without a list of APIs"
+        raise DsmResponseError(msg)
+    try:
+        return {
+            name: ApiInfo(
+                path=str(entry["path"]),
+                min_version=int(entry["minVersion"]),
+                max_version=int(entry["maxVersion"]),
+                json_format=entry.get("requestFormat") == "JSON",
+            )
+            for name, entry in data.items()
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        msg = "SYNO.API.Info answered with a malformed entry"
+        raise DsmResponseError(msg) from err
+
+
+def _compound_results(calls: Sequence[Call], data: Any) -> list[CallResult]:
+    """Hand each call its own item of a compound answer (webapi.md §6).
+
+    INFERRED: with ``stop_when_error`` DSM may omit the items after the first failure;
+    those calls get error 112 ("stopped after an earlier error").
+    """
+    results = data.get("result") if isinstance(data, dict) else None
+    if not isinstance(results, list) or len(results) > len(calls):
+        msg = "SYNO.Entry.Request answered without a matching result list"
+        raise DsmResponseError(msg)
+    outcomes = []
+    for index, item in enumerate(calls):
+        api, method = item.endpoint.api, item.endpoint.method
+        if index >= len(results):
+            outcomes.append(CallResult(item, error=error_from_code(112, api, method)))
+            continue
+        try:
+            outcomes.append(
+                CallResult(item, data=_outcome(results[index], api, method))
+            )
+        except DsmApiError as err:
+            outcomes.append(CallResult(item, error=err))
+    return outcomes
