@@ -129,6 +129,9 @@ class DsmInvalidOtpError(DsmAuthError):
     """The one-time code was wrong or already used (404)."""
 
 
+# Codes from here up mean different things in different APIs (webapi.md §5.3).
+FIRST_NAMESPACE_CODE = 400
+
 # Codes that mean the same on every API (webapi.md §5.1).
 _COMMON_CODES: dict[int, tuple[type[DsmApiError], str]] = {
     100: (DsmApiError, "unknown error"),
@@ -197,7 +200,7 @@ def error_from_code(
     code: int, api: str, method: str, detail: Any = None
 ) -> DsmApiError:
     """Build the typed error for a DSM error code returned by api.method."""
-    if code < 400:
+    if code < FIRST_NAMESPACE_CODE:
         cls, meaning = _COMMON_CODES.get(code, (DsmApiError, ""))
         return cls(code, api, method, detail, meaning)
     # The longest matching prefix wins, so an API can refine its app's table.
