@@ -1,0 +1,1 @@
+"""Tests of Synology Native, and the DSM simulator they run against."""

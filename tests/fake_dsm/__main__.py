@@ -1,0 +1,83 @@
+"""Run the DSM simulator: `python -m tests.fake_dsm --port 5000 --demo`; Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+
+from .auth import totp_code
+from .server import FakeDsm, run_simulator
+from .store import DEMO_OTP_SECRET, DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fake_dsm", description=__doc__
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5000)
+    parser.add_argument("--demo", action="store_true", help="seed the demo accounts")
+    parser.add_argument(
+        "--latency-ms", type=float, default=0.0, help="delay every request"
+    )
+    parser.add_argument(
+        "--session-ttl",
+        type=float,
+        metavar="SECONDS",
+        help="idle time before a session expires",
+    )
+    periodic_faults = {
+        "--http-error-every": "every Nth request: HTTP 500",
+        "--malformed-every": "every Nth request: a body that is not JSON",
+        "--reset-every": "every Nth request: connection dropped",
+        "--rate-limit-every": "every Nth app API call: DSM error 411",
+    }
+    for flag, effect in periodic_faults.items():
+        parser.add_argument(flag, type=int, default=0, metavar="N", help=effect)
+    return parser.parse_args()
+
+
+def _banner(url: str, demo: bool) -> str:
+    lines = [f"Fake Synology DSM listening on {url}"]
+    if demo:
+        live_code = (
+            "python -c 'from tests.fake_dsm import totp_code; "
+            f'print(totp_code("{DEMO_OTP_SECRET}"))\''
+        )
+        lines += [
+            f"  account {DEMO_USER!r}, password {DEMO_PASSWORD!r}: no two-step verification",
+            f"  account {DEMO_OTP_USER!r}, password {DEMO_PASSWORD!r}: one-time codes, TOTP",
+            f"    secret {DEMO_OTP_SECRET} (add it to an authenticator app)",
+            f"    code now: {totp_code(DEMO_OTP_SECRET)}; a fresh one every 30 s: {live_code}",
+        ]
+    lines.append("Ctrl-C to stop.")
+    return "\n".join(lines)
+
+
+async def _serve(sim: FakeDsm, host: str, port: int, demo: bool) -> None:
+    async with run_simulator(sim, host, port) as url:
+        sys.stdout.write(_banner(url, demo) + "\n")
+        sys.stdout.flush()
+        await asyncio.Event().wait()
+
+
+def main() -> None:
+    """Parse the flags, arm the faults and serve until interrupted."""
+    args = _arguments()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    sim = FakeDsm(demo=args.demo)
+    sim.store.session_ttl = args.session_ttl
+    sim.faults.latency = args.latency_ms / 1000
+    sim.faults.http_errors.every = args.http_error_every
+    sim.faults.malformed_bodies.every = args.malformed_every
+    sim.faults.resets.every = args.reset_every
+    sim.faults.rate_limits.every = args.rate_limit_every
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(sim, args.host, args.port, args.demo))
+
+
+if __name__ == "__main__":
+    main()

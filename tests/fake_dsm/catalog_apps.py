@@ -1,0 +1,470 @@
+"""Info entries of the five productivity apps, as a 2026 DSM 7.2.2 NAS reports them.
+
+Our own table, written from the facts in the project's DSM reference: each package's API
+manifest (versions and the methods of each version, DSM 7.2.2; Chat from an older build) and
+`SYNO.API.Info` answers of live 2026 NASes (newer maxima, a few newer Drive APIs).
+
+Format of `APP_MANIFESTS` (parsed by `catalog.parse_table`): a header line
+`NAME MIN-MAX [no-session]`, then one indented `VERSION: method ...` line per version the
+manifest lists (a deeper-indented line continues the method list). A version inside the range
+with no line has no methods (DSM answers 103 for every method there). `no-session` marks the
+APIs whose manifest authLevel is 0 (callable without a DSM session). Every entry here is served
+at `entry.cgi` with `requestFormat: "JSON"`; for Chat that is observed for three APIs and
+INFERRED for the rest (the Chat manifest dump does not record the field).
+"""
+
+APP_MANIFESTS = """
+SYNO.Cal.AuthForeign 1-1
+    1: create delete get list set
+SYNO.Cal.Cal 1-5
+    1: create delete export get import list set
+    2: create list
+    5: create delete get list set
+SYNO.Cal.Chatbot 1-1
+    1: cancel receive send
+SYNO.Cal.Contact 1-1
+    1: get_user_info list notify_reset_contact notify_update_contact
+SYNO.Cal.Event 1-5
+    1: create create_by_ics create_simple delete get list reply search set
+    2: create get list set set_attach
+    3: create get list set set_attach
+    4: get list
+    5: create delete get invite_event_set invite_subevent_set list set set_exdate
+       set_personal_property subevent_set
+SYNO.Cal.InviteMail 1-1
+    1: reply
+SYNO.Cal.InviteMailInit 1-5
+    1: token tokens
+    5: token tokens
+SYNO.Cal.Proxy 1-5
+    1: cal_list task_create task_create_ics task_list task_update
+    5: get_config jitsi jitsi_list set_config
+SYNO.Cal.SendMail 1-1
+    1: send_cancel
+SYNO.Cal.Setting 1-5
+    1: get list set
+    2: get list set
+    5: get list set
+SYNO.Cal.Share.Priv 1-1
+    1: list
+SYNO.Cal.Sharing 1-1
+    1: get set
+SYNO.Cal.SyncUser 1-1
+    1: check_convert_fake_email_status convert_fake_email has_converted_fake_email
+       sync
+SYNO.Cal.Timezone 1-5
+    1: list
+    2: list
+    5: list
+SYNO.Cal.Todo 1-5
+    1: clean_complete count_todo create delete get list list_count search set
+       set_order
+    5: count_todo create delete get list set
+SYNO.Cal.UserAction 1-1
+    1: set
+SYNO.Chat.Admin.Setting 1-4
+    1: background_job_status get import import_status log log_export
+       refresh_permission set set_batch_delete
+    2: background_job_status get import import_status log log_export
+       refresh_permission remove_batch_delete set set_batch_delete
+       set_batch_delete_by_admin_setting
+    3: background_job_status get import import_status log log_export
+       refresh_permission remove_batch_delete set set_batch_delete
+       set_batch_delete_by_admin_setting
+    4: background_job_status get import import_status log log_export
+       refresh_permission remove_batch_delete set set_batch_delete
+       set_batch_delete_by_admin_setting
+SYNO.Chat.App 1-2
+    1: create delete get icon list list_bot
+    2: create delete get icon list list_bot set
+SYNO.Chat.Archive 1-1
+    1: delete list list_name
+SYNO.Chat.Bot 1-1
+    1: delete disable enable regen_token set
+SYNO.Chat.Channel 1-5
+    1: enter hide leave list rescue star unstar view
+    2: archive close enter hide leave list rescue star unstar view
+    3: list
+    4: close get hide_global list
+    5: archive close enter get hide hide_global leave list rescue star unstar view
+SYNO.Chat.Channel.Anonymous 1-2
+    1: initiate
+    2: initiate promote
+SYNO.Chat.Channel.Chatbot 1-1
+    1: block initiate list_blocked
+SYNO.Chat.Channel.GuestUser 1-1
+    1: kick list register resend_email set
+SYNO.Chat.Channel.Hashtag 1-1
+    1: list
+SYNO.Chat.Channel.Hidden 1-1
+    1: initiate
+SYNO.Chat.Channel.Member 1-1
+    1: get
+SYNO.Chat.Channel.Named 1-1
+    1: create disjoin invite join kick set
+SYNO.Chat.Channel.Preference 1-3
+    1: get set
+    2: get set
+    3: get set
+SYNO.Chat.Chatbot 1-1
+    1: create get list set
+SYNO.Chat.External 1-2 no-session
+    1: broadcast chatbot incoming
+    2: broadcast channel_list chatbot incoming post_file_get post_list user_list
+SYNO.Chat.Misc 1-1
+    1: acl ntp
+SYNO.Chat.Post 1-8
+    1: create delete list list_editable pin search set star unpin unstar
+    2: create delete list list_editable pin search set star stick unpin unstar
+       unstick
+    3: create delete forward hide_og list list_editable pin search set star stick
+       unpin unstar unstick
+    4: admin_search batch_delete create delete delete_list forward hide_og list
+       list_editable pin search set star stick unpin unstar unstick
+    5: admin_search batch_delete create delete delete_list forward hide_og list
+       list_editable pin search set star stick thread_list unpin unstar unstick
+    6: admin_search batch_delete create delete delete_list forward get_read_status
+       hide_og list list_editable pin search set star stick thread_list unpin unstar
+       unstick
+    7: admin_search batch_delete create delete delete_list forward get_read_status
+       hide_og list list_editable pin search set star stick thread_list unpin unstar
+       unstick
+    8: admin_search batch_delete create delete delete_list forward get_read_status
+       hide_og list list_editable pin search set star stick thread_list unpin unstar
+       unstick
+SYNO.Chat.Post.Attachment 1-1
+    1: trigger
+SYNO.Chat.Post.File 1-2
+    1: doc_convert get og thumbnail
+    2: doc_convert get og thumbnail video_link
+SYNO.Chat.Post.Hashtag 1-1
+    1: delete set
+SYNO.Chat.Post.Reaction 1-1
+    1: delete set
+SYNO.Chat.Post.Reminder 1-1
+    1: delete get list set
+SYNO.Chat.Post.Schedule 1-1
+    1: create delete list set
+SYNO.Chat.Post.Snippet 1-2
+    1: get set
+    2: get set
+SYNO.Chat.Post.Subscribe 1-2
+    1: create delete view
+    2: view
+SYNO.Chat.Post.Vote 1-1
+    1: close create create_option delete get_choices set vote
+SYNO.Chat.Sticker 1-2 no-session
+    1: get list
+    2: get list
+SYNO.Chat.User 1-2
+    1: change_password get list login notification_badge notify_encrypt polling set
+       update_key
+    2: change_password get list login notification_badge notify_encrypt polling
+       privilege_user_count set update_key
+SYNO.Chat.User.Avatar 1-1
+    1: get
+SYNO.Chat.User.Preference 1-4
+    1: get set
+    2: get set
+    3: get set
+    4: get set
+SYNO.Chat.User.Status 1-1
+    1: clear set
+SYNO.Chat.Webhook.Broadcast 1-1
+    1: create get
+SYNO.Chat.Webhook.BuiltIn 1-1
+    1: conference
+SYNO.Chat.Webhook.Incoming 1-1
+    1: create get list set
+SYNO.Chat.Webhook.Outgoing 1-1
+    1: create get list set
+SYNO.Chat.Webhook.Slash 1-1
+    1: create execute get list set
+SYNO.Contacts.Addressbook 1-1
+    1: copy_member create delete export get import import_preview list list_principal
+       move_member set set_addressbook_display share_addressbook
+SYNO.Contacts.AdminSetting 1-1
+    1: get migrate set set_sharing
+SYNO.Contacts.Contact 1-2
+    1: create delete export get get_photo list list_group list_team_contact set
+       toggle_group toggle_member toggle_person update_usage_frequency
+    2: create delete export get get_photo list list_group list_team_contact set
+       toggle_group toggle_member toggle_person update_usage_frequency
+SYNO.Contacts.ExternalSource 1-1
+    1: create create_carddav get list refresh set set_carddav
+SYNO.Contacts.Info 1-2
+    1: get get_timezone
+SYNO.Contacts.Label 1-2
+    1: add_member create delete export list remove_member set
+    2: add_member create delete export list remove_member set
+SYNO.Contacts.OU 1-1
+    1: list
+SYNO.NoteStation.Export.Note 1-1
+    1: download start status stop
+SYNO.NoteStation.Export.Notebook 1-1
+    1: start status stop
+SYNO.NoteStation.Export.Word 1-1
+    1: download start status stop
+SYNO.NoteStation.FTS 1-1
+    1: search
+SYNO.NoteStation.Import.Enex 1-1
+    1: start status stop
+SYNO.NoteStation.Import.Evernote 1-1
+    1: add_import_task check_oauth_token get_oauth_token get_oauth_url
+       get_polling_task get_status import import_lock import_status import_stop init
+       list_notebooks prepare_notebooks prepare_notebooks_status
+SYNO.NoteStation.Import.Notebook 1-1
+    1: start status stop
+SYNO.NoteStation.Info 1-3
+    1: get searchplace
+    2: get searchplace
+    3: get searchplace
+SYNO.NoteStation.Note 1-4
+    1: copy create delete download get idle list restore set
+    2: copy create delete download get idle list restore set
+    3: copy create delete download get idle list restore set
+    4: copy create delete download get get_attachment_text idle list restore set
+SYNO.NoteStation.Note.AppLink 1-2
+    1: get
+    2: get resolve
+SYNO.NoteStation.Note.AppTask 2-2
+    2: get
+SYNO.NoteStation.Note.Encrypt 1-1
+    1: check create delete
+SYNO.NoteStation.Note.Ghost 2-3
+    2: create
+    3: create
+SYNO.NoteStation.Note.Polling 1-3
+    1: copy copy_status copy_stop create create_status create_stop set set_status
+       set_stop
+    2: copy copy_status copy_stop create create_status create_stop set set_status
+       set_stop
+    3: copy copy_status copy_stop create create_status create_stop set set_status
+       set_stop
+SYNO.NoteStation.Note.Version 1-2
+    1: get list restore
+    2: get list restore
+SYNO.NoteStation.Notebook 1-2
+    1: create delete get list set
+    2: create delete get list set
+SYNO.NoteStation.Notebook.Polling 1-1
+    1: archive archive_status archive_stop
+SYNO.NoteStation.Notebook.Preset 1-1
+    1: set
+SYNO.NoteStation.Permission 1-1
+    1: delete set
+SYNO.NoteStation.Permission.Group 1-1
+    1: delete set
+SYNO.NoteStation.Permission.Public 1-1
+    1: delete set
+SYNO.NoteStation.Permission.User 1-1
+    1: delete set
+SYNO.NoteStation.Setting 1-2
+    1: get init set
+    2: get init set
+SYNO.NoteStation.Setting.DSM 1-1
+    1: get
+SYNO.NoteStation.Setting.Global 1-1
+    1: get set
+SYNO.NoteStation.Setting.Volume 1-1
+    1: get_status set
+SYNO.NoteStation.Shard 1-1
+    1: get getjs init
+SYNO.NoteStation.Shard.Link 1-1
+    1: get
+SYNO.NoteStation.Share.Priv 1-2
+    1: list
+    2: list
+SYNO.NoteStation.Shortcut 1-1
+    1: delete list set
+SYNO.NoteStation.Smart 1-1
+    1: create delete get list set
+SYNO.NoteStation.Stack 1-1
+    1: delete set
+SYNO.NoteStation.Tag 1-2
+    1: delete list set
+    2: delete list set
+SYNO.NoteStation.Todo 1-2
+    1: create delete get list list_timeout set
+    2: create delete get list list_timeout set
+SYNO.SynologyDrive.Activation 1-1
+    1: get set
+SYNO.SynologyDrive.AdvanceSharing 1-1
+    1: create delete get update verify
+SYNO.SynologyDrive.AdvanceSharing.Public 1-1
+    1: auth
+SYNO.SynologyDrive.AppIntegration 1-1
+    1: create delete get list update
+SYNO.SynologyDrive.Authentication 1-3
+    1: authenticate_by_dsm revoke
+    2: authenticate_by_dsm revoke set_active
+    3: authenticate_by_dsm revoke set_active
+SYNO.SynologyDrive.Config 1-1
+    1: get set
+SYNO.SynologyDrive.Connection 1-2
+    1: delete list
+    2: delete list summary
+SYNO.SynologyDrive.DBUsage 1-1
+    1: get start status stop
+SYNO.SynologyDrive.DSM 1-1
+    1: get
+SYNO.SynologyDrive.Dashboard 1-1
+    1: top_access_files
+SYNO.SynologyDrive.Files 1-10
+    1: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_labelled list_starred move recent request_access search
+       shared_with_me shared_with_others star update upload upload_from_dsm
+    2: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_labelled list_starred move recent request_access search
+       shared_with_me shared_with_others star update upload upload_from_dsm
+    3: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_backup_tasks list_labelled list_starred move recent
+       request_access search shared_with_me shared_with_others star update upload
+       upload_from_dsm
+    4: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_backup_tasks list_labelled list_starred move recent
+       request_access search shared_with_me shared_with_others star update upload
+       upload_from_dsm
+    5: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_backup_tasks list_labelled list_starred move recent
+       request_access search shared_with_me shared_with_others star update upload
+       upload_from_dsm
+    6: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_backup_tasks list_labelled list_starred move recent
+       request_access search shared_with_me shared_with_others star update upload
+       upload_from_dsm
+    7: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_backup_tasks list_labelled list_starred move recent
+       request_access search shared_with_me shared_with_others star update upload
+       upload_from_dsm
+    8: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_backup_tasks list_labelled list_starred move recent
+       request_access search shared_with_me shared_with_others star update upload
+       upload_from_dsm
+    9: convert_office copy create delete download get get_thumbnail label list
+       list_ancestor list_backup_tasks list_labelled list_starred move recent
+       request_access search shared_with_me shared_with_others star update upload
+       upload_from_dsm
+    10: convert_office copy create delete download get get_thumbnail label list
+        list_ancestor list_backup_tasks list_labelled list_starred move recent
+        request_access search shared_with_me shared_with_others star update upload
+        upload_from_dsm
+SYNO.SynologyDrive.HybridShare.Privilege 1-1
+    1: list update
+SYNO.SynologyDrive.Index 1-1
+    1: get_native_client_status set_native_client_index_pause
+SYNO.SynologyDrive.Info 1-2
+    1: get noop
+    2: get noop quota
+SYNO.SynologyDrive.KeyManagement 1-1
+    1: delete export get import list set
+SYNO.SynologyDrive.Labels 1-2
+    1: create delete list update
+    2: create delete list update
+SYNO.SynologyDrive.Log 1-1
+    1: delete export list
+SYNO.SynologyDrive.Metrics 1-1
+    1: get
+SYNO.SynologyDrive.Metrics.Token 1-1
+    1: get refresh
+SYNO.SynologyDrive.Migration 1-1
+    1: import import_trash
+SYNO.SynologyDrive.Migration.UserHome 1-1
+    1: list start status
+SYNO.SynologyDrive.Mobile.Notification 1-1
+    1: pair subscribe unpair unsubscribe
+SYNO.SynologyDrive.Node 1-1
+    1: dry_run list list_parent list_version
+SYNO.SynologyDrive.Node.Delete 1-1
+    1: get_schedule set_schedule start status
+SYNO.SynologyDrive.Node.Download 1-1
+    1: finish start status stop
+SYNO.SynologyDrive.Node.Restore 1-1
+    1: finish start status
+SYNO.SynologyDrive.Notifications 1-2
+    1: create delete list
+    2: create delete list
+SYNO.SynologyDrive.Office 1-1
+    1: status
+SYNO.SynologyDrive.Photos 1-3
+    1: get_metadata
+    2: get_metadata list upload
+    3: get_metadata list upload
+SYNO.SynologyDrive.Privilege 1-1
+    1: list set status
+SYNO.SynologyDrive.Profiles 1-2
+    1: delete get_sync_profiles list set
+    2: delete get_sync_profiles list set
+SYNO.SynologyDrive.Revisions 1-2
+    1: download list restore
+    2: download list restore
+SYNO.SynologyDrive.SCIM.Photo 1-1
+    1: get
+SYNO.SynologyDrive.SCIM.User 1-1
+    1: get
+SYNO.SynologyDrive.Services.DocumentViewer 1-1
+    1: create
+SYNO.SynologyDrive.Services.SynologyChat 1-1
+    1: bind list
+SYNO.SynologyDrive.Services.VideoStation 1-1
+    1: create
+SYNO.SynologyDrive.Settings 1-2
+    1: list update
+    2: list list_targets update
+SYNO.SynologyDrive.Shard 1-1
+    1: get getjs init
+SYNO.SynologyDrive.Share 1-2
+    1: get_hybrid_share_rotate_span get_migrate_index_home_config list list_active
+       migrate_index_home set
+    2: get_hybrid_share_rotate_span get_migrate_index_home_config list list_active
+       migrate_index_home set
+SYNO.SynologyDrive.Share.Priv 1-1
+    1: list
+SYNO.SynologyDrive.Sharing 1-2
+    1: create_link list sync_to_device update use_link
+    2: create_link get_base_url list sync_to_device update use_link
+SYNO.SynologyDrive.Sharing.Report 1-1
+    1: list_target start status stop
+SYNO.SynologyDrive.Statistics 1-1
+    1: get
+SYNO.SynologyDrive.String 1-1
+    1: get
+SYNO.SynologyDrive.Tasks 1-1
+    1: delete get list
+SYNO.SynologyDrive.TeamFolders 1-1
+    1: list list_members
+SYNO.SynologyDrive.Trash 1-2
+    1: empty list list_ancestor
+    2: empty get_size list list_ancestor
+SYNO.SynologyDrive.Users 1-1
+    1: get list update
+SYNO.SynologyDrive.Webhooks 1-2
+    1: create delete get list update
+    2: create delete get list update
+"""
+
+#: maxVersion a live 2026 NAS reports above the manifest's maximum. Which methods those newer
+#: versions have is not known: see `catalog.methods_of_unlisted_newer_version`.
+NEWER_NAS_MAX_VERSION: dict[str, int] = {
+    "SYNO.Cal.Event": 6,
+    "SYNO.Cal.Todo": 6,
+    "SYNO.Cal.UserAction": 2,
+    "SYNO.Chat.Admin.Setting": 5,
+    "SYNO.Chat.External": 3,
+    "SYNO.Chat.User": 3,
+    "SYNO.Chat.Webhook.BuiltIn": 2,
+    "SYNO.Chat.Webhook.Slash": 2,
+    "SYNO.SynologyDrive.Files": 11,
+    "SYNO.SynologyDrive.Labels": 3,
+    "SYNO.SynologyDrive.Settings": 3,
+}
+
+#: Drive APIs (version 1 only) that only a live 2026 NAS shows, with no manifest. INFERRED method
+#: lists: the methods a parameterless probe of a few common names found to exist (any answer
+#: other than 103); other methods may exist.
+PROBED_ONLY_APIS: dict[str, str] = {
+    "SYNO.SynologyDrive.FileRequest": "get list",
+    "SYNO.SynologyDrive.FileRequest.Public": "get",
+    "SYNO.SynologyDrive.NodeLocking": "list",
+    "SYNO.SynologyDrive.NodeLockingOption": "get",
+}

@@ -1,0 +1,141 @@
+"""Fault injection: latency, HTTP errors, malformed bodies, dropped connections, API errors.
+
+Transport faults (latency, HTTP status, malformed body, reset) are applied per HTTP request by
+one aiohttp middleware; API faults (rate limit, `fail_api`) per API call, so each item of a
+compound request counts on its own. Every kind fires for the next `count` occasions it was
+armed for and, periodically, on every Nth occasion (`trigger.every`, set by the CLI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from .store import DsmStore
+
+# CONFLICT: 411 is "account locked" for SYNO.API.Auth (auth.md §3.3) but the apps (Chat) use it
+# for rate limiting, which is what this fault simulates; so it never hits the core APIs.
+RATE_LIMIT_CODE = 411
+MALFORMED_BODY = '{"data":{"items":[{"id":1,'  # cut short: not valid JSON
+
+
+def rate_limit_applies(api: str) -> bool:
+    """Tell whether the rate-limit fault may hit `api`: app APIs only.
+
+    Not SYNO.API.*, and not the compound wrapper, whose items count one by one.
+    """
+    return not api.startswith("SYNO.API.") and api != "SYNO.Entry.Request"
+
+
+@dataclass
+class Trigger:
+    """When one kind of fault fires: the next `pending` occasions, and every `every`-th one."""
+
+    pending: int = 0
+    every: int = 0  # 0: never periodically
+
+    def fires(self, occasion: int) -> bool:
+        """Tell whether occasion number `occasion` (1-based) gets this fault."""
+        if self.pending > 0:
+            self.pending -= 1
+            return True
+        return self.every > 0 and occasion % self.every == 0
+
+
+@dataclass
+class _ApiFailure:
+    api: str
+    method: str
+    code: int
+    remaining: int
+
+
+class Faults:
+    """The faults armed on one simulated NAS; mutable at any time."""
+
+    def __init__(self, store: DsmStore) -> None:
+        """No faults, no latency."""
+        self._store = store
+        self.latency = 0.0  # seconds added to every HTTP request
+        self.http_error_status = 500
+        self.http_errors = Trigger()
+        self.malformed_bodies = Trigger()
+        self.resets = Trigger()
+        self.rate_limits = Trigger()
+        self._api_failures: list[_ApiFailure] = []
+        self._http_requests = 0
+        self._api_calls = 0
+
+    def fail_http(self, status: int = 500, count: int = 1) -> None:
+        """Make the next `count` requests answer HTTP `status` with a short non-JSON body."""
+        self.http_error_status = status
+        self.http_errors.pending += count
+
+    def malformed(self, count: int = 1) -> None:
+        """Make the next `count` requests answer HTTP 200 with a body that is not JSON."""
+        self.malformed_bodies.pending += count
+
+    def reset(self, count: int = 1) -> None:
+        """Make the next `count` requests lose their connection without any response."""
+        self.resets.pending += count
+
+    def rate_limit(self, count: int = 1) -> None:
+        """Make the next `count` app API calls fail with DSM error 411."""
+        self.rate_limits.pending += count
+
+    def fail_api(self, api: str, method: str, code: int, count: int = 1) -> None:
+        """Make the next `count` calls of `api`.`method` (also in compounds) fail with `code`."""
+        self._api_failures.append(_ApiFailure(api, method, code, count))
+
+    def expire_sessions_now(self) -> None:
+        """Time out every existing session (later calls answer 106)."""
+        self._store.expire_sessions()
+
+    def api_fault(self, api: str, method: str) -> int | None:
+        """Return the DSM error code this API call must fail with, if a fault hits it."""
+        for failure in self._api_failures:
+            if (failure.api, failure.method) == (api, method):
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    self._api_failures.remove(failure)
+                return failure.code
+        if rate_limit_applies(api):
+            self._api_calls += 1
+            if self.rate_limits.fires(self._api_calls):
+                return RATE_LIMIT_CODE
+        return None
+
+    def transport_fault(self, request: web.Request) -> web.StreamResponse | None:
+        """Return the faulty answer to this HTTP request, if a transport fault hits it."""
+        self._http_requests += 1
+        occasion = self._http_requests
+        if self.resets.fires(occasion):
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()  # never delivered: the connection is already gone
+        if self.http_errors.fires(occasion):
+            status = self.http_error_status
+            return web.Response(
+                status=status, text=f"HTTP {status} (simulated fault)\n"
+            )
+        if self.malformed_bodies.fires(occasion):
+            return web.Response(text=MALFORMED_BODY, content_type="application/json")
+        return None
+
+
+def fault_middleware(faults: Faults) -> Middleware:
+    """Build the aiohttp middleware that applies `faults` to every request."""
+
+    @web.middleware
+    async def apply_faults(
+        request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        if faults.latency > 0:
+            await asyncio.sleep(faults.latency)
+        fault = faults.transport_fault(request)
+        return await handler(request) if fault is None else fault
+
+    return apply_faults

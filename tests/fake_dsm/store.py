@@ -1,0 +1,116 @@
+"""The simulated NAS's state: identity, users, sessions, device tokens; and the demo seed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+import secrets
+import time
+
+FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
+
+DEMO_USER = "demo"
+DEMO_OTP_USER = "otp-demo"
+DEMO_PASSWORD = "synology-demo"
+DEMO_OTP_SECRET = (
+    "NATIVEDEMOOTPSECRETSYNOLOGY23456"  # base32, fixed so the demo stays usable
+)
+
+
+@dataclass
+class User:
+    """A DSM user account."""
+
+    name: str
+    password: str
+    uid: int
+    otp_secret: str | None = None
+    disabled: bool = False
+    must_change_password: bool = False
+
+
+@dataclass
+class Session:
+    """A DSM login session (`sid`), optionally bound to a SynoToken."""
+
+    sid: str
+    user: User
+    name: str
+    synotoken: str | None
+    created: float
+    last_used: float
+    expired: bool = False
+
+
+def opaque_token() -> str:
+    """Return a random URL-safe value of 40 characters, like DSM's sids and device tokens."""
+    return secrets.token_urlsafe(30)
+
+
+class DsmStore:
+    """Everything the simulated NAS remembers. `clock` is replaceable so tests can move time."""
+
+    def __init__(self) -> None:
+        """Create an empty NAS with a fixed identity."""
+        self.serial = "SIM0123456789"
+        self.model = "DS923+"
+        self.dsm_version = "DSM 7.2.2-72806 Update 3"
+        self.clock: Callable[[], float] = time.time
+        self.started_at = self.clock()
+        # Idle seconds after which a session answers 106; None keeps sessions forever.
+        self.session_ttl: float | None = None
+        self.users: dict[str, User] = {}
+        self.sessions: dict[str, Session] = {}
+        # did -> (user name, device name) of the trusted devices.
+        self.device_tokens: dict[str, tuple[str, str]] = {}
+        # Login protection state, per user name (see auth.py).
+        self.failed_logins: dict[str, int] = {}
+        self.locked_until: dict[str, float] = {}
+        self.last_otp_step: dict[str, int] = {}
+
+    def add_user(
+        self,
+        name: str,
+        password: str,
+        *,
+        otp_secret: str | None = None,
+        disabled: bool = False,
+        must_change_password: bool = False,
+    ) -> User:
+        """Create a user with the next free uid."""
+        uid = max((user.uid for user in self.users.values()), default=FIRST_UID - 1) + 1
+        user = User(name, password, uid, otp_secret, disabled, must_change_password)
+        self.users[name] = user
+        return user
+
+    def open_session(self, user: User, name: str, *, with_synotoken: bool) -> Session:
+        """Start a session for `user`; a SynoToken is issued only when asked for."""
+        now = self.clock()
+        session = Session(
+            sid=opaque_token(),
+            user=user,
+            name=name,
+            synotoken=secrets.token_urlsafe(12) if with_synotoken else None,
+            created=now,
+            last_used=now,
+        )
+        self.sessions[session.sid] = session
+        return session
+
+    def expire_sessions(self) -> None:
+        """Time out every existing session: using one now answers 106."""
+        for session in self.sessions.values():
+            session.expired = True
+
+    def revoke_device_tokens(self, user: User | str) -> None:
+        """Remove every trusted device of `user` (a User or a user name)."""
+        name = user.name if isinstance(user, User) else user
+        self.device_tokens = {
+            did: owner for did, owner in self.device_tokens.items() if owner[0] != name
+        }
+
+
+def seed_demo(store: DsmStore) -> None:
+    """Add the no-NAS demo accounts: a plain one and a two-step (TOTP) one."""
+    store.add_user(DEMO_USER, DEMO_PASSWORD)
+    store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
