@@ -1,0 +1,20 @@
+"""Constants shared by the Synology Native integration."""
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "synology_native"
+LOGGER = logging.getLogger(__package__)
+
+CONF_DEVICE_TOKEN: Final = "device_token"
+CONF_OTP_CODE: Final = "otp_code"
+
+# Options
+CONF_APPS: Final = "apps"
+CONF_UPDATE_INTERVAL: Final = "update_interval"
+
+DEFAULT_PORTS: Final = {"http": 5000, "https": 5001}
+DEFAULT_UPDATE_INTERVAL: Final = timedelta(minutes=5)
+MIN_UPDATE_INTERVAL_MINUTES: Final = 1
+MAX_UPDATE_INTERVAL_MINUTES: Final = 60

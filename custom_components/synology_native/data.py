@@ -1,0 +1,65 @@
+"""Runtime data of a config entry and the client factory shared with the config flow."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .api import DsmApp, DsmClient, PasswordCredentials
+from .const import CONF_DEVICE_TOKEN
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from homeassistant.core import HomeAssistant
+
+    from .coordinator import NasCoordinator
+
+
+@dataclass(slots=True)
+class DsmRuntimeData:
+    """What a loaded entry holds: the client, the installed apps and the coordinators."""
+
+    client: DsmClient
+    installed_apps: frozenset[DsmApp]
+    nas_coordinator: NasCoordinator
+
+
+type DsmConfigEntry = ConfigEntry[DsmRuntimeData]
+
+
+def credentials_from(data: Mapping[str, Any]) -> PasswordCredentials:
+    """Build password credentials from config entry data or flow input."""
+    return PasswordCredentials(
+        account=data[CONF_USERNAME],
+        password=data[CONF_PASSWORD],
+        device_token=data.get(CONF_DEVICE_TOKEN),
+    )
+
+
+def create_client(
+    hass: HomeAssistant,
+    url: str,
+    *,
+    verify_ssl: bool,
+    credentials: PasswordCredentials | None = None,
+) -> DsmClient:
+    """Create a client on Home Assistant's shared aiohttp session."""
+    return DsmClient(
+        async_get_clientsession(hass, verify_ssl=verify_ssl),
+        url,
+        verify_ssl=verify_ssl,
+        credentials=credentials,
+    )
+
+
+def create_entry_client(hass: HomeAssistant, data: Mapping[str, Any]) -> DsmClient:
+    """Create the client for a stored config entry."""
+    return create_client(
+        hass,
+        data[CONF_URL],
+        verify_ssl=data[CONF_VERIFY_SSL],
+        credentials=credentials_from(data),
+    )

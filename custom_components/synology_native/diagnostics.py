@@ -1,0 +1,40 @@
+"""Diagnostics: what the entry knows about the NAS, with every secret redacted."""
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
+
+from .api.system import APP_API_PREFIX
+from .const import CONF_DEVICE_TOKEN
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+    from .data import DsmConfigEntry
+
+APP_PREFIXES = tuple(APP_API_PREFIX.values())
+TO_REDACT = {CONF_PASSWORD, CONF_DEVICE_TOKEN, CONF_USERNAME, CONF_URL, "serial"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: DsmConfigEntry
+) -> dict[str, Any]:
+    """Describe the entry, the NAS and the APIs it offers."""
+    runtime = entry.runtime_data
+    apis = await runtime.client.apis()
+    return async_redact_data(
+        {
+            "entry": {"data": dict(entry.data), "options": dict(entry.options)},
+            "nas": asdict(runtime.nas_coordinator.data),
+            "installed_apps": sorted(runtime.installed_apps),
+            "signed_in": runtime.client.session is not None,
+            "app_apis": {
+                name: [info.min_version, info.max_version]
+                for name, info in sorted(apis.items())
+                if name.startswith(APP_PREFIXES)
+            },
+        },
+        TO_REDACT,
+    )

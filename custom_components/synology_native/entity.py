@@ -1,0 +1,42 @@
+"""Base entity of Synology Native: one device per DSM account on a NAS."""
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import CONF_URL, CONF_USERNAME
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import DsmCoordinator
+
+if TYPE_CHECKING:
+    from .data import DsmConfigEntry
+
+
+def account_device_info(entry: DsmConfigEntry) -> DeviceInfo:
+    """Describe the device that stands for the signed-in DSM account."""
+    nas = entry.runtime_data.nas_coordinator.data
+    assert entry.unique_id is not None  # noqa: S101 - the config flow always sets it
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.unique_id)},
+        name=f"{nas.model} {entry.data[CONF_USERNAME]}",
+        manufacturer="Synology",
+        model=nas.model,
+        sw_version=nas.version,
+        configuration_url=entry.data[CONF_URL],
+        entry_type=DeviceEntryType.SERVICE,
+    )
+
+
+class DsmEntity(CoordinatorEntity[DsmCoordinator[Any]]):
+    """An entity fed by one app coordinator, on the account's device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: DsmCoordinator[Any], key: str) -> None:
+        """Name the entity by key, unique within the entry."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self._attr_unique_id = f"{entry.unique_id}_{key}"
+        self._attr_translation_key = key
+        self._attr_device_info = account_device_info(entry)
