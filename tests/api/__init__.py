@@ -1,0 +1,1 @@
+"""Tests of the DSM client on its own, without Home Assistant."""

@@ -1,0 +1,84 @@
+"""Fixtures shared by every test: the DSM simulator on loopback and config entries."""
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.synology_native.const import DOMAIN
+from tests.fake_dsm import FakeDsm, run_simulator
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "synology-demo"
+OTP_USER = "otp-demo"
+DEMO_SERIAL = "SIM0123456789"
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant's loader find custom_components/ in the repository."""
+
+
+@pytest.fixture
+def fake_dsm() -> FakeDsm:
+    """Give a simulated NAS with the demo accounts."""
+    return FakeDsm(demo=True)
+
+
+@pytest.fixture
+async def dsm_url(fake_dsm: FakeDsm, socket_enabled: None) -> AsyncIterator[str]:
+    """Serve the simulator on loopback and return its base URL."""
+    async with run_simulator(fake_dsm) as url:
+        yield url
+
+
+@pytest.fixture
+def entry_data(dsm_url: str) -> dict[str, Any]:
+    """Config entry data of the demo account."""
+    return {
+        CONF_URL: dsm_url,
+        CONF_VERIFY_SSL: True,
+        CONF_USERNAME: DEMO_USER,
+        CONF_PASSWORD: DEMO_PASSWORD,
+    }
+
+
+@pytest.fixture
+def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give a config entry for the demo account on the simulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
+        data=entry_data,
+    )
+
+
+def client_log_text(caplog: pytest.LogCaptureFixture) -> str:
+    """Everything logged outside the simulator, with tracebacks.
+
+    The simulator's own access log shows request URLs as a web server would; what
+    matters is what Home Assistant and the client write.
+    """
+    formatter = logging.Formatter("%(name)s %(message)s")
+    return "\n".join(
+        formatter.format(record)
+        for record in caplog.records
+        if not record.name.startswith(("aiohttp.access", "tests."))
+    )
+
+
+@pytest.fixture
+def secrets_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[list[str]]:
+    """Collect secrets a test saw; after the test none may appear in logs."""
+    caplog.set_level(logging.DEBUG)
+    seen: list[str] = []
+    yield seen
+    text = client_log_text(caplog)
+    for secret in seen:
+        assert secret not in text

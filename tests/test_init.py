@@ -1,0 +1,221 @@
+"""Setting up, polling, recovering and unloading an entry against the simulator."""
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+
+from custom_components.synology_native.const import DOMAIN
+from tests.conftest import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import device_registry as dr, entity_registry as er
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+    from tests.fake_dsm import FakeDsm
+
+VERSION_ENTITY = "sensor.ds923_demo_dsm_version"
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and set up entry."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let one update interval pass and wait for the refresh it starts."""
+    freezer.tick(timedelta(minutes=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def logins(fake_dsm: FakeDsm) -> int:
+    """Count sign-in requests."""
+    return sum(1 for r in fake_dsm.requests if r.method == "login")
+
+
+async def test_setup_creates_device_and_sensor(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """One device for the DSM account; its DSM version as a diagnostic sensor."""
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert config_entry.unique_id is not None
+    device = device_registry.async_get_device_by_identifier(
+        (DOMAIN, config_entry.unique_id), config_entry.entry_id
+    )
+    assert device is not None
+    assert device.manufacturer == "Synology"
+    assert device.model == fake_dsm.store.model
+    assert device.name == f"{fake_dsm.store.model} {DEMO_USER}"
+    assert device.sw_version == fake_dsm.store.dsm_version
+    entity = entity_registry.async_get(VERSION_ENTITY)
+    assert entity is not None
+    assert entity.unique_id == f"{DEMO_SERIAL}_{DEMO_USER}_dsm_version"
+    assert entity.device_id == device.id
+    state = hass.states.get(VERSION_ENTITY)
+    assert state is not None
+    assert state.state == fake_dsm.store.dsm_version
+    assert (
+        state.attributes["friendly_name"] == f"{fake_dsm.store.model} demo DSM version"
+    )
+
+
+async def test_unload_signs_out(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """Unloading ends the DSM session."""
+    await setup_entry(hass, config_entry)
+    assert len(fake_dsm.store.sessions) == 1
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.NOT_LOADED
+    assert fake_dsm.store.sessions == {}
+
+
+async def test_unload_with_nas_gone(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """A NAS that vanished does not stop the entry from unloading."""
+    await setup_entry(hass, config_entry)
+    fake_dsm.faults.reset(5)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_setup_retries_when_unreachable(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """A NAS that does not answer puts the entry into retry."""
+    fake_dsm.faults.fail_http(503)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_setup_retries_on_failed_first_read(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """A first read that fails after discovery also retries later."""
+    fake_dsm.faults.fail_api("SYNO.DSM.Info", "getinfo", 117)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_setup_refused_sign_in_starts_reauth(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """A refused password leads the user to reauth."""
+    fake_dsm.store.users[DEMO_USER].password = "changed-elsewhere"
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert any(config_entry.async_get_active_flows(hass, {"reauth"}))
+
+
+async def test_expired_session_recovered_while_running(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A session DSM ends mid-run is renewed with one sign-in; nothing goes unavailable."""
+    await setup_entry(hass, config_entry)
+    assert logins(fake_dsm) == 1
+    fake_dsm.store.expire_sessions()
+    await poll(hass, freezer)
+    assert logins(fake_dsm) == 2
+    state = hass.states.get(VERSION_ENTITY)
+    assert state is not None
+    assert state.state == fake_dsm.store.dsm_version
+
+
+async def test_password_changed_while_running(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """When re-login is refused mid-run, the entry asks for reauth."""
+    await setup_entry(hass, config_entry)
+    fake_dsm.store.expire_sessions()
+    fake_dsm.store.users[DEMO_USER].password = "changed-elsewhere"
+    await poll(hass, freezer)
+    assert any(config_entry.async_get_active_flows(hass, {"reauth"}))
+
+
+async def test_nas_down_then_back(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Entities go unavailable while DSM fails, and come back with it."""
+    await setup_entry(hass, config_entry)
+    fake_dsm.faults.malformed()
+    await poll(hass, freezer)
+    state = hass.states.get(VERSION_ENTITY)
+    assert state is not None
+    assert state.state == STATE_UNAVAILABLE
+    await poll(hass, freezer)
+    state = hass.states.get(VERSION_ENTITY)
+    assert state is not None
+    assert state.state == fake_dsm.store.dsm_version
+
+
+async def test_rate_limited_poll(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """DSM asking to slow down marks the data stale and retries later."""
+    await setup_entry(hass, config_entry)
+    fake_dsm.faults.rate_limit()
+    await poll(hass, freezer)
+    coordinator = config_entry.runtime_data.nas_coordinator
+    assert coordinator.last_update_success is False
+    assert "slow down" in str(coordinator.last_exception)
+
+
+async def test_diagnostics_redact_secrets(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Diagnostics describe the NAS and never show a secret."""
+    await setup_entry(hass, config_entry)
+    client = config_entry.runtime_data.client
+    assert client.session is not None
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, config_entry
+    )
+    text = str(diagnostics)
+    for secret in (DEMO_PASSWORD, client.session.sid, DEMO_SERIAL, DEMO_USER):
+        assert secret not in text
+    assert diagnostics["signed_in"] is True
+    assert diagnostics["installed_apps"] == [
+        "calendar",
+        "chat",
+        "contacts",
+        "drive",
+        "notestation",
+    ]
+    assert diagnostics["nas"]["model"] == "DS923+"
+    assert "SYNO.NoteStation.Todo" in diagnostics["app_apis"]
+    assert "SYNO.API.Auth" not in diagnostics["app_apis"]
