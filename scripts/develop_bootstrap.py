@@ -1,0 +1,151 @@
+"""Bring a fresh development Home Assistant to a usable state, then print how to log in.
+
+Drives Home Assistant's own onboarding and config-flow REST API the way the frontend
+does: create the owner account, finish onboarding, and add Synology Native against
+the simulator. Every step is skipped when already done, so restarts are quick.
+"""
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+import aiohttp
+
+HA_USER = "dev"
+HA_PASSWORD = "synology-native-dev"  # a throwaway local demo account
+DSM_USER = "demo"
+DSM_PASSWORD = "synology-demo"  # the simulator's demo account
+DOMAIN = "synology_native"
+STARTUP_SECONDS = 120
+
+
+async def wait_for(http: aiohttp.ClientSession, url: str) -> list[dict[str, Any]]:
+    """Poll until Home Assistant answers the onboarding status."""
+    for _ in range(STARTUP_SECONDS * 2):
+        try:
+            async with http.get(f"{url}/api/onboarding") as response:
+                if response.status == 200:  # noqa: PLR2004
+                    return list(await response.json())
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.5)
+    sys.exit(f"Home Assistant did not start at {url}")
+
+
+async def token_for(http: aiohttp.ClientSession, url: str, code: str) -> str:
+    """Exchange an authorization code for an access token."""
+    form = {"grant_type": "authorization_code", "code": code, "client_id": f"{url}/"}
+    async with http.post(f"{url}/auth/token", data=form) as response:
+        response.raise_for_status()
+        return str((await response.json())["access_token"])
+
+
+async def log_in(
+    http: aiohttp.ClientSession, url: str, steps: list[dict[str, Any]]
+) -> str:
+    """Create the owner account on first start, otherwise log in as it."""
+    client_id = f"{url}/"
+    if not next(step["done"] for step in steps if step["step"] == "user"):
+        owner = {
+            "client_id": client_id,
+            "name": "Developer",
+            "username": HA_USER,
+            "password": HA_PASSWORD,
+            "language": "en",
+        }
+        async with http.post(f"{url}/api/onboarding/users", json=owner) as response:
+            response.raise_for_status()
+            return await token_for(http, url, (await response.json())["auth_code"])
+    flow = {
+        "client_id": client_id,
+        "handler": ["homeassistant", None],
+        "redirect_uri": client_id,
+    }
+    async with http.post(f"{url}/auth/login_flow", json=flow) as response:
+        response.raise_for_status()
+        flow_id = (await response.json())["flow_id"]
+    login = {"client_id": client_id, "username": HA_USER, "password": HA_PASSWORD}
+    async with http.post(f"{url}/auth/login_flow/{flow_id}", json=login) as response:
+        response.raise_for_status()
+        return await token_for(http, url, (await response.json())["result"])
+
+
+async def finish_onboarding(
+    http: aiohttp.ClientSession,
+    url: str,
+    steps: list[dict[str, Any]],
+    headers: dict[str, str],
+) -> None:
+    """Complete the onboarding steps after the owner account."""
+    bodies = {
+        "core_config": {},
+        "analytics": {},
+        "integration": {"client_id": f"{url}/", "redirect_uri": f"{url}/"},
+    }
+    for step in steps:
+        if step["done"] or step["step"] not in bodies:
+            continue
+        async with http.post(
+            f"{url}/api/onboarding/{step['step']}",
+            json=bodies[step["step"]],
+            headers=headers,
+        ) as response:
+            response.raise_for_status()
+
+
+async def add_integration(
+    http: aiohttp.ClientSession, url: str, dsm_url: str, headers: dict[str, str]
+) -> None:
+    """Add Synology Native for the demo DSM account unless it is there already."""
+    async with http.get(
+        f"{url}/api/config/config_entries/entry",
+        params={"domain": DOMAIN},
+        headers=headers,
+    ) as response:
+        response.raise_for_status()
+        if await response.json():
+            return
+    async with http.post(
+        f"{url}/api/config/config_entries/flow",
+        json={"handler": DOMAIN},
+        headers=headers,
+    ) as response:
+        response.raise_for_status()
+        flow_id = (await response.json())["flow_id"]
+    for answer in (
+        {"url": dsm_url, "verify_ssl": False},
+        {"username": DSM_USER, "password": DSM_PASSWORD},
+    ):
+        async with http.post(
+            f"{url}/api/config/config_entries/flow/{flow_id}",
+            json=answer,
+            headers=headers,
+        ) as response:
+            response.raise_for_status()
+            result = await response.json()
+    if result.get("type") != "create_entry":
+        sys.exit(f"Adding Synology Native did not finish: {result}")
+
+
+async def main() -> None:
+    """Onboard, add the integration and print the way in."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--ha-url", required=True)
+    parser.add_argument("--dsm-url", required=True)
+    args = parser.parse_args()
+    async with aiohttp.ClientSession() as http:
+        steps = await wait_for(http, args.ha_url)
+        headers = {"Authorization": f"Bearer {await log_in(http, args.ha_url, steps)}"}
+        await finish_onboarding(http, args.ha_url, steps, headers)
+        await add_integration(http, args.ha_url, args.dsm_url, headers)
+    print(  # noqa: T201 - this script talks to a person
+        f"\n  Home Assistant: {args.ha_url}  (user {HA_USER}, password {HA_PASSWORD})"
+        f"\n  DSM simulator:  {args.dsm_url}  (user {DSM_USER}, password {DSM_PASSWORD})"
+        "\n  Synology Native is set up: Settings > Devices & services.\n",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
