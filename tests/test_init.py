@@ -13,13 +13,22 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from custom_components.synology_native.const import DOMAIN
+from custom_components.synology_native.api import DsmApp
+from custom_components.synology_native.const import (
+    CONF_APPS,
+    CONF_UPDATE_INTERVAL,
+    DOMAIN,
+)
 from tests.conftest import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers import device_registry as dr, entity_registry as er
+    from homeassistant.helpers import (
+        device_registry as dr,
+        entity_registry as er,
+        issue_registry as ir,
+    )
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from tests.fake_dsm import FakeDsm
@@ -219,3 +228,36 @@ async def test_diagnostics_redact_secrets(
     assert diagnostics["nas"]["model"] == "DS923+"
     assert "SYNO.NoteStation.Todo" in diagnostics["app_apis"]
     assert "SYNO.API.Auth" not in diagnostics["app_apis"]
+
+
+async def test_chosen_app_missing_is_a_repair_issue(
+    hass: HomeAssistant,
+    entry_data: dict[str, object],
+    fake_dsm: FakeDsm,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An app chosen at setup that the NAS lost is explained; dropping it clears that."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
+        data=entry_data,
+        options={CONF_APPS: ["chat", "notestation"], CONF_UPDATE_INTERVAL: 5},
+    )
+    fake_dsm.uninstall("SYNO.NoteStation.")
+    await setup_entry(hass, entry)
+    assert entry.runtime_data.apps == {DsmApp.CHAT}
+    issue = issue_registry.async_get_issue(
+        DOMAIN, f"app_missing_{entry.entry_id}_notestation"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "app": "Note Station",
+        "entry": entry.title,
+    }
+
+    hass.config_entries.async_update_entry(
+        entry, options={CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 5}
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not issue_registry.issues

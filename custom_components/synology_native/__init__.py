@@ -5,10 +5,17 @@ from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 
-from .api import DsmClient, DsmError, DsmSystem
-from .const import CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL, DOMAIN, LOGGER
+from .api import DsmApp, DsmClient, DsmError, DsmSystem
+from .const import (
+    APP_NAMES,
+    CONF_APPS,
+    CONF_UPDATE_INTERVAL,
+    DEFAULT_UPDATE_INTERVAL,
+    DOMAIN,
+    LOGGER,
+)
 from .coordinator import NasCoordinator
 from .data import DsmConfigEntry, DsmRuntimeData, create_entry_client
 
@@ -46,9 +53,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     )
     # The first read signs in; a refused sign-in starts reauth from here.
     await nas_coordinator.async_config_entry_first_refresh()
+    chosen = {DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)}
+    _async_report_missing_apps(hass, entry, chosen - installed_apps)
     entry.runtime_data = DsmRuntimeData(
         client=client,
         installed_apps=installed_apps,
+        apps=frozenset(chosen & installed_apps),
         nas_coordinator=nas_coordinator,
     )
     entry.async_on_unload(lambda: _async_logout(client))
@@ -59,6 +69,26 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     """Unload platforms; the DSM session ends through the on-unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+def _async_report_missing_apps(
+    hass: HomeAssistant, entry: DsmConfigEntry, missing: set[DsmApp]
+) -> None:
+    """Explain, as a repair issue, each chosen app the NAS no longer offers."""
+    for app in DsmApp:
+        issue_id = f"app_missing_{entry.entry_id}_{app}"
+        if app not in missing:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+            continue
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="app_missing",
+            translation_placeholders={"app": APP_NAMES[app], "entry": entry.title},
+        )
 
 
 async def _async_logout(client: DsmClient) -> None:

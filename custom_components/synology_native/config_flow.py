@@ -28,6 +28,7 @@ from yarl import URL
 
 from .api import (
     DsmAccountUnusableError,
+    DsmApp,
     DsmClient,
     DsmError,
     DsmInvalidCredentialsError,
@@ -135,6 +136,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         self._verify_ssl = True
         self._client: DsmClient | None = None
         self._credentials: PasswordCredentials | None = None
+        self._installed_apps: frozenset[DsmApp] = frozenset()
 
     @staticmethod
     @callback
@@ -256,6 +258,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         except DsmError as err:
             LOGGER.debug("%s does not answer as DSM: %s", url, err)
             return "cannot_connect"
+        self._installed_apps = apps
         return None if apps else "no_apps"
 
     async def _async_sign_in(
@@ -332,7 +335,12 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._get_reconfigure_entry(), data=data
             )
         self._abort_if_unique_id_configured()
-        return self.async_create_entry(title=data[CONF_USERNAME], data=data)
+        # Every installed app starts chosen; an app that disappears later is reported.
+        return self.async_create_entry(
+            title=data[CONF_USERNAME],
+            data=data,
+            options={CONF_APPS: sorted(self._installed_apps)},
+        )
 
 
 class SynologyNativeOptionsFlow(OptionsFlowWithReload):
@@ -351,7 +359,12 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
         schema = probatio.Schema(
             {
                 probatio.Required(
-                    CONF_APPS, default=entry.options.get(CONF_APPS, installed)
+                    CONF_APPS,
+                    default=[
+                        app
+                        for app in entry.options.get(CONF_APPS, installed)
+                        if app in installed
+                    ],
                 ): SelectSelector(
                     SelectSelectorConfig(
                         options=installed, multiple=True, translation_key=CONF_APPS

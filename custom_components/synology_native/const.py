@@ -14,6 +14,15 @@ CONF_OTP_CODE: Final = "otp_code"
 CONF_APPS: Final = "apps"
 CONF_UPDATE_INTERVAL: Final = "update_interval"
 
+# Product names, for repair issues (they are names, not translatable text).
+APP_NAMES: Final = {
+    "chat": "Synology Chat",
+    "calendar": "Synology Calendar",
+    "notestation": "Note Station",
+    "drive": "Synology Drive",
+    "contacts": "Synology Contacts",
+}
+
 DEFAULT_PORTS: Final = {"http": 5000, "https": 5001}
 DEFAULT_UPDATE_INTERVAL: Final = timedelta(minutes=5)
 MIN_UPDATE_INTERVAL_MINUTES: Final = 1

@@ -24,6 +24,8 @@ class DsmRuntimeData:
 
     client: DsmClient
     installed_apps: frozenset[DsmApp]
+    # The installed apps the user chose to use (options); platforms serve only these.
+    apps: frozenset[DsmApp]
     nas_coordinator: NasCoordinator
 
 
