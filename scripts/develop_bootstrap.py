@@ -139,7 +139,7 @@ async def main() -> None:
         headers = {"Authorization": f"Bearer {await log_in(http, args.ha_url, steps)}"}
         await finish_onboarding(http, args.ha_url, steps, headers)
         await add_integration(http, args.ha_url, args.dsm_url, headers)
-    print(  # noqa: T201 - this script talks to a person
+    print(
         f"\n  Home Assistant: {args.ha_url}  (user {HA_USER}, password {HA_PASSWORD})"
         f"\n  DSM simulator:  {args.dsm_url}  (user {DSM_USER}, password {DSM_PASSWORD})"
         "\n  Synology Native is set up: Settings > Devices & services.\n",

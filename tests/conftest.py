@@ -9,14 +9,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synology_native.const import DOMAIN
 from tests.fake_dsm import FakeDsm, run_simulator
+from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
-
-DEMO_USER = "demo"
-DEMO_PASSWORD = "synology-demo"
-OTP_USER = "otp-demo"
-DEMO_SERIAL = "SIM0123456789"
 
 
 @pytest.fixture(autouse=True)

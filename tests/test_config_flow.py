@@ -16,8 +16,13 @@ from custom_components.synology_native.const import (
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
-from tests.conftest import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER, OTP_USER
 from tests.fake_dsm import FakeDsm, run_simulator, totp_code
+from tests.fake_dsm.store import (
+    DEMO_OTP_USER as OTP_USER,
+    DEMO_PASSWORD,
+    DEMO_SERIAL,
+    DEMO_USER,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -19,7 +19,7 @@ from custom_components.synology_native.const import (
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
-from tests.conftest import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
+from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory

@@ -39,14 +39,14 @@ from custom_components.synology_native.api.errors import (
     register_error_codes,
 )
 from custom_components.synology_native.api.system import NAS_INFO
-from tests.conftest import (
+from tests.conftest import client_log_text
+from tests.fake_dsm import FakeDsm, totp_code
+from tests.fake_dsm.store import (
+    DEMO_OTP_USER as OTP_USER,
     DEMO_PASSWORD,
     DEMO_SERIAL,
     DEMO_USER,
-    OTP_USER,
-    client_log_text,
 )
-from tests.fake_dsm import FakeDsm, totp_code
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

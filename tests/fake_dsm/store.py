@@ -9,6 +9,7 @@ import time
 
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
 
+DEMO_SERIAL = "SIM0123456789"
 DEMO_USER = "demo"
 DEMO_OTP_USER = "otp-demo"
 DEMO_PASSWORD = "synology-demo"
@@ -52,7 +53,7 @@ class DsmStore:
 
     def __init__(self) -> None:
         """Create an empty NAS with a fixed identity."""
-        self.serial = "SIM0123456789"
+        self.serial = DEMO_SERIAL
         self.model = "DS923+"
         self.dsm_version = "DSM 7.2.2-72806 Update 3"
         self.clock: Callable[[], float] = time.time

@@ -1,0 +1,1 @@
+"""Developer scripts; the Python ones run as modules from the repository root."""
