@@ -14,6 +14,8 @@ from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
+    from homeassistant.core import HomeAssistant
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
@@ -53,6 +55,13 @@ def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
         unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
         data=entry_data,
     )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add entry to Home Assistant and set it up."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
 
 
 def client_log_text(caplog: pytest.LogCaptureFixture) -> str:

@@ -19,6 +19,7 @@ from custom_components.synology_native.const import (
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
+from tests.conftest import setup_entry
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
@@ -34,13 +35,6 @@ if TYPE_CHECKING:
     from tests.fake_dsm import FakeDsm
 
 VERSION_ENTITY = "sensor.ds923_demo_dsm_version"
-
-
-async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Add and set up entry."""
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
