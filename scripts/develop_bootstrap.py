@@ -7,6 +7,7 @@ the simulator. Every step is skipped when already done, so restarts are quick.
 
 import argparse
 import asyncio
+from http import HTTPStatus
 import sys
 from typing import Any
 
@@ -20,12 +21,17 @@ DOMAIN = "synology_native"
 STARTUP_SECONDS = 120
 
 
-async def wait_for(http: aiohttp.ClientSession, url: str) -> list[dict[str, Any]]:
-    """Poll until Home Assistant answers the onboarding status."""
+async def onboarding_steps(
+    http: aiohttp.ClientSession, url: str
+) -> list[dict[str, Any]]:
+    """Wait for Home Assistant, then return the onboarding steps (none once onboarded)."""
     for _ in range(STARTUP_SECONDS * 2):
         try:
             async with http.get(f"{url}/api/onboarding") as response:
-                if response.status == 200:  # noqa: PLR2004
+                # The onboarding views are only registered until onboarding is done.
+                if response.status == HTTPStatus.NOT_FOUND:
+                    return []
+                if response.status == HTTPStatus.OK:
                     return list(await response.json())
         except aiohttp.ClientError:
             pass
@@ -46,7 +52,7 @@ async def log_in(
 ) -> str:
     """Create the owner account on first start, otherwise log in as it."""
     client_id = f"{url}/"
-    if not next(step["done"] for step in steps if step["step"] == "user"):
+    if any(step["step"] == "user" and not step["done"] for step in steps):
         owner = {
             "client_id": client_id,
             "name": "Developer",
@@ -135,7 +141,7 @@ async def main() -> None:
     parser.add_argument("--dsm-url", required=True)
     args = parser.parse_args()
     async with aiohttp.ClientSession() as http:
-        steps = await wait_for(http, args.ha_url)
+        steps = await onboarding_steps(http, args.ha_url)
         headers = {"Authorization": f"Bearer {await log_in(http, args.ha_url, steps)}"}
         await finish_onboarding(http, args.ha_url, steps, headers)
         await add_integration(http, args.ha_url, args.dsm_url, headers)

@@ -83,7 +83,7 @@ async def test_password_sign_in(
     assert result["step_id"] == "credentials"
     result = await sign_in(hass, result["flow_id"])
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == DEMO_USER
+    assert result["title"] == f"DS923+ {DEMO_USER}"
     assert result["data"] == {
         CONF_URL: dsm_url,
         CONF_VERIFY_SSL: True,

@@ -300,9 +300,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             }
             if session.device_token:
                 data[CONF_DEVICE_TOKEN] = session.device_token
-            return await self._async_finish(
-                unique_id_for(nas, credentials.account), data
-            )
+            return await self._async_finish(nas, data)
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
@@ -321,9 +319,9 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             LOGGER.debug("Signing out of %s failed: %s", self._url, err)
 
     async def _async_finish(
-        self, unique_id: str, data: dict[str, Any]
+        self, nas: NasInfo, data: dict[str, Any]
     ) -> ConfigFlowResult:
-        await self.async_set_unique_id(unique_id)
+        await self.async_set_unique_id(unique_id_for(nas, data[CONF_USERNAME]))
         if self.source == SOURCE_REAUTH:
             self._abort_if_unique_id_mismatch(reason="wrong_account")
             return self.async_update_reload_and_abort(
@@ -337,7 +335,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         self._abort_if_unique_id_configured()
         # Every installed app starts chosen; an app that disappears later is reported.
         return self.async_create_entry(
-            title=data[CONF_USERNAME],
+            title=f"{nas.model} {data[CONF_USERNAME]}",
             data=data,
             options={CONF_APPS: sorted(self._installed_apps)},
         )
