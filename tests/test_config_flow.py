@@ -116,9 +116,10 @@ async def test_unusable_account(
     result = await start(hass, dsm_url)
     result = await sign_in(hass, result["flow_id"], "newbie", "first-pw")
     assert result["errors"] == {"base": "account_unusable"}
-    assert result["description_placeholders"] == {
-        "reason": "password must be changed in DSM"
-    }
+    assert (
+        result["description_placeholders"]["reason"]
+        == "password must be changed in DSM"
+    )
 
 
 async def test_code_required_then_device_token(
@@ -219,6 +220,7 @@ async def test_reauth(
         flows[0]["flow_id"], {CONF_PASSWORD: "still-wrong"}
     )
     assert result["errors"] == {"base": "invalid_auth"}
+    assert result["description_placeholders"][CONF_USERNAME] == DEMO_USER
     result = await hass.config_entries.flow.async_configure(
         flows[0]["flow_id"], {CONF_PASSWORD: "new-secret"}
     )

@@ -93,6 +93,9 @@ OTP_SCHEMA = probatio.Schema(
     }
 )
 
+# Translations may not contain URLs; the example address comes in as a placeholder.
+ADDRESS_PLACEHOLDERS = {"example_url": "https://nas.local:5001"}
+
 # The form a failed sign-in shows again, by step.
 STEP_SCHEMAS = {
     "credentials": CREDENTIALS_SCHEMA,
@@ -163,6 +166,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(ADDRESS_SCHEMA, user_input),
             errors=errors,
+            description_placeholders=self._placeholders(),
         )
 
     async def async_step_credentials(
@@ -214,7 +218,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=REAUTH_SCHEMA,
-            description_placeholders={CONF_USERNAME: entry.data[CONF_USERNAME]},
+            description_placeholders=self._placeholders(),
         )
 
     async def async_step_reconfigure(
@@ -238,7 +242,15 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
                 ADDRESS_SCHEMA, user_input or entry.data
             ),
             errors=errors,
+            description_placeholders=self._placeholders(),
         )
+
+    def _placeholders(self) -> dict[str, str]:
+        """Return what the texts of this flow's forms refer to."""
+        placeholders = dict(ADDRESS_PLACEHOLDERS)
+        if self.source == SOURCE_REAUTH:
+            placeholders[CONF_USERNAME] = self._get_reauth_entry().data[CONF_USERNAME]
+        return placeholders
 
     def _use_client(self, url: str, verify_ssl: bool) -> DsmClient:
         self._url, self._verify_ssl = url, verify_ssl
@@ -271,7 +283,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Sign in, then create or update the entry; on failure show step_id again."""
         assert self._client is not None  # noqa: S101 - every step sets the client first
         errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        placeholders = self._placeholders()
         try:
             session = await self._client.login(credentials, otp_code)
             nas = await DsmSystem(self._client).info()
