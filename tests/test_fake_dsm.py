@@ -1,7 +1,5 @@
 """Wire-level tests of the DSM simulator, driven with a plain aiohttp client."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 import json
 import time

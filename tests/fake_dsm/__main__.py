@@ -1,7 +1,5 @@
 """Run the DSM simulator: `python -m tests.fake_dsm --port 5000 --demo`; Ctrl-C stops it."""
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 import contextlib

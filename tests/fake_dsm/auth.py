@@ -1,7 +1,5 @@
 """SYNO.API.Auth: password, one-time code and device-token login; logout (auth.md §2–§5, §10)."""
 
-from __future__ import annotations
-
 import time
 from typing import Any
 

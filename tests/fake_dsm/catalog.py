@@ -4,8 +4,6 @@
 before any handler runs, exactly as a NAS checks its installed manifests.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, replace
 from typing import Any
 

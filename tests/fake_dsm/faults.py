@@ -6,8 +6,6 @@ compound request counts on its own. Every kind fires for the next `count` occasi
 armed for and, periodically, on every Nth occasion (`trigger.every`, set by the CLI).
 """
 
-from __future__ import annotations
-
 import asyncio
 from dataclasses import dataclass
 

@@ -1,7 +1,5 @@
 """What the NAS says about itself: SYNO.API.Info (its API catalog) and SYNO.DSM.Info (identity)."""
 
-from __future__ import annotations
-
 import re
 import time
 from typing import Any

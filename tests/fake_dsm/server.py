@@ -1,7 +1,5 @@
 """The simulator object and how to run it on a loopback port."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 

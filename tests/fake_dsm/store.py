@@ -1,7 +1,5 @@
 """The simulated NAS's state: identity, users, sessions, device tokens; and the demo seed."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 import secrets

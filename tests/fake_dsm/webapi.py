@@ -5,8 +5,6 @@ Rules (webapi.md §1–§6, README resolutions 1–4): routing parameters are ra
 string; failures are HTTP 200 with `{"error": {"code": N}, "success": false}`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 import json
