@@ -134,6 +134,15 @@ async def add_integration(
         sys.exit(f"Adding Synology Native did not finish: {result}")
 
 
+async def prepare(http: aiohttp.ClientSession, ha_url: str, dsm_url: str) -> str:
+    """Onboard Home Assistant and add Synology Native; return an access token."""
+    steps = await onboarding_steps(http, ha_url)
+    headers = {"Authorization": f"Bearer {await log_in(http, ha_url, steps)}"}
+    await finish_onboarding(http, ha_url, steps, headers)
+    await add_integration(http, ha_url, dsm_url, headers)
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
 async def main() -> None:
     """Onboard, add the integration and print the way in."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -141,10 +150,7 @@ async def main() -> None:
     parser.add_argument("--dsm-url", required=True)
     args = parser.parse_args()
     async with aiohttp.ClientSession() as http:
-        steps = await onboarding_steps(http, args.ha_url)
-        headers = {"Authorization": f"Bearer {await log_in(http, args.ha_url, steps)}"}
-        await finish_onboarding(http, args.ha_url, steps, headers)
-        await add_integration(http, args.ha_url, args.dsm_url, headers)
+        await prepare(http, args.ha_url, args.dsm_url)
     print(
         f"\n  Home Assistant: {args.ha_url}  (user {HA_USER}, password {HA_PASSWORD})"
         f"\n  DSM simulator:  {args.dsm_url}  (user {DSM_USER}, password {DSM_PASSWORD})"
