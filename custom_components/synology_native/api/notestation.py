@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from .client import DsmClient
-    from .models import CallResult
 
 _NOTEBOOK = "SYNO.NoteStation.Notebook"
 _NOTE = "SYNO.NoteStation.Note"
@@ -458,11 +457,6 @@ def subtasks_missing(todos: Sequence[Todo]) -> tuple[str, ...]:
     )
 
 
-def unwrap_all(results: Iterable[CallResult]) -> list[Any]:
-    """Return the data of every compound result, raising the first item's error."""
-    return [result.unwrap() for result in results]
-
-
 # --- the calls ----------------------------------------------------------------------
 
 
@@ -729,7 +723,7 @@ class NoteStation:
         results = await self._client.compound(
             [todo_list_call(parent_id) for parent_id in parent_ids]
         )
-        return parse_todos(unwrap_all(results))
+        return parse_todos([result.unwrap() for result in results])
 
     async def create_todo(
         self,
