@@ -8,6 +8,7 @@ deletes are JSON arrays, a notebook delete takes a plain string.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from .notestation_store import (
@@ -178,7 +179,7 @@ def _brief(content: str) -> str:
             text.append(" ")
         elif not inside:
             text.append(char)
-    return " ".join("".join(text).split())
+    return html.unescape(" ".join("".join(text).split()))
 
 
 @handler(NOTE, "list")
