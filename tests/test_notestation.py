@@ -1,6 +1,7 @@
 """Note Station through Home Assistant: actions, the one-request refresh, a missing app."""
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -13,7 +14,7 @@ from custom_components.synology_native.const import (
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
-from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
+from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
 
 if TYPE_CHECKING:
@@ -390,3 +391,40 @@ async def test_app_missing_on_the_nas(
     )
     with pytest.raises(ServiceValidationError, match="does not use Note Station"):
         await act(hass, "get_todos")
+
+
+@pytest.mark.usefixtures("loaded")
+@pytest.mark.parametrize(
+    ("break_nas", "message"),
+    [
+        (
+            lambda dsm: dsm.faults.fail_api("SYNO.NoteStation.Todo", "create", 411),
+            "slow down",
+        ),
+        (lambda dsm: dsm.faults.reset(), "Cannot reach DSM"),
+        (
+            lambda dsm: (
+                dsm.store.expire_sessions(),
+                setattr(dsm.store.users[DEMO_USER], "password", "changed"),
+            ),
+            "Sign in again",
+        ),
+    ],
+)
+async def test_failed_write_is_translated(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    secrets_in_logs: list[str],
+    break_nas: Callable[[FakeDsm], object],
+    message: str,
+) -> None:
+    """DSM refusing, the NAS gone, or a refused sign-in: a message the user can act on."""
+    [entry] = hass.config_entries.async_entries(DOMAIN)
+    client = entry.runtime_data.client
+    assert client.session is not None
+    secrets_in_logs.extend([DEMO_PASSWORD, client.session.sid])
+    count = len(fake_dsm.notestation.todos)
+    break_nas(fake_dsm)
+    with pytest.raises(HomeAssistantError, match=message):
+        await act(hass, "create_todo", title="Milk", due=date(2026, 7, 1))
+    assert len(fake_dsm.notestation.todos) == count

@@ -27,7 +27,7 @@ from custom_components.synology_native.api.notestation import (
     time_from_wire,
     time_to_wire,
 )
-from tests.fake_dsm import notestation as fake_notestation
+from tests.fake_dsm import notestation as fake_notestation, webapi
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 if TYPE_CHECKING:
@@ -380,3 +380,19 @@ async def test_package_local_path(dsm_url: str, notestation: NoteStation) -> Non
         ).json()
     assert len(notebooks["data"]["notebooks"]) == 2
     assert other == {"error": {"code": 102}, "success": False}
+
+
+async def test_note_set_without_new_revision(
+    notestation: NoteStation, nas: NoteStationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Note.set answer that lacks the new revision is a response error."""
+
+    async def partial_answer(ctx: object, params: object) -> dict[str, object]:
+        return {"data": []}
+
+    monkeypatch.setitem(
+        webapi._HANDLERS, ("SYNO.NoteStation.Note", "set"), partial_answer
+    )
+    note = nas.note_by_title("Recipes")
+    with pytest.raises(DsmResponseError, match="without the new revision"):
+        await notestation.set_note(note.object_id, note.ver, title="x")
