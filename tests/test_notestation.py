@@ -172,6 +172,19 @@ async def test_append_racing_another_device(
 
 
 @pytest.mark.usefixtures("loaded")
+async def test_append_to_encrypted_note_is_refused(
+    hass: HomeAssistant, fake_dsm: FakeDsm, nas: NoteStationStore
+) -> None:
+    """Text is never added to ciphertext."""
+    recipes = nas.note_by_title("Recipes")
+    recipes.encrypt = True
+    fake_dsm.reset_request_log()
+    with pytest.raises(ServiceValidationError, match="Recipes is encrypted"):
+        await act(hass, "append_to_note", note=recipes.object_id, text="Salt")
+    assert writes(fake_dsm) == []
+
+
+@pytest.mark.usefixtures("loaded")
 async def test_unknown_note_is_a_translated_refusal(hass: HomeAssistant) -> None:
     """A note id DSM does not know comes back as DSM's refusal, translated."""
     with pytest.raises(HomeAssistantError, match="no such note") as caught:

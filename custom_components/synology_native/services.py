@@ -330,6 +330,9 @@ async def _append_to_note(call: ServiceCall) -> None:
     client = notestation.coordinator.notestation
     with translate_dsm_errors(call.hass, notestation.entry):
         note = await client.note(call.data[ATTR_NOTE])
+        if note.encrypted:
+            # Its content is ciphertext only the user's password opens.
+            raise _invalid("note_encrypted", note=note.title)
         # Written only if nobody changed the note since it was read; else DSM
         # refuses and the other device's change stays (a conflict error).
         await client.set_note(note.object_id, note.ver, html=note.content + addition)

@@ -152,7 +152,7 @@ def _note_data(
         "ctime": note.ctime,
         "mtime": note.mtime,
         "ver": note.ver,
-        "encrypt": False,
+        "encrypt": note.encrypt,
         "recycle": note.recycle,
         "archive": False,
         "category": "note",

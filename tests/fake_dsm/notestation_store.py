@@ -55,6 +55,7 @@ class SimNote:
     ver: str
     link_id: str
     recycle: bool = False
+    encrypt: bool = False
     old_parent_id: str | None = None
     acl: dict[str, Any] = field(default_factory=dict)
     revisions: list[NoteRevision] = field(default_factory=list)
