@@ -170,7 +170,8 @@ async def test_nas_down_then_back(
 ) -> None:
     """Entities go unavailable while DSM fails, and come back with it."""
     await setup_entry(hass, config_entry)
-    fake_dsm.faults.malformed()
+    # One request each for the NAS and the Note Station coordinator.
+    fake_dsm.faults.malformed(2)
     await poll(hass, freezer)
     state = hass.states.get(VERSION_ENTITY)
     assert state is not None
@@ -189,7 +190,7 @@ async def test_rate_limited_poll(
 ) -> None:
     """DSM asking to slow down marks the data stale and retries later."""
     await setup_entry(hass, config_entry)
-    fake_dsm.faults.rate_limit()
+    fake_dsm.faults.fail_api("SYNO.DSM.Info", "getinfo", 411)
     await poll(hass, freezer)
     coordinator = config_entry.runtime_data.nas_coordinator
     assert coordinator.last_update_success is False

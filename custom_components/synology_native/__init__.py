@@ -16,20 +16,22 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import NasCoordinator
+from .coordinator import NasCoordinator, NoteStationCoordinator
 from .data import DsmConfigEntry, DsmRuntimeData, create_entry_client
+from .services import async_setup_services
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
-PLATFORMS: list[Platform] = [Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.SENSOR, Platform.TODO]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration; actions are registered here as app issues add them."""
+    """Register the actions; each finds its config entry when called."""
+    async_setup_services(hass)
     return True
 
 
@@ -48,18 +50,25 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     minutes = entry.options.get(
         CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL.total_seconds() / 60
     )
-    nas_coordinator = NasCoordinator(
-        hass, entry, client, "nas", timedelta(minutes=minutes)
-    )
+    update_interval = timedelta(minutes=minutes)
+    nas_coordinator = NasCoordinator(hass, entry, client, "nas", update_interval)
     # The first read signs in; a refused sign-in starts reauth from here.
     await nas_coordinator.async_config_entry_first_refresh()
     chosen = {DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)}
     _async_report_missing_apps(hass, entry, chosen - installed_apps)
+    apps = frozenset(chosen & installed_apps)
+    notestation = None
+    if DsmApp.NOTESTATION in apps:
+        notestation = NoteStationCoordinator(
+            hass, entry, client, "notestation", update_interval
+        )
+        await notestation.async_config_entry_first_refresh()
     entry.runtime_data = DsmRuntimeData(
         client=client,
         installed_apps=installed_apps,
-        apps=frozenset(chosen & installed_apps),
+        apps=apps,
         nas_coordinator=nas_coordinator,
+        notestation=notestation,
     )
     entry.async_on_unload(lambda: _async_logout(client))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -1,6 +1,7 @@
 """Coordinators: one per polled app, each refreshing with one HTTP request per cycle."""
 
 from abc import abstractmethod
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, override
 
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -14,6 +15,17 @@ from .api import (
     DsmSessionExpiredError,
     DsmSystem,
     NasInfo,
+)
+from .api.models import Call
+from .api.notestation import (
+    NOTEBOOK_LIST,
+    Notebook,
+    NoteStation,
+    Todo,
+    parse_notebooks,
+    parse_todos,
+    subtasks_missing,
+    todo_list_call,
 )
 from .const import DOMAIN, LOGGER
 
@@ -88,3 +100,56 @@ class NasCoordinator(DsmCoordinator[NasInfo]):
     @override
     async def _async_fetch(self) -> NasInfo:
         return await DsmSystem(self.client).info()
+
+
+@dataclass(frozen=True, slots=True)
+class NoteStationSnapshot:
+    """What Note Station entities and actions read: every to-do and notebook.
+
+    To-dos are in DSM's order, subtasks included (after the top-level ones).
+    """
+
+    todos: tuple[Todo, ...]
+    notebooks: tuple[Notebook, ...]
+
+    def todo(self, todo_id: str) -> Todo | None:
+        """Return the to-do with this id, if there is one."""
+        return next((todo for todo in self.todos if todo.object_id == todo_id), None)
+
+
+class NoteStationCoordinator(DsmCoordinator[NoteStationSnapshot]):
+    """Reads to-dos and notebooks in one compound request per refresh.
+
+    The request carries the top-level to-do list, the notebook list and one subtask
+    list per to-do that had subtasks at the last refresh. Only when a to-do gained
+    its first subtasks since then does a second request read them.
+    """
+
+    @property
+    def notestation(self) -> NoteStation:
+        """Return the Note Station calls of this entry's client."""
+        return NoteStation(self.client)
+
+    @override
+    async def _async_fetch(self) -> NoteStationSnapshot:
+        parents = (
+            ()
+            if self.data is None
+            else tuple(todo.object_id for todo in self.data.todos if todo.subtask_ids)
+        )
+        calls = [
+            Call(NOTEBOOK_LIST),
+            todo_list_call(),
+            *(todo_list_call(parent_id) for parent_id in parents),
+        ]
+        notebooks, top_level, *subtask_lists = await self.client.compound(calls)
+        # A parent deleted since the last refresh fails its own item; the check for
+        # missing subtasks below reads again whatever a failed item should have given.
+        todos = parse_todos(
+            [top_level.unwrap()]
+            + [result.data for result in subtask_lists if result.error is None]
+        )
+        todos += await self.notestation.subtasks(subtasks_missing(todos))
+        return NoteStationSnapshot(
+            todos=todos, notebooks=parse_notebooks(notebooks.unwrap())
+        )

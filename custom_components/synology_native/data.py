@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import NasCoordinator
+    from .coordinator import NasCoordinator, NoteStationCoordinator
 
 
 @dataclass(slots=True)
@@ -27,6 +27,8 @@ class DsmRuntimeData:
     # The installed apps the user chose to use (options); platforms serve only these.
     apps: frozenset[DsmApp]
     nas_coordinator: NasCoordinator
+    # None unless Note Station is among apps.
+    notestation: NoteStationCoordinator | None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

@@ -7,7 +7,7 @@ from aiohttp import web
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, info  # noqa: F401
+from . import auth, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .faults import Faults, fault_middleware
 from .store import DsmStore, seed_demo
@@ -22,6 +22,7 @@ class FakeDsm:
         self.store = DsmStore()
         if demo:
             seed_demo(self.store)
+        self.notestation = self.store.notestation
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()

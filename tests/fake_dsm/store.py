@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import secrets
 import time
 
+from .notestation_store import NoteStationStore, seed_notestation_demo
+
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
 
 DEMO_SERIAL = "SIM0123456789"
@@ -66,6 +68,8 @@ class DsmStore:
         self.failed_logins: dict[str, int] = {}
         self.locked_until: dict[str, float] = {}
         self.last_otp_step: dict[str, int] = {}
+        # Through a lambda, so tests that replace `clock` move Note Station's time too.
+        self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
 
     def add_user(
         self,
@@ -110,6 +114,7 @@ class DsmStore:
 
 
 def seed_demo(store: DsmStore) -> None:
-    """Add the no-NAS demo accounts: a plain one and a two-step (TOTP) one."""
+    """Add the no-NAS demo accounts (a plain one and a two-step one) and their notes."""
     store.add_user(DEMO_USER, DEMO_PASSWORD)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
+    seed_notestation_demo(store.notestation)

@@ -19,11 +19,14 @@ from .store import DsmStore, Session
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 SESSION_COOKIE = "id"
 SYNOTOKEN_HEADER = "X-SYNO-TOKEN"
+NOTESTATION_ALIAS = "/notestation/webapi/entry.cgi"
 CGI_PATHS = (
     "/webapi/query.cgi",
     "/webapi/entry.cgi",
     "/webapi/entry.cgi/{api}",
     "/webapi/auth.cgi",
+    # Note Station's web UI posts to this package-local alias (notestation.md §1).
+    NOTESTATION_ALIAS,
 )
 
 # INFERRED: the bootstrap and legacy CGIs answer only their own API (the DSM 6 layout that DSM 7
@@ -221,7 +224,7 @@ class WebApi:
 
     async def serve(self, request: web.Request) -> web.StreamResponse:
         """Answer one HTTP request to a CGI."""
-        cgi = request.path.removeprefix("/webapi/").split("/", 1)[0]
+        cgi = request.path.partition("/webapi/")[2].split("/", 1)[0]
         form = await _form_params(request)
         http = HttpCall(request, {**request.query, **(form or {})})
         self._record(request, http.params)
@@ -243,6 +246,11 @@ class WebApi:
             # DSM rejects an empty POST body even when the routing keys are in the URL.
             raise DsmError(101)
         params = http.params
+        if http.request.path == NOTESTATION_ALIAS and not str(
+            params.get("api")
+        ).startswith("SYNO.NoteStation."):
+            # INFERRED: the package-local path serves the package's own APIs only.
+            raise DsmError(102)
         return await self.call(
             http,
             params.get("api"),

@@ -1,0 +1,148 @@
+"""Note Station's to-dos as one to-do list, subtasks right under their parent.
+
+Subtask convention: a subtask's summary starts with SUBTASK_PREFIX and it follows its
+parent, in the order DSM keeps. The prefix is only shown: it is stripped from what is
+written back, and an edit never changes which to-do a subtask belongs to.
+
+No reordering: DSM keeps no order of top-level to-dos that a client can set.
+"""
+
+from typing import TYPE_CHECKING, override
+
+from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
+from homeassistant.components.todo.entity import TodoItem, TodoListEntity
+from homeassistant.exceptions import ServiceValidationError
+
+from .api.notestation import UNCHANGED, Todo, TodoChanges
+from .const import DOMAIN
+from .due import due_for_dsm, due_for_home_assistant
+from .entity import DsmEntity
+from .exceptions import translate_dsm_errors
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import NoteStationCoordinator, NoteStationSnapshot
+    from .data import DsmConfigEntry
+
+# One writer per NAS: edits wait for each other.
+PARALLEL_UPDATES = 1
+
+SUBTASK_PREFIX = "↳ "
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DsmConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the Note Station to-do list when the entry uses Note Station."""
+    if (coordinator := entry.runtime_data.notestation) is not None:
+        async_add_entities([NoteStationTodoList(coordinator)])
+
+
+def ordered_items(snapshot: NoteStationSnapshot) -> list[TodoItem]:
+    """Return top-level to-dos in DSM's order, each followed by its subtasks."""
+    by_id = {todo.object_id: todo for todo in snapshot.todos}
+    items: list[TodoItem] = []
+    for todo in snapshot.todos:
+        if todo.parent_id is not None:
+            continue
+        items.append(_item(todo, ""))
+        items.extend(
+            _item(by_id[subtask_id], SUBTASK_PREFIX)
+            for subtask_id in todo.subtask_ids
+            if subtask_id in by_id
+        )
+    return items
+
+
+def _item(todo: Todo, prefix: str) -> TodoItem:
+    return TodoItem(
+        summary=prefix + todo.title,
+        uid=todo.object_id,
+        status=TodoItemStatus.COMPLETED if todo.done else TodoItemStatus.NEEDS_ACTION,
+        due=None if todo.due is None else due_for_home_assistant(todo.due),
+        description=todo.comment or None,
+    )
+
+
+def title_of(item: TodoItem) -> str:
+    """Return the title to store for an item: its summary without the subtask prefix."""
+    return (item.summary or "").removeprefix(SUBTASK_PREFIX).strip()
+
+
+def changes_between(todo: Todo, item: TodoItem) -> TodoChanges:
+    """Return what item changes in todo; fields it leaves as they are are not sent.
+
+    Sending only changed fields keeps what another device changed in the others.
+    """
+    title = title_of(item)
+    done = item.status == TodoItemStatus.COMPLETED
+    due = None if item.due is None else due_for_dsm(item.due)
+    comment = item.description or ""
+    return TodoChanges(
+        title=title if title != todo.title else UNCHANGED,
+        done=done if done != todo.done else UNCHANGED,
+        due=due if due != todo.due else UNCHANGED,
+        comment=comment if comment != todo.comment else UNCHANGED,
+    )
+
+
+class NoteStationTodoList(DsmEntity, TodoListEntity):
+    """The user's Note Station to-dos."""
+
+    _attr_supported_features = (
+        TodoListEntityFeature.CREATE_TODO_ITEM
+        | TodoListEntityFeature.UPDATE_TODO_ITEM
+        | TodoListEntityFeature.DELETE_TODO_ITEM
+        | TodoListEntityFeature.SET_DUE_DATE_ON_ITEM
+        | TodoListEntityFeature.SET_DUE_DATETIME_ON_ITEM
+        | TodoListEntityFeature.SET_DESCRIPTION_ON_ITEM
+    )
+    coordinator: NoteStationCoordinator
+
+    def __init__(self, coordinator: NoteStationCoordinator) -> None:
+        """Attach to the Note Station coordinator."""
+        super().__init__(coordinator, "tasks")
+        # Assist finds a list by its full name, which starts with the device's name;
+        # off the device, the list is just "Tasks" and "add milk to my tasks" works.
+        self._attr_device_info = None
+
+    @property
+    @override
+    def todo_items(self) -> list[TodoItem]:
+        return ordered_items(self.coordinator.data)
+
+    @override
+    async def async_create_todo_item(self, item: TodoItem) -> None:
+        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
+            await self.coordinator.notestation.create_todo(
+                title_of(item),
+                due=None if item.due is None else due_for_dsm(item.due),
+                comment=item.description or "",
+            )
+        await self.coordinator.async_refresh()
+
+    @override
+    async def async_update_todo_item(self, item: TodoItem) -> None:
+        todo = self.coordinator.data.todo(item.uid or "")
+        if todo is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="todo_not_found",
+                translation_placeholders={"todo": item.uid or ""},
+            )
+        changes = changes_between(todo, item)
+        if changes == TodoChanges():
+            return
+        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
+            await self.coordinator.notestation.set_todos([todo.object_id], changes)
+        await self.coordinator.async_refresh()
+
+    @override
+    async def async_delete_todo_items(self, uids: list[str]) -> None:
+        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
+            await self.coordinator.notestation.delete_todos(uids)
+        await self.coordinator.async_refresh()

@@ -1,0 +1,304 @@
+"""The Tasks to-do list and the to-do count sensors, through Home Assistant and Assist."""
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components import conversation
+from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import Context
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.synology_native.todo import SUBTASK_PREFIX
+from tests.test_init import poll, setup_entry
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from tests.fake_dsm import FakeDsm
+    from tests.fake_dsm.notestation_store import NoteStationStore
+
+TASKS = "todo.tasks"
+OPEN = "sensor.ds923_demo_open_to_dos"
+OVERDUE = "sensor.ds923_demo_overdue_to_dos"
+DUE_TODAY = "sensor.ds923_demo_to_dos_due_today"
+
+
+@pytest.fixture
+def nas(fake_dsm: FakeDsm) -> NoteStationStore:
+    """Give the simulator's Note Station library, changed directly as another device would."""
+    return fake_dsm.notestation
+
+
+@pytest.fixture
+async def loaded(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
+    """Set up the demo account."""
+    await setup_entry(hass, config_entry)
+
+
+async def items(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Return the list's items as todo.get_items gives them."""
+    response = await hass.services.async_call(
+        TODO_DOMAIN,
+        "get_items",
+        {ATTR_ENTITY_ID: TASKS},
+        blocking=True,
+        return_response=True,
+    )
+    result: list[dict[str, Any]] = response[TASKS]["items"]  # type: ignore[index]
+    return result
+
+
+async def call_todo(hass: HomeAssistant, action: str, **data: Any) -> None:
+    """Call a todo action on the Tasks list."""
+    await hass.services.async_call(
+        TODO_DOMAIN, action, {ATTR_ENTITY_ID: TASKS, **data}, blocking=True
+    )
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return an entity's state."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_list_shows_subtasks_under_their_parent(
+    hass: HomeAssistant, nas: NoteStationStore
+) -> None:
+    """Top-level to-dos in DSM's order, each subtask right after its parent, marked."""
+    listed = await items(hass)
+    assert [item["summary"] for item in listed] == [
+        "Pay rent",
+        "Plan trip",
+        f"{SUBTASK_PREFIX}Book flights",
+        f"{SUBTASK_PREFIX}Pack bags",
+        "Call the plumber",
+    ]
+    assert [item["status"] for item in listed] == [
+        "needs_action",
+        "needs_action",
+        "needs_action",
+        "needs_action",
+        "completed",
+    ]
+    trip = listed[1]
+    assert trip["uid"] == nas.todo_by_title("Plan trip").object_id
+    assert trip["description"] == "Summer holiday"
+    rent_due = nas.todo_by_title("Pay rent").due_date
+    assert (
+        listed[0]["due"]
+        == dt_util.as_local(dt_util.utc_from_timestamp(rent_due)).isoformat()
+    )
+    state = hass.states.get(TASKS)
+    assert state is not None
+    assert state.state == "4"
+    assert state.attributes["friendly_name"] == "Tasks"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_create_update_and_delete(
+    hass: HomeAssistant, nas: NoteStationStore
+) -> None:
+    """Items are created with a due date and description, changed, and removed."""
+    await call_todo(
+        hass,
+        "add_item",
+        item="Water plants",
+        due_date="2026-12-24",
+        description="Balcony",
+    )
+    plants = nas.todo_by_title("Water plants")
+    assert plants.comment == "Balcony"
+    assert plants.due_date == int(
+        dt_util.start_of_local_day(date(2026, 12, 24)).timestamp()
+    )
+    listed = {item["summary"]: item for item in await items(hass)}
+    assert listed["Water plants"]["due"] == "2026-12-24"
+
+    due = datetime(2026, 12, 24, 18, 30, tzinfo=dt_util.get_default_time_zone())
+    await call_todo(
+        hass,
+        "update_item",
+        item="Water plants",
+        rename="Water the plants",
+        status="completed",
+        due_datetime=due.isoformat(),
+        description=None,
+    )
+    assert (plants.title, plants.done, plants.comment, plants.due_date) == (
+        "Water the plants",
+        True,
+        "",
+        int(due.timestamp()),
+    )
+    listed = {item["summary"]: item for item in await items(hass)}
+    assert listed["Water the plants"]["due"] == due.isoformat()
+
+    await call_todo(hass, "remove_item", item="Water the plants")
+    assert plants.object_id not in nas.todos
+    assert "Water the plants" not in {item["summary"] for item in await items(hass)}
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_subtask_round_trip(hass: HomeAssistant, nas: NoteStationStore) -> None:
+    """An edited subtask keeps its parent and place; the mark is not stored."""
+    pack = nas.todo_by_title("Pack bags")
+    parent_id = pack.parent_id
+    await call_todo(
+        hass,
+        "update_item",
+        item=f"{SUBTASK_PREFIX}Pack bags",
+        rename=f"{SUBTASK_PREFIX}Pack the suitcase",
+        status="completed",
+    )
+    assert (pack.title, pack.done, pack.parent_id) == (
+        "Pack the suitcase",
+        True,
+        parent_id,
+    )
+    assert nas.todos[parent_id].items[-1] == pack.object_id
+    summaries = [item["summary"] for item in await items(hass)]
+    assert summaries[2:4] == [
+        f"{SUBTASK_PREFIX}Book flights",
+        f"{SUBTASK_PREFIX}Pack the suitcase",
+    ]
+    await call_todo(hass, "remove_item", item="Plan trip")
+    assert parent_id not in nas.todos
+    assert pack.object_id not in nas.todos
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_edit_keeps_what_another_device_changed(
+    hass: HomeAssistant, nas: NoteStationStore
+) -> None:
+    """Completing an item sends only the status; a comment written elsewhere stays."""
+    trip = nas.todo_by_title("Plan trip")
+    trip.comment = "Winter holiday instead"  # another device, after the last refresh
+    await call_todo(hass, "update_item", item="Plan trip", status="completed")
+    assert (trip.done, trip.comment) == (True, "Winter holiday instead")
+    listed = {item["summary"]: item for item in await items(hass)}
+    assert listed["Plan trip"]["description"] == "Winter holiday instead"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_unchanged_update_sends_nothing(
+    hass: HomeAssistant, fake_dsm: FakeDsm
+) -> None:
+    """An update that changes nothing does not call the NAS."""
+    fake_dsm.reset_request_log()
+    await call_todo(hass, "update_item", item="Plan trip", description="Summer holiday")
+    assert fake_dsm.requests == []
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_refused_and_vanished_items(
+    hass: HomeAssistant, fake_dsm: FakeDsm, nas: NoteStationStore
+) -> None:
+    """DSM refusing a write is a translated error; an item gone from the NAS too."""
+    fake_dsm.faults.fail_api("SYNO.NoteStation.Todo", "create", 105)
+    with pytest.raises(HomeAssistantError, match="no permission"):
+        await call_todo(hass, "add_item", item="Milk")
+    entity = hass.data[TODO_DOMAIN].get_entity(TASKS)
+    trip = nas.todo_by_title("Plan trip")
+    with pytest.raises(ServiceValidationError, match="no to-do 1026_GONE"):
+        await entity.async_update_todo_item(
+            type(entity.todo_items[0])(uid="1026_GONE", summary="x")
+        )
+    assert not trip.done
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_assist_adds_completes_and_removes(
+    hass: HomeAssistant, nas: NoteStationStore
+) -> None:
+    """Voice works by the list's name: "add milk to my tasks" and friends."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+
+    async def say(text: str) -> str:
+        result = await conversation.async_converse(
+            hass, text, None, Context(), language="en"
+        )
+        assert result.response.response_type.value == "action_done", text
+        return str(result.response.speech["plain"]["speech"])
+
+    assert await say("add milk to my tasks") == "Added milk"
+    milk = nas.todo_by_title("Milk")
+    assert not milk.done
+    await say("check off milk from my tasks")
+    assert milk.done
+    await say("remove milk from my tasks")
+    assert milk.object_id not in nas.todos
+    assert state_of(hass, TASKS) == "4"
+
+
+async def test_sensors_count_and_follow_the_clock(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    nas: NoteStationStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Open, overdue and due-today counts change as due times pass, without a poll."""
+    # 23:40 local, so midnight comes within a few small steps of the clock.
+    freezer.move_to(dt_util.start_of_local_day() + timedelta(hours=23, minutes=40))
+    now = dt_util.now()
+    soon = now + timedelta(minutes=10)
+    nas.todo_by_title("Pay rent").due_date = int(soon.timestamp())
+    nas.todo_by_title("Book flights").due_date = int(
+        dt_util.start_of_local_day(now - timedelta(days=1)).timestamp()
+    )
+    nas.todo_by_title("Pack bags").due_date = int(
+        dt_util.start_of_local_day(now).timestamp()
+    )
+    nas.todo_by_title("Call the plumber").due_date = int(
+        (now - timedelta(days=3)).timestamp()
+    )  # done: never overdue
+    await setup_entry(hass, config_entry)
+    assert state_of(hass, OPEN) == "4"
+    # Book flights was due yesterday (a date); Pack bags is due today, not yet overdue.
+    assert state_of(hass, OVERDUE) == "1"
+    assert state_of(hass, DUE_TODAY) == "2"
+
+    freezer.tick(timedelta(minutes=11))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, OVERDUE) == "2"
+
+    freezer.tick(timedelta(minutes=10))  # past midnight
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, OVERDUE) == "3"
+    assert state_of(hass, DUE_TODAY) == "0"
+
+
+async def test_refresh_writes_no_state_when_nothing_changed(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    nas: NoteStationStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An unchanged NAS writes no state; a change made on the NAS shows next poll."""
+    await setup_entry(hass, config_entry)
+    before = {
+        entity_id: hass.states.get(entity_id)
+        for entity_id in (TASKS, OPEN, OVERDUE, DUE_TODAY)
+    }
+    await poll(hass, freezer)
+    for entity_id, state in before.items():
+        after = hass.states.get(entity_id)
+        assert after is not None
+        assert state is not None
+        assert after.last_reported == state.last_reported, entity_id
+
+    nas.todo_by_title("Pay rent").done = True
+    await poll(hass, freezer)
+    assert state_of(hass, TASKS) == "3"
+    assert state_of(hass, OPEN) == "3"
