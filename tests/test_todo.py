@@ -233,8 +233,16 @@ async def test_assist_adds_completes_and_removes(
     assert await say("add milk to my tasks") == "Added milk"
     milk = nas.todo_by_title("Milk")
     assert not milk.done
+    # Checking off by voice keeps what the item already had.
+    await call_todo(
+        hass, "update_item", item="Milk", due_date="2030-01-02", description="2 l"
+    )
     await say("check off milk from my tasks")
     assert milk.done
+    assert (milk.comment, milk.due_date) == (
+        "2 l",
+        int(dt_util.start_of_local_day(date(2030, 1, 2)).timestamp()),
+    )
     await say("remove milk from my tasks")
     assert milk.object_id not in nas.todos
     assert state_of(hass, TASKS) == "4"

@@ -77,16 +77,20 @@ def changes_between(todo: Todo, item: TodoItem) -> TodoChanges:
     """Return what item changes in todo; fields it leaves as they are are not sent.
 
     Sending only changed fields keeps what another device changed in the others.
+    Assist's "check off" hands over only the summary and the new status (Home
+    Assistant's to-do intent builds a bare item), so when nothing but the status
+    changes, an empty due date and description mean "not given", not "cleared".
     """
     title = title_of(item)
     done = item.status == TodoItemStatus.COMPLETED
     due = None if item.due is None else due_for_dsm(item.due)
     comment = item.description or ""
+    status_only = done != todo.done and item.due is None and item.description is None
     return TodoChanges(
         title=title if title != todo.title else UNCHANGED,
         done=done if done != todo.done else UNCHANGED,
-        due=due if due != todo.due else UNCHANGED,
-        comment=comment if comment != todo.comment else UNCHANGED,
+        due=due if due != todo.due and not status_only else UNCHANGED,
+        comment=comment if comment != todo.comment and not status_only else UNCHANGED,
     )
 
 

@@ -6,8 +6,6 @@ the object directly in `data`, `Note.set` answers `data.data[0]`, ids of to-do w
 deletes are JSON arrays, a notebook delete takes a plain string.
 """
 
-from __future__ import annotations
-
 import html
 from typing import Any
 

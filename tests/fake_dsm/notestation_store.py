@@ -5,8 +5,6 @@ account; the real package keeps one per user. Tests change it directly to play a
 device editing on the NAS.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import hashlib
