@@ -21,16 +21,14 @@ from .auth import (
 from .errors import (
     DsmApiError,
     DsmApiNotInstalledError,
-    DsmConnectionError,
     DsmHttpError,
     DsmResponseError,
     DsmSessionExpiredError,
-    DsmSslError,
-    DsmTimeoutError,
     DsmVersionUnsupportedError,
     error_from_code,
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
+from .transport import transport_errors
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -264,7 +262,7 @@ class DsmClient:
         url = f"{self.url}/webapi/{info.path}"
         if not post and len(urlencode(form)) > MAX_GET_LENGTH:
             post = True
-        try:
+        with transport_errors(self.url):
             async with self._http.request(
                 "POST" if post else "GET",
                 url,
@@ -277,15 +275,6 @@ class DsmClient:
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await response.read()
-        except aiohttp.ClientSSLError as err:
-            msg = f"TLS with {self.url} failed: {err.__class__.__name__}"
-            raise DsmSslError(msg) from err
-        except TimeoutError as err:
-            msg = f"{self.url} did not answer in time"
-            raise DsmTimeoutError(msg) from err
-        except aiohttp.ClientError as err:
-            msg = f"cannot talk to {self.url}: {err.__class__.__name__}"
-            raise DsmConnectionError(msg) from err
         return _unwrap_envelope(body, endpoint.api, endpoint.method)
 
 
