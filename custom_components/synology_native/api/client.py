@@ -139,9 +139,8 @@ class DsmClient:
     async def _login(
         self, credentials: PasswordCredentials, otp_code: str | None
     ) -> DsmSession:
-        info, version = await self._resolve(LOGIN)
-        data = await self._send(
-            info, LOGIN, version, login_params(credentials, otp_code), None, post=True
+        data = await self.call_without_session(
+            LOGIN, login_params(credentials, otp_code)
         )
         self.session = session_from_login(data, credentials, otp_code)
         self.credentials = PasswordCredentials(
@@ -152,6 +151,22 @@ class DsmClient:
         )
         _LOGGER.debug("Signed in to %s as %s", self.url, credentials.account)
         return self.session
+
+    def use_session(self, session: DsmSession) -> None:
+        """Continue a session that was not opened with a password (SSO sign-in).
+
+        Without password credentials the client cannot renew it: once DSM ends it,
+        calls raise DsmSessionExpiredError.
+        """
+        self.session = session
+        self.credentials = None
+
+    async def call_without_session(
+        self, endpoint: Endpoint, params: Mapping[str, Any]
+    ) -> Any:
+        """POST a call that needs no session, such as a sign-in method."""
+        info, version = await self._resolve(endpoint)
+        return await self._send(info, endpoint, version, params, None, post=True)
 
     async def logout(self) -> None:
         """End the session; a session DSM already forgot counts as ended."""
