@@ -1,5 +1,6 @@
 """Fixtures shared by every test: the DSM simulator on loopback and config entries."""
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,17 @@ DEMO_SERIAL = "SIM0123456789"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant's loader find custom_components/ in the repository."""
+
+
+@pytest.fixture
+async def refused_handshakes_expected(enable_event_loop_debug: None) -> None:
+    """Let a client refuse the simulator's certificate without failing the test.
+
+    asyncio reports the server side of a failed TLS handshake to the loop's exception
+    handler in debug mode only, and the test harness turns every such report into an
+    error; a test about an untrusted certificate expects exactly that failure.
+    """
+    asyncio.get_running_loop().set_debug(False)
 
 
 @pytest.fixture

@@ -42,6 +42,17 @@ class Session:
     expired: bool = False
 
 
+@dataclass
+class SsoAccessToken:
+    """An access token SSO Server issued; userinfo and DSM's `oidc` exchange accept it."""
+
+    token: str
+    client_id: str
+    user_name: str
+    scope: str
+    expires_at: float
+
+
 def opaque_token() -> str:
     """Return a random URL-safe value of 40 characters, like DSM's sids and device tokens."""
     return secrets.token_urlsafe(30)
@@ -67,6 +78,10 @@ class DsmStore:
         self.failed_logins: dict[str, int] = {}
         self.locked_until: dict[str, float] = {}
         self.last_otp_step: dict[str, int] = {}
+        # SSO Server's live access tokens, by token (see sso.py).
+        self.sso_access_tokens: dict[str, SsoAccessToken] = {}
+        # False makes DSM refuse to turn an SSO sign-in into a session (auth.py).
+        self.accept_sso_sign_in = True
 
     def add_user(
         self,
