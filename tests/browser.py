@@ -41,8 +41,14 @@ async def _page(response: aiohttp.ClientResponse) -> Page:
     )
 
 
-def browser_session(trust: ssl.SSLContext | None = None) -> aiohttp.ClientSession:
-    """Return a session that keeps cookies of IP hosts and trusts `trust`'s CAs."""
+def browser_session(
+    trust: ssl.SSLContext | bool | None = None,
+) -> aiohttp.ClientSession:
+    """Return a session that keeps cookies of IP hosts.
+
+    `trust` is the context whose CAs it trusts, or False to accept any certificate as a
+    user clicking through a browser warning does; None keeps the system's defaults.
+    """
     connector = aiohttp.TCPConnector(ssl=trust) if trust is not None else None
     return aiohttp.ClientSession(
         cookie_jar=aiohttp.CookieJar(unsafe=True), connector=connector

@@ -74,14 +74,15 @@ def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
 def client_log_text(caplog: pytest.LogCaptureFixture) -> str:
     """Everything logged outside the simulator, with tracebacks.
 
-    The simulator's own access log shows request URLs as a web server would; what
-    matters is what Home Assistant and the client write.
+    The simulator's own access log shows request URLs as a web server would, and
+    authlib, its OAuth library, logs the tokens it issues; what matters is what Home
+    Assistant and the client write.
     """
     formatter = logging.Formatter("%(name)s %(message)s")
     return "\n".join(
         formatter.format(record)
         for record in caplog.records
-        if not record.name.startswith(("aiohttp.access", "tests."))
+        if not record.name.startswith(("aiohttp.access", "tests.", "authlib."))
     )
 
 
