@@ -720,3 +720,47 @@ async def test_tls_verification(
     assert result["data"][CONF_VERIFY_SSL] is False
     await hass.async_block_till_done()
     assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_token_endpoint_down(
+    hass: HomeAssistant, flow: SignIn, https_url: str, fake_dsm: FakeDsm
+) -> None:
+    """SSO Server failing between sign-in and code redemption is a connection error."""
+    result = await flow.submit_sso(await flow.to_sso_form(https_url), https_url)
+    redirect = await flow.authorize(result)
+    fake_dsm.faults.fail_http(503)
+    assert await flow.call_back(redirect) == 200
+    result = await flow.configure(result["flow_id"])
+    assert result["step_id"] == "sso"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_reauth_refused_switches_to_password(
+    hass: HomeAssistant, flow: SignIn, https_url: str, fake_dsm: FakeDsm
+) -> None:
+    """A NAS that stopped accepting SSO sign-in is reauthenticated with the password."""
+    fake_dsm.store.accept_sso_sign_in = False
+    entry = sso_entry(https_url)
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    result = await flow.finish(await flow.configure(result["flow_id"], {}))
+    assert result["step_id"] == "credentials"
+    assert result["errors"] == {"base": "sso_not_accepted"}
+    result = await flow.configure(
+        result["flow_id"], {CONF_USERNAME: DEMO_USER, CONF_PASSWORD: DEMO_PASSWORD}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert entry.data[CONF_AUTH_METHOD] == AuthMethod.PASSWORD
+    assert CONF_SESSION_ID not in entry.data
+
+
+@pytest.mark.usefixtures("refused_handshakes_expected")
+async def test_sso_server_certificate_checked(
+    hass: HomeAssistant, flow: SignIn, https_url: str, sso_app: FakeDsm
+) -> None:
+    """With verification on, an SSO Server with an untrusted certificate is refused."""
+    result = await flow.to_sso_form(https_url)
+    context = server_tls_context(trustme.CA(), "127.0.0.1")
+    async with run_simulator(sso_app, ssl_context=context) as untrusted_url:
+        result = await flow.submit_sso(result, untrusted_url)
+    assert result["errors"] == {"base": "ssl_error"}

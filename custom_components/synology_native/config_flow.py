@@ -213,11 +213,6 @@ class SsoServerImplementation(LocalOAuth2ImplementationWithPkce):
 
     @property
     @override
-    def name(self) -> str:
-        return "Synology SSO Server"
-
-    @property
-    @override
     def extra_authorize_data(self) -> dict[str, str]:
         return {"scope": SCOPES, "nonce": self.nonce, **super().extra_authorize_data}
 

@@ -6,7 +6,7 @@ device token, so later sign-ins of a 2-step account need no code. How DSM turns 
 Server sign-in into a session is not documented: see exchange_sso_sign_in.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -80,14 +80,12 @@ def login_params(
     return params
 
 
-def issued_device_token(data: Any) -> str | None:
+def issued_device_token(data: dict[str, Any]) -> str | None:
     """Read the device token DSM issued.
 
     CONFLICT (auth.md §3.2): DSM 7.2.2 answers ``did``; some clients read
     ``device_id``. Read ``did`` first and fall back to ``device_id``.
     """
-    if not isinstance(data, dict):
-        return None
     token = data.get("did") or data.get("device_id")
     return token if isinstance(token, str) and token else None
 
@@ -156,6 +154,7 @@ async def exchange_sso_sign_in(
     except (DsmApiError, DsmVersionUnsupportedError) as err:
         msg = f"DSM does not accept SSO sign-in for its web API: {err}"
         raise DsmSsoRefusedError(msg) from err
-    session = _session(data, account, issued_device_token(data))
+    session = _session(data, account, None)
+    session = replace(session, device_token=issued_device_token(data))
     client.use_session(session)
     return session
