@@ -60,7 +60,7 @@ CLIENT_ID = "home-assistant"
 CLIENT_SECRET = "sso-app-secret"
 UNIQUE_ID = f"{DEMO_SERIAL}_{DEMO_USER}"
 
-pytestmark = pytest.mark.usefixtures("current_request_with_host", "auth_component")
+pytestmark = pytest.mark.usefixtures("current_request_with_host")
 
 
 @pytest.fixture
@@ -85,12 +85,6 @@ def trusted_test_ca(test_ca: trustme.CA) -> Iterator[ssl.SSLContext]:
     test_ca.configure_trust(context)
     with patch.object(ssl_util, "client_context", return_value=context):
         yield context
-
-
-@pytest.fixture
-async def auth_component(hass: HomeAssistant) -> None:
-    """Set up `auth`, which serves the OAuth2 callback view."""
-    assert await async_setup_component(hass, "auth", {})
 
 
 @pytest.fixture
