@@ -3,9 +3,11 @@
 Password sign-in asks for a one-time code when DSM wants one. SSO sign-in is an OpenID
 Connect authorization code flow through Home Assistant's OAuth2 machinery: a PKCE
 implementation made at run time for the SSO Server the user names (no application
-credentials), Home Assistant's signed ``state`` and its callback view. The code is
-redeemed by the client (api/sso.py) rather than by Home Assistant's token request,
-because that request always verifies certificates with Home Assistant's default
+credentials), Home Assistant's signed ``state`` and its callback view. The
+implementation is handed to the flow directly and not put in Home Assistant's registry:
+with no refresh token there is nothing for an OAuth2 session to look it up for later.
+The code is redeemed by the client (api/sso.py) rather than by Home Assistant's token
+request, because that request always verifies certificates with Home Assistant's default
 context, while the entry's own setting must apply (DSM often uses a self-signed one).
 """
 
