@@ -23,6 +23,7 @@ from tests.fake_dsm.sso import (
     TOKEN_LIFETIME,
 )
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
+from tests.test_fake_dsm import Clock
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -37,18 +38,6 @@ def challenge(verifier: str) -> str:
     """Return the S256 code challenge of `verifier` (RFC 7636 §4.2)."""
     digest = hashlib.sha256(verifier.encode()).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-class Clock:
-    """A store clock that stands still unless a test moves it."""
-
-    def __init__(self, now: float) -> None:
-        """Start at Unix time `now`."""
-        self.now = now
-
-    def __call__(self) -> float:
-        """Return the current fake time."""
-        return self.now
 
 
 class Sso:
