@@ -334,7 +334,7 @@ class SimulatedSsoServer:
         return self.store.users.get(name) if name else None
 
     def _signed_in(self, name: str, password: str) -> User | None:
-        """Check a password on the sign-in page; SSO Server signs in DSM accounts."""
+        """Check a DSM password on the sign-in page (no second factor is simulated)."""
         user = self.store.users.get(name)
         if user is None or user.disabled or user.password != password:
             return None
