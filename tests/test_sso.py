@@ -64,13 +64,13 @@ pytestmark = pytest.mark.usefixtures("current_request_with_host")
 
 
 @pytest.fixture
-def test_ca() -> trustme.CA:
+def local_ca() -> trustme.CA:
     """Give a fresh certificate authority for the simulator's certificate."""
     return trustme.CA()
 
 
 @pytest.fixture
-def trusted_test_ca(test_ca: trustme.CA) -> Iterator[ssl.SSLContext]:
+def trusted_test_ca(local_ca: trustme.CA) -> Iterator[ssl.SSLContext]:
     """Make Home Assistant's verifying client sessions trust the test CA.
 
     Home Assistant builds its verifying context once, at import, from certifi (or
@@ -82,7 +82,7 @@ def trusted_test_ca(test_ca: trustme.CA) -> Iterator[ssl.SSLContext]:
     context = ssl_util.create_client_context(
         ssl_util.SSLCipherList.PYTHON_DEFAULT, ssl_util.SSL_ALPN_HTTP11
     )
-    test_ca.configure_trust(context)
+    local_ca.configure_trust(context)
     with patch.object(ssl_util, "client_context", return_value=context):
         yield context
 
@@ -97,10 +97,10 @@ def sso_app(fake_dsm: FakeDsm) -> FakeDsm:
 
 @pytest.fixture
 async def https_url(
-    sso_app: FakeDsm, test_ca: trustme.CA, socket_enabled: None
+    sso_app: FakeDsm, local_ca: trustme.CA, socket_enabled: None
 ) -> AsyncIterator[str]:
     """Serve the simulator over HTTPS with a certificate from the test CA."""
-    context = server_tls_context(test_ca, "127.0.0.1")
+    context = server_tls_context(local_ca, "127.0.0.1")
     async with run_simulator(sso_app, ssl_context=context) as url:
         yield url
 
