@@ -121,6 +121,7 @@ async def add_integration(
         flow_id = (await response.json())["flow_id"]
     for answer in (
         {"url": dsm_url, "verify_ssl": False},
+        {"next_step_id": "credentials"},  # the sign-in method menu
         {"username": DSM_USER, "password": DSM_PASSWORD},
     ):
         async with http.post(

@@ -1,5 +1,6 @@
 """Fixtures shared by every test: the DSM simulator on loopback and config entries."""
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,17 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant's loader find custom_components/ in the repository."""
+
+
+@pytest.fixture
+async def refused_handshakes_expected(enable_event_loop_debug: None) -> None:
+    """Let a client refuse the simulator's certificate without failing the test.
+
+    asyncio reports the server side of a failed TLS handshake to the loop's exception
+    handler in debug mode only, and the test harness turns every such report into an
+    error; a test about an untrusted certificate expects exactly that failure.
+    """
+    asyncio.get_running_loop().set_debug(False)
 
 
 @pytest.fixture
@@ -67,14 +79,15 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 def client_log_text(caplog: pytest.LogCaptureFixture) -> str:
     """Everything logged outside the simulator, with tracebacks.
 
-    The simulator's own access log shows request URLs as a web server would; what
-    matters is what Home Assistant and the client write.
+    The simulator's own access log shows request URLs as a web server would, and
+    authlib, its OAuth library, logs the tokens it issues; what matters is what Home
+    Assistant and the client write.
     """
     formatter = logging.Formatter("%(name)s %(message)s")
     return "\n".join(
         formatter.format(record)
         for record in caplog.records
-        if not record.name.startswith(("aiohttp.access", "tests."))
+        if not record.name.startswith(("aiohttp.access", "tests.", "authlib."))
     )
 
 

@@ -11,10 +11,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.synology_native.config_flow import normalize_url
 from custom_components.synology_native.const import (
     CONF_APPS,
+    CONF_AUTH_METHOD,
     CONF_DEVICE_TOKEN,
     CONF_OTP_CODE,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
+    AuthMethod,
 )
 from tests.fake_dsm import FakeDsm, run_simulator, totp_code
 from tests.fake_dsm.store import (
@@ -50,6 +52,25 @@ async def start(
     )
 
 
+async def choose(
+    hass: HomeAssistant, result: dict[str, Any], method: str
+) -> dict[str, Any]:
+    """Pick a sign-in method from the menu that follows the address."""
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "sign_in_method"
+    assert result["menu_options"] == ["credentials", "sso"]
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": method}
+    )
+
+
+async def start_password(hass: HomeAssistant, url: str) -> dict[str, Any]:
+    """Open the flow, submit the address and choose password sign-in."""
+    result = await choose(hass, await start(hass, url), "credentials")
+    assert result["step_id"] == "credentials"
+    return result
+
+
 async def sign_in(
     hass: HomeAssistant,
     flow_id: str,
@@ -60,6 +81,14 @@ async def sign_in(
     return await hass.config_entries.flow.async_configure(
         flow_id, {CONF_USERNAME: user, CONF_PASSWORD: password}
     )
+
+
+def suggested(result: dict[str, Any], field: str) -> Any:
+    """Return the value a form suggests for field."""
+    for key in result["data_schema"].schema:
+        if key == field:
+            return (key.description or {}).get("suggested_value")
+    raise KeyError(field)
 
 
 def otp_now(fake_dsm: FakeDsm) -> str:
@@ -79,14 +108,14 @@ async def test_password_sign_in(
 ) -> None:
     """Address, then user and password, creates the entry and loads it."""
     secrets_in_logs.append(DEMO_PASSWORD)
-    result = await start(hass, dsm_url)
-    assert result["step_id"] == "credentials"
+    result = await start_password(hass, dsm_url)
     result = await sign_in(hass, result["flow_id"])
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == f"DS923+ {DEMO_USER}"
     assert result["data"] == {
         CONF_URL: dsm_url,
         CONF_VERIFY_SSL: True,
+        CONF_AUTH_METHOD: AuthMethod.PASSWORD,
         CONF_USERNAME: DEMO_USER,
         CONF_PASSWORD: DEMO_PASSWORD,
     }
@@ -100,7 +129,7 @@ async def test_password_sign_in(
 
 async def test_wrong_password_then_right(hass: HomeAssistant, dsm_url: str) -> None:
     """A wrong password shows the form again with an error and recovers."""
-    result = await start(hass, dsm_url)
+    result = await start_password(hass, dsm_url)
     result = await sign_in(hass, result["flow_id"], password="not-it")
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth"}
@@ -113,7 +142,7 @@ async def test_unusable_account(
 ) -> None:
     """An account DSM refuses for a reason the user must fix in DSM says which."""
     fake_dsm.store.add_user("newbie", "first-pw", must_change_password=True)
-    result = await start(hass, dsm_url)
+    result = await start_password(hass, dsm_url)
     result = await sign_in(hass, result["flow_id"], "newbie", "first-pw")
     assert result["errors"] == {"base": "account_unusable"}
     assert (
@@ -126,7 +155,7 @@ async def test_code_required_then_device_token(
     hass: HomeAssistant, dsm_url: str, fake_dsm: FakeDsm, secrets_in_logs: list[str]
 ) -> None:
     """A 2-step account asks for a code once; the entry keeps the device token."""
-    result = await start(hass, dsm_url)
+    result = await start_password(hass, dsm_url)
     result = await sign_in(hass, result["flow_id"], OTP_USER)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "otp"
@@ -196,7 +225,7 @@ async def test_duplicate_aborts(
 ) -> None:
     """The same DSM user on the same NAS cannot be added twice."""
     config_entry.add_to_hass(hass)
-    result = await start(hass, dsm_url)
+    result = await start_password(hass, dsm_url)
     result = await sign_in(hass, result["flow_id"])
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -291,6 +320,10 @@ async def test_reconfigure(
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {CONF_URL: new_url, CONF_VERIFY_SSL: False}
         )
+        result = await choose(hass, result, "credentials")
+        # The form suggests the entry's DSM user.
+        assert suggested(result, CONF_USERNAME) == DEMO_USER
+        result = await sign_in(hass, result["flow_id"], password=DEMO_PASSWORD)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert config_entry.data[CONF_URL] == new_url
@@ -308,6 +341,8 @@ async def test_reconfigure_other_nas_aborts(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_URL: dsm_url, CONF_VERIFY_SSL: True}
     )
+    result = await choose(hass, result, "credentials")
+    result = await sign_in(hass, result["flow_id"])
     assert result["reason"] == "wrong_account"
     assert config_entry.data[CONF_URL] == dsm_url
 

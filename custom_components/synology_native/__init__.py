@@ -15,9 +15,15 @@ from .const import (
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     LOGGER,
+    AuthMethod,
 )
 from .coordinator import NasCoordinator, NoteStationCoordinator
-from .data import DsmConfigEntry, DsmRuntimeData, create_entry_client
+from .data import (
+    DsmConfigEntry,
+    DsmRuntimeData,
+    auth_method_of,
+    create_entry_client,
+)
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -70,14 +76,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         notestation=notestation,
     )
-    entry.async_on_unload(lambda: _async_logout(client))
+    # A password entry signs in again after a reload. An SSO entry cannot without the
+    # user, so its session outlives reloads and restarts and ends with the entry.
+    if auth_method_of(entry.data) is AuthMethod.PASSWORD:
+        entry.async_on_unload(lambda: _async_logout(client))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
-    """Unload platforms; the DSM session ends through the on-unload callback."""
+    """Unload platforms; a password entry's session ends through its on-unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
+    """End the DSM session an SSO entry kept across reloads."""
+    if auth_method_of(entry.data) is AuthMethod.SSO:
+        await _async_logout(create_entry_client(hass, entry.data))
 
 
 def _async_report_missing_apps(

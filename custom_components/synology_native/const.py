@@ -1,14 +1,28 @@
 """Constants shared by the Synology Native integration."""
 
 from datetime import timedelta
+from enum import StrEnum
 import logging
 from typing import Final
 
 DOMAIN: Final = "synology_native"
 LOGGER = logging.getLogger(__package__)
 
+CONF_AUTH_METHOD: Final = "auth_method"
 CONF_DEVICE_TOKEN: Final = "device_token"
 CONF_OTP_CODE: Final = "otp_code"
+# SSO Server sign-in: where it is, and the DSM session the sign-in yielded.
+CONF_SSO_URL: Final = "sso_url"
+CONF_SESSION_ID: Final = "session_id"
+CONF_SYNOTOKEN: Final = "synotoken"
+
+
+class AuthMethod(StrEnum):
+    """How an entry signs in to DSM."""
+
+    PASSWORD = "password"
+    SSO = "sso"
+
 
 # Options
 CONF_APPS: Final = "apps"

@@ -7,8 +7,14 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .api import DsmApp, DsmClient, PasswordCredentials
-from .const import CONF_DEVICE_TOKEN
+from .api import DsmApp, DsmClient, DsmSession, PasswordCredentials
+from .const import (
+    CONF_AUTH_METHOD,
+    CONF_DEVICE_TOKEN,
+    CONF_SESSION_ID,
+    CONF_SYNOTOKEN,
+    AuthMethod,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -32,6 +38,11 @@ class DsmRuntimeData:
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]
+
+
+def auth_method_of(data: Mapping[str, Any]) -> AuthMethod:
+    """Tell how an entry signs in; entries from before SSO sign-in use a password."""
+    return AuthMethod(data.get(CONF_AUTH_METHOD, AuthMethod.PASSWORD))
 
 
 def credentials_from(data: Mapping[str, Any]) -> PasswordCredentials:
@@ -60,10 +71,25 @@ def create_client(
 
 
 def create_entry_client(hass: HomeAssistant, data: Mapping[str, Any]) -> DsmClient:
-    """Create the client for a stored config entry."""
-    return create_client(
-        hass,
-        data[CONF_URL],
-        verify_ssl=data[CONF_VERIFY_SSL],
-        credentials=credentials_from(data),
+    """Create the client for a stored config entry.
+
+    A password entry signs in by itself. An SSO entry continues the session its
+    sign-in yielded and cannot open another without the user.
+    """
+    if auth_method_of(data) is AuthMethod.PASSWORD:
+        return create_client(
+            hass,
+            data[CONF_URL],
+            verify_ssl=data[CONF_VERIFY_SSL],
+            credentials=credentials_from(data),
+        )
+    client = create_client(hass, data[CONF_URL], verify_ssl=data[CONF_VERIFY_SSL])
+    client.use_session(
+        DsmSession(
+            account=data[CONF_USERNAME],
+            sid=data[CONF_SESSION_ID],
+            synotoken=data.get(CONF_SYNOTOKEN),
+            device_token=data.get(CONF_DEVICE_TOKEN),
+        )
     )
+    return client

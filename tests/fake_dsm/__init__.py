@@ -2,7 +2,15 @@
 
 from .auth import totp_code
 from .faults import Faults
-from .server import FakeDsm, run_simulator
+from .server import FakeDsm, run_simulator, server_tls_context
 from .store import DsmStore, User
 
-__all__ = ["DsmStore", "FakeDsm", "Faults", "User", "run_simulator", "totp_code"]
+__all__ = [
+    "DsmStore",
+    "FakeDsm",
+    "Faults",
+    "User",
+    "run_simulator",
+    "server_tls_context",
+    "totp_code",
+]

@@ -4,10 +4,15 @@ import argparse
 import asyncio
 import contextlib
 import logging
+from pathlib import Path
+import ssl
 import sys
 
+import trustme
+
 from .auth import totp_code
-from .server import FakeDsm, run_simulator
+from .server import FakeDsm, run_simulator, server_tls_context
+from .sso import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS
 from .store import DEMO_OTP_SECRET, DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
 
 
@@ -27,6 +32,18 @@ def _arguments() -> argparse.Namespace:
         metavar="SECONDS",
         help="idle time before a session expires",
     )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a certificate from a new test CA (SSO Server demands HTTPS)",
+    )
+    parser.add_argument(
+        "--tls-ca-file",
+        type=Path,
+        default=Path("fake_dsm_ca.pem"),
+        metavar="PATH",
+        help="where --tls writes the CA certificate that clients must trust",
+    )
     periodic_faults = {
         "--http-error-every": "every Nth request: HTTP 500",
         "--malformed-every": "every Nth request: a body that is not JSON",
@@ -38,8 +55,10 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _banner(url: str, demo: bool) -> str:
+def _banner(url: str, demo: bool, ca_file: Path | None) -> str:
     lines = [f"Fake Synology DSM listening on {url}"]
+    if ca_file is not None:
+        lines.append(f"  TLS certificate authority to trust: {ca_file.resolve()}")
     if demo:
         live_code = (
             "python -c 'from tests.fake_dsm import totp_code; "
@@ -50,14 +69,23 @@ def _banner(url: str, demo: bool) -> str:
             f"  account {DEMO_OTP_USER!r}, password {DEMO_PASSWORD!r}: one-time codes, TOTP",
             f"    secret {DEMO_OTP_SECRET} (add it to an authenticator app)",
             f"    code now: {totp_code(DEMO_OTP_SECRET)}; a fresh one every 30 s: {live_code}",
+            f"  SSO Server application id {DEMO_CLIENT_ID!r}, secret {DEMO_CLIENT_SECRET!r}",
+            f"    redirect URIs: {', '.join(DEMO_REDIRECT_URIS)}",
         ]
     lines.append("Ctrl-C to stop.")
     return "\n".join(lines)
 
 
-async def _serve(sim: FakeDsm, host: str, port: int, demo: bool) -> None:
-    async with run_simulator(sim, host, port) as url:
-        sys.stdout.write(_banner(url, demo) + "\n")
+async def _serve(
+    sim: FakeDsm,
+    host: str,
+    port: int,
+    demo: bool,
+    tls: tuple[ssl.SSLContext, Path] | None,
+) -> None:
+    context, ca_file = tls if tls is not None else (None, None)
+    async with run_simulator(sim, host, port, context) as url:
+        sys.stdout.write(_banner(url, demo, ca_file) + "\n")
         sys.stdout.flush()
         await asyncio.Event().wait()
 
@@ -73,8 +101,13 @@ def main() -> None:
     sim.faults.malformed_bodies.every = args.malformed_every
     sim.faults.resets.every = args.reset_every
     sim.faults.rate_limits.every = args.rate_limit_every
+    tls = None
+    if args.tls:
+        ca = trustme.CA()
+        ca.cert_pem.write_to_path(str(args.tls_ca_file))
+        tls = (server_tls_context(ca, args.host, "localhost"), args.tls_ca_file)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(sim, args.host, args.port, args.demo))
+        asyncio.run(_serve(sim, args.host, args.port, args.demo, tls))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""SYNO.API.Auth: password, one-time code and device-token login; logout (auth.md §2–§5, §10)."""
+"""SYNO.API.Auth: password, one-time code and device-token login; SSO sign-in; logout.
+
+auth.md §2–§5 and §10; the `oidc` exchange of an SSO Server sign-in follows §8 (INFERRED).
+"""
 
 import time
 from typing import Any
@@ -14,6 +17,10 @@ AUTH_API = "SYNO.API.Auth"
 # locked (411) for LOCKOUT_SECONDS; a successful login clears the count.
 LOCKOUT_AFTER_FAILURES = 10
 LOCKOUT_SECONDS = 30 * 60.0
+
+# INFERRED: which code DSM answers when it does not turn an SSO sign-in into a session is
+# unknown; 400 is its generic "not signed in" code.
+SSO_REFUSED_CODE = 400
 
 # INFERRED: DSM accepts a code from one 30-s step before or after the current one (clock skew).
 OTP_WINDOW_STEPS = 1
@@ -51,7 +58,45 @@ async def login(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if user.must_change_password:
         raise DsmError(410)
     store.failed_logins.pop(user.name, None)
-    session = store.open_session(
+    return _signed_in(ctx, user, params, did)
+
+
+@handler(AUTH_API, "oidc")
+async def oidc(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Open a session for the user of an SSO Server access token.
+
+    INFERRED (auth.md §8): nothing public documents this method. The simulator accepts what
+    the client sends (custom_components/.../api/auth.py): a live `access_token` of this NAS's
+    SSO Server, checked as its userinfo endpoint checks it, and an `id_token` it only requires;
+    the session options and the answer are login's, with a device token when one is asked
+    for. `store.accept_sso_sign_in = False` makes it refuse, with SSO_REFUSED_CODE.
+    """
+    store = ctx.store
+    access_token = require(params, "access_token", str)
+    require(params, "id_token", str)
+    token = store.sso_access_tokens.get(access_token)
+    if (
+        not store.accept_sso_sign_in
+        or token is None
+        or store.clock() >= token.expires_at
+        or token.user_name not in store.users
+    ):
+        raise DsmError(SSO_REFUSED_CODE)
+    user = store.users[token.user_name]
+    if user.disabled:
+        raise DsmError(401)
+    did = opaque_token()
+    device_name = optional(params, "device_name", str, "")
+    if optional(params, "enable_device_token", str, "no") == "yes" and device_name:
+        store.device_tokens[did] = (user.name, device_name)
+    return _signed_in(ctx, user, params, did)
+
+
+def _signed_in(
+    ctx: CallContext, user: User, params: dict[str, Any], did: str
+) -> dict[str, Any]:
+    """Open the session a successful sign-in asked for and build its answer (auth.md §3.2)."""
+    session = ctx.store.open_session(
         user,
         optional(params, "session", str, ""),
         with_synotoken=optional(params, "enable_syno_token", str, "no") == "yes",

@@ -2,14 +2,17 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+import ssl
 
 from aiohttp import web
+import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
 from . import auth, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .faults import Faults, fault_middleware
+from .sso import SimulatedSsoServer, seed_demo_application
 from .store import DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
@@ -20,8 +23,10 @@ class FakeDsm:
     def __init__(self, *, demo: bool = False) -> None:
         """Set up an empty NAS, or with `demo` the demo accounts (see store.seed_demo)."""
         self.store = DsmStore()
+        self.sso = SimulatedSsoServer(self.store)
         if demo:
             seed_demo(self.store)
+            seed_demo_application(self.sso)
         self.notestation = self.store.notestation
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
@@ -33,6 +38,7 @@ class FakeDsm:
         """Build the aiohttp application serving this NAS."""
         app = web.Application(middlewares=[fault_middleware(self.faults)])
         self.webapi.add_routes(app.router)
+        self.sso.add_routes(app.router)
         return app
 
     def uninstall(self, api_prefix: str) -> None:
@@ -45,16 +51,30 @@ class FakeDsm:
         self.requests.clear()
 
 
+def server_tls_context(ca: trustme.CA, *hosts: str) -> ssl.SSLContext:
+    """Return a server context with a certificate for `hosts` issued by the test `ca`."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*hosts).configure_cert(context)
+    return context
+
+
 @asynccontextmanager
 async def run_simulator(
-    sim: FakeDsm, host: str = "127.0.0.1", port: int = 0
+    sim: FakeDsm,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> AsyncIterator[str]:
-    """Serve `sim` on `host`:`port` (0: any free port) and yield its base URL."""
+    """Serve `sim` on `host`:`port` (0: any free port) and yield its base URL.
+
+    With `ssl_context` it serves HTTPS, as SSO Server demands (auth.md §7.1).
+    """
     runner = web.AppRunner(sim.app)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
         bound_host, bound_port = runner.addresses[0][:2]
-        yield str(URL.build(scheme="http", host=bound_host, port=bound_port))
+        scheme = "http" if ssl_context is None else "https"
+        yield str(URL.build(scheme=scheme, host=bound_host, port=bound_port))
     finally:
         await runner.cleanup()

@@ -43,6 +43,17 @@ class Session:
     expired: bool = False
 
 
+@dataclass
+class SsoAccessToken:
+    """An access token SSO Server issued; userinfo and DSM's `oidc` exchange accept it."""
+
+    token: str
+    client_id: str
+    user_name: str
+    scope: str
+    expires_at: float
+
+
 def opaque_token() -> str:
     """Return a random URL-safe value of 40 characters, like DSM's sids and device tokens."""
     return secrets.token_urlsafe(30)
@@ -70,6 +81,10 @@ class DsmStore:
         self.last_otp_step: dict[str, int] = {}
         # Through a lambda, so tests that replace `clock` move Note Station's time too.
         self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        # SSO Server's live access tokens, by token (see sso.py).
+        self.sso_access_tokens: dict[str, SsoAccessToken] = {}
+        # False makes DSM refuse to turn an SSO sign-in into a session (auth.py).
+        self.accept_sso_sign_in = True
 
     def add_user(
         self,

@@ -1,6 +1,6 @@
 """Asynchronous client for the Synology DSM 7 web API and its productivity apps."""
 
-from .auth import DsmSession, PasswordCredentials
+from .auth import DsmSession, PasswordCredentials, exchange_sso_sign_in
 from .client import DsmClient
 from .errors import (
     DsmAccountUnusableError,
@@ -22,10 +22,18 @@ from .errors import (
     DsmResponseError,
     DsmSessionExpiredError,
     DsmSslError,
+    DsmSsoRefusedError,
     DsmTimeoutError,
     DsmVersionUnsupportedError,
+    IdTokenProblem,
+    SsoError,
+    SsoIdTokenError,
+    SsoIssuerMismatchError,
+    SsoResponseError,
+    SsoTokenRequestError,
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
+from .sso import SsoApplication, SsoClient, SsoProvider, SsoTokens
 from .system import DsmApp, DsmSystem, NasInfo
 
 __all__ = [
@@ -54,10 +62,22 @@ __all__ = [
     "DsmSession",
     "DsmSessionExpiredError",
     "DsmSslError",
+    "DsmSsoRefusedError",
     "DsmSystem",
     "DsmTimeoutError",
     "DsmVersionUnsupportedError",
     "Endpoint",
+    "IdTokenProblem",
     "NasInfo",
     "PasswordCredentials",
+    "SsoApplication",
+    "SsoClient",
+    "SsoError",
+    "SsoIdTokenError",
+    "SsoIssuerMismatchError",
+    "SsoProvider",
+    "SsoResponseError",
+    "SsoTokenRequestError",
+    "SsoTokens",
+    "exchange_sso_sign_in",
 ]

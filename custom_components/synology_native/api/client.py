@@ -21,16 +21,14 @@ from .auth import (
 from .errors import (
     DsmApiError,
     DsmApiNotInstalledError,
-    DsmConnectionError,
     DsmHttpError,
     DsmResponseError,
     DsmSessionExpiredError,
-    DsmSslError,
-    DsmTimeoutError,
     DsmVersionUnsupportedError,
     error_from_code,
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
+from .transport import transport_errors
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -141,9 +139,8 @@ class DsmClient:
     async def _login(
         self, credentials: PasswordCredentials, otp_code: str | None
     ) -> DsmSession:
-        info, version = await self._resolve(LOGIN)
-        data = await self._send(
-            info, LOGIN, version, login_params(credentials, otp_code), None, post=True
+        data = await self.call_without_session(
+            LOGIN, login_params(credentials, otp_code)
         )
         self.session = session_from_login(data, credentials, otp_code)
         self.credentials = PasswordCredentials(
@@ -154,6 +151,22 @@ class DsmClient:
         )
         _LOGGER.debug("Signed in to %s as %s", self.url, credentials.account)
         return self.session
+
+    def use_session(self, session: DsmSession) -> None:
+        """Continue a session that was not opened with a password (SSO sign-in).
+
+        Without password credentials the client cannot renew it: once DSM ends it,
+        calls raise DsmSessionExpiredError.
+        """
+        self.session = session
+        self.credentials = None
+
+    async def call_without_session(
+        self, endpoint: Endpoint, params: Mapping[str, Any]
+    ) -> Any:
+        """POST a call that needs no session, such as a sign-in method."""
+        info, version = await self._resolve(endpoint)
+        return await self._send(info, endpoint, version, params, None, post=True)
 
     async def logout(self) -> None:
         """End the session; a session DSM already forgot counts as ended."""
@@ -264,7 +277,7 @@ class DsmClient:
         url = f"{self.url}/webapi/{info.path}"
         if not post and len(urlencode(form)) > MAX_GET_LENGTH:
             post = True
-        try:
+        with transport_errors(self.url):
             async with self._http.request(
                 "POST" if post else "GET",
                 url,
@@ -277,15 +290,6 @@ class DsmClient:
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await response.read()
-        except aiohttp.ClientSSLError as err:
-            msg = f"TLS with {self.url} failed: {err.__class__.__name__}"
-            raise DsmSslError(msg) from err
-        except TimeoutError as err:
-            msg = f"{self.url} did not answer in time"
-            raise DsmTimeoutError(msg) from err
-        except aiohttp.ClientError as err:
-            msg = f"cannot talk to {self.url}: {err.__class__.__name__}"
-            raise DsmConnectionError(msg) from err
         return _unwrap_envelope(body, endpoint.api, endpoint.method)
 
 

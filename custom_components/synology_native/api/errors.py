@@ -7,6 +7,7 @@ an app), so a code is always read together with the API that returned it.
 Messages never contain parameters, so no secret can leak through ``str(err)``.
 """
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -127,6 +128,65 @@ class DsmOtpRequiredError(DsmAuthError):
 
 class DsmInvalidOtpError(DsmAuthError):
     """The one-time code was wrong or already used (404)."""
+
+
+class DsmSsoRefusedError(DsmError):
+    """DSM did not turn a verified SSO Server sign-in into a web API session."""
+
+
+class SsoError(DsmError):
+    """Signing in through Synology SSO Server failed before DSM was asked."""
+
+
+class SsoResponseError(SsoError):
+    """SSO Server answered with something OpenID Connect does not prescribe."""
+
+
+class SsoIssuerMismatchError(SsoResponseError):
+    """The discovery document names another issuer than the address it came from.
+
+    On a real NAS this means SSO Server's own "Server URL" differs from the address
+    Home Assistant uses, typically without DSM's HTTPS port (auth.md §7.1).
+    """
+
+    def __init__(self, expected: str, advertised: str) -> None:
+        """Keep both issuers; they are public URLs, not secrets."""
+        super().__init__(f"SSO Server calls itself {advertised}, expected {expected}")
+        self.expected = expected
+        self.advertised = advertised
+
+
+class SsoTokenRequestError(SsoError):
+    """The token endpoint refused to redeem the authorization code."""
+
+    def __init__(self, error: str) -> None:
+        """Keep SSO Server's OAuth error code (``invalid_grant`` and so on)."""
+        super().__init__(f"SSO Server refused the token request: {error}")
+        self.error = error
+
+
+class IdTokenProblem(StrEnum):
+    """Why an ID token was not trusted; the value is shown to the user."""
+
+    MALFORMED = "it is not a signed JSON Web Token"
+    UNKNOWN_KEY = "it is signed with a key SSO Server does not publish"
+    ALGORITHM = "it is not signed with RS256"
+    SIGNATURE = "its signature does not match SSO Server's key"
+    ISSUER = "it was issued by another server"
+    AUDIENCE = "it was issued to another application"
+    EXPIRED = "it has expired"
+    NOT_YET_VALID = "it was issued in the future; check the clocks"
+    MISSING_CLAIM = "a required claim is missing"
+    NONCE = "it answers another sign-in (nonce mismatch)"
+
+
+class SsoIdTokenError(SsoError):
+    """The ID token failed verification: nothing in it may be trusted."""
+
+    def __init__(self, problem: IdTokenProblem) -> None:
+        """Name the failed check, never the token's content."""
+        super().__init__(f"ID token rejected: {problem}")
+        self.problem = problem
 
 
 # Codes from here up mean different things in different APIs (webapi.md §5.3).

@@ -1,0 +1,543 @@
+"""Synology SSO Server's OpenID Connect provider under /webman/sso/ (auth.md §7), on authlib.
+
+Discovery, the authorization endpoint (a minimal sign-in page, or auto-approval for tests),
+the token endpoint (authorization code grant, PKCE S256/plain, exact `redirect_uri`), userinfo
+and JWKS. Codes, access tokens and ID tokens live 180 s; there is never a refresh token. ID
+tokens are RS256 with `sub` = `username` = the DSM user name. Time comes from the store's clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+import hmac
+import html
+import json
+import secrets
+from typing import Any
+
+from aiohttp import web
+from authlib.oauth2 import AuthorizationServer, OAuth2Request
+from authlib.oauth2.rfc6749 import (
+    ClientMixin,
+    MissingAuthorizationError,
+    OAuth2Error,
+    OAuth2Payload,
+    ResourceProtector,
+    TokenMixin,
+)
+from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
+from authlib.oauth2.rfc6749.util import extract_basic_authorization, scope_to_list
+from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core import AuthorizationCodeMixin
+from authlib.oidc.core.grants import OpenIDCode
+from joserfc.jwk import RSAKey
+
+from .store import DsmStore, SsoAccessToken, User, opaque_token
+
+ISSUER_PATH = "/webman/sso"
+DISCOVERY_PATH = f"{ISSUER_PATH}/.well-known/openid-configuration"
+AUTHORIZE_PATH = f"{ISSUER_PATH}/SSOOauth.cgi"
+TOKEN_PATH = f"{ISSUER_PATH}/SSOAccessToken.cgi"
+USERINFO_PATH = f"{ISSUER_PATH}/SSOUserInfo.cgi"
+JWKS_PATH = f"{ISSUER_PATH}/openid-jwks.json"
+
+# Lifetime of codes, access tokens and ID tokens (auth.md §7.2: 180 s by default).
+TOKEN_LIFETIME = 180
+SCOPES = ("email", "groups", "openid")
+KEY_ID = "sso-server-signing-key"
+# The browser's SSO Server sign-in, remembered for one-click authorizations.
+BROWSER_COOKIE = "sso_session"
+# INFERRED: the groups of an ordinary DSM account; the simulator has no group model.
+DEFAULT_GROUPS = ("users",)
+
+# The demo's application: the development Home Assistant (scripts/develop) and My Home
+# Assistant, which Home Assistant uses as redirect when the `my` integration is loaded.
+DEMO_CLIENT_ID = "home-assistant-demo"
+DEMO_CLIENT_SECRET = "synology-demo-sso-secret"
+DEMO_REDIRECT_URIS = [
+    "http://127.0.0.1:8123/auth/external/callback",
+    "https://my.home-assistant.io/redirect/oauth",
+]
+
+
+@dataclass(frozen=True)
+class SsoApplication(ClientMixin):
+    """An application in SSO Server's list; without a secret it is a public client."""
+
+    client_id: str
+    redirect_uris: tuple[str, ...]
+    client_secret: str | None = None
+
+    def get_client_id(self) -> str:
+        """Return the application id."""
+        return self.client_id
+
+    def get_default_redirect_uri(self) -> str:
+        """Return the first registered redirect URI."""
+        return self.redirect_uris[0]
+
+    def get_allowed_scope(self, scope: str) -> str:
+        """Keep the requested scopes SSO Server knows."""
+        return " ".join(name for name in scope_to_list(scope) or [] if name in SCOPES)
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        """Match a registered URI exactly, trailing slash and port included (§7.2)."""
+        return redirect_uri in self.redirect_uris
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        """Compare in constant time; a public client has nothing to compare."""
+        return self.client_secret is not None and hmac.compare_digest(
+            client_secret, self.client_secret
+        )
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        """Confidential: the secret in the body or HTTP Basic; public: none."""
+        if self.client_secret is None:
+            return method == "none"
+        return method in ("client_secret_post", "client_secret_basic")
+
+    def check_response_type(self, response_type: str) -> bool:
+        """Only the authorization code flow is simulated."""
+        return response_type == "code"
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        """No refresh tokens: the authorization code grant only."""
+        return grant_type == "authorization_code"
+
+
+@dataclass(frozen=True)
+class IssuedCode(AuthorizationCodeMixin):
+    """An authorization code with what the token request is checked against."""
+
+    code: str
+    client_id: str
+    redirect_uri: str
+    scope: str
+    user_name: str
+    nonce: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
+    issued_at: float
+
+    def get_redirect_uri(self) -> str:
+        """Return the URI the code was issued for."""
+        return self.redirect_uri
+
+    def get_scope(self) -> str:
+        """Return the granted scope."""
+        return self.scope
+
+    def get_nonce(self) -> str | None:
+        """Return the nonce of the authorization request."""
+        return self.nonce
+
+    def get_auth_time(self) -> int:
+        """Return when the user was signed in."""
+        return int(self.issued_at)
+
+
+@dataclass(frozen=True)
+class PresentedToken(TokenMixin):
+    """An access token as the userinfo endpoint sees it."""
+
+    record: SsoAccessToken
+    now: float
+
+    def get_scope(self) -> str:
+        """Return the token's scope."""
+        return self.record.scope
+
+    def is_expired(self) -> bool:
+        """Tell whether its 180 s are over."""
+        return self.now >= self.record.expires_at
+
+    def is_revoked(self) -> bool:
+        """SSO Server has no revocation endpoint."""
+        return False
+
+
+class SimulatedSsoServer:
+    """One NAS's SSO Server package: applications, browser sign-ins, codes, tokens, key."""
+
+    def __init__(self, store: DsmStore) -> None:
+        """Serve the DSM accounts of `store`; no application is registered yet."""
+        self.store = store
+        self.applications: dict[str, SsoApplication] = {}
+        self.codes: dict[str, IssuedCode] = {}
+        self.browser_sessions: dict[str, str] = {}  # cookie value -> user name
+        # Test switches.
+        self.auto_approve_as: str | None = None  # approve every request as this user
+        self.server_url: str | None = None  # "Server URL" setting; None: as requested
+        self.claim_overrides: dict[str, Any] = {}  # merged into every ID token
+        self.sign_with_unpublished_key = False  # ID tokens fail signature checks
+        self._oauth = _OAuthServer(self)
+        self._protector = ResourceProtector()
+        self._protector.register_token_validator(_AccessTokens(self))
+
+    def register_application(
+        self,
+        client_id: str,
+        redirect_uris: list[str],
+        client_secret: str | None = None,
+    ) -> SsoApplication:
+        """Add an application as an admin does in SSO Server's application list."""
+        application = SsoApplication(client_id, tuple(redirect_uris), client_secret)
+        self.applications[client_id] = application
+        return application
+
+    @cached_property
+    def signing_key(self) -> RSAKey:
+        """Return the key ID tokens are signed with, made on first use (it takes a while)."""
+        return _new_key()
+
+    @cached_property
+    def unpublished_key(self) -> RSAKey:
+        """Return a key with the published key's id that the JWKS does not contain."""
+        return _new_key()
+
+    def add_routes(self, router: web.UrlDispatcher) -> None:
+        """Route the OIDC endpoints; GET-only endpoints answer POST with 405 (§7.2)."""
+        router.add_get(DISCOVERY_PATH, self.discovery)
+        router.add_get(JWKS_PATH, self.jwks)
+        router.add_get(AUTHORIZE_PATH, self.authorize)
+        router.add_post(AUTHORIZE_PATH, self.authorize)
+        router.add_post(TOKEN_PATH, self.token)
+        router.add_get(USERINFO_PATH, self.userinfo)
+
+    def issuer(self, request: web.Request) -> str:
+        """Return the issuer: the configured Server URL, else the URL the request used."""
+        base = self.server_url or str(request.url.origin())
+        return f"{base.rstrip('/')}{ISSUER_PATH}"
+
+    # --- endpoints -----------------------------------------------------------------
+
+    async def discovery(self, request: web.Request) -> web.Response:
+        """Answer the discovery document; endpoints hang below the issuer (§7.1)."""
+        issuer = self.issuer(request)
+        base = issuer.removesuffix(ISSUER_PATH)
+        return web.json_response(
+            {
+                "issuer": issuer,
+                "authorization_endpoint": f"{base}{AUTHORIZE_PATH}",
+                "token_endpoint": f"{base}{TOKEN_PATH}",
+                "userinfo_endpoint": f"{base}{USERINFO_PATH}",
+                "jwks_uri": f"{base}{JWKS_PATH}",
+                "response_types_supported": [
+                    "code",
+                    "code id_token",
+                    "id_token",
+                    "id_token token",
+                ],
+                "grant_types_supported": ["authorization_code", "implicit"],
+                "code_challenge_methods_supported": ["S256", "plain"],
+                "token_endpoint_auth_methods_supported": [
+                    "client_secret_basic",
+                    "client_secret_post",
+                ],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "scopes_supported": list(SCOPES),
+                "claims_supported": [
+                    "aud",
+                    "email",
+                    "exp",
+                    "groups",
+                    "iat",
+                    "iss",
+                    "sub",
+                    "username",
+                ],
+                "subject_types_supported": ["public"],
+            }
+        )
+
+    async def jwks(self, request: web.Request) -> web.Response:
+        """Publish the signing key (public part only)."""
+        return web.json_response({"keys": [self.signing_key.as_dict(private=False)]})
+
+    async def authorize(self, request: web.Request) -> web.Response:
+        """Check the request, sign the user in if needed, and redirect with a code.
+
+        A request authlib cannot redirect (unknown application, unregistered redirect URI)
+        gets an error page, as OAuth demands. POST is the sign-in page's form.
+        """
+        oauth_request = _OAuthRequest(
+            request, dict(request.query), self.issuer(request)
+        )
+        try:
+            grant = self._oauth.get_consent_grant(oauth_request)
+        except OAuth2Error as error:
+            if error.redirect_uri:
+                return self._oauth.handle_error_response(oauth_request, error)
+            return _error_page(error.error or "invalid_request")
+        form = await request.post() if request.method == "POST" else {}
+        user, cookie = self._browser_user(request), None
+        if form.get("action") == "cancel":
+            user = None
+        elif form:
+            user = self._signed_in(str(form.get("username")), str(form.get("password")))
+            if user is None:
+                return _sign_in_page(request, failed=True)
+            cookie = secrets.token_urlsafe(24)
+            self.browser_sessions[cookie] = user.name
+        elif user is None:
+            return _sign_in_page(request, failed=False)
+        response = self._oauth.create_authorization_response(
+            oauth_request, grant_user=user, grant=grant
+        )
+        if cookie is not None:
+            response.set_cookie(
+                BROWSER_COOKIE, cookie, path=ISSUER_PATH, secure=request.secure
+            )
+        return response
+
+    async def token(self, request: web.Request) -> web.Response:
+        """Redeem a code; an application id nobody registered is `invalid_app_id`."""
+        form = {name: str(value) for name, value in (await request.post()).items()}
+        basic_id, _ = extract_basic_authorization(request.headers)
+        if (basic_id or form.get("client_id")) not in self.applications:
+            return web.json_response({"error": "invalid_app_id"}, status=400)
+        oauth_request = _OAuthRequest(request, form, self.issuer(request))
+        response: web.Response = self._oauth.create_token_response(oauth_request)
+        return response
+
+    async def userinfo(self, request: web.Request) -> web.Response:
+        """Answer the claims of a live access token (§7.2; errors as reported)."""
+        oauth_request = _OAuthRequest(
+            request, dict(request.query), self.issuer(request)
+        )
+        try:
+            token: PresentedToken = self._protector.validate_request(
+                ["openid"], oauth_request
+            )
+        except MissingAuthorizationError:
+            return web.json_response({"error": "invalid_request"}, status=401)
+        except OAuth2Error:
+            return web.json_response({"error": "invalid_token"}, status=401)
+        user = self.store.users[token.record.user_name]
+        return web.json_response(self.claims_of(user, token.record.scope))
+
+    # --- helpers -------------------------------------------------------------------
+
+    def claims_of(self, user: User, scope: str) -> dict[str, Any]:
+        """Return the identity claims of `user` for `scope` (§7.2)."""
+        claims: dict[str, Any] = {"sub": user.name, "username": user.name}
+        if "groups" in scope_to_list(scope):
+            claims["groups"] = list(DEFAULT_GROUPS)
+        return claims
+
+    def _browser_user(self, request: web.Request) -> User | None:
+        name = self.auto_approve_as or self.browser_sessions.get(
+            request.cookies.get(BROWSER_COOKIE, "")
+        )
+        return self.store.users.get(name) if name else None
+
+    def _signed_in(self, name: str, password: str) -> User | None:
+        """Check a DSM password on the sign-in page (no second factor is simulated)."""
+        user = self.store.users.get(name)
+        if user is None or user.disabled or user.password != password:
+            return None
+        return user
+
+
+def seed_demo_application(sso: SimulatedSsoServer) -> SsoApplication:
+    """Register the demo's confidential application."""
+    return sso.register_application(
+        DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, DEMO_CLIENT_SECRET
+    )
+
+
+def _new_key() -> RSAKey:
+    return RSAKey.generate_key(
+        2048, parameters={"kid": KEY_ID, "use": "sig", "alg": "RS256"}
+    )
+
+
+def _error_page(error: str) -> web.Response:
+    return web.Response(
+        status=400,
+        content_type="text/html",
+        text=f"<!doctype html><title>SSO Server</title><p>Error: {html.escape(error)}</p>",
+    )
+
+
+def _sign_in_page(request: web.Request, *, failed: bool) -> web.Response:
+    """Render the demo's sign-in form; it posts back with the same query string."""
+    notice = "<p>Wrong account or password.</p>" if failed else ""
+    action = html.escape(request.path_qs)
+    return web.Response(
+        content_type="text/html",
+        text=(
+            "<!doctype html><title>Synology SSO Server (simulated)</title>"
+            f"<h1>Sign in to SSO Server</h1>{notice}"
+            f'<form method="post" action="{action}">'
+            '<label>Account <input name="username" autocomplete="username"></label> '
+            '<label>Password <input name="password" type="password"'
+            ' autocomplete="current-password"></label> '
+            '<button name="action" value="sign_in">Sign in</button> '
+            '<button name="action" value="cancel">Cancel</button></form>'
+        ),
+    )
+
+
+class _Payload(OAuth2Payload):
+    def __init__(self, data: dict[str, str]) -> None:
+        self._data = data
+
+    @property
+    def data(self) -> dict[str, str]:
+        return self._data
+
+    @property
+    def datalist(self) -> dict[str, list[str]]:
+        return {name: [value] for name, value in self._data.items()}
+
+
+class _OAuthRequest(OAuth2Request):
+    """An aiohttp request whose parameters were already read, for authlib's sync API."""
+
+    def __init__(self, request: web.Request, data: dict[str, str], issuer: str) -> None:
+        super().__init__(request.method, str(request.url), headers=request.headers)
+        self.payload = _Payload(data)
+        self.issuer = issuer
+        self._data = data
+
+    @property
+    def args(self) -> dict[str, str]:
+        return self._data
+
+    @property
+    def form(self) -> dict[str, str]:
+        return self._data
+
+
+class _OAuthServer(AuthorizationServer):
+    """authlib's authorization server wired to the simulator's state and to aiohttp."""
+
+    def __init__(self, sso: SimulatedSsoServer) -> None:
+        super().__init__(scopes_supported=list(SCOPES))
+        self.sso = sso
+        self.register_grant(_CodeGrant, [CodeChallenge(required=False), _IdTokens(sso)])
+        self.register_token_generator(
+            "default",
+            BearerTokenGenerator(
+                access_token_generator=lambda *_args, **_kwargs: opaque_token(),
+                expires_generator=TOKEN_LIFETIME,
+            ),
+        )
+
+    def query_client(self, client_id: str) -> SsoApplication | None:
+        return self.sso.applications.get(client_id)
+
+    def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
+        self.sso.store.sso_access_tokens[token["access_token"]] = SsoAccessToken(
+            token=token["access_token"],
+            client_id=request.client.client_id,
+            user_name=request.user.name,
+            scope=token.get("scope", ""),
+            expires_at=self.sso.store.clock() + TOKEN_LIFETIME,
+        )
+
+    def create_oauth2_request(self, request: OAuth2Request) -> OAuth2Request:
+        return request
+
+    def handle_response(
+        self, status: int, body: Any, headers: list[tuple[str, str]]
+    ) -> web.Response:
+        text = json.dumps(body) if isinstance(body, dict) else str(body)
+        return web.Response(status=status, text=text, headers=dict(headers))
+
+    def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
+        """Nobody listens to authlib's signals here."""
+
+
+class _CodeGrant(AuthorizationCodeGrant):
+    """Authorization codes kept in memory for 180 s; public clients authenticate with none."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]  # noqa: RUF012 - authlib's class attribute
+
+    @property
+    def sso(self) -> SimulatedSsoServer:
+        return self.server.sso  # type: ignore[no-any-return]
+
+    def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
+        data = request.payload.data
+        self.sso.codes[code] = IssuedCode(
+            code=code,
+            client_id=request.client.client_id,
+            redirect_uri=request.payload.redirect_uri,
+            scope=request.client.get_allowed_scope(request.payload.scope),
+            user_name=request.user.name,
+            nonce=data.get("nonce"),
+            code_challenge=data.get("code_challenge"),
+            code_challenge_method=data.get("code_challenge_method"),
+            issued_at=self.sso.store.clock(),
+        )
+
+    def query_authorization_code(
+        self, code: str, client: SsoApplication
+    ) -> IssuedCode | None:
+        issued = self.sso.codes.get(code)
+        if issued is None or issued.client_id != client.client_id:
+            return None
+        if self.sso.store.clock() - issued.issued_at > TOKEN_LIFETIME:
+            return None
+        return issued
+
+    def delete_authorization_code(self, authorization_code: IssuedCode) -> None:
+        self.sso.codes.pop(authorization_code.code, None)
+
+    def authenticate_user(self, authorization_code: IssuedCode) -> User | None:
+        return self.sso.store.users.get(authorization_code.user_name)
+
+
+class _IdTokens(OpenIDCode):
+    """RS256 ID tokens with the store's clock, a 180-s lifetime and the test switches."""
+
+    def __init__(self, sso: SimulatedSsoServer) -> None:
+        super().__init__(require_nonce=False)
+        self.sso = sso
+
+    def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
+        """Tell whether the application already used this nonce (a replay)."""
+        client_id = request.payload.client_id
+        return any(
+            code.nonce == nonce and code.client_id == client_id
+            for code in self.sso.codes.values()
+        )
+
+    def resolve_client_private_key(self, client: SsoApplication) -> RSAKey:
+        if self.sso.sign_with_unpublished_key:
+            return self.sso.unpublished_key
+        return self.sso.signing_key
+
+    def get_client_algorithm(self, client: SsoApplication) -> str:
+        return "RS256"
+
+    def get_encode_header(self, client: SsoApplication) -> dict[str, str]:
+        return {"alg": "RS256", "kid": KEY_ID}
+
+    def get_compatible_claims(self, request: OAuth2Request) -> dict[str, Any]:
+        now = int(self.sso.store.clock())
+        return {
+            "iss": request.issuer,
+            "aud": request.client.client_id,
+            "iat": now,
+            "exp": now + TOKEN_LIFETIME,
+        }
+
+    def generate_user_info(self, user: User, scope: str) -> dict[str, Any]:
+        return self.sso.claims_of(user, scope) | self.sso.claim_overrides
+
+
+class _AccessTokens(BearerTokenValidator):
+    def __init__(self, sso: SimulatedSsoServer) -> None:
+        super().__init__()
+        self.sso = sso
+
+    def authenticate_token(self, token_string: str) -> PresentedToken | None:
+        record = self.sso.store.sso_access_tokens.get(token_string)
+        return (
+            None if record is None else PresentedToken(record, self.sso.store.clock())
+        )
