@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
+    from tests.fake_dsm.notestation_store import NoteStationStore
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
@@ -67,6 +69,18 @@ def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
         unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
         data=entry_data,
     )
+
+
+@pytest.fixture
+def nas(fake_dsm: FakeDsm) -> NoteStationStore:
+    """Give the simulator's Note Station library, changed directly as another device would."""
+    return fake_dsm.notestation
+
+
+@pytest.fixture
+async def loaded(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
+    """Set up the demo account."""
+    await setup_entry(hass, config_entry)
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:

@@ -29,18 +29,6 @@ if TYPE_CHECKING:
 WRITES = {"create", "set", "delete", "restore"}
 
 
-@pytest.fixture
-def nas(fake_dsm: FakeDsm) -> NoteStationStore:
-    """Give the simulator's Note Station library."""
-    return fake_dsm.notestation
-
-
-@pytest.fixture
-async def loaded(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
-    """Set up the demo account."""
-    await setup_entry(hass, config_entry)
-
-
 async def act(hass: HomeAssistant, action: str, **data: Any) -> Any:
     """Call one of our actions, with a response when it gives one."""
     reads = action in {"get_note", "search_notes", "list_notebooks", "get_todos"}

@@ -30,18 +30,6 @@ OVERDUE = "sensor.ds923_demo_overdue_to_dos"
 DUE_TODAY = "sensor.ds923_demo_to_dos_due_today"
 
 
-@pytest.fixture
-def nas(fake_dsm: FakeDsm) -> NoteStationStore:
-    """Give the simulator's Note Station library, changed directly as another device would."""
-    return fake_dsm.notestation
-
-
-@pytest.fixture
-async def loaded(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
-    """Set up the demo account."""
-    await setup_entry(hass, config_entry)
-
-
 async def items(hass: HomeAssistant) -> list[dict[str, Any]]:
     """Return the list's items as todo.get_items gives them."""
     response = await hass.services.async_call(

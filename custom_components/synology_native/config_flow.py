@@ -262,20 +262,7 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the DSM address and check that it is a DSM with our apps."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            error = await self._async_use_address(
-                user_input[CONF_URL], user_input[CONF_VERIFY_SSL]
-            )
-            if error is None:
-                return await self.async_step_sign_in_method()
-            errors["base"] = error
-        return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(ADDRESS_SCHEMA, user_input),
-            errors=errors,
-            description_placeholders=self._placeholders(),
-        )
+        return await self._async_address_step("user", user_input, user_input)
 
     async def async_step_sign_in_method(
         self, user_input: dict[str, Any] | None = None
@@ -374,7 +361,17 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Move the entry to a new DSM address, SSL setting or sign-in method."""
-        entry = self._get_reconfigure_entry()
+        return await self._async_address_step(
+            "reconfigure", user_input, user_input or self._get_reconfigure_entry().data
+        )
+
+    async def _async_address_step(
+        self,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        suggested: Mapping[str, Any] | None,
+    ) -> ConfigFlowResult:
+        """Check the address entered in step_id, then ask how to sign in."""
         errors: dict[str, str] = {}
         if user_input is not None:
             error = await self._async_use_address(
@@ -384,10 +381,8 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 return await self.async_step_sign_in_method()
             errors["base"] = error
         return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                ADDRESS_SCHEMA, user_input or entry.data
-            ),
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(ADDRESS_SCHEMA, suggested),
             errors=errors,
             description_placeholders=self._placeholders(),
         )
