@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from .catalog import ApiEntry
 from .faults import Faults
 from .store import DsmStore, Session
+
+if TYPE_CHECKING:
+    from .chat import ChatSim
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 SESSION_COOKIE = "id"
@@ -214,6 +217,7 @@ class WebApi:
         self.faults = faults
         self.catalog = catalog
         self.request_log = request_log
+        self.chat: ChatSim  # set by FakeDsm
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
         """Route GET and POST of every CGI path to the dispatcher."""

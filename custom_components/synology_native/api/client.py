@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+from dataclasses import dataclass, field
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -206,6 +207,38 @@ class DsmClient:
             )
         )
 
+    async def call_without_session(
+        self, endpoint: Endpoint, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Call a method of an API that needs no session (authLevel 0), as a POST.
+
+        Used by bots and webhooks, whose token is one of the parameters.
+        """
+        info, version = await self._resolve(endpoint)
+        return await self._send(info, endpoint, version, params or {}, None, post=True)
+
+    async def upload(
+        self,
+        endpoint: Endpoint,
+        params: Mapping[str, Any],
+        *,
+        file_name: str,
+        content: bytes,
+        content_type: str = "application/octet-stream",
+    ) -> Any:
+        """Call a method with a multipart body carrying one file part named ``file``.
+
+        Routing parameters and the session go in the query string, method parameters
+        and the file in the body (webapi.md §2.1).
+        """
+        info, version = await self._resolve(endpoint)
+        upload = _Upload(file_name, content, content_type)
+        return await self._with_session(
+            lambda session: self._send(
+                info, endpoint, version, params, session, post=True, upload=upload
+            )
+        )
+
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False
     ) -> list[CallResult]:
@@ -247,6 +280,7 @@ class DsmClient:
         session: DsmSession | None,
         *,
         post: bool = False,
+        upload: _Upload | None = None,
     ) -> Any:
         """Send one request and return the ``data`` of its envelope."""
         form = {
@@ -259,17 +293,33 @@ class DsmClient:
             form["_sid"] = session.sid
             if session.synotoken:
                 headers["X-SYNO-TOKEN"] = session.synotoken
-        for name, value in params.items():
-            form[name] = encode_value(value, json_format=info.json_format)
         url = f"{self.url}/webapi/{info.path}"
-        if not post and len(urlencode(form)) > MAX_GET_LENGTH:
-            post = True
+        query: dict[str, str] | None = None
+        payload: dict[str, str] | aiohttp.FormData | None = None
+        encoded = {
+            name: encode_value(value, json_format=info.json_format)
+            for name, value in params.items()
+        }
+        if upload is not None:
+            query = form
+            payload = aiohttp.FormData(encoded)
+            payload.add_field(
+                "file",
+                upload.content,
+                filename=upload.file_name,
+                content_type=upload.content_type,
+            )
+        else:
+            form.update(encoded)
+            if not post and len(urlencode(form)) > MAX_GET_LENGTH:
+                post = True
+            query, payload = (None, form) if post else (form, None)
         try:
             async with self._http.request(
                 "POST" if post else "GET",
                 url,
-                params=None if post else form,
-                data=form if post else None,
+                params=query,
+                data=payload,
                 headers=headers,
                 ssl=self._ssl,
                 timeout=self._timeout,
@@ -287,6 +337,15 @@ class DsmClient:
             msg = f"cannot talk to {self.url}: {err.__class__.__name__}"
             raise DsmConnectionError(msg) from err
         return _unwrap_envelope(body, endpoint.api, endpoint.method)
+
+
+@dataclass(frozen=True, slots=True)
+class _Upload:
+    """The file part of a multipart request."""
+
+    file_name: str
+    content: bytes = field(repr=False)
+    content_type: str
 
 
 def _unwrap_envelope(body: bytes, api: str, method: str) -> Any:
