@@ -12,6 +12,7 @@ whose id was sent as `conn_id`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 import re
@@ -213,12 +214,31 @@ class ChatSim:
         self.connections: dict[str, tuple[int, str]] = {}
         self.sio.on("connect", self._connect)
         self.sio.on("disconnect", self._disconnect)
+        # Engine.IO's per-connection tasks (ping loops) are tracked so that stopping the
+        # simulator leaves none behind.
+        self._tasks: set[asyncio.Task[Any]] = set()
+        start_task = self.sio.eio.start_background_task
+
+        def start_tracked(target: Any, *args: Any, **kwargs: Any) -> Any:
+            task = start_task(target, *args, **kwargs)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return task
+
+        self.sio.eio.start_background_task = start_tracked
 
     # --- wiring ---
 
     def attach(self, app: web.Application) -> None:
         """Serve Socket.IO at /sc/socket.io/ on the DSM app."""
         self.sio.attach(app, socketio_path=SOCKET_PATH.strip("/"))
+        app.on_shutdown.append(self._shutdown)
+
+    async def _shutdown(self, app: web.Application) -> None:
+        await self.drop_sockets()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def middleware(self) -> Middleware:
         """Answer 404 at the socket path while it is unavailable, 503 while refusing."""

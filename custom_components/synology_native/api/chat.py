@@ -469,6 +469,7 @@ class Chat:
                 "type": "public" if public else "private",
                 "purpose": purpose,
             },
+            post=True,
         )
         channel_id = _int(_dict(data), "channel_id")
         await self.join(channel_id)
@@ -476,11 +477,11 @@ class Chat:
 
     async def join(self, channel_id: int) -> None:
         """Join a named channel."""
-        await self.client.call(NAMED_JOIN, {"channel_id": channel_id})
+        await self.client.call(NAMED_JOIN, {"channel_id": channel_id}, post=True)
 
     async def leave(self, channel_id: int) -> None:
         """Leave a named channel."""
-        await self.client.call(NAMED_LEAVE, {"channel_id": channel_id})
+        await self.client.call(NAMED_LEAVE, {"channel_id": channel_id}, post=True)
 
     async def invite(self, channel_id: int, user_ids: Sequence[int]) -> None:
         """Add users to a named channel."""
@@ -491,6 +492,7 @@ class Chat:
                 "user_ids": list(user_ids),
                 "channel_key_encs": [],
             },
+            post=True,
         )
 
     async def direct_channel(self, user_id: int) -> ChatChannel:
@@ -499,7 +501,7 @@ class Chat:
         ``user_ids`` holds only the other user: ``[other, self]`` is refused (chat.md §4.6).
         """
         data = await self.client.call(
-            DIRECT_INITIATE, {"user_ids": [user_id], "encrypted": False}
+            DIRECT_INITIATE, {"user_ids": [user_id], "encrypted": False}, post=True
         )
         return parse_channel(data)
 
