@@ -1,13 +1,22 @@
 """Synology Native: the DSM 7 productivity apps in Home Assistant."""
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import Platform
-from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers.storage import Store
 
-from .api import DsmApp, DsmClient, DsmError, DsmSystem
+from .api import (
+    DsmApp,
+    DsmAuthError,
+    DsmClient,
+    DsmError,
+    DsmSessionExpiredError,
+    DsmSystem,
+)
+from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
     APP_NAMES,
     CONF_APPS,
@@ -23,7 +32,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
-PLATFORMS: list[Platform] = [Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -55,20 +64,56 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     await nas_coordinator.async_config_entry_first_refresh()
     chosen = {DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)}
     _async_report_missing_apps(hass, entry, chosen - installed_apps)
+    apps = frozenset(chosen & installed_apps)
+    entry.async_on_unload(lambda: _async_logout(client))
+    chat = await _async_start_chat(hass, entry, client) if DsmApp.CHAT in apps else None
     entry.runtime_data = DsmRuntimeData(
         client=client,
         installed_apps=installed_apps,
-        apps=frozenset(chosen & installed_apps),
+        apps=apps,
         nas_coordinator=nas_coordinator,
+        chat=chat,
     )
-    entry.async_on_unload(lambda: _async_logout(client))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if chat is not None:
+        chat.async_start()
     return True
+
+
+async def _async_start_chat(
+    hass: HomeAssistant, entry: DsmConfigEntry, client: DsmClient
+) -> ChatListener:
+    """Read Chat once (what is already there is not reported) before platforms start."""
+    chat = ChatListener(hass, entry, client)
+    try:
+        await chat.async_prime()
+    except (DsmAuthError, DsmSessionExpiredError) as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        ) from err
+    except DsmError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    entry.async_on_unload(chat.async_stop)
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, chat.async_stop)
+    )
+    return chat
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     """Unload platforms; the DSM session ends through the on-unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
+    """Forget what the entry stored: the Chat cursors."""
+    await Store[dict[str, Any]](
+        hass, STORAGE_VERSION, chat_storage_key(entry.entry_id)
+    ).async_remove()
 
 
 def _async_report_missing_apps(

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
+    from .chat_listener import ChatListener
     from .coordinator import NasCoordinator
 
 
@@ -27,6 +28,8 @@ class DsmRuntimeData:
     # The installed apps the user chose to use (options); platforms serve only these.
     apps: frozenset[DsmApp]
     nas_coordinator: NasCoordinator
+    # The Chat push listener, when Chat is used.
+    chat: ChatListener | None = None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

@@ -236,6 +236,8 @@ class ChatSim:
 
     async def _shutdown(self, app: web.Application) -> None:
         await self.drop_sockets()
+        if self.sio.eio.sockets:
+            await self.sio.eio.disconnect()  # also those still connecting
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -107,7 +107,11 @@ class ChatSocket:
                 socketio_path=SOCKET_PATH,
                 wait_timeout=self._timeout,
             )
-        except (socketio.exceptions.SocketIOError, aiohttp.ClientError) as err:
+        except (
+            socketio.exceptions.SocketIOError,
+            aiohttp.ClientError,
+            TimeoutError,
+        ) as err:
             self._sio = None
             msg = f"cannot open the Chat socket: {err}"
             raise ChatSocketError(msg) from err
