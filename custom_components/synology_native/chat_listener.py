@@ -144,6 +144,7 @@ class ChatListener:
         self._socket_closed = asyncio.Event()
         self._lock = asyncio.Lock()
         self._http_failed = False
+        self._incomplete = False  # a channel could not be read in the last round
         self._task: asyncio.Task[None] | None = None
         verify_ssl = bool(entry.data.get(CONF_VERIFY_SSL, True))
         self._socket = ChatSocket(
@@ -281,7 +282,9 @@ class ChatListener:
     async def _catch_up_loop(self) -> None:
         while True:
             interval = (
-                CALIBRATE_SECONDS if self.mode is ConnectionMode.PUSH else POLL_SECONDS
+                CALIBRATE_SECONDS
+                if self.mode is ConnectionMode.PUSH and not self._incomplete
+                else POLL_SECONDS
             )
             woken = False
             with suppress(TimeoutError):
@@ -364,6 +367,7 @@ class ChatListener:
     ) -> dict[int, list[ChatPost]]:
         """Read each channel's newest posts, many channels per HTTP request."""
         windows: dict[int, list[ChatPost]] = {}
+        self._incomplete = False
         for start in range(0, len(channels), COMPOUND_CHUNK):
             chunk = channels[start : start + COMPOUND_CHUNK]
             results = await self.client.compound(
@@ -374,7 +378,9 @@ class ChatListener:
             )
             for channel, result in zip(chunk, results, strict=True):
                 if result.error is not None:
-                    # Left the channel between the two reads, or it is gone.
+                    # Left the channel between the two reads, or it is gone; or a
+                    # passing failure: read again soon either way.
+                    self._incomplete = True
                     LOGGER.debug(
                         "Reading channel %s failed: %s",
                         channel.channel_id,

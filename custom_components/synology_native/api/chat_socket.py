@@ -22,6 +22,8 @@ _LOGGER = logging.getLogger(__name__)
 # Engine.IO version is unknown, and when this cannot connect the caller keeps polling.
 SOCKET_PATH = "sc/socket.io"
 CONNECT_TIMEOUT = 10.0
+# How long closing a WebSocket may wait for the server's close frame.
+CLOSE_TIMEOUT = 1.0
 
 
 class ChatSocketError(DsmConnectionError):
@@ -94,7 +96,7 @@ class ChatSocket:
             handle_sigint=False,
             http_session=self._http,
             ssl_verify=self._verify_ssl,
-            request_timeout=self._timeout,
+            request_timeout=CLOSE_TIMEOUT,
             websocket_extra_options={"headers": headers},
         )
         sio.on("*", self._any_event)
