@@ -27,6 +27,7 @@ from .const import (
 )
 from .coordinator import NasCoordinator
 from .data import DsmConfigEntry, DsmRuntimeData, create_entry_client
+from .services import async_setup_services
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -38,7 +39,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration; actions are registered here as app issues add them."""
+    """Set up the integration: register the actions."""
+    async_setup_services(hass)
     return True
 
 
