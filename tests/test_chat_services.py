@@ -92,9 +92,15 @@ async def test_send_files(
     post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
     assert post.file_props == {"name": "snap.jpg", "size": 6, "type": "jpg"}
 
+    async def pdf(request: web.Request) -> web.Response:
+        return web.Response(body=b"%PDF")
+
+    async def missing(request: web.Request) -> web.Response:
+        return web.Response(status=404)
+
     app = web.Application()
-    app.router.add_get("/r.pdf", lambda _: web.Response(body=b"%PDF"))
-    app.router.add_get("/missing", lambda _: web.Response(status=404))
+    app.router.add_get("/r.pdf", pdf)
+    app.router.add_get("/missing", missing)
     server = await aiohttp_server(app)
     sent = await act(
         hass,

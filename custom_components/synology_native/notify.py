@@ -48,7 +48,7 @@ async def async_setup_entry(
     async_add_entities(
         ChatDirectNotify(entry, chat, user_id)
         for user_id in entry.options.get(CONF_CHAT_DM_USERS, [])
-        if int(user_id) in chat.users
+        if str(user_id).isdecimal() and int(user_id) in chat.users
     )
     added: set[int] = set()
 
