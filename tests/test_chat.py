@@ -449,3 +449,30 @@ def test_backoff_is_capped_with_jitter() -> None:
     assert waits[0] >= chat_listener.BACKOFF_MIN_SECONDS / 2
     assert all(w <= top for w in waits)
     assert waits[-1] >= top / 2
+
+
+async def test_logbook_descriptions(hass: HomeAssistant) -> None:
+    """Each Chat event gets a logbook line without its text."""
+    from homeassistant.core import Event as CoreEvent  # noqa: PLC0415
+
+    from custom_components.synology_native.logbook import (  # noqa: PLC0415
+        async_describe_events,
+    )
+
+    described: dict[str, Callable[[CoreEvent], dict[str, str]]] = {}
+    async_describe_events(
+        hass, lambda domain, name, describe: described.__setitem__(name, describe)
+    )
+    line = described[EVENT_CHAT_MESSAGE](
+        CoreEvent(
+            EVENT_CHAT_MESSAGE, {"author_name": "Alice", "channel_name": "general"}
+        )
+    )
+    assert line == {"name": "Alice", "message": "wrote in general"}
+    line = described[EVENT_CHAT_REACTION](
+        CoreEvent(
+            EVENT_CHAT_REACTION,
+            {"user_name": "Bob", "reaction": "heart", "channel_name": "general"},
+        )
+    )
+    assert line["message"] == "added reaction heart in general"
