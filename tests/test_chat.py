@@ -476,3 +476,27 @@ async def test_logbook_descriptions(hass: HomeAssistant) -> None:
         )
     )
     assert line["message"] == "added reaction heart in general"
+
+
+async def test_no_secret_in_logs_or_events(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    secrets_in_logs: list[str],
+) -> None:
+    """Session ids and SynoTokens appear neither in logs nor in events, even on reconnect."""
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    first = chat.client.session
+    assert first is not None
+    await fake_dsm.chat.expire_sessions()
+    await until(
+        lambda: chat.mode is ConnectionMode.PUSH and chat.client.session is not first
+    )
+    await fake_dsm.chat.post_as("alice", GENERAL, "hi")
+    await until(lambda: len(messages) == 1)
+    renewed = chat.client.session
+    assert renewed is not None
+    for session in (first, renewed):
+        secrets_in_logs += [session.sid, str(session.synotoken)]
+        assert session.sid not in str(messages[0].data)
