@@ -7,17 +7,34 @@ across machines. Register a scenario with ``@scenario``; run ``scripts/bench --h
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 import statistics
 import time
+from unittest.mock import patch
 
 import aiohttp
+from aiohttp.resolver import ThreadedResolver
+from homeassistant.const import CONF_VERIFY_SSL
+from homeassistant.core import Event, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_test_home_assistant,
+    mock_storage,
+)
 
 from custom_components.synology_native.api import Call, DsmClient, PasswordCredentials
 from custom_components.synology_native.api.client import INFO
 from custom_components.synology_native.api.system import NAS_INFO
+from custom_components.synology_native.chat_listener import (
+    ChatListener,
+    ConnectionMode,
+)
+from custom_components.synology_native.const import DOMAIN, EVENT_CHAT_MESSAGE
 from tests.fake_dsm import FakeDsm, run_simulator
+from tests.fake_dsm.chat import GENERAL
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 
@@ -104,6 +121,128 @@ async def compound_vs_separate(repeat: int) -> list[Row]:
             ),
             Row("one compound request", await median_ms(repeat, compound), "ms"),
         ]
+
+
+CHAT_POSTS = 1000
+# Posts are made this far apart in the latency runs, so each one is timed on its own
+# as much as the listener's coalescing allows.
+CHAT_SPACING = 0.02
+
+
+@asynccontextmanager
+async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListener]]:
+    """Run the Chat listener against the simulator in a minimal Home Assistant."""
+    sim = FakeDsm(demo=True)
+    sim.chat.faults.socket_unavailable = not push
+    # Home Assistant's HTTP session resolves names through zeroconf, which a minimal
+    # instance does not run; loopback needs only the plain resolver.
+    with (
+        mock_storage(),
+        patch(
+            "homeassistant.helpers.aiohttp_client._async_make_resolver",
+            return_value=ThreadedResolver(),
+        ),
+    ):
+        async with (
+            async_test_home_assistant() as hass,
+            run_simulator(sim) as url,
+        ):
+            client = DsmClient(
+                async_get_clientsession(hass),
+                url,
+                credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD),
+            )
+            entry = MockConfigEntry(
+                domain=DOMAIN, title="bench", data={CONF_VERIFY_SSL: True}
+            )
+            entry.add_to_hass(hass)
+            listener = ChatListener(hass, entry, client)
+            await listener.async_prime()
+            listener.async_start()
+            wanted = ConnectionMode.PUSH if push else ConnectionMode.POLLING
+            while listener.mode is not wanted:  # noqa: ASYNC110 - set by another task
+                await asyncio.sleep(0.01)
+            try:
+                yield sim, listener
+            finally:
+                await listener.async_stop()
+
+
+async def post_and_time(
+    sim: FakeDsm, listener: ChatListener, spacing: float
+) -> tuple[list[float], float]:
+    """Post CHAT_POSTS messages; return each one's latency to the bus and the total."""
+    posted: dict[int, float] = {}
+    arrived: dict[int, float] = {}
+    done = asyncio.Event()
+
+    @callback
+    def on_message(event: Event) -> None:
+        post_id = event.data["post_id"]
+        if post_id in arrived:
+            msg = f"post {post_id} reported twice"
+            raise AssertionError(msg)
+        arrived[post_id] = time.perf_counter()
+        if len(arrived) == CHAT_POSTS:
+            done.set()
+
+    remove = listener.hass.bus.async_listen(EVENT_CHAT_MESSAGE, on_message)
+    start = time.perf_counter()
+    for number in range(CHAT_POSTS):
+        sent = time.perf_counter()
+        post = await sim.chat.post_as("alice", GENERAL, f"bench {number}")
+        posted[post.post_id] = sent
+        if spacing:
+            await asyncio.sleep(spacing)
+    await asyncio.wait_for(done.wait(), 120)
+    total = time.perf_counter() - start
+    remove()
+    if list(arrived) != sorted(posted):
+        lost = len(set(posted) - set(arrived))
+        msg = f"{lost} lost, {len(arrived)}/{len(posted)} arrived, or out of order"
+        raise AssertionError(msg)
+    return [(arrived[p] - posted[p]) * 1000 for p in posted], total
+
+
+def p99(values: list[float]) -> float:
+    """Return the 99th percentile."""
+    return statistics.quantiles(values, n=100)[98]
+
+
+@scenario(
+    "chat-latency",
+    f"Chat post -> bus event, {CHAT_POSTS} posts {CHAT_SPACING * 1000:.0f} ms apart",
+)
+async def chat_latency(repeat: int) -> list[Row]:
+    """Latency from a post in the simulator to its event on the bus, push and polling."""
+    rows = []
+    for push in (True, False):
+        async with chat_listener(push=push) as (sim, listener):
+            latencies, _ = await post_and_time(sim, listener, CHAT_SPACING)
+        mode = "push" if push else "polling"
+        rows += [
+            Row(f"{mode}: median", statistics.median(latencies), "ms"),
+            Row(f"{mode}: 99th percentile", p99(latencies), "ms"),
+        ]
+    return rows
+
+
+@scenario("chat-burst", f"Chat burst of {CHAT_POSTS} posts, none lost")
+async def chat_burst(repeat: int) -> list[Row]:
+    """Throughput: posts per second from the first post to the last event."""
+    rows = []
+    for push in (True, False):
+        async with chat_listener(push=push) as (sim, listener):
+            _, total = await post_and_time(sim, listener, 0)
+        rows.append(
+            Row(
+                "push" if push else "polling",
+                CHAT_POSTS / total,
+                "posts/s",
+                higher_is_better=True,
+            )
+        )
+    return rows
 
 
 def ratio(baseline: Row, row: Row) -> float:

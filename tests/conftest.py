@@ -4,6 +4,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -43,10 +44,23 @@ def fake_dsm() -> FakeDsm:
 
 
 @pytest.fixture
-async def dsm_url(fake_dsm: FakeDsm, socket_enabled: None) -> AsyncIterator[str]:
-    """Serve the simulator on loopback and return its base URL."""
+async def dsm_url(
+    fake_dsm: FakeDsm, socket_enabled: None, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    """Serve the simulator on loopback and return its base URL.
+
+    In tests with Home Assistant, the entries still loaded are unloaded before the
+    simulator stops, so nothing keeps talking to (or holds a socket on) a NAS that is gone.
+    """
+    hass: HomeAssistant | None = (
+        request.getfixturevalue("hass") if "hass" in request.fixturenames else None
+    )
     async with run_simulator(fake_dsm) as url:
         yield url
+        if hass is not None:
+            for entry in hass.config_entries.async_entries(DOMAIN):
+                if entry.state is ConfigEntryState.LOADED:
+                    await hass.config_entries.async_unload(entry.entry_id)
 
 
 @pytest.fixture

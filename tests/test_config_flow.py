@@ -12,6 +12,7 @@ from custom_components.synology_native.config_flow import normalize_url
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_AUTH_METHOD,
+    CONF_CHAT_DM_USERS,
     CONF_DEVICE_TOKEN,
     CONF_OTP_CODE,
     CONF_UPDATE_INTERVAL,
@@ -374,6 +375,25 @@ async def test_options(
     coordinator = config_entry.runtime_data.nas_coordinator
     assert coordinator.update_interval is not None
     assert coordinator.update_interval.total_seconds() == 15 * 60
+
+
+async def test_options_chat_direct_messages(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """With Chat, the options offer people for direct-message notify entities."""
+    config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    people = result["data_schema"].schema[CONF_CHAT_DM_USERS].config["options"]
+    assert people == [{"value": "2", "label": "Alice"}, {"value": "3", "label": "Bob"}]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 5, CONF_CHAT_DM_USERS: ["3"]},
+    )
+    await hass.async_block_till_done()
+    assert config_entry.options[CONF_CHAT_DM_USERS] == ["3"]
+    assert hass.states.get("notify.ds923_demo_chat_with_bob") is not None
 
 
 async def test_options_need_a_loaded_entry(

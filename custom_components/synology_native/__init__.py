@@ -1,13 +1,22 @@
 """Synology Native: the DSM 7 productivity apps in Home Assistant."""
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import Platform
-from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers.storage import Store
 
-from .api import DsmApp, DsmClient, DsmError, DsmSystem
+from .api import (
+    DsmApp,
+    DsmAuthError,
+    DsmClient,
+    DsmError,
+    DsmSessionExpiredError,
+    DsmSystem,
+)
+from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
     APP_NAMES,
     CONF_APPS,
@@ -30,7 +39,12 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
 
-PLATFORMS: list[Platform] = [Platform.SENSOR, Platform.TODO]
+PLATFORMS: list[Platform] = [
+    Platform.EVENT,
+    Platform.NOTIFY,
+    Platform.SENSOR,
+    Platform.TODO,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -69,28 +83,60 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
             hass, entry, client, "notestation", update_interval
         )
         await notestation.async_config_entry_first_refresh()
+    # A password entry signs in again after a reload. An SSO entry cannot without the
+    # user, so its session outlives reloads and restarts and ends with the entry.
+    # Registered before the Chat listener's stop, so the listener stops first.
+    if auth_method_of(entry.data) is AuthMethod.PASSWORD:
+        entry.async_on_unload(lambda: _async_logout(client))
+    chat = await _async_start_chat(hass, entry, client) if DsmApp.CHAT in apps else None
     entry.runtime_data = DsmRuntimeData(
         client=client,
         installed_apps=installed_apps,
         apps=apps,
         nas_coordinator=nas_coordinator,
         notestation=notestation,
+        chat=chat,
     )
-    # A password entry signs in again after a reload. An SSO entry cannot without the
-    # user, so its session outlives reloads and restarts and ends with the entry.
-    if auth_method_of(entry.data) is AuthMethod.PASSWORD:
-        entry.async_on_unload(lambda: _async_logout(client))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if chat is not None:
+        chat.async_start()
     return True
 
 
+async def _async_start_chat(
+    hass: HomeAssistant, entry: DsmConfigEntry, client: DsmClient
+) -> ChatListener:
+    """Read Chat once (what is already there is not reported) before platforms start."""
+    chat = ChatListener(hass, entry, client)
+    try:
+        await chat.async_prime()
+    except (DsmAuthError, DsmSessionExpiredError) as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="auth_failed"
+        ) from err
+    except DsmError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    entry.async_on_unload(chat.async_stop)
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, chat.async_stop)
+    )
+    return chat
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
-    """Unload platforms; a password entry's session ends through its on-unload callback."""
+    """Unload platforms; the DSM session ends through the on-unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """End the DSM session an SSO entry kept across reloads."""
+    """Forget what the entry kept: the Chat cursors, and an SSO entry's DSM session."""
+    await Store[dict[str, Any]](
+        hass, STORAGE_VERSION, chat_storage_key(entry.entry_id)
+    ).async_remove()
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

@@ -43,6 +43,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
@@ -81,6 +82,7 @@ from .api.sso import SCOPES
 from .const import (
     CONF_APPS,
     CONF_AUTH_METHOD,
+    CONF_CHAT_DM_USERS,
     CONF_DEVICE_TOKEN,
     CONF_OTP_CODE,
     CONF_SESSION_ID,
@@ -716,4 +718,27 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
+        if (chat := entry.runtime_data.chat) is not None:
+            # People to offer a "Chat with ..." notify entity for.
+            me = chat.me.user_id if chat.me else None
+            people = [
+                SelectOptionDict(value=str(user.user_id), label=user.display_name)
+                for user in sorted(chat.users.values(), key=lambda u: u.display_name)
+                if user.type == "human" and not user.deleted and user.user_id != me
+            ]
+            schema = schema.extend(
+                {
+                    probatio.Optional(
+                        CONF_CHAT_DM_USERS,
+                        description={
+                            "suggested_value": [
+                                str(u)
+                                for u in entry.options.get(CONF_CHAT_DM_USERS, [])
+                            ]
+                        },
+                    ): SelectSelector(
+                        SelectSelectorConfig(options=people, multiple=True)
+                    )
+                }
+            )
         return self.async_show_form(step_id="init", data_schema=schema)

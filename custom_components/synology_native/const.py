@@ -28,6 +28,15 @@ class AuthMethod(StrEnum):
 CONF_APPS: Final = "apps"
 CONF_UPDATE_INTERVAL: Final = "update_interval"
 
+# Bus events (public contract for automations, documented in docs/chat.md).
+EVENT_CHAT_MESSAGE: Final = f"{DOMAIN}_chat_message"
+EVENT_CHAT_MESSAGE_UPDATED: Final = f"{DOMAIN}_chat_message_updated"
+EVENT_CHAT_MESSAGE_DELETED: Final = f"{DOMAIN}_chat_message_deleted"
+EVENT_CHAT_REACTION: Final = f"{DOMAIN}_chat_reaction"
+
+# Options: Chat users to offer a direct-message notify entity for.
+CONF_CHAT_DM_USERS: Final = "chat_dm_users"
+
 # Product names, for repair issues (they are names, not translatable text).
 APP_NAMES: Final = {
     "chat": "Synology Chat",

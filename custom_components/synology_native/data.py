@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
+    from .chat_listener import ChatListener
     from .coordinator import NasCoordinator, NoteStationCoordinator
 
 
@@ -35,6 +36,8 @@ class DsmRuntimeData:
     nas_coordinator: NasCoordinator
     # None unless Note Station is among apps.
     notestation: NoteStationCoordinator | None
+    # The Chat push listener, when Chat is used.
+    chat: ChatListener | None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

@@ -1,15 +1,20 @@
 """Base entity of Synology Native: one device per DSM account on a NAS."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.const import CONF_URL, CONF_USERNAME
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .chat_listener import ConnectionMode, signal_state
 from .const import DOMAIN
 from .coordinator import DsmCoordinator
 
 if TYPE_CHECKING:
+    from .chat_listener import ChatListener
     from .data import DsmConfigEntry
 
 
@@ -40,3 +45,35 @@ class DsmEntity(CoordinatorEntity[DsmCoordinator[Any]]):
         self._attr_unique_id = f"{entry.unique_id}_{key}"
         self._attr_translation_key = key
         self._attr_device_info = account_device_info(entry)
+
+
+class ChatEntity(Entity):
+    """An entity fed by the Chat listener, on the account's device."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, entry: DsmConfigEntry, chat: ChatListener, key: str) -> None:
+        """Identify the entity by key within the entry's Chat."""
+        self.entry = entry
+        self.chat = chat
+        self._attr_unique_id = f"{entry.unique_id}_chat_{key}"
+        self._attr_device_info = account_device_info(entry)
+
+    @property
+    @override
+    def available(self) -> bool:
+        return self.chat.mode is not ConnectionMode.DOWN
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, signal_state(self.entry.entry_id), self._async_chat_changed
+            )
+        )
+
+    @callback
+    def _async_chat_changed(self) -> None:
+        """Write the state after the listener read Chat."""
+        self.async_write_ha_state()

@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.sensor import (
+    SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
@@ -16,13 +17,15 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .api.notestation import Todo
+from .chat_listener import ConnectionMode
 from .due import is_due_today, is_overdue, next_due_change
-from .entity import DsmEntity
+from .entity import ChatEntity, DsmEntity
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+    from .chat_listener import ChatListener
     from .coordinator import NasCoordinator, NoteStationCoordinator
     from .data import DsmConfigEntry
 
@@ -72,6 +75,8 @@ async def async_setup_entry(
         sensors.extend(
             TodoCountSensor(notestation, description) for description in TODO_COUNTS
         )
+    if (chat := entry.runtime_data.chat) is not None:
+        sensors += [ChatUnreadSensor(entry, chat), ChatConnectionSensor(entry, chat)]
     async_add_entities(sensors)
 
 
@@ -150,3 +155,50 @@ class TodoCountSensor(DsmEntity, SensorEntity):
         self._cancel_timer = None
         self._async_start_timer()
         self.async_write_ha_state()
+
+
+class ChatUnreadSensor(ChatEntity, SensorEntity):
+    """Unread Chat messages in all conversations; per conversation as attributes."""
+
+    _attr_translation_key = "chat_unread"
+    _attr_native_unit_of_measurement = "messages"
+
+    def __init__(self, entry: DsmConfigEntry, chat: ChatListener) -> None:
+        """Count from chat."""
+        super().__init__(entry, chat, "unread")
+
+    @property
+    @override
+    def native_value(self) -> int:
+        return sum(self.chat.unread.values())
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any]:
+        return {
+            self.chat.channel_name(self.chat.channels[cid]): count
+            for cid, count in sorted(self.chat.unread.items())
+        }
+
+
+class ChatConnectionSensor(ChatEntity, SensorEntity):
+    """How Home Assistant hears about Chat: push, polling, or not at all."""
+
+    _attr_translation_key = "chat_connection"
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    def __init__(self, entry: DsmConfigEntry, chat: ChatListener) -> None:
+        """Report chat's mode."""
+        super().__init__(entry, chat, "connection")
+        self._attr_options = [mode.value for mode in ConnectionMode]
+
+    @property
+    @override
+    def available(self) -> bool:
+        return True
+
+    @property
+    @override
+    def native_value(self) -> str:
+        return self.chat.mode.value

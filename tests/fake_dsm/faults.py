@@ -17,6 +17,7 @@ from .store import DsmStore
 # CONFLICT: 411 is "account locked" for SYNO.API.Auth (auth.md §3.3) but the apps (Chat) use it
 # for rate limiting, which is what this fault simulates; so it never hits the core APIs.
 RATE_LIMIT_CODE = 411
+SOCKET_PREFIX = "/sc/"
 MALFORMED_BODY = '{"data":{"items":[{"id":1,'  # cut short: not valid JSON
 
 
@@ -133,6 +134,9 @@ def fault_middleware(faults: Faults) -> Middleware:
     ) -> web.StreamResponse:
         if faults.latency > 0:
             await asyncio.sleep(faults.latency)
+        if request.path.startswith(SOCKET_PREFIX):
+            # The real-time channel has its own faults (chat.ChatFaults).
+            return await handler(request)
         fault = faults.transport_fault(request)
         return await handler(request) if fault is None else fault
 

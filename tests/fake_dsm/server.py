@@ -11,6 +11,7 @@ from yarl import URL
 # Imported for their @handler registrations.
 from . import auth, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
+from .chat import ChatSim, seed_demo_chat
 from .faults import Faults, fault_middleware
 from .sso import SimulatedSsoServer, seed_demo_application
 from .store import DsmStore, seed_demo
@@ -24,21 +25,27 @@ class FakeDsm:
         """Set up an empty NAS, or with `demo` the demo accounts (see store.seed_demo)."""
         self.store = DsmStore()
         self.sso = SimulatedSsoServer(self.store)
+        self.chat = ChatSim(self.store)
         if demo:
             seed_demo(self.store)
             seed_demo_application(self.sso)
+            seed_demo_chat(self.chat)
         self.notestation = self.store.notestation
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
+        self.webapi.chat = self.chat
         self.app = self.create_app()
 
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""
-        app = web.Application(middlewares=[fault_middleware(self.faults)])
+        app = web.Application(
+            middlewares=[self.chat.middleware(), fault_middleware(self.faults)]
+        )
         self.webapi.add_routes(app.router)
         self.sso.add_routes(app.router)
+        self.chat.attach(app)
         return app
 
     def uninstall(self, api_prefix: str) -> None:

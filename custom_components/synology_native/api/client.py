@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+from dataclasses import dataclass, field
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -161,13 +162,6 @@ class DsmClient:
         self.session = session
         self.credentials = None
 
-    async def call_without_session(
-        self, endpoint: Endpoint, params: Mapping[str, Any]
-    ) -> Any:
-        """POST a call that needs no session, such as a sign-in method."""
-        info, version = await self._resolve(endpoint)
-        return await self._send(info, endpoint, version, params, None, post=True)
-
     async def logout(self) -> None:
         """End the session; a session DSM already forgot counts as ended."""
         session, self.session = self.session, None
@@ -219,6 +213,39 @@ class DsmClient:
             )
         )
 
+    async def call_without_session(
+        self, endpoint: Endpoint, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Call a method that needs no session, as a POST.
+
+        Sign-in methods, and the APIs of bots and webhooks (authLevel 0), whose token
+        is one of the parameters.
+        """
+        info, version = await self._resolve(endpoint)
+        return await self._send(info, endpoint, version, params or {}, None, post=True)
+
+    async def upload(
+        self,
+        endpoint: Endpoint,
+        params: Mapping[str, Any],
+        *,
+        file_name: str,
+        content: bytes,
+        content_type: str = "application/octet-stream",
+    ) -> Any:
+        """Call a method with a multipart body carrying one file part named ``file``.
+
+        Routing parameters and the session go in the query string, method parameters
+        and the file in the body (webapi.md §2.1).
+        """
+        info, version = await self._resolve(endpoint)
+        upload = _Upload(file_name, content, content_type)
+        return await self._with_session(
+            lambda session: self._send(
+                info, endpoint, version, params, session, post=True, upload=upload
+            )
+        )
+
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False
     ) -> list[CallResult]:
@@ -260,6 +287,7 @@ class DsmClient:
         session: DsmSession | None,
         *,
         post: bool = False,
+        upload: _Upload | None = None,
     ) -> Any:
         """Send one request and return the ``data`` of its envelope."""
         form = {
@@ -272,17 +300,33 @@ class DsmClient:
             form["_sid"] = session.sid
             if session.synotoken:
                 headers["X-SYNO-TOKEN"] = session.synotoken
-        for name, value in params.items():
-            form[name] = encode_value(value, json_format=info.json_format)
         url = f"{self.url}/webapi/{info.path}"
-        if not post and len(urlencode(form)) > MAX_GET_LENGTH:
-            post = True
+        query: dict[str, str] | None = None
+        payload: dict[str, str] | aiohttp.FormData | None = None
+        encoded = {
+            name: encode_value(value, json_format=info.json_format)
+            for name, value in params.items()
+        }
+        if upload is not None:
+            query = form
+            payload = aiohttp.FormData(encoded)
+            payload.add_field(
+                "file",
+                upload.content,
+                filename=upload.file_name,
+                content_type=upload.content_type,
+            )
+        else:
+            form.update(encoded)
+            if not post and len(urlencode(form)) > MAX_GET_LENGTH:
+                post = True
+            query, payload = (None, form) if post else (form, None)
         with transport_errors(self.url):
             async with self._http.request(
                 "POST" if post else "GET",
                 url,
-                params=None if post else form,
-                data=form if post else None,
+                params=query,
+                data=payload,
                 headers=headers,
                 ssl=self._ssl,
                 timeout=self._timeout,
@@ -291,6 +335,15 @@ class DsmClient:
                     raise DsmHttpError(response.status)
                 body = await response.read()
         return _unwrap_envelope(body, endpoint.api, endpoint.method)
+
+
+@dataclass(frozen=True, slots=True)
+class _Upload:
+    """The file part of a multipart request."""
+
+    file_name: str
+    content: bytes = field(repr=False)
+    content_type: str
 
 
 def _unwrap_envelope(body: bytes, api: str, method: str) -> Any:

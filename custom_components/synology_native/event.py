@@ -1,0 +1,94 @@
+"""Event entities of Synology Native: one per Chat conversation."""
+
+from typing import TYPE_CHECKING, Any, override
+
+from homeassistant.components.event import EventEntity
+from homeassistant.core import callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+
+from .chat_listener import signal_channel_event, signal_state
+from .entity import ChatEntity
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .chat_listener import ChatListener
+    from .data import DsmConfigEntry
+
+# Fed by the listener: nothing to poll.
+PARALLEL_UPDATES = 0
+
+EVENT_TYPES = ["message", "mention", "reaction"]
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DsmConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add an event entity per joined conversation, also for ones joined later."""
+    chat = entry.runtime_data.chat
+    if chat is None:
+        return
+    added: set[int] = set()
+
+    @callback
+    def add_new_channels() -> None:
+        new = [
+            ChatChannelEvent(entry, chat, channel_id)
+            for channel_id, channel in chat.channels.items()
+            if channel.is_joined and channel_id not in added
+        ]
+        added.update(entity.channel_id for entity in new)
+        if new:
+            async_add_entities(new)
+
+    add_new_channels()
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_state(entry.entry_id), add_new_channels)
+    )
+
+
+class ChatChannelEvent(ChatEntity, EventEntity):
+    """Messages, mentions of the user, and reactions in one conversation."""
+
+    _attr_translation_key = "chat_channel"
+    _attr_event_types = EVENT_TYPES
+    # Message contents are for automations, not for the history database.
+    _unrecorded_attributes = frozenset(
+        {"text", "previous_text", "mentions", "attachments"}
+    )
+
+    def __init__(
+        self, entry: DsmConfigEntry, chat: ChatListener, channel_id: int
+    ) -> None:
+        """Follow channel_id."""
+        super().__init__(entry, chat, f"{channel_id}_events")
+        self.channel_id = channel_id
+        self._attr_translation_placeholders = {
+            "channel": chat.channel_name(chat.channels[channel_id])
+        }
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_channel_event(self.entry.entry_id),
+                self._async_chat_event,
+            )
+        )
+
+    @callback
+    def _async_chat_event(
+        self, channel_id: int, event_type: str, data: dict[str, Any]
+    ) -> None:
+        if channel_id != self.channel_id:
+            return
+        self._trigger_event(
+            event_type,
+            {key: value for key, value in data.items() if key != "config_entry_id"},
+        )
+        self.async_write_ha_state()

@@ -1,0 +1,54 @@
+"""Logbook lines for the Chat bus events."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_MESSAGE,
+    LOGBOOK_ENTRY_NAME,
+)
+from homeassistant.core import Event, HomeAssistant, callback
+
+from .const import (
+    DOMAIN,
+    EVENT_CHAT_MESSAGE,
+    EVENT_CHAT_MESSAGE_DELETED,
+    EVENT_CHAT_MESSAGE_UPDATED,
+    EVENT_CHAT_REACTION,
+)
+
+# Message texts stay out of the logbook; who did what where is enough.
+_DESCRIPTIONS = {
+    EVENT_CHAT_MESSAGE: "wrote in {channel_name}",
+    EVENT_CHAT_MESSAGE_UPDATED: "edited a message in {channel_name}",
+    EVENT_CHAT_MESSAGE_DELETED: "deleted a message in {channel_name}",
+}
+
+
+@callback
+def async_describe_events(
+    hass: HomeAssistant,
+    async_describe_event: Callable[[str, str, Callable[[Event], dict[str, str]]], None],
+) -> None:
+    """Describe the Chat events."""
+
+    @callback
+    def describe(event: Event) -> dict[str, str]:
+        data: Mapping[str, Any] = event.data
+        if event.event_type == EVENT_CHAT_REACTION:
+            return {
+                LOGBOOK_ENTRY_NAME: str(data.get("user_name", "")),
+                LOGBOOK_ENTRY_MESSAGE: (
+                    f"{data.get('action', 'added')} reaction {data.get('reaction')} "
+                    f"in {data.get('channel_name')}"
+                ),
+            }
+        return {
+            LOGBOOK_ENTRY_NAME: str(data.get("author_name", "")),
+            LOGBOOK_ENTRY_MESSAGE: _DESCRIPTIONS[str(event.event_type)].format(
+                channel_name=data.get("channel_name", "")
+            ),
+        }
+
+    for event_type in (*_DESCRIPTIONS, EVENT_CHAT_REACTION):
+        async_describe_event(DOMAIN, event_type, describe)
