@@ -221,6 +221,10 @@ async def test_diagnostics_redact_secrets(
         "notestation",
     ]
     assert diagnostics["nas"]["model"] == "DS923+"
+    assert diagnostics["notestation"]["last_update_success"] is True
+    assert diagnostics["notestation"]["todos"] > 0
+    assert diagnostics["chat"]["mode"] in {"push", "polling"}
+    assert diagnostics["chat"]["channels"] > 0
     assert "SYNO.NoteStation.Todo" in diagnostics["app_apis"]
     assert "SYNO.API.Auth" not in diagnostics["app_apis"]
 

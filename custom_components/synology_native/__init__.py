@@ -61,11 +61,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     try:
         installed_apps = await DsmSystem(client).apps()
     except DsmError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"error": str(err)},
-        ) from err
+        raise _not_ready(err) from err
 
     minutes = entry.options.get(
         CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL.total_seconds() / 60
@@ -115,11 +111,7 @@ async def _async_start_chat(
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
     except DsmError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="cannot_connect",
-            translation_placeholders={"error": str(err)},
-        ) from err
+        raise _not_ready(err) from err
     entry.async_on_unload(chat.async_stop)
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, chat.async_stop)
@@ -139,6 +131,15 @@ async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None
     ).async_remove()
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
+
+
+def _not_ready(err: DsmError) -> ConfigEntryNotReady:
+    """Say the NAS cannot be used right now, so Home Assistant retries later."""
+    return ConfigEntryNotReady(
+        translation_domain=DOMAIN,
+        translation_key="cannot_connect",
+        translation_placeholders={"error": str(err)},
+    )
 
 
 def _async_report_missing_apps(

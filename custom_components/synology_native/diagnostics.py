@@ -17,7 +17,7 @@ from .const import CONF_DEVICE_TOKEN, CONF_SESSION_ID, CONF_SSO_URL, CONF_SYNOTO
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .data import DsmConfigEntry
+    from .data import DsmConfigEntry, DsmRuntimeData
 
 APP_PREFIXES = tuple(APP_API_PREFIX.values())
 TO_REDACT = {
@@ -44,6 +44,9 @@ async def async_get_config_entry_diagnostics(
             "entry": {"data": dict(entry.data), "options": dict(entry.options)},
             "nas": asdict(runtime.nas_coordinator.data),
             "installed_apps": sorted(runtime.installed_apps),
+            "apps": sorted(runtime.apps),
+            "notestation": _notestation_state(runtime),
+            "chat": _chat_state(runtime),
             "signed_in": runtime.client.session is not None,
             "app_apis": {
                 name: [info.min_version, info.max_version]
@@ -53,3 +56,25 @@ async def async_get_config_entry_diagnostics(
         },
         TO_REDACT,
     )
+
+
+def _notestation_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
+    """Count what Note Station holds; titles and contents are the user's own."""
+    if (coordinator := runtime.notestation) is None:
+        return None
+    return {
+        "last_update_success": coordinator.last_update_success,
+        "todos": len(coordinator.data.todos),
+        "notebooks": len(coordinator.data.notebooks),
+    }
+
+
+def _chat_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
+    """Describe the Chat connection; messages and names stay out."""
+    if (chat := runtime.chat) is None:
+        return None
+    return {
+        "mode": chat.mode,
+        "channels": len(chat.channels),
+        "unread": sum(chat.unread.values()),
+    }
