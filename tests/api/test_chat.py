@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
+import trustme
 
 from custom_components.synology_native.api import (
     DsmClient,
@@ -33,6 +34,7 @@ from custom_components.synology_native.api.chat_socket import (
     socket_headers,
 )
 from custom_components.synology_native.api.errors import DsmApiError, DsmResponseError
+from tests.fake_dsm import run_simulator
 from tests.fake_dsm.chat import (
     DEMO_BOT_TOKEN,
     DEMO_WEBHOOK_TOKEN,
@@ -41,6 +43,7 @@ from tests.fake_dsm.chat import (
     GENERAL,
     RANDOM,
 )
+from tests.fake_dsm.server import server_tls_context
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 if TYPE_CHECKING:
@@ -320,3 +323,30 @@ async def test_socket_refused(
     with pytest.raises(ChatSocketError):
         await socket.connect()
     assert not socket.connected
+
+
+@pytest.mark.usefixtures("socket_enabled", "refused_handshakes_expected")
+async def test_socket_over_tls_with_and_without_verification(
+    http: aiohttp.ClientSession, fake_dsm: FakeDsm
+) -> None:
+    """A self-signed DSM: the socket connects with verification off, and not with it on."""
+    context = server_tls_context(trustme.CA(), "127.0.0.1")
+    async with run_simulator(fake_dsm, ssl_context=context) as url:
+        for verify_ssl in (False, True):
+            client = DsmClient(
+                http,
+                url,
+                verify_ssl=False,
+                credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD),
+            )
+            await Chat(client).channels()
+            socket = ChatSocket(
+                client, http, lambda _: None, lambda: None, verify_ssl=verify_ssl
+            )
+            if verify_ssl:
+                with pytest.raises(ChatSocketError):
+                    await socket.connect()
+                continue
+            await socket.connect()
+            assert socket.connected
+            await socket.disconnect()

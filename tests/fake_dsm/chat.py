@@ -199,6 +199,16 @@ class ChatState:
     next_cronjob: int = 1
 
 
+def _same_origin(origin: str | None, environ: dict[str, Any]) -> bool:
+    """Accept only DSM's own origin, over HTTP or HTTPS as the request came.
+
+    Engine.IO's own check assumes HTTP behind aiohttp, which would refuse the web
+    page's origin on a DSM served over HTTPS.
+    """
+    request: web.Request = environ["aiohttp.request"]
+    return origin == f"{request.scheme}://{request.host}"
+
+
 class ChatSim:
     """Synology Chat Server on one simulated NAS, with its Socket.IO server."""
 
@@ -209,7 +219,9 @@ class ChatSim:
         self.faults = ChatFaults()
         self.event_names = dict(PROVISIONAL_EVENTS)
         self.emitted: list[tuple[str, dict[str, Any]]] = []
-        self.sio = socketio.AsyncServer(async_mode="aiohttp")
+        self.sio = socketio.AsyncServer(
+            async_mode="aiohttp", cors_allowed_origins=_same_origin
+        )
         # Socket.IO sid -> (chat user id, DSM sid it authenticated with)
         self.connections: dict[str, tuple[int, str]] = {}
         self.sio.on("connect", self._connect)

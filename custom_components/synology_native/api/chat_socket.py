@@ -95,9 +95,14 @@ class ChatSocket:
             reconnection=False,
             handle_sigint=False,
             http_session=self._http,
-            ssl_verify=self._verify_ssl,
+            # With ssl_verify=False engineio builds an SSL context inside the event
+            # loop (a blocking call); aiohttp's own ssl=False does the same job.
+            ssl_verify=True,
             request_timeout=CLOSE_TIMEOUT,
-            websocket_extra_options={"headers": headers},
+            websocket_extra_options={
+                "headers": headers,
+                **({} if self._verify_ssl else {"ssl": False}),
+            },
         )
         sio.on("*", self._any_event)
         sio.on("disconnect", self._disconnected)
