@@ -1,7 +1,9 @@
 """Fixtures shared by every test: the DSM simulator on loopback and config entries."""
 
 import asyncio
+from contextlib import asynccontextmanager
 import logging
+import ssl
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -47,7 +49,18 @@ def fake_dsm() -> FakeDsm:
 async def dsm_url(
     fake_dsm: FakeDsm, socket_enabled: None, request: pytest.FixtureRequest
 ) -> AsyncIterator[str]:
-    """Serve the simulator on loopback and return its base URL.
+    """Serve the simulator on loopback and return its base URL."""
+    async with serve(fake_dsm, request) as url:
+        yield url
+
+
+@asynccontextmanager
+async def serve(
+    fake_dsm: FakeDsm,
+    request: pytest.FixtureRequest,
+    ssl_context: ssl.SSLContext | None = None,
+) -> AsyncIterator[str]:
+    """Run the simulator for one test and yield its base URL.
 
     In tests with Home Assistant, the entries still loaded are unloaded before the
     simulator stops, so nothing keeps talking to (or holds a socket on) a NAS that is gone.
@@ -55,7 +68,7 @@ async def dsm_url(
     hass: HomeAssistant | None = (
         request.getfixturevalue("hass") if "hass" in request.fixturenames else None
     )
-    async with run_simulator(fake_dsm) as url:
+    async with run_simulator(fake_dsm, ssl_context=ssl_context) as url:
         yield url
         if hass is not None:
             for entry in hass.config_entries.async_entries(DOMAIN):

@@ -48,7 +48,7 @@ from custom_components.synology_native.const import (
     AuthMethod,
 )
 from tests.browser import Browser, browser_session
-from tests.conftest import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
+from tests.conftest import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER, serve
 from tests.fake_dsm import FakeDsm, run_simulator, server_tls_context
 
 if TYPE_CHECKING:
@@ -97,11 +97,14 @@ def sso_app(fake_dsm: FakeDsm) -> FakeDsm:
 
 @pytest.fixture
 async def https_url(
-    sso_app: FakeDsm, local_ca: trustme.CA, socket_enabled: None
+    sso_app: FakeDsm,
+    local_ca: trustme.CA,
+    socket_enabled: None,
+    request: pytest.FixtureRequest,
 ) -> AsyncIterator[str]:
     """Serve the simulator over HTTPS with a certificate from the test CA."""
     context = server_tls_context(local_ca, "127.0.0.1")
-    async with run_simulator(sso_app, ssl_context=context) as url:
+    async with serve(sso_app, request, context) as url:
         yield url
 
 
@@ -194,12 +197,17 @@ class SignIn:
 
 
 @pytest.fixture
-def flow(
+async def flow(
     hass: HomeAssistant,
     browser: Browser,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> SignIn:
-    """Give the flow driver."""
+    """Give the flow driver.
+
+    The test client freezes Home Assistant's router once the callback is called, so
+    repairs (which the notify platform needs) registers its views here, before that.
+    """
+    assert await async_setup_component(hass, "repairs", {})
     return SignIn(hass, browser, hass_client_no_auth)
 
 
@@ -700,6 +708,7 @@ async def test_tls_verification(
         run_simulator(sso_app, ssl_context=context) as url,
         browser_session(trust=False) as http,
     ):
+        assert await async_setup_component(hass, "repairs", {})
         flow = SignIn(hass, Browser(http), hass_client_no_auth)
         result = await hass.config_entries.flow.async_init(
             DOMAIN, context={"source": SOURCE_USER}

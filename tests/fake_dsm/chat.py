@@ -247,9 +247,11 @@ class ChatSim:
         app.on_shutdown.append(self._shutdown)
 
     async def _shutdown(self, app: web.Application) -> None:
-        await self.drop_sockets()
-        if self.sio.eio.sockets:
-            await self.sio.eio.disconnect()  # also those still connecting
+        # Abort rather than close politely: a client that went away (or never finished
+        # connecting) would never drain the goodbye, and stopping would wait forever.
+        for eio_socket in list(self.sio.eio.sockets.values()):
+            await eio_socket.close(wait=False, abort=True)
+        self.sio.eio.sockets.clear()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

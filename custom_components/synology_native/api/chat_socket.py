@@ -129,8 +129,14 @@ class ChatSocket:
         """Close the connection, if open; the caller is not told of this drop."""
         sio, self._sio = self._sio, None
         self.session_sid = None
-        if sio is not None and sio.connected:
+        if sio is None:
+            return
+        if sio.connected:
             await sio.disconnect()
+        else:
+            # A connect cut short (cancelled on unload) may have opened Engine.IO's
+            # socket already; left open, the NAS would hold it until it times out.
+            await sio.eio.disconnect(abort=True)
 
     async def _any_event(self, event: str, *args: Any) -> None:
         # INFERRED (chat.md §9.2): names and payloads are not public, so only the name is
