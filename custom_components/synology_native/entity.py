@@ -14,6 +14,12 @@ from .const import DOMAIN
 from .coordinator import DsmCoordinator
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .api.chat import ChatChannel
     from .chat_listener import ChatListener
     from .data import DsmConfigEntry
 
@@ -77,3 +83,33 @@ class ChatEntity(Entity):
     def _async_chat_changed(self) -> None:
         """Write the state after the listener read Chat."""
         self.async_write_ha_state()
+
+
+@callback
+def async_follow_channels(
+    hass: HomeAssistant,
+    entry: DsmConfigEntry,
+    chat: ChatListener,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    *,
+    make: Callable[[int], ChatEntity],
+    wanted: Callable[[ChatChannel], bool],
+) -> None:
+    """Add an entity per wanted conversation, now and for each one that appears later."""
+    added: set[int] = set()
+
+    @callback
+    def add_new_channels() -> None:
+        new = [
+            channel_id
+            for channel_id, channel in chat.channels.items()
+            if channel_id not in added and wanted(channel)
+        ]
+        added.update(new)
+        if new:
+            async_add_entities([make(channel_id) for channel_id in new])
+
+    add_new_channels()
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, signal_state(entry.entry_id), add_new_channels)
+    )

@@ -6,8 +6,8 @@ from homeassistant.components.event import EventEntity
 from homeassistant.core import callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
-from .chat_listener import signal_channel_event, signal_state
-from .entity import ChatEntity
+from .chat_listener import signal_channel_event
+from .entity import ChatEntity, async_follow_channels
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -31,22 +31,13 @@ async def async_setup_entry(
     chat = entry.runtime_data.chat
     if chat is None:
         return
-    added: set[int] = set()
-
-    @callback
-    def add_new_channels() -> None:
-        new = [
-            ChatChannelEvent(entry, chat, channel_id)
-            for channel_id, channel in chat.channels.items()
-            if channel.is_joined and channel_id not in added
-        ]
-        added.update(entity.channel_id for entity in new)
-        if new:
-            async_add_entities(new)
-
-    add_new_channels()
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, signal_state(entry.entry_id), add_new_channels)
+    async_follow_channels(
+        hass,
+        entry,
+        chat,
+        async_add_entities,
+        make=lambda channel_id: ChatChannelEvent(entry, chat, channel_id),
+        wanted=lambda channel: channel.is_joined,
     )
 
 

@@ -4,13 +4,10 @@ from typing import TYPE_CHECKING, override
 
 from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import NotifyEntityFeature
-from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
-from .chat_listener import signal_state
 from .const import CONF_CHAT_DM_USERS, DOMAIN
-from .entity import ChatEntity
+from .entity import ChatEntity, async_follow_channels
 from .exceptions import translate_dsm_errors
 
 if TYPE_CHECKING:
@@ -50,24 +47,13 @@ async def async_setup_entry(
         for user_id in entry.options.get(CONF_CHAT_DM_USERS, [])
         if str(user_id).isdecimal() and int(user_id) in chat.users
     )
-    added: set[int] = set()
-
-    @callback
-    def add_new_channels() -> None:
-        new = [
-            ChatChannelNotify(entry, chat, channel_id)
-            for channel_id, channel in chat.channels.items()
-            if channel.is_joined
-            and channel.type in NAMED_TYPES
-            and channel_id not in added
-        ]
-        added.update(entity.channel_id for entity in new)
-        if new:
-            async_add_entities(new)
-
-    add_new_channels()
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, signal_state(entry.entry_id), add_new_channels)
+    async_follow_channels(
+        hass,
+        entry,
+        chat,
+        async_add_entities,
+        make=lambda channel_id: ChatChannelNotify(entry, chat, channel_id),
+        wanted=lambda channel: channel.is_joined and channel.type in NAMED_TYPES,
     )
 
 
