@@ -85,6 +85,24 @@ class ChatEntity(Entity):
         self.async_write_ha_state()
 
 
+class ChatChannelEntity(ChatEntity):
+    """An entity for one Chat conversation, named after it."""
+
+    _attr_translation_key = "chat_channel"
+    # Tells this entity's unique id from those of the conversation's other entities.
+    channel_kind: str
+
+    def __init__(
+        self, entry: DsmConfigEntry, chat: ChatListener, channel_id: int
+    ) -> None:
+        """Follow channel_id."""
+        super().__init__(entry, chat, f"{channel_id}_{self.channel_kind}")
+        self.channel_id = channel_id
+        self._attr_translation_placeholders = {
+            "channel": chat.channel_name(chat.channels[channel_id])
+        }
+
+
 @callback
 def async_follow_channels(
     hass: HomeAssistant,
@@ -92,7 +110,7 @@ def async_follow_channels(
     chat: ChatListener,
     async_add_entities: AddConfigEntryEntitiesCallback,
     *,
-    make: Callable[[int], ChatEntity],
+    make: Callable[[int], ChatChannelEntity],
     wanted: Callable[[ChatChannel], bool],
 ) -> None:
     """Add an entity per wanted conversation, now and for each one that appears later."""

@@ -7,13 +7,12 @@ from homeassistant.core import callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .chat_listener import signal_channel_event
-from .entity import ChatEntity, async_follow_channels
+from .entity import ChatChannelEntity, async_follow_channels
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .chat_listener import ChatListener
     from .data import DsmConfigEntry
 
 # Fed by the listener: nothing to poll.
@@ -41,25 +40,15 @@ async def async_setup_entry(
     )
 
 
-class ChatChannelEvent(ChatEntity, EventEntity):
+class ChatChannelEvent(ChatChannelEntity, EventEntity):
     """Messages, mentions of the user, and reactions in one conversation."""
 
-    _attr_translation_key = "chat_channel"
+    channel_kind = "events"
     _attr_event_types = EVENT_TYPES
     # Message contents are for automations, not for the history database.
     _unrecorded_attributes = frozenset(
         {"text", "previous_text", "mentions", "attachments"}
     )
-
-    def __init__(
-        self, entry: DsmConfigEntry, chat: ChatListener, channel_id: int
-    ) -> None:
-        """Follow channel_id."""
-        super().__init__(entry, chat, f"{channel_id}_events")
-        self.channel_id = channel_id
-        self._attr_translation_placeholders = {
-            "channel": chat.channel_name(chat.channels[channel_id])
-        }
 
     @override
     async def async_added_to_hass(self) -> None:

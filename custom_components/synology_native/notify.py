@@ -7,7 +7,7 @@ from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.exceptions import ServiceValidationError
 
 from .const import CONF_CHAT_DM_USERS, DOMAIN
-from .entity import ChatEntity, async_follow_channels
+from .entity import ChatChannelEntity, ChatEntity, async_follow_channels
 from .exceptions import translate_dsm_errors
 
 if TYPE_CHECKING:
@@ -57,21 +57,11 @@ async def async_setup_entry(
     )
 
 
-class ChatChannelNotify(ChatEntity, NotifyEntity):
+class ChatChannelNotify(ChatChannelEntity, NotifyEntity):
     """Post into a channel as the signed-in user."""
 
-    _attr_translation_key = "chat_channel"
+    channel_kind = "notify"
     _attr_supported_features = NotifyEntityFeature.TITLE
-
-    def __init__(
-        self, entry: DsmConfigEntry, chat: ChatListener, channel_id: int
-    ) -> None:
-        """Send to channel_id."""
-        super().__init__(entry, chat, f"{channel_id}_notify")
-        self.channel_id = channel_id
-        self._attr_translation_placeholders = {
-            "channel": chat.channel_name(chat.channels[channel_id])
-        }
 
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
