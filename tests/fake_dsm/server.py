@@ -9,13 +9,14 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, info, notestation  # noqa: F401
+from . import auth, contacts, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSim, seed_demo_chat
 from .faults import Faults, fault_middleware
 from .sso import SimulatedSsoServer, seed_demo_application
 from .store import DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
+from .webdav import DEFAULT_NAMESPACE, WebDavSim
 
 
 class FakeDsm:
@@ -36,6 +37,9 @@ class FakeDsm:
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
         self.webapi.chat = self.chat
+        self.webdav = WebDavSim()
+        self.webapi.webdav = self.webdav
+        self.webdav.install(self.webapi, DEFAULT_NAMESPACE)
         self.app = self.create_app()
 
     def create_app(self) -> web.Application:

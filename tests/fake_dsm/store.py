@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import secrets
 import time
 
+from .contacts_store import ContactsStore, seed_contacts_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
@@ -28,6 +29,8 @@ class User:
     otp_secret: str | None = None
     disabled: bool = False
     must_change_password: bool = False
+    # Member of DSM's administrators group: admin-only APIs answer 105 to everyone else.
+    admin: bool = False
 
 
 @dataclass
@@ -85,6 +88,7 @@ class DsmStore:
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         # False makes DSM refuse to turn an SSO sign-in into a session (auth.py).
         self.accept_sso_sign_in = True
+        self.contacts = ContactsStore()
 
     def add_user(
         self,
@@ -94,10 +98,13 @@ class DsmStore:
         otp_secret: str | None = None,
         disabled: bool = False,
         must_change_password: bool = False,
+        admin: bool = False,
     ) -> User:
         """Create a user with the next free uid."""
         uid = max((user.uid for user in self.users.values()), default=FIRST_UID - 1) + 1
-        user = User(name, password, uid, otp_secret, disabled, must_change_password)
+        user = User(
+            name, password, uid, otp_secret, disabled, must_change_password, admin
+        )
         self.users[name] = user
         return user
 
@@ -129,7 +136,8 @@ class DsmStore:
 
 
 def seed_demo(store: DsmStore) -> None:
-    """Add the no-NAS demo accounts (a plain one and a two-step one) and their notes."""
-    store.add_user(DEMO_USER, DEMO_PASSWORD)
+    """Add the no-NAS demo accounts (an administrator and a two-step one) and their data."""
+    store.add_user(DEMO_USER, DEMO_PASSWORD, admin=True)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     seed_notestation_demo(store.notestation)
+    seed_contacts_demo(store.contacts, DEMO_USER, DEMO_OTP_USER)

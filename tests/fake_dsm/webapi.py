@@ -18,6 +18,7 @@ from .store import DsmStore, Session
 
 if TYPE_CHECKING:
     from .chat import ChatSim
+    from .webdav import WebDavSim
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 SESSION_COOKIE = "id"
@@ -219,6 +220,9 @@ class WebApi:
         self.catalog = catalog
         self.request_log = request_log
         self.chat: ChatSim  # set by FakeDsm
+        self.webdav: WebDavSim  # set by FakeDsm
+        # Handlers of APIs whose name a test chooses (the WebDAV package), before _HANDLERS.
+        self.handlers: dict[tuple[str, str], Handler] = {}
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
         """Route GET and POST of every CGI path to the dispatcher."""
@@ -302,7 +306,7 @@ class WebApi:
         session = self._checked_session(http) if entry.needs_session else None
         if (fault_code := self.faults.api_fault(api, method)) is not None:
             raise DsmError(fault_code)
-        run = _HANDLERS.get((api, method))
+        run = self.handlers.get((api, method)) or _HANDLERS.get((api, method))
         if run is None:
             raise NotSimulatedError(api, method)
         return await run(CallContext(self, http, api, method, number, session), params)
