@@ -78,6 +78,16 @@ class AddressBook:
     shared_from: str  # format UNKNOWN; empty for the user's own books
     shared_with: str
 
+    @property
+    def read_only(self) -> bool:
+        """Tell whether this is someone else's book, which the user cannot add to.
+
+        INFERRED (contacts.md §3, §10): a book shared with the user names its owner in
+        ``shared_from`` and is read-only, as shared books are over CardDAV. The web API's
+        sharing permissions are UNKNOWN; a contact's own ``is_editable`` guards its edits.
+        """
+        return bool(self.shared_from)
+
 
 @dataclass(frozen=True, slots=True)
 class Contact:
