@@ -17,7 +17,6 @@ from .faults import Faults
 from .store import DsmStore, Session
 
 if TYPE_CHECKING:
-    from .chat import ChatSim
     from .webdav import WebDavSim
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
@@ -219,7 +218,6 @@ class WebApi:
         self.faults = faults
         self.catalog = catalog
         self.request_log = request_log
-        self.chat: ChatSim  # set by FakeDsm
         self.webdav: WebDavSim  # set by FakeDsm
         # Handlers of APIs whose name a test chooses (the WebDAV package), before _HANDLERS.
         self.handlers: dict[tuple[str, str], Handler] = {}
