@@ -205,10 +205,13 @@ async def test_address_errors(
     assert result["errors"] == {"base": error}
 
 
-async def test_ssl_error(hass: HomeAssistant, dsm_url: str) -> None:
-    """HTTPS to a server that does not speak TLS properly is an SSL error."""
-    result = await start(hass, dsm_url.replace("http://", "https://"))
-    assert result["errors"] == {"base": "ssl_error"}
+@pytest.mark.parametrize("verify_ssl", [True, False])
+async def test_https_on_the_http_port(
+    hass: HomeAssistant, dsm_url: str, verify_ssl: bool
+) -> None:
+    """https:// on DSM's plain-HTTP port says so, with or without verification."""
+    result = await start(hass, dsm_url.replace("http://", "https://"), verify_ssl)
+    assert result["errors"] == {"base": "http_port"}
 
 
 async def test_no_supported_app(

@@ -76,6 +76,7 @@ from .api import (
     SsoResponseError,
     SsoTokenRequestError,
     SsoTokens,
+    answers_plain_http,
     exchange_sso_sign_in,
 )
 from .api.sso import SCOPES
@@ -447,7 +448,9 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         try:
             apps = await DsmSystem(self._use_client(url, verify_ssl)).apps()
         except DsmSslError:
-            return "ssl_error"
+            # https:// on DSM's HTTP port fails in the TLS handshake, certificate or not.
+            plain = await answers_plain_http(async_get_clientsession(self.hass), url)
+            return "http_port" if plain else "ssl_error"
         except DsmError as err:
             LOGGER.debug("%s does not answer as DSM: %s", url, err)
             return "cannot_connect"

@@ -36,6 +36,7 @@ from .errors import (
 from .models import ApiInfo, Call, CallResult, Endpoint
 from .sso import SsoApplication, SsoClient, SsoProvider, SsoTokens
 from .system import DsmApp, DsmSystem, NasInfo
+from .transport import answers_plain_http
 
 __all__ = [
     "ApiInfo",
@@ -81,5 +82,6 @@ __all__ = [
     "SsoResponseError",
     "SsoTokenRequestError",
     "SsoTokens",
+    "answers_plain_http",
     "exchange_sso_sign_in",
 ]
