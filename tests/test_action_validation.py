@@ -20,7 +20,8 @@ from custom_components.synology_native.api.chat import (
 )
 from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat import FAMILY, GENERAL
+from tests.fake_dsm.chat_store import FAMILY, GENERAL
+from tests.fake_dsm.store import DEMO_USER
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -147,17 +148,45 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("search_messages", {"keyword": "x", "channel": "nowhere"}, "unknown_channel"),
     ("list_channels", {"config_entry_id": "{notestation_only}"}, "app_not_used"),
     ("list_users", {"config_entry_id": "{notestation_only}"}, "app_not_used"),
+    # Contacts, WebDAV administration and call_api (details in their own test modules).
+    ("find_contacts", {"query": " "}, "empty_query"),
+    ("list_address_books", {"config_entry_id": "{chat_only}"}, "app_not_used"),
+    (
+        "create_contact",
+        {"address_book": "Colleagues", "name": "X"},
+        "address_book_read_only",
+    ),
+    ("update_contact", {"contact": 9999, "name": "X"}, "contact_not_found"),
+    ("delete_contact", {"contact": 9999}, "contact_not_found"),
+    # The WebDAV rows run as an account outside DSM's administrators (see the test).
+    ("get_webdav_settings", {}, "webdav_admin_required"),
+    (
+        "set_webdav_settings",
+        {"settings": {"enable_http": False}},
+        "webdav_admin_required",
+    ),
+    ("get_webdav_transfer_log", {}, "webdav_admin_required"),
+    ("set_webdav_transfer_log", {"enabled": True}, "webdav_admin_required"),
+    ("call_api", {"api": "SYNO.Contacts.Label", "method": "search"}, "unknown_method"),
 ]
 
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
-    """Copy what the simulated NAS holds: Chat and Note Station data."""
-    notestation = {
-        name: value
-        for name, value in vars(fake_dsm.notestation).items()
-        if not callable(value)
-    }
-    return copy.deepcopy((fake_dsm.chat.state, notestation))
+    """Copy what the simulated NAS holds: Chat, Note Station, Contacts and WebDAV data."""
+    return copy.deepcopy(
+        (
+            *tuple(
+                {
+                    name: value
+                    for name, value in vars(store).items()
+                    if not callable(value)
+                }
+                for store in (fake_dsm.chat, fake_dsm.notestation)
+            ),
+            fake_dsm.store.contacts,
+            fake_dsm.webdav,
+        )
+    )
 
 
 def filled(value: Any, names: dict[str, str]) -> Any:
@@ -200,6 +229,7 @@ async def test_every_action_refuses_bad_input(
     default_entry = {
         "config_entry_id": hass.config_entries.async_entries(DOMAIN)[0].entry_id
     }
+    fake_dsm.store.users[DEMO_USER].admin = False
     failures = []
     for action, data, key in BAD_INPUTS:
         call = default_entry | {
@@ -249,7 +279,7 @@ async def test_allowed_url_is_fetched(
         blocking=True,
         return_response=True,
     )
-    post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert (post.file_props or {})["name"] == "r.pdf"
     # The folder is allowed, not its neighbour.
     with pytest.raises(ServiceValidationError) as err:

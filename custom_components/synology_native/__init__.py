@@ -16,6 +16,8 @@ from .api import (
     DsmSessionExpiredError,
     DsmSystem,
 )
+from .api.contacts import Contacts
+from .api.webdav import WebDav
 from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
     APP_NAMES,
@@ -95,6 +97,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         notestation=notestation,
         chat=chat,
+        contacts=Contacts(client) if DsmApp.CONTACTS in apps else None,
+        webdav=WebDav(client),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if chat is not None:

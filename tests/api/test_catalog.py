@@ -84,3 +84,14 @@ def test_versions_text_and_type_names() -> None:
         "null",
     ]
     assert json_type_name(object()) == "object"
+
+
+def test_readme_counts() -> None:
+    """The README states the catalog's current counts and links the table."""
+    items = endpoints()
+    typed = sum(item.typed for item in items)
+    readme = (gen_endpoints.DOCUMENT.parent.parent / "README.md").read_text(
+        encoding="utf-8"
+    )
+    assert "(docs/endpoints.md)" in readme
+    assert f"of {len(items)} endpoints, {typed} have a typed action" in readme

@@ -455,7 +455,7 @@ PROBED_ONLY_APIS: dict[str, str] = {
 # Server package's own API and Hyper Backup's look-alike are installed by webdav.WebDavSim.
 APP_MANIFESTS += """\
 SYNO.Contacts.Addressbook 1-1
-    1: list
+    1: export list
 SYNO.Contacts.AdminSetting 1-1
     1: get
 SYNO.Contacts.Contact 1-2

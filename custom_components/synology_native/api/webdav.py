@@ -34,8 +34,9 @@ DISCOVERY_MARKER = "dav"
 SETTINGS_GET_METHOD = "get"
 SETTINGS_SET_METHOD = "set"
 # Answering this is what an administrator gets from a candidate that is not a settings API
-# (webdav.md §3 step 2: 103 wrong method, 114/120 needs parameters).
-NOT_A_SETTINGS_API = frozenset({103, 114, 120})
+# (webdav.md §3 step 2: 103 wrong method, 114/120 needs parameters), or from a package
+# removed since the NAS listed its APIs (102).
+NOT_A_SETTINGS_API = frozenset({102, 103, 114, 120})
 
 WEBDAV_SERVER = "WebDAV Server"
 
