@@ -62,6 +62,10 @@ async def test_list_address_books(hass: HomeAssistant) -> None:
     assert books["Colleagues"]["read_only"]
     assert books["Colleagues"]["shared_from"] == DEMO_OTP_USER
     assert books["My contacts"]["contacts"] == 2
+    assert [
+        (label["name"], label["color"], label["contacts"])
+        for label in response["labels"]
+    ] == [("Favourites", "#e74c3c", 1)]
 
 
 @pytest.mark.usefixtures("loaded")

@@ -599,7 +599,6 @@ _CHAT_ACTIONS = {
     ("SYNO.Chat.Post", "search"): "search_messages",
     ("SYNO.Chat.Channel", "list"): "list_channels",
     ("SYNO.Chat.User", "list"): "list_users",
-    ("SYNO.Chat.External", "incoming"): "notify.send_message",
 }
 _NOTESTATION_ACTIONS = {
     ("SYNO.NoteStation.Note", "create"): "create_note",

@@ -1,4 +1,4 @@
-"""Synology Contacts (``SYNO.Contacts.*``): address books, contacts, labels, external sources.
+"""Synology Contacts (``SYNO.Contacts.*``): address books, contacts and labels.
 
 Public knowledge of this namespace is thin (contacts.md): list shapes are VERIFIED from live
 answers, every write parameter and every write answer is INFERRED. Each guess lives in one
@@ -28,7 +28,6 @@ CONTACT_CREATE = Endpoint(_CONTACT, "create")
 CONTACT_SET = Endpoint(_CONTACT, "set")
 CONTACT_DELETE = Endpoint(_CONTACT, "delete")
 LABEL_LIST = Endpoint("SYNO.Contacts.Label", "list", 1, 2)
-EXTERNAL_SOURCE_LIST = Endpoint("SYNO.Contacts.ExternalSource", "list")
 
 # INFERRED (contacts.md §4 "create", "set"): the fields inside a contact are UNKNOWN. We
 # write the names the VERIFIED list rows read back; nothing else is sent.
@@ -237,12 +236,6 @@ def parse_labels(data: Any) -> tuple[Label, ...]:
     return tuple(_parsed("label", _label, item) for item in _items(data, "label"))
 
 
-def parse_external_sources(data: Any) -> tuple[Mapping[str, Any], ...]:
-    """Read ``ExternalSource.list``; its elements' shape is UNKNOWN (contacts.md §6)."""
-    items = _items(data, "external_sources")
-    return tuple(_object(item, "external source") for item in items)
-
-
 # --- the calls ----------------------------------------------------------------------
 
 
@@ -317,7 +310,3 @@ class Contacts:
     async def labels(self) -> tuple[Label, ...]:
         """Return the user's labels."""
         return parse_labels(await self._client.call(LABEL_LIST))
-
-    async def external_sources(self) -> tuple[Mapping[str, Any], ...]:
-        """Return the external (CardDAV and other) address-book sources as DSM lists them."""
-        return parse_external_sources(await self._client.call(EXTERNAL_SOURCE_LIST))

@@ -150,7 +150,19 @@ async def _list_address_books(call: ServiceCall) -> ServiceResponse:
     entry, contacts = _contacts(call)
     with translate_dsm_errors(call.hass, entry):
         books = await contacts.address_books()
-    return {"address_books": [_book_data(book) for book in books]}
+        labels = await contacts.labels()
+    return {
+        "address_books": [_book_data(book) for book in books],
+        "labels": [
+            {
+                "id": label.label_id,
+                "name": label.name,
+                "color": label.color,
+                "contacts": label.member_count,
+            }
+            for label in labels
+        ],
+    }
 
 
 async def _find_contacts(call: ServiceCall) -> ServiceResponse:
