@@ -8,6 +8,7 @@ import pytest
 
 from custom_components.synology_native.api import (
     DsmApiNotInstalledError,
+    DsmBusyError,
     DsmClient,
     DsmInvalidParameterError,
     DsmPermissionError,
@@ -115,3 +116,19 @@ def test_malformed_transfer_logging(data: object) -> None:
     """The transfer-log answer carries WebDAV's switch and only switches."""
     with pytest.raises(DsmResponseError):
         parse_transfer_logging(data)
+
+
+async def test_candidate_without_settings_is_skipped(
+    webdav: WebDav, fake_dsm: FakeDsm
+) -> None:
+    """A DAV API whose get answers no settings is not the package's settings API."""
+    fake_dsm.webdav.install(fake_dsm.webapi, WebDavNamespace("SYNO.DavThing", 1, {}))
+    with pytest.raises(DsmApiNotInstalledError):
+        await webdav.settings()
+
+
+async def test_other_failures_are_not_hidden(webdav: WebDav, fake_dsm: FakeDsm) -> None:
+    """A busy NAS is not mistaken for a missing package."""
+    fake_dsm.faults.fail_api("SYNO.WebDAVServer.Setting", "get", 117)
+    with pytest.raises(DsmBusyError):
+        await webdav.settings()
