@@ -175,11 +175,11 @@ def nas_contents(fake_dsm: FakeDsm) -> Any:
     """Copy what the simulated NAS holds: Chat, Note Station, Contacts and WebDAV data."""
     return copy.deepcopy(
         (
-            *tuple(
+            *(
                 {
                     name: value
                     for name, value in vars(store).items()
-                    if not callable(value)
+                    if value is not None and not callable(value)
                 }
                 for store in (fake_dsm.chat, fake_dsm.notestation)
             ),
