@@ -14,8 +14,8 @@ from homeassistant.exceptions import (
 )
 import pytest
 
-from custom_components.synology_native.api import catalog
-from custom_components.synology_native.const import DOMAIN
+from custom_components.synology_native.api import DsmApp, catalog
+from custom_components.synology_native.const import DOMAIN, SUPPORTED_APPS
 from custom_components.synology_native.services import call_api
 from tests.conftest import setup_entry
 from tests.fake_dsm.store import DEMO_USER
@@ -332,3 +332,29 @@ async def test_file_answer_goes_to_an_allowed_path(
         )
     assert caught.value.translation_key == "dsm_refused"
     assert not missing.exists()
+
+
+# The app whose support (const.SUPPORTED_APPS) brings a catalog section's actions;
+# sections without one (sign-in, DSM core, WebDAV) are always there.
+SECTION_APPS = {
+    catalog.CatalogSection.CHAT: DsmApp.CHAT,
+    catalog.CatalogSection.NOTESTATION: DsmApp.NOTESTATION,
+    catalog.CatalogSection.CALENDAR: DsmApp.CALENDAR,
+    catalog.CatalogSection.DRIVE: DsmApp.DRIVE,
+    catalog.CatalogSection.CONTACTS: DsmApp.CONTACTS,
+}
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_typed_actions_exist(hass: HomeAssistant) -> None:
+    """Every action the catalog names for a supported app is registered."""
+    registered = set(hass.services.async_services_for_domain(DOMAIN))
+    named = {
+        item.coverage
+        for item in catalog.endpoints()
+        if item.typed
+        and "." not in item.coverage
+        and SECTION_APPS.get(item.api.section) in {None, *SUPPORTED_APPS}
+    }
+    assert named - registered == set()
+    assert {"find_contacts", "set_webdav_transfer_log", "send_message"} <= named
