@@ -5,7 +5,6 @@ only says whether the file matches the catalog (exit status 1 when it does not).
 """
 
 import argparse
-from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
 import sys
@@ -16,6 +15,7 @@ from custom_components.synology_native.api.catalog import (
     CatalogEndpoint,
     CatalogSection,
     endpoints,
+    versions_text,
 )
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "endpoints.md"
@@ -25,20 +25,6 @@ WEBDAV_NOTE = (
     " not in the catalog: `get_webdav_settings` and `set_webdav_settings` find it on the"
     " NAS at run time (an API whose name contains DAV that answers `get` with settings)."
 )
-
-
-def versions_text(versions: Iterable[int]) -> str:
-    """Write versions as ranges: 1, 3-5."""
-    ordered = sorted(versions)
-    runs: list[list[int]] = []
-    for version in ordered:
-        if runs and version == runs[-1][-1] + 1:
-            runs[-1].append(version)
-        else:
-            runs.append([version])
-    return ", ".join(
-        str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs
-    )
 
 
 def coverage_text(item: CatalogEndpoint) -> str:

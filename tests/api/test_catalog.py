@@ -15,6 +15,7 @@ from custom_components.synology_native.api.catalog import (
     endpoint,
     endpoints,
     json_type_name,
+    versions_text,
 )
 from scripts import gen_endpoints
 
@@ -73,7 +74,7 @@ def test_counts() -> None:
 
 def test_versions_text_and_type_names() -> None:
     """Version ranges and JSON type names as the table and errors show them."""
-    assert gen_endpoints.versions_text([1, 2, 3, 5, 7, 8]) == "1-3, 5, 7-8"
+    assert versions_text([8, 1, 2, 3, 5, 7]) == "1-3, 5, 7-8"
     assert [json_type_name(v) for v in (True, 1, 1.5, "a", [], {}, None)] == [
         "boolean",
         "number",
@@ -83,7 +84,7 @@ def test_versions_text_and_type_names() -> None:
         "object",
         "null",
     ]
-    assert json_type_name(object()) == "object"
+    assert json_type_name(()) == "tuple"
 
 
 def test_readme_counts() -> None:

@@ -14,7 +14,7 @@ A newer NAS may report a higher ``maxVersion`` than recorded here; which methods
 versions have is not documented, so they are not callable through this catalog.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -856,19 +856,31 @@ def endpoints() -> list[CatalogEndpoint]:
     return found
 
 
+# The JSON name of each Python type a parameter value can have, as errors show it.
+JSON_TYPE_NAMES: Mapping[type, str] = {
+    bool: "boolean",
+    int: "number",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
+
+
 def json_type_name(value: Any) -> str:
-    """Name a value's JSON type, as validation errors show it."""
-    match value:
-        case bool():
-            return "boolean"
-        case int() | float():
-            return "number"
-        case str():
-            return "string"
-        case list() | tuple():
-            return "array"
-        case dict():
-            return "object"
-        case None:
-            return "null"
-    return type(value).__name__
+    """Name a value's JSON type."""
+    return JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def versions_text(versions: Iterable[int]) -> str:
+    """Write versions as ranges: 1-3, 5."""
+    runs: list[list[int]] = []
+    for version in sorted(versions):
+        if runs and version == runs[-1][-1] + 1:
+            runs[-1].append(version)
+        else:
+            runs.append([version])
+    return ", ".join(
+        str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs
+    )

@@ -23,11 +23,13 @@ import probatio
 from custom_components.synology_native.api import ApiInfo, DsmClient, Endpoint
 from custom_components.synology_native.api.catalog import (
     CATALOG,
+    JSON_TYPE_NAMES,
     SIGN_IN,
     CatalogEndpoint,
     Encoding,
     endpoint,
     json_type_name,
+    versions_text,
 )
 from custom_components.synology_native.exceptions import translate_dsm_errors
 
@@ -86,7 +88,7 @@ def _version(found: CatalogEndpoint, info: ApiInfo | None, wanted: int | None) -
             api=name,
             method=found.method,
             version=str(wanted),
-            versions=_versions_text(found.versions),
+            versions=versions_text(found.versions),
         )
     if info is None:
         raise invalid("api_not_on_nas", api=name)
@@ -101,10 +103,6 @@ def _version(found: CatalogEndpoint, info: ApiInfo | None, wanted: int | None) -
     return wanted if wanted is not None else max(offered)
 
 
-def _versions_text(versions: tuple[int, ...]) -> str:
-    return ", ".join(str(version) for version in versions)
-
-
 def _check_params(found: CatalogEndpoint, params: Mapping[str, Any]) -> None:
     """Refuse routing keys, values of the wrong type, and objects for a raw API."""
     for name, value in params.items():
@@ -115,7 +113,7 @@ def _check_params(found: CatalogEndpoint, params: Mapping[str, Any]) -> None:
             raise invalid(
                 "wrong_parameter_type",
                 parameter=name,
-                expected=json_type_name(wanted()),
+                expected=JSON_TYPE_NAMES[wanted],
                 given=json_type_name(value),
             )
         if found.api.encoding is Encoding.RAW and not _is_raw(value):
