@@ -66,6 +66,7 @@ async def test_list_address_books(hass: HomeAssistant) -> None:
         (label["name"], label["color"], label["contacts"])
         for label in response["labels"]
     ] == [("Favourites", "#e74c3c", 1)]
+    assert response["external_sources"] == []
 
 
 @pytest.mark.usefixtures("loaded")

@@ -18,6 +18,7 @@ from custom_components.synology_native.api.contacts import (
     created_contact_id,
     parse_address_books,
     parse_contacts,
+    parse_external_sources,
     parse_labels,
 )
 from tests.fake_dsm.store import DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
@@ -130,10 +131,17 @@ async def test_shared_book_is_read_only(contacts: Contacts, fake_dsm: FakeDsm) -
     assert turing.contact_id in fake_dsm.store.contacts.contacts
 
 
-async def test_labels(contacts: Contacts) -> None:
-    """The user's label with its member count."""
-    labels = await contacts.labels()
-    assert [(label.name, label.member_count) for label in labels] == [("Favourites", 1)]
+async def test_overview_in_one_request(contacts: Contacts, fake_dsm: FakeDsm) -> None:
+    """Books, labels and (no) external sources come in one compound request."""
+    await contacts.address_books()  # signs in
+    fake_dsm.reset_request_log()
+    overview = await contacts.overview()
+    assert len(fake_dsm.requests) == 1
+    assert len(overview.address_books) == 3
+    assert [(label.name, label.member_count) for label in overview.labels] == [
+        ("Favourites", 1)
+    ]
+    assert overview.external_sources == ()
 
 
 @pytest.mark.parametrize(
@@ -159,10 +167,11 @@ def test_malformed_address_books(data: object) -> None:
         (created_contact_id, {}),
         (created_contact_id, []),
         (parse_labels, {"label": [{"id": 1, "name": "x", "color": 1}]}),
+        (parse_external_sources, {"external_sources": [1]}),
     ],
 )
 def test_malformed_answers(parse: object, data: object) -> None:
-    """Contacts, create answers and labels are read strictly too."""
+    """Contacts, create answers, labels and external sources are read strictly too."""
     with pytest.raises(DsmResponseError):
         parse(data)  # type: ignore[operator]
 

@@ -1,4 +1,4 @@
-"""Synology Contacts (``SYNO.Contacts.*``): address books, contacts and labels.
+"""Synology Contacts (``SYNO.Contacts.*``): address books, contacts, labels, external sources.
 
 Public knowledge of this namespace is thin (contacts.md): list shapes are VERIFIED from live
 answers, every write parameter and every write answer is INFERRED. Each guess lives in one
@@ -28,6 +28,7 @@ CONTACT_CREATE = Endpoint(_CONTACT, "create")
 CONTACT_SET = Endpoint(_CONTACT, "set")
 CONTACT_DELETE = Endpoint(_CONTACT, "delete")
 LABEL_LIST = Endpoint("SYNO.Contacts.Label", "list", 1, 2)
+EXTERNAL_SOURCE_LIST = Endpoint("SYNO.Contacts.ExternalSource", "list")
 
 # INFERRED (contacts.md §4 "create", "set"): the fields inside a contact are UNKNOWN. We
 # write the names the VERIFIED list rows read back; nothing else is sent.
@@ -127,6 +128,17 @@ class Label:
     name: str
     color: str
     member_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsOverview:
+    """Everything that holds contacts for the user, read in one request."""
+
+    address_books: tuple[AddressBook, ...]
+    labels: tuple[Label, ...]
+    # External (CardDAV and other) sources as DSM lists them: their shape is UNKNOWN
+    # (contacts.md §6), so each is kept as the object DSM sent.
+    external_sources: tuple[Mapping[str, Any], ...]
 
 
 def _digits(text: str) -> str:
@@ -236,6 +248,13 @@ def parse_labels(data: Any) -> tuple[Label, ...]:
     return tuple(_parsed("label", _label, item) for item in _items(data, "label"))
 
 
+def parse_external_sources(data: Any) -> tuple[Mapping[str, Any], ...]:
+    """Read ``ExternalSource.list``: objects of an UNKNOWN shape (contacts.md §6)."""
+    return tuple(
+        _object(item, "external source") for item in _items(data, "external_sources")
+    )
+
+
 # --- the calls ----------------------------------------------------------------------
 
 
@@ -249,6 +268,17 @@ class Contacts:
     async def address_books(self) -> tuple[AddressBook, ...]:
         """Return the user's own address books and those shared with them."""
         return parse_address_books(await self._client.call(ADDRESSBOOK_LIST))
+
+    async def overview(self) -> ContactsOverview:
+        """Return the address books, labels and external sources, in one request."""
+        books, labels, sources = await self._client.compound(
+            [Call(ADDRESSBOOK_LIST), Call(LABEL_LIST), Call(EXTERNAL_SOURCE_LIST)]
+        )
+        return ContactsOverview(
+            address_books=parse_address_books(books.unwrap()),
+            labels=parse_labels(labels.unwrap()),
+            external_sources=parse_external_sources(sources.unwrap()),
+        )
 
     async def contacts(self, addressbook_ids: Sequence[int]) -> tuple[Contact, ...]:
         """Return the contacts of the given books, in one compound request.
@@ -306,7 +336,3 @@ class Contacts:
     async def delete(self, contact_ids: Sequence[int]) -> None:
         """Delete contacts (``ids`` is a JSON array, contacts.md §4)."""
         await self._client.call(CONTACT_DELETE, {"ids": list(contact_ids)}, post=True)
-
-    async def labels(self) -> tuple[Label, ...]:
-        """Return the user's labels."""
-        return parse_labels(await self._client.call(LABEL_LIST))

@@ -149,10 +149,9 @@ async def _editable_contact(call: ServiceCall, contacts: Contacts) -> Contact:
 async def _list_address_books(call: ServiceCall) -> ServiceResponse:
     entry, contacts = _contacts(call)
     with translate_dsm_errors(call.hass, entry):
-        books = await contacts.address_books()
-        labels = await contacts.labels()
+        overview = await contacts.overview()
     return {
-        "address_books": [_book_data(book) for book in books],
+        "address_books": [_book_data(book) for book in overview.address_books],
         "labels": [
             {
                 "id": label.label_id,
@@ -160,8 +159,9 @@ async def _list_address_books(call: ServiceCall) -> ServiceResponse:
                 "color": label.color,
                 "contacts": label.member_count,
             }
-            for label in labels
+            for label in overview.labels
         ],
+        "external_sources": [dict(source) for source in overview.external_sources],
     }
 
 
