@@ -13,7 +13,7 @@ from . import auth, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSim, seed_demo_chat
 from .faults import Faults, fault_middleware
-from .sso import SimulatedSsoServer, seed_demo_application
+from .sso import SimulatedSsoServer
 from .store import DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
@@ -28,7 +28,6 @@ class FakeDsm:
         self.chat = ChatSim(self.store)
         if demo:
             seed_demo(self.store)
-            seed_demo_application(self.sso)
             seed_demo_chat(self.chat)
         self.notestation = self.store.notestation
         self.faults = Faults(self.store)
@@ -36,6 +35,7 @@ class FakeDsm:
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
         self.webapi.chat = self.chat
+        self.webapi.sso = self.sso
         self.app = self.create_app()
 
     def create_app(self) -> web.Application:
