@@ -17,7 +17,6 @@ from .faults import Faults
 from .store import DsmStore, Session
 
 if TYPE_CHECKING:
-    from .chat import ChatSim
     from .sso import SimulatedSsoServer
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
@@ -226,7 +225,6 @@ class WebApi:
         self.faults = faults
         self.catalog = catalog
         self.request_log = request_log
-        self.chat: ChatSim  # set by FakeDsm
         self.sso: SimulatedSsoServer  # set by FakeDsm
 
     def add_routes(self, router: web.UrlDispatcher) -> None:

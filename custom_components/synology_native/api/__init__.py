@@ -25,6 +25,7 @@ from .errors import (
     DsmOtpRequiredError,
     DsmPermissionError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
     DsmSslError,
@@ -37,6 +38,7 @@ from .errors import (
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
 from .system import DsmApp, DsmSystem, NasInfo
+from .transport import answers_plain_http
 
 __all__ = [
     "SSO_CODE_LIFETIME_SECONDS",
@@ -61,6 +63,7 @@ __all__ = [
     "DsmOtpRequiredError",
     "DsmPermissionError",
     "DsmRateLimitError",
+    "DsmRequestTooLargeError",
     "DsmResponseError",
     "DsmSession",
     "DsmSessionExpiredError",
@@ -76,5 +79,6 @@ __all__ = [
     "SsoLandingError",
     "SsoLandingProblem",
     "SsoSignIn",
+    "answers_plain_http",
     "second_factor_token",
 ]
