@@ -1,6 +1,5 @@
 """Wire-level tests of the simulated SSO Server and of DSM's SSO Client that uses it."""
 
-from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator
