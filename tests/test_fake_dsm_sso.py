@@ -1,6 +1,5 @@
 """Wire-level tests of the simulated SSO Server and of DSM's SSO Client that uses it."""
 
-
 import base64
 from collections.abc import AsyncIterator
 import hashlib

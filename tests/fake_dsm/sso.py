@@ -13,7 +13,6 @@ code: redeem it at the token endpoint with `client_secret_post`, verify the ID t
 the configured user claim.
 """
 
-
 from dataclasses import dataclass
 from functools import cached_property
 import hmac
