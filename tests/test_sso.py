@@ -307,6 +307,23 @@ async def test_two_step_account_continues_with_its_code(
     assert sso_logins(fake_dsm)[-1]["device_id"] == device_token
 
 
+async def test_two_step_sign_in_forgotten_by_dsm(
+    hass: HomeAssistant, flow: SignIn, https_url: str, fake_dsm: FakeDsm
+) -> None:
+    """A code step DSM no longer continues goes back to the link, which works again."""
+    fake_dsm.sso.auto_approve_as = DEMO_OTP_USER
+    result = await flow.sign_in(https_url)
+    assert result["step_id"] == "otp"
+    fake_dsm.store.pending_second_factors.clear()
+    result = await flow.configure(
+        result["flow_id"], {CONF_OTP_CODE: totp_code(DEMO_OTP_SECRET)}
+    )
+    assert result["step_id"] == "sso"
+    assert result["errors"] == {"base": "code_refused"}
+    result = await flow.paste(result, await flow.land(result))
+    assert result["step_id"] == "otp"
+
+
 @pytest.mark.parametrize(
     ("tamper", "error", "placeholder"),
     [

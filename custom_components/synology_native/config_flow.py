@@ -478,7 +478,6 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         """
         client = self._client
         assert client is not None  # noqa: S101 - every step sets the client first
-        errors: dict[str, str] = {}
         placeholders = self._placeholders()
         try:
             session = await open_session(client)
@@ -487,22 +486,19 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             if step_id in ("sso", "reauth_sso"):
                 self._sso_second_factor = second_factor_token(err.detail)
             return await self.async_step_otp()
-        except DsmInvalidOtpError:
-            errors["base"] = "invalid_otp"
-        except DsmInvalidCredentialsError:
-            errors["base"] = "invalid_auth"
-        except DsmSsoRefusedError as err:
-            LOGGER.debug("DSM refused the single sign-on: %s", err)
-            expired = dt_util.utcnow() - self._sso_shown_at > SSO_CODE_LIFETIME
-            errors["base"] = "code_expired" if expired else "code_refused"
-        except DsmAccountUnusableError as err:
-            errors["base"] = "account_unusable"
-            placeholders["reason"] = err.meaning
         except DsmError as err:
-            await self._async_sign_out()
-            errors["base"] = _connection_error(err)
+            error = await self._async_sign_in_error(err, placeholders)
         else:
             return await finish(session, nas)
+        errors = {"base": error}
+        if (
+            step_id == "otp"
+            and self._sso_second_factor is not None
+            and error in ("code_refused", "code_expired")
+        ):
+            # DSM forgot the sign-in waiting for its code: start over at the link.
+            self._sso_second_factor = None
+            step_id = "reauth_sso" if self.source == SOURCE_REAUTH else "sso"
         if step_id in ("sso", "reauth_sso"):
             return self._sso_form(step_id, errors, placeholders)
         return self.async_show_form(
@@ -513,6 +509,24 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def _async_sign_in_error(
+        self, err: DsmError, placeholders: dict[str, str]
+    ) -> str:
+        """Name the form error of a failed sign-in; close a session it left open."""
+        if isinstance(err, DsmInvalidOtpError):
+            return "invalid_otp"
+        if isinstance(err, DsmInvalidCredentialsError):
+            return "invalid_auth"
+        if isinstance(err, DsmSsoRefusedError):
+            LOGGER.debug("DSM refused the single sign-on: %s", err)
+            expired = dt_util.utcnow() - self._sso_shown_at > SSO_CODE_LIFETIME
+            return "code_expired" if expired else "code_refused"
+        if isinstance(err, DsmAccountUnusableError):
+            placeholders["reason"] = err.meaning
+            return "account_unusable"
+        await self._async_sign_out()
+        return _connection_error(err)
 
     async def _async_finish_sso(
         self, session: DsmSession, nas: NasInfo

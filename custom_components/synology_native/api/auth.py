@@ -25,8 +25,9 @@ LOGIN = Endpoint("SYNO.API.Auth", "login", min_version=6, max_version=7)
 # the login that asks for one goes out at v6.
 DEVICE_TOKEN_LOGIN = Endpoint("SYNO.API.Auth", "login", min_version=6, max_version=6)
 LOGOUT = Endpoint("SYNO.API.Auth", "logout", min_version=1, max_version=7)
-# The signed-in user's name; a session from single sign-on does not say whom it is for.
-# Not in the spec: a Home Assistant auth provider for DSM reads `data.username` of v1.
+# The signed-in user's name; DSM's v6 login answer does not say whom a single sign-on
+# session is for. Not in the spec: a Home Assistant auth provider for DSM, run against
+# real NASes, reads `data.username` of v1 `get` (found by code search).
 CURRENT_USER = Endpoint("SYNO.Core.NormalUser", "get", min_version=1, max_version=1)
 
 # INFERRED (auth.md §3.1): DSM binds a sid to a session name that logout repeats. One
@@ -34,14 +35,14 @@ CURRENT_USER = Endpoint("SYNO.Core.NormalUser", "get", min_version=1, max_versio
 # may sign in; app names such as "FileStation" are refused for some of them.
 SESSION_NAME = "webui"
 
-# --- DSM's OpenID Connect sign-in (auth.md §8.1) ---
+# --- DSM's OpenID Connect sign-in (auth.md §8.1, read from DSM's login code: INFERRED) ---
 # Step 1: DSM's authorization URL, from its web UI CGI (not the web API).
 SSO_AUTH_URL_PATH = "/index.cgi"
 SSO_AUTH_URL_QUERY = {"action": "oidcauthurl", "method": "oidc"}
 # Step 2: DSM's page appends a state of 64 hex characters.
 SSO_STATE_BYTES = 32
-# Step 3: the login DSM's page sends at v6. `format=sid` is ours, as for password sign-in;
-# `rememberme=0` is what the page sends without "stay signed in".
+# Step 3: the login DSM's page sends, at v6. `format=sid` is ours, as for password
+# sign-in; `rememberme=0` is what the page sends without "stay signed in".
 SSO_LOGIN = Endpoint("SYNO.API.Auth", "login", min_version=6, max_version=6)
 SSO_LOGIN_PARAMS = {
     "type": "sso",
@@ -52,10 +53,11 @@ SSO_LOGIN_PARAMS = {
     "enable_syno_token": "yes",
     "format": "sid",
 }
-# INFERRED: a trusted device is presented with an SSO login as with a password login
-# (auth.md §3.2: `device_id` + `device_name` as parameters); DSM's page relies on cookies.
-# INFERRED (auth.md §3.3, DSM's login page): after a 403 the page continues with the
-# answer's `token` as `passwd`, the code, and the account name it holds, empty after SSO.
+# A trusted device is presented with an SSO login as with a password login (auth.md
+# §3.2: `device_id` + `device_name` as parameters); DSM's page relies on its cookies.
+SSO_SENDS_DEVICE_TOKEN = True
+# Step 4: after a 403 the page continues with the answer's `token` as `passwd`, the code,
+# and the account name it holds, which is empty after single sign-on (auth.md §3.3).
 SSO_SECOND_FACTOR_ACCOUNT = ""
 # auth.md §7.2: SSO Server's codes live 180 s; other providers use similar lifetimes.
 SSO_CODE_LIFETIME_SECONDS = 180
@@ -204,7 +206,7 @@ def sso_authorization_url(answer: Any) -> str:
 def sso_login_params(code: str, state: str, device_token: str | None) -> dict[str, str]:
     """Build DSM's OpenID Connect login (auth.md §8.1, step 3)."""
     params = {**SSO_LOGIN_PARAMS, "code": code, "state": state}
-    if device_token:
+    if device_token and SSO_SENDS_DEVICE_TOKEN:
         params |= {"device_id": device_token, "device_name": DEFAULT_DEVICE_NAME}
     return params
 

@@ -218,12 +218,17 @@ class DsmClient:
     async def login_sso_second_factor(self, token: str, otp_code: str) -> DsmSession:
         """Finish an SSO sign-in DSM answered 403, with a one-time code.
 
-        It asks for a device token, so it goes out at v6 (auth.md §2).
+        It asks for a device token, so it goes out at v6 (auth.md §2). A token DSM no
+        longer knows (expired, or used) raises DsmSsoRefusedError.
         """
         async with self._login_lock:
-            data = await self.call_without_session(
-                DEVICE_TOKEN_LOGIN, sso_second_factor_params(token, otp_code)
-            )
+            try:
+                data = await self.call_without_session(
+                    DEVICE_TOKEN_LOGIN, sso_second_factor_params(token, otp_code)
+                )
+            except DsmInvalidCredentialsError as err:
+                msg = f"{self.url} no longer continues this sign-in"
+                raise DsmSsoRefusedError(msg) from err
             return await self._open_sso_session(data, issued_device_token(data))
 
     async def _open_sso_session(
