@@ -21,7 +21,7 @@ DSM_PASSWORD = "synology-demo"  # the simulator's demo account
 # it has 2-step verification, so the sign-in also shows the code step.
 SSO_USER = "otp-demo"
 TOTP_COMMAND = (
-    "python -c 'from tests.fake_dsm.store import DEMO_OTP_SECRET as s; "
+    ".venv/bin/python -c 'from tests.fake_dsm.store import DEMO_OTP_SECRET as s; "
     "from tests.fake_dsm import totp_code; print(totp_code(s))'"
 )
 DOMAIN = "synology_native"
