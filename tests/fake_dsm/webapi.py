@@ -17,6 +17,7 @@ from .faults import Faults
 from .store import DsmStore, Session
 
 if TYPE_CHECKING:
+    from .sso import SimulatedSsoServer
     from .webdav import WebDavSim
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
@@ -28,13 +29,20 @@ CGI_PATHS = (
     "/webapi/entry.cgi",
     "/webapi/entry.cgi/{api}",
     "/webapi/auth.cgi",
+    # Legacy paths DSM 7 still serves (webapi.md §1).
+    "/webapi/encryption.cgi",
+    "/webapi/otp.cgi",
     # Note Station's web UI posts to this package-local alias (notestation.md §1).
     NOTESTATION_ALIAS,
 )
 
 # INFERRED: the bootstrap and legacy CGIs answer only their own API (the DSM 6 layout that DSM 7
 # still serves); entry.cgi serves every API whose Info path is entry.cgi. Others answer 102.
-LEGACY_CGI_API = {"query.cgi": "SYNO.API.Info", "auth.cgi": "SYNO.API.Auth"}
+LEGACY_CGI_API = {
+    "query.cgi": "SYNO.API.Info",
+    "auth.cgi": "SYNO.API.Auth",
+    "encryption.cgi": "SYNO.API.Encryption",
+}
 
 # INFERRED: only the `errors.reason` "required" is seen on real NASes; the text for a parameter
 # of the wrong JSON type is ours.
@@ -218,6 +226,7 @@ class WebApi:
         self.faults = faults
         self.catalog = catalog
         self.request_log = request_log
+        self.sso: SimulatedSsoServer  # set by FakeDsm
         self.webdav: WebDavSim  # set by FakeDsm
         # Handlers of APIs whose name a test chooses (the WebDAV package), before _HANDLERS.
         self.handlers: dict[tuple[str, str], Handler] = {}
