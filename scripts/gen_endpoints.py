@@ -31,22 +31,26 @@ def coverage_text(item: CatalogEndpoint) -> str:
     """Name what covers an endpoint, as a user would call it."""
     if item.coverage == SIGN_IN:
         return "the integration's sign-in"
+    if item.coverage == CALL_API and item.upload:
+        return "none: a file upload, which call_api does not send"
     if "." in item.coverage:
         return f"`{item.coverage}`"
     return f"`synology_native.{item.coverage}`"
 
 
-def _counts(items: list[CatalogEndpoint]) -> tuple[int, int, int, int]:
+def counts(items: list[CatalogEndpoint]) -> tuple[int, int, int, int, int]:
+    """Count APIs, and endpoints typed, through call_api, sign-in and uploads only."""
     apis = len({item.api.name for item in items})
     typed = sum(item.typed for item in items)
+    generic = sum(item.via_call_api for item in items)
     sign_in = sum(item.coverage == SIGN_IN for item in items)
-    return apis, typed, len(items) - typed - sign_in, sign_in
+    return apis, typed, generic, sign_in, len(items) - typed - generic - sign_in
 
 
 def render() -> str:
     """Return the document for the catalog as it is."""
     items = endpoints()
-    apis, typed, generic, sign_in = _counts(items)
+    apis, typed, generic, sign_in, uploads = counts(items)
     lines = [
         "# DSM endpoints and the actions that cover them",
         "",
@@ -59,21 +63,23 @@ def render() -> str:
             f"{len(items)} endpoints (an API and one of its methods) in {apis} APIs:"
             f" {typed} have a typed action, {generic} are reachable through"
             f" `synology_native.{CALL_API}` (administrators only), {sign_in} are the"
-            " integration's own sign-in. Versions are those the package manifests list;"
+            f" integration's own sign-in and {uploads} are file uploads no action sends."
+            " Versions are those the package manifests list;"
             " `json` APIs take every parameter as JSON text, `raw` ones as plain strings."
         ),
         "",
-        "| Section | APIs | Endpoints | Typed action | call_api | Sign-in |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| Section | APIs | Endpoints | Typed action | call_api | Sign-in | Upload |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     by_section = {
         section: list(group)
         for section, group in groupby(items, key=lambda item: item.api.section)
     }
     for section, group in by_section.items():
-        apis, typed, generic, sign_in = _counts(group)
+        apis, typed, generic, sign_in, uploads = counts(group)
         lines.append(
-            f"| {section} | {apis} | {len(group)} | {typed} | {generic} | {sign_in} |"
+            f"| {section} | {apis} | {len(group)} | {typed} | {generic} | {sign_in}"
+            f" | {uploads} |"
         )
     for section, group in by_section.items():
         lines += ["", f"## {section}", ""]

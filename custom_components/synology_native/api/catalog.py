@@ -705,15 +705,13 @@ DOWNLOADS: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
-# Methods that take a file as a multipart upload: the Chat manifest's allowUpload flags and
-# the uploads and imports the app references describe. call_api sends no files.
+# Methods whose purpose is a multipart file upload (imports and uploads the app references
+# describe). call_api sends no files, so it refuses them. Methods the Chat manifest marks
+# allowUpload but that work without a file (Post.create, Vote.create, Bot.set, User.set)
+# are not here.
 UPLOADS: frozenset[tuple[str, str]] = frozenset(
     {
         ("SYNO.Chat.Admin.Setting", "import"),
-        ("SYNO.Chat.Bot", "set"),
-        ("SYNO.Chat.Post", "create"),
-        ("SYNO.Chat.Post.Vote", "create"),
-        ("SYNO.Chat.User", "set"),
         ("SYNO.Cal.Cal", "import"),
         ("SYNO.SynologyDrive.Files", "upload"),
         ("SYNO.Contacts.Addressbook", "import"),
@@ -794,6 +792,11 @@ class CatalogEndpoint:
     def typed(self) -> bool:
         """Tell whether something other than call_api covers it."""
         return self.coverage not in (CALL_API, SIGN_IN)
+
+    @property
+    def via_call_api(self) -> bool:
+        """Tell whether call_api is the way to reach it (it sends no file uploads)."""
+        return self.coverage == CALL_API and not self.upload
 
 
 def parse_section(section: CatalogSection, table: str) -> list[CatalogApi]:
