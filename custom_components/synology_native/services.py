@@ -43,7 +43,7 @@ from .const import APP_NAMES, DOMAIN
 from .coordinator import NoteStationCoordinator, NoteStationSnapshot
 from .data import DsmConfigEntry
 from .due import due_for_dsm, due_for_home_assistant, is_overdue
-from .exceptions import translate_dsm_errors
+from .error_policy import translate_dsm_errors
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 

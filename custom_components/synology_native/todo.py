@@ -17,7 +17,7 @@ from .api.notestation import UNCHANGED, Todo, TodoChanges
 from .const import DOMAIN
 from .due import due_for_dsm, due_for_home_assistant
 from .entity import DsmEntity
-from .exceptions import translate_dsm_errors
+from .error_policy import translate_dsm_errors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -15,7 +15,7 @@ from custom_components.synology_native.api import (
 )
 from custom_components.synology_native.api.errors import DsmApiError
 from custom_components.synology_native.const import DOMAIN
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 from tests.conftest import setup_entry
 
 
