@@ -13,8 +13,9 @@ from . import auth, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSim, seed_demo_chat
 from .faults import Faults, fault_middleware
+from .notestation_store import NoteStationStore
 from .sso import SimulatedSsoServer, seed_demo_application
-from .store import DsmStore, seed_demo
+from .store import DEMO_USER, DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
 
@@ -30,13 +31,17 @@ class FakeDsm:
             seed_demo(self.store)
             seed_demo_application(self.sso)
             seed_demo_chat(self.chat)
-        self.notestation = self.store.notestation
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
         self.webapi.chat = self.chat
         self.app = self.create_app()
+
+    @property
+    def notestation(self) -> NoteStationStore:
+        """Return the demo account's Note Station library (a demo NAS only)."""
+        return self.store.notestation_of(self.store.users[DEMO_USER])
 
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""
