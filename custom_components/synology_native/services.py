@@ -42,8 +42,8 @@ from .chat_listener import ChatListener
 from .const import APP_NAMES, DOMAIN
 from .coordinator import NoteStationCoordinator, NoteStationSnapshot
 from .data import DsmConfigEntry
-from .due import due_for_dsm, due_for_home_assistant, is_overdue
 from .error_policy import translate_dsm_errors
+from .notestation_due import due_for_dsm, due_for_home_assistant, is_overdue
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 
