@@ -17,6 +17,7 @@ from .const import (
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     LOGGER,
+    SUPPORTED_APPS,
     AuthMethod,
 )
 from .coordinator import NasCoordinator, NoteStationCoordinator
@@ -56,7 +57,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         installed_apps = await DsmSystem(client).apps()
     except DsmError as err:
         raise setup_error(err) from err
-    chosen = {DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)}
+    chosen = SUPPORTED_APPS.intersection(
+        DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)
+    )
     _async_report_missing_apps(hass, entry, chosen - installed_apps)
     apps = frozenset(chosen & installed_apps)
 
@@ -128,7 +131,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None
 
 
 def _async_report_missing_apps(
-    hass: HomeAssistant, entry: DsmConfigEntry, missing: set[DsmApp]
+    hass: HomeAssistant, entry: DsmConfigEntry, missing: frozenset[DsmApp]
 ) -> None:
     """Explain, as a repair issue, each chosen app the NAS no longer offers."""
     for app in DsmApp:

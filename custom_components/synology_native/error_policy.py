@@ -8,7 +8,8 @@ that kind into what each caller raises or does:
 - NOT_READY: the NAS cannot be reached, is busy, or answered with something that is not
   DSM's envelope. Setup retries, a poll marks the data stale.
 - RATE_LIMITED: DSM asked to slow down; a poll waits RATE_LIMIT_BACKOFF_SECONDS.
-- FAILED: DSM refused this call (permission, missing object, bad parameter).
+- FAILED: DSM refused this call (permission, missing object, bad parameter, a
+  request body too large for the NAS's web server).
 """
 
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from .api import (
     DsmConnectionError,
     DsmError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
 )
@@ -60,6 +62,8 @@ def failure_of(err: DsmError) -> Failure:
             return Failure.REAUTHENTICATE
         case DsmRateLimitError():
             return Failure.RATE_LIMITED
+        case DsmRequestTooLargeError():
+            return Failure.FAILED
         case DsmConnectionError() | DsmBusyError() | DsmResponseError():
             return Failure.NOT_READY
         case _:
@@ -125,6 +129,10 @@ def action_error(
         case Failure.RATE_LIMITED:
             return HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="rate_limited"
+            )
+        case Failure.FAILED if isinstance(err, DsmRequestTooLargeError):
+            return HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="too_large"
             )
         case Failure.FAILED if isinstance(err, DsmApiError):
             return HomeAssistantError(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, override
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
 from homeassistant.const import CONF_USERNAME
+from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 
 from .api.notestation import UNCHANGED, Todo, TodoChanges
@@ -124,6 +125,7 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     def __init__(self, coordinator: NoteStationCoordinator) -> None:
         """Attach to the Note Station coordinator."""
         super().__init__(coordinator, "tasks")
+        self._attr_todo_items = ordered_items(coordinator.data)
         # Assist finds a list by its full name, which starts with the device's name;
         # off the device, the list is just "Tasks" and "add milk to my tasks" works.
         self._attr_device_info = None
@@ -133,10 +135,12 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
             self._attr_translation_key = "account_tasks"
             self._attr_translation_placeholders = {"account": entry.data[CONF_USERNAME]}
 
-    @property
+    @callback
     @override
-    def todo_items(self) -> list[TodoItem]:
-        return ordered_items(self.coordinator.data)
+    def _handle_coordinator_update(self) -> None:
+        # Built once per snapshot: the state, the card and Assist all read the items.
+        self._attr_todo_items = ordered_items(self.coordinator.data)
+        super()._handle_coordinator_update()
 
     @override
     async def async_create_todo_item(self, item: TodoItem) -> None:

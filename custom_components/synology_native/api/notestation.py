@@ -5,6 +5,7 @@ INFERRED, CONFLICT or UNKNOWN, the choice made here lives in one named constant 
 function with a comment saying so, so a capture from a real NAS corrects it in one place.
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
@@ -81,6 +82,10 @@ register_error_codes(
 
 # Sent with every note write; DSM shows it in the version history.
 COMMIT_DEVICE = {"device": "homeassistant", "listable": False}
+
+# INFERRED: notestation.md states no length limit for note or to-do titles; 255
+# characters is the usual limit of a database title column.
+MAX_TITLE_LENGTH = 255
 
 # INFERRED: DSM's largest page is unknown; lists are paged by the ``total`` DSM answers,
 # so a NAS that gives fewer per page costs requests, never to-dos.
@@ -477,12 +482,19 @@ def parse_todos(lists: Iterable[Any]) -> tuple[Todo, ...]:
     UNCLEAR in the reference: whether the unfiltered list also returns subtasks, so a
     subtask may come both from it and from its parent's list.
     """
-    todos: dict[str, Todo] = {}
-    for data in lists:
-        for item in _items(data, "todos"):
-            todo = _parsed("to-do", _todo, item)
-            todos.setdefault(todo.object_id, todo)
-    return tuple(todos.values())
+    return first_of_each(
+        _parsed("to-do", _todo, item)
+        for data in lists
+        for item in _items(data, "todos")
+    )
+
+
+def first_of_each(todos: Iterable[Todo]) -> tuple[Todo, ...]:
+    """Keep the first of to-dos that share an id, in order."""
+    unique: dict[str, Todo] = {}
+    for todo in todos:
+        unique.setdefault(todo.object_id, todo)
+    return tuple(unique.values())
 
 
 def todo_list_call(parent_id: str | None = None, offset: int = 0) -> Call:
@@ -806,7 +818,12 @@ class NoteStation:
         pages += await self._read_pages(
             [page for call, data in firsts for page in later_pages(call, data)]
         )
-        todos = parse_todos(pages)
+        parsed: list[Todo] = []
+        for page in pages:
+            parsed += parse_todos([page])
+            # A long list is parsed a page at a time, letting the event loop run between.
+            await asyncio.sleep(0)
+        todos = first_of_each(parsed)
         return todos + await self.subtasks(subtasks_missing(todos))
 
     async def subtasks(self, parent_ids: Sequence[str]) -> tuple[Todo, ...]:
