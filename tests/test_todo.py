@@ -24,7 +24,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.synology_native.api.notestation import TODO_PAGE_SIZE
-from custom_components.synology_native.const import CONF_APPS, DOMAIN
+from custom_components.synology_native.const import (
+    CONF_APPS,
+    CONF_UPDATE_INTERVAL,
+    DOMAIN,
+)
 from custom_components.synology_native.todo import SUBTASK_PREFIX
 from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
@@ -42,6 +46,22 @@ TASKS = "todo.tasks"
 OPEN = "sensor.ds923_demo_open_to_dos"
 OVERDUE = "sensor.ds923_demo_overdue_to_dos"
 DUE_TODAY = "sensor.ds923_demo_to_dos_due_today"
+
+
+@pytest.fixture
+def config_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
+    """Give the demo account using Note Station only.
+
+    These tests move the clock by minutes; Chat, which is not under test here, would
+    see its real-time connection time out meanwhile.
+    """
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=config_entry.title,
+        unique_id=config_entry.unique_id,
+        data=config_entry.data,
+        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
+    )
 
 
 async def items(hass: HomeAssistant) -> list[dict[str, Any]]:

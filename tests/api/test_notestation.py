@@ -21,11 +21,13 @@ from custom_components.synology_native.api.notestation import (
     TodoChanges,
     TodoPriority,
     created_notebook,
+    later_pages,
     parse_todos,
     priority_from_wire,
     text_from_html,
     time_from_wire,
     time_to_wire,
+    todo_list_call,
 )
 from tests.fake_dsm import notestation as fake_notestation, webapi
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
@@ -103,6 +105,16 @@ def test_malformed_answers() -> None:
         parse_todos(
             [{"todos": [{k: v for k, v in complete.items() if k != "comment"}]}]
         )
+
+
+def test_later_pages_follow_the_total() -> None:
+    """A short first page sets the page size; no total is a malformed answer."""
+    first = todo_list_call()
+    page = {"todos": [wire_todo(f"1026_{n}") for n in range(3)], "total": 7}
+    assert [call.params["offset"] for call in later_pages(first, page)] == [3, 6]
+    assert later_pages(first, {"total": 0}) == []
+    with pytest.raises(DsmResponseError, match="without its total"):
+        later_pages(first, {"todos": []})
 
 
 def wire_todo(object_id: str, **fields: Any) -> dict[str, Any]:

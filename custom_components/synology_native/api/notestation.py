@@ -617,8 +617,8 @@ class NoteStation:
         )
         return NotePage(
             notes=notes,
-            offset=int(_object(data, "note list").get("offset", offset)),
-            total=int(_object(data, "note list").get("total", len(notes))),
+            offset=_parsed("note list", lambda page: _field(page, "offset", int), data),
+            total=_parsed("note list", lambda page: _field(page, "total", int), data),
         )
 
     async def note(self, note_id: str, ver: str | None = None) -> Note:
@@ -670,11 +670,11 @@ class NoteStation:
         if tags is not None:
             params["tag"] = list(tags)
         data = await self._client.call(NOTE_SET, params, post=True)
-        try:
-            return str(data["data"][0]["ver"])
-        except (KeyError, IndexError, TypeError) as err:
+        saved = _object(data, "saved note").get("data")
+        if not isinstance(saved, list) or not saved:
             msg = "Note.set answered without the new revision"
-            raise DsmResponseError(msg) from err
+            raise DsmResponseError(msg)
+        return _parsed("saved note", lambda item: _field(item, "ver", str), saved[0])
 
     async def trash_notes(self, note_ids: Sequence[str]) -> None:
         """Move notes to the trash."""
@@ -749,7 +749,9 @@ class NoteStation:
             {"title": title, "query": query, "commit_msg": COMMIT_DEVICE},
             post=True,
         )
-        return _parsed("smart notebook", lambda item: str(item["object_id"]), data)
+        return _parsed(
+            "smart notebook", lambda item: _field(item, "object_id", str), data
+        )
 
     # sharing
 
@@ -769,7 +771,7 @@ class NoteStation:
         data = await self._client.call(
             SHARE_LINK, {"object_id": object_id, "mode": "public"}
         )
-        return _parsed("sharing link", lambda item: str(item["url"]), data)
+        return _parsed("sharing link", lambda item: _field(item, "url", str), data)
 
     async def stop_sharing_publicly(self, object_id: str) -> None:
         """Revoke the public link."""
