@@ -152,17 +152,16 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
     """Copy what the simulated NAS holds: Chat and Note Station data."""
-    notestation = {
-        name: value
-        for name, value in vars(fake_dsm.notestation).items()
-        if not callable(value)
-    }
-    chat = {
-        name: value
-        for name, value in vars(fake_dsm.chat).items()
-        if not callable(value)
-    }
-    return copy.deepcopy((chat, notestation))
+    return copy.deepcopy(
+        tuple(
+            {
+                name: value
+                for name, value in vars(store).items()
+                if value is not None and not callable(value)
+            }
+            for store in (fake_dsm.chat, fake_dsm.notestation)
+        )
+    )
 
 
 def filled(value: Any, names: dict[str, str]) -> Any:

@@ -15,7 +15,7 @@ from .chat import ChatSocketServer
 from .chat_store import seed_chat_demo
 from .faults import Faults, fault_middleware
 from .notestation_store import NoteStationStore
-from .sso import SimulatedSsoServer, seed_demo_application
+from .sso import SimulatedSsoServer
 from .store import DEMO_USER, DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
@@ -30,13 +30,13 @@ class FakeDsm:
         self.chat_socket = ChatSocketServer(self.store)
         if demo:
             seed_demo(self.store)
-            seed_demo_application(self.sso)
             seed_chat_demo(self.store.chat)
         self.chat = self.store.chat
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
+        self.webapi.sso = self.sso
         self.app = self.create_app()
 
     @property
