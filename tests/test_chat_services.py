@@ -10,9 +10,15 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synology_native.api.chat import post_id_for
+from custom_components.synology_native.api import chat as chat_api
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL
+from tests.fake_dsm.chat_store import (
+    DM_ALICE,
+    FAMILY,
+    GENERAL,
+    PostRate,
+    post_id_for,
+)
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -191,12 +197,23 @@ async def test_edit_delete_react(hass: HomeAssistant, fake_dsm: FakeDsm) -> None
 
 
 @pytest.mark.usefixtures("loaded")
-async def test_rate_limited(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
-    """DSM's 411 is a translated 'slow down' error."""
-    fake_dsm.faults.fail_api("SYNO.Chat.Post", "create", 411)
+async def test_rate_limited(
+    hass: HomeAssistant, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chat's 411: one more try after a pause, then a translated error."""
+    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=60)
+    pauses: list[bool] = []
+
+    async def pause() -> None:
+        pauses.append(True)
+
+    monkeypatch.setattr(chat_api, "pause_after_rate_limit", pause)
+    before = post_count(fake_dsm)
     with pytest.raises(HomeAssistantError) as err:
         await act(hass, "send_message", {"channel": "general", "message": "spam"})
     assert err.value.translation_key == "rate_limited"
+    assert pauses == [True]
+    assert post_count(fake_dsm) == before
 
 
 @pytest.mark.usefixtures("loaded")

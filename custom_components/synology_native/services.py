@@ -28,7 +28,13 @@ import probatio
 from yarl import URL
 
 from .api import DsmApp
-from .api.chat import ChatPost, PollOptions, channel_of_post, mention_text
+from .api.chat import (
+    MAX_FILE_BYTES,
+    ChatPost,
+    PollOptions,
+    channel_of_post,
+    mention_text,
+)
 from .api.notestation import (
     UNCHANGED,
     Note,
@@ -464,9 +470,6 @@ ATTR_SEND_AT = "send_at"
 ATTR_REMIND_AT = "remind_at"
 ATTR_KEYWORD = "keyword"
 ATTR_LIMIT = "limit"
-
-# Chat refuses files above this size (chat.md §8.2).
-MAX_FILE_BYTES = 32 * 1024 * 1024
 
 _ENTRY = {probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
 _TARGET = {

@@ -340,15 +340,29 @@ async def post_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if "channel_id" not in params:
         raise DsmError(403, "no such channel")
     channel = _channel(ctx, params["channel_id"], me.user_id)
+    return {"posts": [post.data() for post in _listed(ctx, channel, params)]}
+
+
+def _listed(ctx: CallContext, channel: Channel, params: dict[str, Any]) -> list[Post]:
+    """Return the posts a `Post.list` (or bot `post_list`) answers; 402 past the end."""
     anchor = params.get("post_id")
-    posts = _chat(ctx).list_posts(
+    if not isinstance(anchor, int) or isinstance(anchor, bool):
+        anchor = None  # the desktop client sends `null` (chat.md §2.3)
+    if anchor is not None and ChatStore.past_the_end(channel, anchor):
+        raise DsmError(402, "post not found")
+    return _chat(ctx).list_posts(
         channel,
         optional(params, "thread_id", int, 0),
-        anchor if isinstance(anchor, int) and not isinstance(anchor, bool) else None,
+        anchor,
         max(0, optional(params, "prev_count", int, 0)),
         max(0, optional(params, "next_count", int, 0)),
     )
-    return {"posts": [post.data() for post in posts]}
+
+
+def _check_rate(ctx: CallContext, creator_id: int) -> None:
+    """Refuse a post as Chat does when its author posts too fast (chat.md §2.5)."""
+    if _chat(ctx).posting_too_fast(creator_id):
+        raise DsmError(411, "create post too fast")
 
 
 @handler("SYNO.Chat.Post", "create")
@@ -379,6 +393,7 @@ async def post_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
         raise DsmError(120, {"name": "type", "reason": "invalid"})
     if kind == "normal" and not message:
         raise DsmError(120, {"name": "message", "reason": "required"})
+    _check_rate(ctx, me.user_id)
     post = await chat.create_post(
         channel,
         me.user_id,
@@ -608,7 +623,9 @@ async def reminder_set(ctx: CallContext, params: dict[str, Any]) -> None:
 
 @handler("SYNO.Chat.Post.Reminder", "get")
 async def reminder_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    """When the caller is reminded of a post (0 = never); unknown posts are 402."""
+    """When the caller is reminded of a post (0 = never); no or unknown post is 402."""
+    if "post_id" not in params:
+        raise DsmError(402, "post not found")  # chat.md §2.5: a probe without one
     user_id, post = _member_post(ctx, params)
     return {"remind_at": _chat(ctx).reminders.get((user_id, post.post_id), 0)}
 
@@ -674,6 +691,7 @@ async def external_incoming(ctx: CallContext, params: dict[str, Any]) -> None:
     if integration.channel_id is None or not isinstance(text, str):
         raise DsmError(120, {"name": "payload", "reason": "required"})
     channel = _chat(ctx).channels[integration.channel_id]
+    _check_rate(ctx, integration.user_id)
     await _chat(ctx).create_post(channel, integration.user_id, text)
 
 
@@ -685,6 +703,7 @@ async def external_chatbot(ctx: CallContext, params: dict[str, Any]) -> dict[str
     user_ids = payload.get("user_ids")
     if integration.channel_id is not None or not isinstance(user_ids, list):
         raise DsmError(120, {"name": "user_ids", "reason": "required"})
+    _check_rate(ctx, integration.user_id)
     posted: dict[str, int] = {}
     for user_id in user_ids:
         members = sorted({integration.user_id, user_id})
