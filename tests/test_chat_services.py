@@ -197,6 +197,21 @@ async def test_edit_delete_react(hass: HomeAssistant, fake_dsm: FakeDsm) -> None
 
 
 @pytest.mark.usefixtures("loaded")
+async def test_refusals_show_dsm_reason(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
+    """Removed from a channel (401) or a post gone (402) since the last read: DSM's reason."""
+    fake_dsm.chat.channels[FAMILY].members.remove(ME)
+    with pytest.raises(HomeAssistantError, match="not a member of this channel") as err:
+        await act(hass, "send_message", {"channel": "family", "message": "hi"})
+    assert err.value.translation_key == "dsm_refused"
+    del fake_dsm.chat.channels[GENERAL].posts[WELCOME]
+    later = (dt_util.utcnow() + timedelta(hours=1)).isoformat()
+    with pytest.raises(HomeAssistantError, match="no such post") as gone:
+        await act(hass, "set_reminder", {"post_id": WELCOME, "remind_at": later})
+    assert gone.value.translation_key == "dsm_refused"
+    assert fake_dsm.chat.reminders == {}
+
+
+@pytest.mark.usefixtures("loaded")
 async def test_rate_limited(
     hass: HomeAssistant, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
 ) -> None:

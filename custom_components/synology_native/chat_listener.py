@@ -403,7 +403,7 @@ class ChatListener:
             since = 0
         old_last = cursor.last
         new_main = [p for p in window if p.post_id > old_last]
-        if old_last and len(window) >= RECENT_WINDOW and window[0].post_id > old_last:
+        if old_last and window and window[0].post_id > old_last:
             new_main = (
                 await self.chat.posts_since(cid, old_last, before=window[0].post_id)
                 + new_main

@@ -42,6 +42,8 @@ from custom_components.synology_native.api.errors import (
 from custom_components.synology_native.api.models import Endpoint
 from tests.fake_dsm import run_simulator
 from tests.fake_dsm.chat_store import (
+    DEMO_BOT_TOKEN,
+    DEMO_WEBHOOK_TOKEN,
     DM_ALICE,
     FAMILY,
     GENERAL,
@@ -61,6 +63,7 @@ ALICE, BOB = 2, 3
 CHANNEL_GET = Endpoint("SYNO.Chat.Channel", "get", 4, 5)
 CHANNEL_MEMBERS = Endpoint("SYNO.Chat.Channel.Member", "get")
 NAMED_JOIN = Endpoint("SYNO.Chat.Channel.Named", "join")
+POST_LIST = Endpoint("SYNO.Chat.Post", "list", 5, 8)
 
 
 @pytest.fixture
@@ -212,6 +215,50 @@ async def test_channel_rules(chat: Chat, client: DsmClient) -> None:
         await chat.posts_since(999, 0)
     await client.call(NAMED_JOIN, {"channel_id": RANDOM}, post=True)
     assert await chat.newest_posts(RANDOM, 5) == []
+
+
+async def test_each_account_has_its_own_membership(
+    http: aiohttp.ClientSession, dsm_url: str, fake_dsm: FakeDsm
+) -> None:
+    """Another DSM account is its own Chat user: it sees public channels, not our chats."""
+    fake_dsm.store.add_user("carol", DEMO_PASSWORD)
+    carol = DsmClient(
+        http, dsm_url, credentials=PasswordCredentials("carol", DEMO_PASSWORD)
+    )
+    chat = Chat(carol)
+    seen = {c.channel_id: c.is_joined for c in await chat.channels()}
+    assert seen == {GENERAL: False, RANDOM: False}
+    assert (await chat.me()).username == "carol"
+    for call, params in (
+        (POST_LIST, {"channel_id": FAMILY, "prev_count": 5}),
+        (CHANNEL_GET, {"channel_id": FAMILY}),
+        (Endpoint("SYNO.Chat.Channel.Hashtag", "list"), {"channel_id": GENERAL}),
+        (Endpoint("SYNO.Chat.Post.Reminder", "list"), {"channel_id": DM_ALICE}),
+        (Endpoint("SYNO.Chat.Post.Schedule", "list"), {"channel_id": FAMILY}),
+    ):
+        with pytest.raises(DsmPermissionError, match="not a member") as err:
+            await carol.call(call, params)
+        assert (err.value.code, err.value.detail) == (401, "user not in channel")
+    with pytest.raises(DsmNotFoundError, match="no such post") as missing:
+        await carol.call(Endpoint("SYNO.Chat.Post.Reminder", "get"))
+    assert (missing.value.code, missing.value.detail) == (402, "post not found")
+
+
+async def test_integrations_posting_too_fast(
+    client: DsmClient, fake_dsm: FakeDsm
+) -> None:
+    """Webhooks and bots are rate limited like people: 411 with Chat's own text."""
+    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=60)
+    for method, token, payload in (
+        ("incoming", DEMO_WEBHOOK_TOKEN, {"text": "hook"}),
+        ("chatbot", DEMO_BOT_TOKEN, {"text": "bot", "user_ids": [1]}),
+    ):
+        external = Endpoint("SYNO.Chat.External", method, 2, 2)
+        params = {"token": token, "payload": payload}
+        await client.call_without_session(external, params)
+        with pytest.raises(DsmRateLimitError) as err:
+            await client.call_without_session(external, params)
+        assert (err.value.code, err.value.detail) == (411, "create post too fast")
 
 
 async def test_direct_messages(chat: Chat) -> None:
