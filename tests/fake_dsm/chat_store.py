@@ -8,6 +8,7 @@ client. Every change is announced through `on_change` (the Socket.IO server list
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+import secrets
 from typing import Any
 
 DEMO_CHAT_USERS = (("demo", "Demo"), ("alice", "Alice"), ("bob", "Bob"))
@@ -46,6 +47,7 @@ class ChatUser:
     username: str
     nickname: str = ""
     type: str = "human"
+    deleted: bool = False
 
     def data(self) -> dict[str, Any]:
         """Return the user as `User.list` shows it."""
@@ -55,7 +57,7 @@ class ChatUser:
             "nickname": self.nickname,
             "type": self.type,
             "status": "online",
-            "deleted": False,
+            "deleted": self.deleted,
             "is_disabled": False,
             "user_props": {"email": "", "description": ""},
         }
@@ -130,6 +132,7 @@ class Channel:
     counter: int = 0
     posts: dict[int, Post] = field(default_factory=dict)
     last_view_at: dict[int, int] = field(default_factory=dict)
+    closed_by: set[int] = field(default_factory=set)  # members who closed it
 
     @property
     def last_post_at(self) -> int:
@@ -164,12 +167,28 @@ class Channel:
         return data
 
 
+INCOMING, CHATBOT = "incoming", "chatbot"
+# INFERRED (chat.md §3.4): integrations are users whose `type` is not "human"; the values
+# are not public.
+BOT_USER_TYPE = {INCOMING: "webhook", CHATBOT: "chatbot"}
+
+
 @dataclass
 class Integration:
-    """An incoming webhook (bound to a channel) or a chatbot, by its token."""
+    """An incoming webhook (posting into its channel) or a chatbot; its user is the bot.
 
+    One made through the API is usable by `SYNO.Chat.External` only once it has a nickname
+    and is enabled, and for a webhook a channel (chat.md §0.9, §8.6).
+    """
+
+    token: str
     user_id: int
-    channel_id: int | None  # None: a chatbot
+    kind: str  # INCOMING or CHATBOT
+    creator_id: int
+    create_at: int
+    channel_id: int = 0
+    enabled: bool = True
+    props: dict[str, Any] = field(default_factory=dict)  # a chatbot's purpose and so on
 
 
 # kind ("post_create", ...), channel, payload, conn_id of the connection not to tell
@@ -186,7 +205,7 @@ class ChatStore:
         self.channels: dict[int, Channel] = {}
         self.schedules: dict[int, dict[str, Any]] = {}
         self.reminders: dict[tuple[int, int], int] = {}
-        self.integrations: dict[str, Integration] = {}
+        self.integrations: dict[str, Integration] = {}  # by token
         self.next_cronjob = 1
         self.on_change: ChangeListener | None = None
         self.page_cap = DEFAULT_PAGE_CAP
@@ -232,6 +251,35 @@ class ChatStore:
         if found is None:
             raise KeyError(user)
         return found.user_id
+
+    def add_integration(
+        self, kind: str, creator_id: int, nickname: str = "", *, enabled: bool = False
+    ) -> Integration:
+        """Create a webhook or chatbot user and its 64-character token."""
+        name = f"{kind}-{len(self.integrations) + 1}"
+        bot = self.add_user(name, nickname, BOT_USER_TYPE[kind])
+        integration = Integration(
+            token=secrets.token_hex(32),
+            user_id=bot.user_id,
+            kind=kind,
+            creator_id=creator_id,
+            create_at=self.now_ms(),
+            enabled=enabled,
+        )
+        self.integrations[integration.token] = integration
+        return integration
+
+    def integration_of(self, user_id: Any) -> Integration | None:
+        """Return the integration whose bot user is user_id."""
+        return next(
+            (i for i in self.integrations.values() if i.user_id == user_id), None
+        )
+
+    def is_legal(self, integration: Integration) -> bool:
+        """Tell whether External accepts the integration's token (else 404, not legal)."""
+        bot = self.users[integration.user_id]
+        bound = integration.kind != INCOMING or integration.channel_id in self.channels
+        return integration.enabled and bool(bot.nickname) and not bot.deleted and bound
 
     # --- channels and posts ---
 
@@ -320,6 +368,7 @@ class ChatStore:
             hidden=hidden,
         )
         channel.posts[post.post_id] = post
+        channel.closed_by.clear()  # INFERRED: a closed conversation returns with a post
         if root is not None:
             root.thread_id = root.post_id
             root.comment_count += 1
@@ -480,5 +529,10 @@ def seed_chat_demo(chat: ChatStore) -> None:
             now,
         )
         channel.posts[post.post_id] = post
-    chat.integrations[DEMO_WEBHOOK_TOKEN] = Integration(webhook.user_id, GENERAL)
-    chat.integrations[DEMO_BOT_TOKEN] = Integration(bot.user_id, None)
+    for token, user, kind, channel_id in (
+        (DEMO_WEBHOOK_TOKEN, webhook, INCOMING, GENERAL),
+        (DEMO_BOT_TOKEN, bot, CHATBOT, 0),
+    ):
+        chat.integrations[token] = Integration(
+            token, user.user_id, kind, alice.user_id, now, channel_id
+        )
