@@ -108,6 +108,7 @@ async def test_send_files(
     app.router.add_get("/r.pdf", pdf)
     app.router.add_get("/missing", missing)
     server = await aiohttp_server(app)
+    hass.config.allowlist_external_urls = {str(server.make_url("/"))}
     sent = await act(
         hass,
         "send_message",
@@ -215,19 +216,32 @@ async def test_refusals_show_dsm_reason(hass: HomeAssistant, fake_dsm: FakeDsm) 
 async def test_rate_limited(
     hass: HomeAssistant, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Chat's 411: one more try after a pause, then a translated error."""
-    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=60)
-    pauses: list[bool] = []
+    """Chat's 411: one more try after a pause; a second refusal is 'Chat is rate limiting'."""
+    now = fake_dsm.store.clock()
+    fake_dsm.store.clock = lambda: now
+    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=5)
 
     async def pause() -> None:
-        pauses.append(True)
+        nonlocal now
+        now += 5
 
     monkeypatch.setattr(chat_api, "pause_after_rate_limit", pause)
+    for text in ("first", "right after"):
+        await act(hass, "send_message", {"channel": "general", "message": text})
+    posts = fake_dsm.chat.channels[GENERAL].posts.values()
+    assert [p.message for p in posts][-2:] == ["first", "right after"]
+    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=5)
     before = post_count(fake_dsm)
-    with pytest.raises(HomeAssistantError) as err:
+    with pytest.raises(HomeAssistantError, match="Chat is rate limiting") as err:
         await act(hass, "send_message", {"channel": "general", "message": "spam"})
-    assert err.value.translation_key == "rate_limited"
-    assert pauses == [True]
+    assert err.value.translation_key == "chat_rate_limited"
+    with pytest.raises(HomeAssistantError, match="Chat is rate limiting"):
+        await hass.services.async_call(
+            "notify",
+            "send_message",
+            {"entity_id": "notify.ds923_demo_general_chat", "message": "spam"},
+            blocking=True,
+        )
     assert post_count(fake_dsm) == before
 
 
