@@ -14,13 +14,10 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synology_native.api.chat import (
-    MAX_MESSAGE_LENGTH,
-    post_id_for,
-)
+from custom_components.synology_native.api.chat import MAX_MESSAGE_LENGTH
 from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat import FAMILY, GENERAL
+from tests.fake_dsm.chat_store import FAMILY, GENERAL, post_id_for
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -152,12 +149,13 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
     """Copy what the simulated NAS holds: Chat and Note Station data."""
-    notestation = {
-        name: value
-        for name, value in vars(fake_dsm.notestation).items()
-        if not callable(value)
-    }
-    return copy.deepcopy((fake_dsm.chat.state, notestation))
+
+    def data(store: object) -> dict[str, Any]:
+        return {
+            name: value for name, value in vars(store).items() if not callable(value)
+        }
+
+    return copy.deepcopy((data(fake_dsm.chat), data(fake_dsm.notestation)))
 
 
 def filled(value: Any, names: dict[str, str]) -> Any:
@@ -249,7 +247,7 @@ async def test_allowed_url_is_fetched(
         blocking=True,
         return_response=True,
     )
-    post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert (post.file_props or {})["name"] == "r.pdf"
     # The folder is allowed, not its neighbour.
     with pytest.raises(ServiceValidationError) as err:
