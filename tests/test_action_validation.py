@@ -149,13 +149,16 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
     """Copy what the simulated NAS holds: Chat and Note Station data."""
-
-    def data(store: object) -> dict[str, Any]:
-        return {
-            name: value for name, value in vars(store).items() if not callable(value)
-        }
-
-    return copy.deepcopy((data(fake_dsm.chat), data(fake_dsm.notestation)))
+    return copy.deepcopy(
+        tuple(
+            {
+                name: value
+                for name, value in vars(store).items()
+                if value is not None and not callable(value)
+            }
+            for store in (fake_dsm.chat, fake_dsm.notestation)
+        )
+    )
 
 
 def filled(value: Any, names: dict[str, str]) -> Any:
