@@ -31,7 +31,7 @@ from custom_components.synology_native.api.catalog import (
     json_type_name,
     versions_text,
 )
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import ENTRY_FIELD, Action, invalid, loaded_entry
 

@@ -13,7 +13,7 @@ from custom_components.synology_native.api.contacts import (
     Contacts,
 )
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import ATTR_LIMIT, ENTRY_FIELD, LIMIT_FIELD, Action, invalid, loaded_entry
 

@@ -23,7 +23,7 @@ from custom_components.synology_native.api.webdav import (
     WebDavSettings,
 )
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import ENTRY_FIELD, Action, invalid, loaded_entry
 
