@@ -47,26 +47,9 @@ from tests.fake_dsm.server import server_tls_context
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from tests.fake_dsm import FakeDsm
 
 ALICE, BOB = 2, 3
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """Give a plain aiohttp session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def client(http: aiohttp.ClientSession, dsm_url: str) -> DsmClient:
-    """Give a client for the demo account."""
-    return DsmClient(
-        http, dsm_url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
-    )
 
 
 @pytest.fixture

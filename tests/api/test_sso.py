@@ -125,13 +125,6 @@ async def stub(socket_enabled: None) -> AsyncIterator[StubProvider]:
     await runner.cleanup()
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """Give a plain aiohttp session, as a library user would inject it."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 def provider_of(stub: StubProvider) -> SsoProvider:
     """Return the endpoints the stub's discovery document would name."""
     base = stub.url + ISSUER_PATH
