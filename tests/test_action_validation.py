@@ -171,10 +171,14 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 def nas_contents(fake_dsm: FakeDsm) -> Any:
     """Copy what the simulated NAS holds: Chat and Note Station data."""
     return copy.deepcopy(
-        [
-            {name: value for name, value in vars(store).items() if not callable(value)}
+        tuple(
+            {
+                name: value
+                for name, value in vars(store).items()
+                if value is not None and not callable(value)
+            }
             for store in (fake_dsm.chat, fake_dsm.notestation)
-        ]
+        )
     )
 
 
