@@ -15,11 +15,14 @@ from typing import Any
 
 import aiohttp
 
-from tests.fake_dsm.demo import demo_logins
-from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
+from tests.fake_dsm.demo import TOTP_COMMAND, demo_logins
+from tests.fake_dsm.store import DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
 
 HA_USER = "dev"
 HA_PASSWORD = "synology-native-dev"  # a throwaway local demo account
+# The demo account to try single sign-on with (DEMO_USER is added with its password);
+# it has 2-step verification, so the sign-in also shows the code step.
+SSO_USER = DEMO_OTP_USER
 DOMAIN = "synology_native"
 STARTUP_SECONDS = 120
 
@@ -187,9 +190,23 @@ def banner(ha_url: str, dsm_url: str) -> str:
             "  Synology Native is set up: Settings > Devices & services.",
             f"DSM simulator: {dsm_url}",
             *demo_logins(dsm_url),
+            *sso_instructions(dsm_url),
             "",
         ]
     )
+
+
+def sso_instructions(dsm_url: str) -> list[str]:
+    """Say how to try single sign-on against the simulator's identity provider."""
+    if not dsm_url.startswith("https://"):
+        return []
+    return [
+        f"Single sign-on: add Synology Native again with the address {dsm_url}",
+        "  (SSL verification off), choose Single sign-on (OpenID Connect), open the",
+        "  link, accept the test certificate, sign in at the simulated SSO Server as",
+        f"  {SSO_USER} / {DEMO_PASSWORD}, paste the address you land on, and enter the",
+        f"  code that {TOTP_COMMAND} prints.",
+    ]
 
 
 if __name__ == "__main__":

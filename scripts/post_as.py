@@ -16,7 +16,7 @@ from custom_components.synology_native.api import DsmClient, PasswordCredentials
 from custom_components.synology_native.api.chat import Chat
 from tests.fake_dsm.store import DEMO_PASSWORD
 
-DEFAULT_DSM_URL = "http://127.0.0.1:5000"  # where scripts/develop runs the simulator
+DEFAULT_DSM_URL = "https://127.0.0.1:5000"  # where scripts/develop runs the simulator
 
 
 async def post_as(dsm_url: str, account: str, to: str, text: str) -> int:
@@ -25,6 +25,8 @@ async def post_as(dsm_url: str, account: str, to: str, text: str) -> int:
         client = DsmClient(
             http,
             dsm_url,
+            # The simulator's certificate comes from a test CA made at its start.
+            verify_ssl=False,
             credentials=PasswordCredentials(account=account, password=DEMO_PASSWORD),
         )
         chat = Chat(client)
