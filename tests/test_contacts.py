@@ -6,7 +6,10 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.store import DEMO_OTP_USER, DEMO_USER
+from tests.fake_dsm.store import DEMO_OTHER_USERS, DEMO_USER
+
+# The demo account who shares a book with the demo user and gets one shared back.
+COLLEAGUE = DEMO_OTHER_USERS[0]
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -57,10 +60,10 @@ async def test_list_address_books(hass: HomeAssistant) -> None:
         "contacts": 1,
         "read_only": False,
         "shared_from": None,
-        "shared_with": [DEMO_OTP_USER],
+        "shared_with": [COLLEAGUE],
     }
     assert books["Colleagues"]["read_only"]
-    assert books["Colleagues"]["shared_from"] == DEMO_OTP_USER
+    assert books["Colleagues"]["shared_from"] == COLLEAGUE
     assert books["My contacts"]["contacts"] == 2
     assert [
         (label["name"], label["color"], label["contacts"])
@@ -232,7 +235,7 @@ async def test_each_user_sees_their_own_books(
     hass: HomeAssistant, fake_dsm: FakeDsm, config_entry: MockConfigEntry
 ) -> None:
     """The demo entry never sees the colleague's unshared books."""
-    fake_dsm.store.contacts.add_book(DEMO_OTP_USER, "Private")
+    fake_dsm.store.contacts.add_book(COLLEAGUE, "Private")
     response = await act(hass, "list_address_books")
     names = {book["name"] for book in response["address_books"]}
     assert names == {"My contacts", "Family", "Colleagues"}

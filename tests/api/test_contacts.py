@@ -21,20 +21,19 @@ from custom_components.synology_native.api.contacts import (
     parse_external_sources,
     parse_labels,
 )
-from tests.fake_dsm.store import DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
+from tests.fake_dsm.store import DEMO_OTHER_USERS, DEMO_PASSWORD
+
+# The demo account who shares a book with the demo user and gets one shared back.
+COLLEAGUE = DEMO_OTHER_USERS[0]
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from tests.fake_dsm import FakeDsm
 
 
 @pytest.fixture
-async def contacts(dsm_url: str) -> AsyncIterator[Contacts]:
+def contacts(client: DsmClient) -> Contacts:
     """Give Contacts calls for the demo account."""
-    async with aiohttp.ClientSession() as http:
-        credentials = PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
-        yield Contacts(DsmClient(http, dsm_url, credentials=credentials))
+    return Contacts(client)
 
 
 def sent(fake_dsm: FakeDsm, method: str) -> list[dict[str, str]]:
@@ -51,19 +50,19 @@ async def test_own_and_shared_books(contacts: Contacts) -> None:
     books = {book.name: book for book in await contacts.address_books()}
     assert set(books) == {"My contacts", "Family", "Colleagues"}
     assert books["Family"].owned_shared
-    assert books["Family"].shared_with == DEMO_OTP_USER
-    assert books["Colleagues"].shared_from == DEMO_OTP_USER
+    assert books["Family"].shared_with == COLLEAGUE
+    assert books["Colleagues"].shared_from == COLLEAGUE
     assert not books["Colleagues"].owned_shared
     assert books["My contacts"].member_count == 2
 
 
-async def test_each_user_sees_their_own_books(dsm_url: str, fake_dsm: FakeDsm) -> None:
+async def test_each_user_sees_their_own_books(
+    http: aiohttp.ClientSession, dsm_url: str
+) -> None:
     """The colleague sees their own book and Family, not the demo account's own book."""
-    fake_dsm.store.users[DEMO_OTP_USER].otp_secret = None
-    async with aiohttp.ClientSession() as http:
-        credentials = PasswordCredentials(DEMO_OTP_USER, DEMO_PASSWORD)
-        client = DsmClient(http, dsm_url, credentials=credentials)
-        names = {book.name for book in await Contacts(client).address_books()}
+    credentials = PasswordCredentials(COLLEAGUE, DEMO_PASSWORD)
+    client = DsmClient(http, dsm_url, credentials=credentials)
+    names = {book.name for book in await Contacts(client).address_books()}
     assert names == {"Colleagues", "Family"}
 
 

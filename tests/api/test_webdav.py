@@ -3,7 +3,6 @@
 import json
 from typing import TYPE_CHECKING
 
-import aiohttp
 import pytest
 
 from custom_components.synology_native.api import (
@@ -13,28 +12,23 @@ from custom_components.synology_native.api import (
     DsmInvalidParameterError,
     DsmPermissionError,
     DsmResponseError,
-    PasswordCredentials,
 )
 from custom_components.synology_native.api.webdav import (
     WebDav,
     parse_settings,
     parse_transfer_logging,
 )
-from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
+from tests.fake_dsm.store import DEMO_USER
 from tests.fake_dsm.webdav import LOOK_ALIKE, WebDavNamespace
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from tests.fake_dsm import FakeDsm
 
 
 @pytest.fixture
-async def webdav(dsm_url: str) -> AsyncIterator[WebDav]:
+def webdav(client: DsmClient) -> WebDav:
     """Give WebDAV administration for the demo account (an administrator)."""
-    async with aiohttp.ClientSession() as http:
-        credentials = PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
-        yield WebDav(DsmClient(http, dsm_url, credentials=credentials))
+    return WebDav(client)
 
 
 # Names and keys no spec mentions: discovery must not depend on the simulator's default.
