@@ -5,6 +5,8 @@ from enum import StrEnum
 import logging
 from typing import Final
 
+from .api import DsmApp
+
 DOMAIN: Final = "synology_native"
 LOGGER = logging.getLogger(__package__)
 
@@ -46,6 +48,10 @@ MAX_CHAT_ASSIST_MAX_AGE_MINUTES: Final = 24 * 60
 SUBENTRY_CHAT_ASSIST_USER: Final = "chat_assist_user"
 CONF_CHAT_USER_ID: Final = "chat_user_id"
 EVENT_CHAT_ASSIST: Final = f"{DOMAIN}_chat_assist"
+
+# The apps the integration has entities or actions for: only these are offered in the
+# options. An app joins with one line here once its platforms and actions exist.
+SUPPORTED_APPS: Final = frozenset({DsmApp.CHAT, DsmApp.NOTESTATION})
 
 # Product names, for repair issues (they are names, not translatable text).
 APP_NAMES: Final = {
