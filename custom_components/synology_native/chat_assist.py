@@ -22,9 +22,10 @@ from homeassistant.components import conversation
 from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.helpers import intent, translation
 from homeassistant.helpers.storage import Store
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .api import DsmError, DsmRateLimitError
+from .api import DsmError
 from .api.chat import ChatChannel
 from .chat_listener import ChatListener
 from .const import (
@@ -45,8 +46,6 @@ STORAGE_VERSION = 1
 ANSWERED_KEPT = 500
 # A person who may not use Assist is told so at most this often per conversation.
 DECLINE_INTERVAL = timedelta(days=1)
-# Chat answers "create post too fast" (411) to quick posts; one retry after this wait.
-RATE_LIMIT_RETRY_SECONDS = 2.0
 # How Chat writes a mention in a post's text (chat.md §3.3).
 MENTION = re.compile(r"@u:\d+")
 
@@ -94,6 +93,7 @@ class ChatAssist:
 
     async def async_start(self) -> None:
         """Load what was answered before and listen for new posts."""
+        await async_setup_component(self.hass, conversation.DOMAIN, {})
         stored = await self._store.async_load() or {}
         self._answered = [int(post_id) for post_id in stored.get("answered", [])]
         self._declined = {
@@ -111,7 +111,7 @@ class ChatAssist:
 
     @callback
     def _on_message(self, event: Event) -> None:
-        self.entry.async_create_background_task(
+        self.entry.async_create_task(
             self.hass,
             self._async_handle(event.data),
             f"{DOMAIN} chat assist {event.data.get('post_id')}",
@@ -190,6 +190,11 @@ class ChatAssist:
         agent_id = self.entry.options.get(
             CONF_CHAT_ASSIST_AGENT, conversation.HOME_ASSISTANT_AGENT
         )
+        if conversation.async_get_agent_info(self.hass, agent_id) is None:
+            # The chosen agent was removed: say so rather than stay silent.
+            LOGGER.warning("Conversation agent %s for Chat is gone", agent_id)
+            await self._async_post(question, await self._text("assist_no_agent"))
+            return
         result = await conversation.async_converse(
             self.hass,
             question.text,
@@ -227,42 +232,35 @@ class ChatAssist:
         )
 
     async def _async_decline(self, question: Question) -> None:
-        """Say once a day per conversation that this person may not use Assist."""
+        """Say at most once a day per conversation that Assist answers only some people."""
         now = dt_util.utcnow().timestamp()
-        key = question.conversation_key
+        key = str(question.channel.channel_id)
         if now - self._declined.get(key, 0.0) < DECLINE_INTERVAL.total_seconds():
             return
         self._declined[key] = now
         await self._async_post(question, await self._text("assist_not_allowed"))
 
     async def _async_post(self, question: Question, message: str) -> int | None:
-        """Post message as the entry's account; retry once when Chat says slow down."""
-        for attempt in range(2):
-            try:
-                post = await self.listener.chat.send(
-                    question.channel.channel_id,
-                    message,
-                    thread_id=question.reply_thread_id,
-                )
-            except DsmRateLimitError:
-                if attempt:
-                    LOGGER.warning(
-                        "Chat is rate limiting; Assist's answer to post %s was not sent",
-                        question.post_id,
-                    )
-                    return None
-                await asyncio.sleep(RATE_LIMIT_RETRY_SECONDS)
-            except DsmError as err:
-                LOGGER.warning(
-                    "Assist's answer to Chat post %s was not sent: %s",
-                    question.post_id,
-                    err,
-                )
-                return None
-            else:
-                self.listener.async_request_catch_up()
-                return post.post_id
-        return None
+        """Post message as the entry's account, into the question's conversation.
+
+        The Chat client already waits and tries once more when Chat says "too fast"
+        (411); an answer that still cannot be posted is logged, not retried forever.
+        """
+        try:
+            post = await self.listener.chat.send(
+                question.channel.channel_id,
+                message,
+                thread_id=question.reply_thread_id,
+            )
+        except DsmError as err:
+            LOGGER.warning(
+                "Assist's answer to Chat post %s was not sent: %s",
+                question.post_id,
+                err,
+            )
+            return None
+        self.listener.async_request_catch_up()
+        return post.post_id
 
     async def _text(self, key: str) -> str:
         """Return one of the integration's sentences in Home Assistant's language."""
