@@ -1,5 +1,6 @@
 """Assist in Synology Chat: allowed people talk to their home, nobody else does."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
@@ -22,6 +23,7 @@ from custom_components.synology_native.const import (
     EVENT_CHAT_ASSIST,
     SUBENTRY_CHAT_ASSIST_USER,
 )
+from custom_components.synology_native.logbook import async_describe_events
 from tests.fake_dsm.chat_store import DM_ALICE, GENERAL
 from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
 from tests.test_chat import ALICE, BOB, ME, fast_listener, push_ready, until
@@ -338,3 +340,18 @@ async def test_options_and_subentries_choose_who_talks_to_assist(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "no_chat_users"
+
+
+async def test_logbook_names_who_asked_where(hass: HomeAssistant) -> None:
+    """An exchange gets a logbook line without the question or the answer."""
+    described: dict[str, Callable[[Event], dict[str, str]]] = {}
+    async_describe_events(
+        hass, lambda domain, name, describe: described.__setitem__(name, describe)
+    )
+    data = {"author_name": "Alice", "channel_name": "general", "question": "secret"}
+    line = described[EVENT_CHAT_ASSIST](Event(EVENT_CHAT_ASSIST, data))
+    assert line == {"name": "Alice", "message": "asked Assist in general"}
+    line = described[EVENT_CHAT_ASSIST](
+        Event(EVENT_CHAT_ASSIST, data | {"action_done": True})
+    )
+    assert line["message"] == "asked Assist in general, which acted"
