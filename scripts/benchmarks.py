@@ -143,9 +143,10 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
             return_value=ThreadedResolver(),
         ),
     ):
+        # Home Assistant stops first: that ends the listener and closes its socket.
         async with (
-            async_test_home_assistant() as hass,
             run_simulator(sim) as url,
+            async_test_home_assistant() as hass,
         ):
             client = DsmClient(
                 async_get_clientsession(hass),
@@ -162,10 +163,7 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
             wanted = ConnectionMode.PUSH if push else ConnectionMode.POLLING
             while listener.mode is not wanted:  # noqa: ASYNC110 - set by another task
                 await asyncio.sleep(0.01)
-            try:
-                yield sim, listener
-            finally:
-                await listener.async_stop()
+            yield sim, listener
 
 
 async def post_and_time(

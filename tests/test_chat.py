@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 ME, ALICE, BOB = 1, 2, 3
 UNREAD = "sensor.ds923_demo_unread_chat_messages"
 CONNECTION = "sensor.ds923_demo_chat_connection"
-GENERAL_EVENTS = "event.ds923_demo_general_chat"
+GENERAL_EVENTS = "event.ds923_demo_general_chat_activity"
 GENERAL_NOTIFY = "notify.ds923_demo_general_chat"
 
 
@@ -138,7 +138,9 @@ async def test_threads_files_and_new_conversations(
     await until(lambda: len(messages) == 3)
     assert messages[2].data["channel_name"] == "Bob"
     assert messages[2].data["channel_type"] == "anonymous"
-    await until(lambda: hass.states.get("event.ds923_demo_bob_chat") is not None)
+    await until(
+        lambda: hass.states.get("event.ds923_demo_bob_chat_activity") is not None
+    )
 
 
 async def test_posts_while_socket_down_arrive_once_in_order(

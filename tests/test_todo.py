@@ -11,9 +11,9 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.synology_native.todo import SUBTASK_PREFIX
+from tests.conftest import advance_time
 from tests.test_init import poll, setup_entry
 
 if TYPE_CHECKING:
@@ -263,14 +263,10 @@ async def test_sensors_count_and_follow_the_clock(
     assert state_of(hass, OVERDUE) == "1"
     assert state_of(hass, DUE_TODAY) == "2"
 
-    freezer.tick(timedelta(minutes=11))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance_time(hass, freezer, timedelta(minutes=11))
     assert state_of(hass, OVERDUE) == "2"
 
-    freezer.tick(timedelta(minutes=10))  # past midnight
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance_time(hass, freezer, timedelta(minutes=10))  # past midnight
     assert state_of(hass, OVERDUE) == "3"
     assert state_of(hass, DUE_TODAY) == "0"
 

@@ -17,9 +17,10 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .api.notestation import Todo
+from .chat_entity import ChatEntity
 from .chat_listener import ConnectionMode
 from .due import is_due_today, is_overdue, next_due_change
-from .entity import ChatEntity, DsmEntity
+from .entity import DsmEntity
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
