@@ -29,7 +29,7 @@ from custom_components.synology_native.const import (
     EVENT_CHAT_MESSAGE_UPDATED,
     EVENT_CHAT_REACTION,
 )
-from tests.fake_dsm.chat import DM_ALICE, FAMILY, GENERAL, RANDOM
+from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL, RANDOM
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -155,7 +155,7 @@ async def test_posts_while_socket_down_arrive_once_in_order(
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
     caplog.set_level(logging.INFO)
-    await fake_dsm.chat.refuse_reconnects(0.6)
+    await fake_dsm.chat_socket.refuse_reconnects(0.6)
     await until(lambda: chat.mode is ConnectionMode.POLLING)
     await asyncio.sleep(0.1)  # the read right after the drop is over
     for number in range(50):
@@ -195,6 +195,61 @@ async def test_posts_across_a_restart_arrive_once(
     assert len(messages) == 52
 
 
+async def test_outage_of_500_posts_in_3_channels_arrive_once_in_order(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """500 posts (a thread among them) while Home Assistant was away, read in short pages."""
+    fake_dsm.chat.page_cap = 17  # DSM answers fewer posts than asked (chat.md §5.1)
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    await push_ready(hass, config_entry)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    channels = (GENERAL, FAMILY, DM_ALICE)
+    expected: dict[int, list[str]] = {cid: [] for cid in channels}
+    for number in range(479):
+        cid = channels[number % 3]
+        await fake_dsm.chat.post_as("alice", cid, f"{cid}: {number}")
+        expected[cid].append(f"{cid}: {number}")
+    root = await fake_dsm.chat.post_as("alice", FAMILY, "root")
+    expected[FAMILY].append("root")
+    for number in range(20):
+        await fake_dsm.chat.post_as(
+            "alice", FAMILY, f"r{number}", thread_id=root.post_id
+        )
+        expected[FAMILY].append(f"r{number}")
+    fake_dsm.reset_request_log()
+    await push_ready(hass, config_entry)
+    await until(lambda: len(messages) >= 500)
+    await asyncio.sleep(0.2)
+    assert len(messages) == 500
+    for cid in channels:
+        events = [e for e in messages if e.data["channel_id"] == cid]
+        assert texts(events) == expected[cid]
+        ids = [e.data["post_id"] for e in events]
+        assert ids == sorted(set(ids))
+    assert sum(e.data["thread_id"] == root.post_id for e in messages) == 20
+    pages = [r for r in fake_dsm.requests if r.method == "list"]
+    assert len(pages) > 500 // 17  # short pages were paged through
+
+
+async def test_empty_conversation_is_nothing_there(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """A new direct message without posts answers 402; the listener stays on push."""
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    channel = fake_dsm.chat.add_channel("", "anonymous", BOB, [ME, BOB])
+    await fake_dsm.chat.post_as("alice", GENERAL, "wake up")
+    await until(lambda: len(messages) == 1)
+    fake_dsm.reset_request_log()
+    await fake_dsm.chat.post_as("alice", GENERAL, "again")
+    await until(lambda: len(messages) == 2)
+    assert chat.mode is ConnectionMode.PUSH
+    assert channel.channel_id in chat.channels
+    await fake_dsm.chat.post_as("bob", channel.channel_id, "first words")
+    await until(lambda: len(messages) == 3)
+    assert messages[2].data["text"] == "first words"
+
+
 async def test_polling_mode_without_socket(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -203,7 +258,7 @@ async def test_polling_mode_without_socket(
 ) -> None:
     """With no socket at all, the catch-up reads run on a timer, and only then."""
     monkeypatch.setattr(chat_listener, "POLL_SECONDS", 0.5)
-    fake_dsm.chat.faults.socket_unavailable = True
+    fake_dsm.chat_socket.faults.socket_unavailable = True
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await setup_entry(hass, config_entry)
     await until(lambda: hass.states.get(CONNECTION).state == "polling")  # type: ignore[union-attr]
@@ -212,7 +267,7 @@ async def test_polling_mode_without_socket(
     await fake_dsm.chat.post_as("bob", GENERAL, "anyone?")
     await until(lambda: len(messages) == 1)
     assert chat.mode is ConnectionMode.POLLING
-    assert fake_dsm.chat.connections == {}
+    assert fake_dsm.chat_socket.connections == {}
     # One round: channels, one compound read of the windows; no busy loop.
     assert sum(1 for r in fake_dsm.requests if r.method == "list") - lists_before <= 2
 
@@ -257,7 +312,7 @@ async def test_edits_deletions_reactions(
     # A post that vanishes from the recent window counts as deleted too.
     other = await fake_dsm.chat.post_as("alice", GENERAL, "gone")
     await until(lambda: len(messages) == 2)
-    del fake_dsm.chat.state.channels[GENERAL].posts[other.post_id]
+    del fake_dsm.chat.channels[GENERAL].posts[other.post_id]
     await fake_dsm.chat.post_as("alice", GENERAL, "after")
     await until(lambda: len(deleted) == 2)
     assert deleted[1].data["text"] == "gone"
@@ -270,13 +325,13 @@ async def test_expired_session_signs_in_and_reconnects(
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
     first_sid = chat.client.session.sid  # type: ignore[union-attr]
-    await fake_dsm.chat.expire_sessions()
+    await fake_dsm.chat_socket.expire_sessions()
     await until(
         lambda: (
             chat.mode is ConnectionMode.PUSH
             and chat.client.session is not None
             and chat.client.session.sid != first_sid
-            and len(fake_dsm.chat.connections) == 1
+            and len(fake_dsm.chat_socket.connections) == 1
         )
     )
     await fake_dsm.chat.post_as("alice", GENERAL, "still there?")
@@ -319,7 +374,7 @@ async def test_sensors_and_down_mode(
     await until(lambda: hass.states.get(UNREAD).state == "4")  # type: ignore[union-attr]
     caplog.set_level(logging.INFO)
     fake_dsm.faults.fail_http(503, count=10_000)
-    await fake_dsm.chat.make_unavailable()
+    await fake_dsm.chat_socket.make_unavailable()
     await until(lambda: hass.states.get(CONNECTION).state == "down")  # type: ignore[union-attr]
     assert hass.states.get(UNREAD).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
     fake_dsm.faults.http_errors.pending = 0
@@ -359,7 +414,7 @@ async def test_refused_sign_in_starts_reauth(
     """A password changed elsewhere while running leads to reauth."""
     chat = await push_ready(hass, config_entry)
     fake_dsm.store.users["demo"].password = "changed"
-    await fake_dsm.chat.expire_sessions()
+    await fake_dsm.chat_socket.expire_sessions()
     await until(lambda: chat.mode is ConnectionMode.DOWN)
     await until(lambda: any(config_entry.async_get_active_flows(hass, {"reauth"})))
 
@@ -417,7 +472,7 @@ async def test_notify_entities(
         {ATTR_ENTITY_ID: GENERAL_NOTIFY, ATTR_TITLE: "Washer", ATTR_MESSAGE: "done"},
         blocking=True,
     )
-    general = fake_dsm.chat.state.channels[GENERAL]
+    general = fake_dsm.chat.channels[GENERAL]
     newest = general.posts[max(general.posts)]
     assert (newest.message, newest.creator_id) == ("Washer\ndone", ME)
     await until(lambda: len(messages) == 1)
@@ -429,7 +484,7 @@ async def test_notify_entities(
         blocking=True,
     )
     direct = next(
-        c for c in fake_dsm.chat.state.channels.values() if sorted(c.members) == [1, 3]
+        c for c in fake_dsm.chat.channels.values() if sorted(c.members) == [1, 3]
     )
     assert [p.message for p in direct.posts.values()] == ["hi Bob"]
     count = len(general.posts)
@@ -491,7 +546,7 @@ async def test_no_secret_in_logs_or_events(
     chat = await push_ready(hass, config_entry)
     first = chat.client.session
     assert first is not None
-    await fake_dsm.chat.expire_sessions()
+    await fake_dsm.chat_socket.expire_sessions()
     await until(
         lambda: chat.mode is ConnectionMode.PUSH and chat.client.session is not first
     )

@@ -10,9 +10,15 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synology_native.api.chat import post_id_for
+from custom_components.synology_native.api import chat as chat_api
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat import DM_ALICE, FAMILY, GENERAL
+from tests.fake_dsm.chat_store import (
+    DM_ALICE,
+    FAMILY,
+    GENERAL,
+    PostRate,
+    post_id_for,
+)
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -35,7 +41,7 @@ async def act(
 
 def post_count(fake_dsm: FakeDsm) -> int:
     """Count every post in the simulator."""
-    return sum(len(c.posts) for c in fake_dsm.chat.state.channels.values())
+    return sum(len(c.posts) for c in fake_dsm.chat.channels.values())
 
 
 @pytest.fixture
@@ -53,7 +59,7 @@ async def test_send_message(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
         {"channel": "General", "message": "hello", "mentions": ["alice"]},
         response=True,
     )
-    post = fake_dsm.chat.state.channels[GENERAL].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[GENERAL].posts[sent["post_id"]]
     assert (post.message, post.creator_id) == ("@u:2 hello", ME)
     assert sent["channel_id"] == GENERAL
     reply = await act(
@@ -62,7 +68,7 @@ async def test_send_message(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
         {"channel": str(GENERAL), "message": "re", "thread_id": WELCOME},
         response=True,
     )
-    assert fake_dsm.chat.state.channels[GENERAL].posts[reply["post_id"]].thread_id == (
+    assert fake_dsm.chat.channels[GENERAL].posts[reply["post_id"]].thread_id == (
         WELCOME
     )
     direct = await act(
@@ -89,7 +95,7 @@ async def test_send_files(
         {"channel": "family", "file_path": str(allowed / "snap.jpg")},
         response=True,
     )
-    post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert post.file_props == {"name": "snap.jpg", "size": 6, "type": "jpg"}
 
     async def pdf(request: web.Request) -> web.Response:
@@ -102,6 +108,7 @@ async def test_send_files(
     app.router.add_get("/r.pdf", pdf)
     app.router.add_get("/missing", missing)
     server = await aiohttp_server(app)
+    hass.config.allowlist_external_urls = {str(server.make_url("/"))}
     sent = await act(
         hass,
         "send_message",
@@ -112,7 +119,7 @@ async def test_send_files(
         },
         response=True,
     )
-    post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert (post.file_props or {})["name"] == "r.pdf"
     assert post.message == "report"
 
@@ -150,12 +157,12 @@ async def test_send_message_bad_input(
 ) -> None:
     """Bad input is a translated validation error and sends nothing."""
     before = post_count(fake_dsm)
-    channels = len(fake_dsm.chat.state.channels)
+    channels = len(fake_dsm.chat.channels)
     with pytest.raises(ServiceValidationError) as err:
         await act(hass, "send_message", data)
     assert err.value.translation_key == key
     assert post_count(fake_dsm) == before
-    assert len(fake_dsm.chat.state.channels) == channels
+    assert len(fake_dsm.chat.channels) == channels
 
 
 @pytest.mark.usefixtures("loaded")
@@ -165,10 +172,10 @@ async def test_edit_delete_react(hass: HomeAssistant, fake_dsm: FakeDsm) -> None
         hass, "send_message", {"channel": "general", "message": "tpyo"}, response=True
     )
     await act(hass, "edit_message", {"post_id": sent["post_id"], "message": "typo"})
-    post = fake_dsm.chat.state.channels[GENERAL].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[GENERAL].posts[sent["post_id"]]
     assert post.message == "typo"
     await act(hass, "react", {"post_id": WELCOME, "reaction": ":heart:"})
-    welcome = fake_dsm.chat.state.channels[GENERAL].posts[WELCOME]
+    welcome = fake_dsm.chat.channels[GENERAL].posts[WELCOME]
     assert welcome.reactions == {"heart": [ME]}
     await act(hass, "react", {"post_id": WELCOME, "reaction": "heart", "remove": True})
     assert welcome.reactions == {"heart": []}
@@ -191,12 +198,51 @@ async def test_edit_delete_react(hass: HomeAssistant, fake_dsm: FakeDsm) -> None
 
 
 @pytest.mark.usefixtures("loaded")
-async def test_rate_limited(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
-    """DSM's 411 is a translated 'slow down' error."""
-    fake_dsm.faults.fail_api("SYNO.Chat.Post", "create", 411)
-    with pytest.raises(HomeAssistantError) as err:
+async def test_refusals_show_dsm_reason(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
+    """Removed from a channel (401) or a post gone (402) since the last read: DSM's reason."""
+    fake_dsm.chat.channels[FAMILY].members.remove(ME)
+    with pytest.raises(HomeAssistantError, match="not a member of this channel") as err:
+        await act(hass, "send_message", {"channel": "family", "message": "hi"})
+    assert err.value.translation_key == "dsm_refused"
+    del fake_dsm.chat.channels[GENERAL].posts[WELCOME]
+    later = (dt_util.utcnow() + timedelta(hours=1)).isoformat()
+    with pytest.raises(HomeAssistantError, match="no such post") as gone:
+        await act(hass, "set_reminder", {"post_id": WELCOME, "remind_at": later})
+    assert gone.value.translation_key == "dsm_refused"
+    assert fake_dsm.chat.reminders == {}
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_rate_limited(
+    hass: HomeAssistant, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chat's 411: one more try after a pause; a second refusal is 'Chat is rate limiting'."""
+    now = fake_dsm.store.clock()
+    fake_dsm.store.clock = lambda: now
+    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=5)
+
+    async def pause() -> None:
+        nonlocal now
+        now += 5
+
+    monkeypatch.setattr(chat_api, "pause_after_rate_limit", pause)
+    for text in ("first", "right after"):
+        await act(hass, "send_message", {"channel": "general", "message": text})
+    posts = fake_dsm.chat.channels[GENERAL].posts.values()
+    assert [p.message for p in posts][-2:] == ["first", "right after"]
+    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=5)
+    before = post_count(fake_dsm)
+    with pytest.raises(HomeAssistantError, match="Chat is rate limiting") as err:
         await act(hass, "send_message", {"channel": "general", "message": "spam"})
-    assert err.value.translation_key == "rate_limited"
+    assert err.value.translation_key == "chat_rate_limited"
+    with pytest.raises(HomeAssistantError, match="Chat is rate limiting"):
+        await hass.services.async_call(
+            "notify",
+            "send_message",
+            {"entity_id": "notify.ds923_demo_general_chat", "message": "spam"},
+            blocking=True,
+        )
+    assert post_count(fake_dsm) == before
 
 
 @pytest.mark.usefixtures("loaded")
@@ -215,7 +261,7 @@ async def test_poll_schedule_reminder(hass: HomeAssistant, fake_dsm: FakeDsm) ->
         },
         response=True,
     )
-    vote = fake_dsm.chat.state.channels[GENERAL].posts[poll["post_id"]].props["vote"]
+    vote = fake_dsm.chat.channels[GENERAL].posts[poll["post_id"]].props["vote"]
     assert [c["text"] for c in vote["choices"]] == ["yes", "no"]
     assert vote["options"]["multiple"] is True
     assert vote["options"]["expire_at"] == int(later.timestamp() * 1000)
@@ -225,13 +271,11 @@ async def test_poll_schedule_reminder(hass: HomeAssistant, fake_dsm: FakeDsm) ->
         {"user": "alice", "message": "later", "send_at": later.isoformat()},
         response=True,
     )
-    assert fake_dsm.chat.state.schedules[job["schedule_id"]]["channel_id"] == DM_ALICE
+    assert fake_dsm.chat.schedules[job["schedule_id"]]["channel_id"] == DM_ALICE
     await act(
         hass, "set_reminder", {"post_id": WELCOME, "remind_at": later.isoformat()}
     )
-    assert fake_dsm.chat.state.reminders == {
-        (ME, WELCOME): int(later.timestamp() * 1000)
-    }
+    assert fake_dsm.chat.reminders == {(ME, WELCOME): int(later.timestamp() * 1000)}
     earlier = (dt_util.utcnow() - timedelta(minutes=1)).isoformat()
     for name, data in (
         (
@@ -243,7 +287,7 @@ async def test_poll_schedule_reminder(hass: HomeAssistant, fake_dsm: FakeDsm) ->
     ):
         with pytest.raises(ServiceValidationError):
             await act(hass, name, data)
-    assert len(fake_dsm.chat.state.schedules) == 1
+    assert len(fake_dsm.chat.schedules) == 1
 
 
 @pytest.mark.usefixtures("loaded")

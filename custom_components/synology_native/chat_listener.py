@@ -13,7 +13,6 @@ nothing is fired before Home Assistant has started, so automations see the backl
 """
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -36,15 +35,14 @@ from .api import (
     DsmSessionExpiredError,
 )
 from .api.chat import (
-    POST_LIST,
     Chat,
     ChatChannel,
     ChatPost,
     ChatUser,
-    newest_posts_params,
+    newest_posts_call,
+    posts_of,
 )
 from .api.chat_socket import ChatSocket
-from .api.models import Call
 from .const import (
     DOMAIN,
     EVENT_CHAT_MESSAGE,
@@ -69,8 +67,6 @@ CALIBRATE_SECONDS = 30.0
 # Reconnect backoff: doubles from the minimum up to the maximum, with jitter.
 BACKOFF_MIN_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 30.0
-# Posts per page when catching up from the last seen id.
-PAGE_SIZE = 100
 # Channels per compound request.
 COMPOUND_CHUNK = 20
 
@@ -196,7 +192,7 @@ class ChatListener:
         return {
             cid: channel.unread
             for cid, channel in self.channels.items()
-            if channel.is_joined
+            if channel.is_joined and channel.unread is not None
         }
 
     @property
@@ -458,19 +454,13 @@ class ChatListener:
         for start in range(0, len(channels), COMPOUND_CHUNK):
             chunk = channels[start : start + COMPOUND_CHUNK]
             results = await self.client.compound(
-                [
-                    Call(POST_LIST, newest_posts_params(c.channel_id, RECENT_WINDOW))
-                    for c in chunk
-                ]
+                [newest_posts_call(c.channel_id, RECENT_WINDOW) for c in chunk]
             )
             for channel, result in zip(chunk, results, strict=True):
-                if result.error is not None:
-                    self._skip_channel(channel, result.error)
-                    continue
-                windows[channel.channel_id] = sorted(
-                    (ChatPost.from_data(p) for p in result.data.get("posts", [])),
-                    key=lambda p: p.post_id,
-                )
+                try:
+                    windows[channel.channel_id] = posts_of(result)
+                except DsmError as err:
+                    self._skip_channel(channel, err)
         return windows
 
     async def _process(
@@ -515,12 +505,11 @@ class ChatListener:
             cursor.threads.setdefault(root.post_id, old_last)
         await self._deliver_main(channel, cursor, window, since)
         for root in moved:
-            async for page in self._pages(
+            for post in await self.chat.posts_since(
                 cid, cursor.threads[root.post_id], thread_id=root.post_id
             ):
-                for post in page:
-                    self._deliver(channel, post, since)
-                    cursor.threads[root.post_id] = post.post_id
+                self._deliver(channel, post, since)
+                cursor.threads[root.post_id] = post.post_id
         if snapshot is not None:
             self._diff(channel, snapshot, window)
         self._window[cid] = {p.post_id: p for p in window}
@@ -536,18 +525,14 @@ class ChatListener:
         since: int,
     ) -> None:
         """Fire the main-timeline posts newer than the cursor, oldest first."""
-        if (
-            cursor.last
-            and len(window) >= RECENT_WINDOW
-            and window[0].post_id > cursor.last
-        ):
-            # More new posts than the window holds: read the ones before it first.
-            async for page in self._pages(
+        if cursor.last and window and window[0].post_id > cursor.last:
+            # DSM's pages are short (chat.md §5.1): the window may start after the
+            # cursor even when it holds fewer posts than asked. Read the gap first.
+            for post in await self.chat.posts_since(
                 channel.channel_id, cursor.last, before=window[0].post_id
             ):
-                for post in page:
-                    self._deliver(channel, post, since)
-                    cursor.last = post.post_id
+                self._deliver(channel, post, since)
+                cursor.last = post.post_id
         for post in window:
             if post.post_id > cursor.last:
                 self._deliver(channel, post, since)
@@ -574,29 +559,6 @@ class ChatListener:
                 if newest:
                     cursor.threads[root.post_id] = newest[-1].post_id
         self._cursors_moved = True
-
-    async def _pages(
-        self, cid: int, after: int, *, before: int | None = None, thread_id: int = 0
-    ) -> AsyncIterator[list[ChatPost]]:
-        """Yield the posts newer than after (and older than before), page by page.
-
-        DSM may answer fewer posts than asked while more exist (chat.md §5.1
-        correction): only a page without new posts ends the reading.
-        """
-        anchor = after
-        while True:
-            # Anchoring a thread list on its root returns only the root (chat.md §5.2).
-            cursor = anchor - 1 if thread_id and anchor == thread_id else anchor
-            page = await self.chat.posts(
-                cid, anchor=cursor, next_count=PAGE_SIZE, thread_id=thread_id
-            )
-            new = [p for p in page if p.post_id > anchor and p.post_id != thread_id]
-            kept = [p for p in new if before is None or p.post_id < before]
-            if kept:
-                yield kept
-            if not new or len(kept) < len(new):
-                return
-            anchor = new[-1].post_id
 
     def _deliver(self, channel: ChatChannel, post: ChatPost, since: int) -> None:
         """Fire a new post, unless deleted already or older than a new channel."""

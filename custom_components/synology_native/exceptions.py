@@ -10,7 +10,9 @@ from .api import (
     DsmApiError,
     DsmAuthError,
     DsmError,
+    DsmFileTooLargeError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmSessionExpiredError,
 )
 from .const import DOMAIN
@@ -31,8 +33,16 @@ def translate_dsm_errors(hass: HomeAssistant, entry: DsmConfigEntry) -> Iterator
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
     except DsmRateLimitError as err:
+        # Chat's "create post too fast" reaches users only after the client tried again.
         raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="rate_limited"
+            translation_domain=DOMAIN,
+            translation_key="chat_rate_limited"
+            if err.api.startswith("SYNO.Chat.")
+            else "rate_limited",
+        ) from err
+    except (DsmRequestTooLargeError, DsmFileTooLargeError) as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="too_large"
         ) from err
     except DsmApiError as err:
         raise HomeAssistantError(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import secrets
 import time
 
+from .chat_store import ChatStore
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
@@ -81,6 +82,7 @@ class DsmStore:
         self.last_otp_step: dict[str, int] = {}
         # Through a lambda, so tests that replace `clock` move Note Station's time too.
         self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         # False makes DSM refuse to turn an SSO sign-in into a session (auth.py).

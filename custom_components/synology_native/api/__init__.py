@@ -11,6 +11,7 @@ from .errors import (
     DsmConflictError,
     DsmConnectionError,
     DsmError,
+    DsmFileTooLargeError,
     DsmHttpError,
     DsmInvalidCredentialsError,
     DsmInvalidOtpError,
@@ -19,6 +20,7 @@ from .errors import (
     DsmOtpRequiredError,
     DsmPermissionError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
     DsmSslError,
@@ -35,6 +37,7 @@ from .errors import (
 from .models import ApiInfo, Call, CallResult, Endpoint
 from .sso import SsoApplication, SsoClient, SsoProvider, SsoTokens
 from .system import DsmApp, DsmSystem, NasInfo
+from .transport import answers_plain_http
 
 __all__ = [
     "ApiInfo",
@@ -50,6 +53,7 @@ __all__ = [
     "DsmConflictError",
     "DsmConnectionError",
     "DsmError",
+    "DsmFileTooLargeError",
     "DsmHttpError",
     "DsmInvalidCredentialsError",
     "DsmInvalidOtpError",
@@ -58,6 +62,7 @@ __all__ = [
     "DsmOtpRequiredError",
     "DsmPermissionError",
     "DsmRateLimitError",
+    "DsmRequestTooLargeError",
     "DsmResponseError",
     "DsmSession",
     "DsmSessionExpiredError",
@@ -79,5 +84,6 @@ __all__ = [
     "SsoResponseError",
     "SsoTokenRequestError",
     "SsoTokens",
+    "answers_plain_http",
     "exchange_sso_sign_in",
 ]

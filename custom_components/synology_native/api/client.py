@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from http import HTTPStatus
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from .errors import (
     DsmApiError,
     DsmApiNotInstalledError,
     DsmHttpError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
     DsmVersionUnsupportedError,
@@ -41,8 +43,6 @@ COMPOUND = Endpoint("SYNO.Entry.Request", "request", min_version=1, max_version=
 
 # The Info API is read from query.cgi before anything else is known (webapi.md §1).
 BOOTSTRAP_PATH = "query.cgi"
-# Routing parameters are sent raw even for JSON-format APIs (webapi.md §2).
-ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 # Query strings longer than this go as a form POST instead (webapi.md §2.1).
 MAX_GET_LENGTH = 1024
 DEFAULT_TIMEOUT = 30.0
@@ -331,6 +331,8 @@ class DsmClient:
                 ssl=self._ssl,
                 timeout=self._timeout,
             ) as response:
+                if response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+                    raise DsmRequestTooLargeError
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await response.read()
