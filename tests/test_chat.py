@@ -52,6 +52,7 @@ def fast_listener(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chat_listener, "CALIBRATE_SECONDS", 5.0)
     monkeypatch.setattr(chat_listener, "BACKOFF_MIN_SECONDS", 0.02)
     monkeypatch.setattr(chat_listener, "BACKOFF_MAX_SECONDS", 0.1)
+    monkeypatch.setattr(chat_listener, "RATE_LIMIT_PAUSE_SECONDS", 0.01)
 
 
 async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:

@@ -13,9 +13,11 @@ nothing is fired before Home Assistant has started, so automations see the backl
 """
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 import random
 import time
 from typing import TYPE_CHECKING, Any
@@ -32,6 +34,7 @@ from .api import (
     DsmAuthError,
     DsmClient,
     DsmError,
+    DsmRateLimitError,
     DsmSessionExpiredError,
 )
 from .api.chat import (
@@ -67,6 +70,10 @@ CALIBRATE_SECONDS = 30.0
 # Reconnect backoff: doubles from the minimum up to the maximum, with jitter.
 BACKOFF_MIN_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 30.0
+# Post ids read per call when catching up: a failed read loses no more than that.
+CATCH_UP_SPAN = 40
+# A read Chat refuses as too fast (411) is tried once more after this pause.
+RATE_LIMIT_PAUSE_SECONDS = 1.0
 # Channels per compound request.
 COMPOUND_CHUNK = 20
 
@@ -395,7 +402,7 @@ class ChatListener:
 
     async def _read_channels(self) -> list[ChatChannel]:
         """Read the conversations (and users, when someone new is in one)."""
-        channels = await self.chat.channels()
+        channels = await self._read(self.chat.channels)
         known = set(self.channels)
         self.channels = {c.channel_id: c for c in channels}
         joined = [c for c in channels if c.is_joined]
@@ -440,6 +447,21 @@ class ChatListener:
                     await self._save()
                 async_dispatcher_send(self.hass, signal_state(self.entry.entry_id))
 
+    @staticmethod
+    async def _read[T](read: Callable[[], Awaitable[T]], *, refused: bool = False) -> T:
+        """Run read; when Chat refuses it as too fast (refused: it did), once more later.
+
+        Giving up at once would start the channel's reads over in the next round,
+        which a steady rate limit could refuse at the same step every time.
+        """
+        if not refused:
+            try:
+                return await read()
+            except DsmRateLimitError:
+                pass
+        await asyncio.sleep(RATE_LIMIT_PAUSE_SECONDS)
+        return await read()
+
     def _skip_channel(self, channel: ChatChannel, err: DsmError) -> None:
         """Leave a channel for the next round (soon): left meanwhile, or a passing error."""
         self._incomplete = True
@@ -457,9 +479,18 @@ class ChatListener:
                 [newest_posts_call(c.channel_id, RECENT_WINDOW) for c in chunk]
             )
             for channel, result in zip(chunk, results, strict=True):
+                cid = channel.channel_id
                 try:
-                    windows[channel.channel_id] = posts_of(result)
+                    try:
+                        windows[cid] = posts_of(result)
+                    except DsmRateLimitError:
+                        windows[cid] = await self._read(
+                            partial(self.chat.newest_posts, cid, RECENT_WINDOW),
+                            refused=True,
+                        )
                 except DsmError as err:
+                    if not fails_one_channel(err):
+                        raise
                     self._skip_channel(channel, err)
         return windows
 
@@ -505,11 +536,7 @@ class ChatListener:
             cursor.threads.setdefault(root.post_id, old_last)
         await self._deliver_main(channel, cursor, window, since)
         for root in moved:
-            for post in await self.chat.posts_since(
-                cid, cursor.threads[root.post_id], thread_id=root.post_id
-            ):
-                self._deliver(channel, post, since)
-                cursor.threads[root.post_id] = post.post_id
+            await self._deliver_thread(channel, cursor, root.post_id, since)
         if snapshot is not None:
             self._diff(channel, snapshot, window)
         self._window[cid] = {p.post_id: p for p in window}
@@ -528,15 +555,79 @@ class ChatListener:
         if cursor.last and window and window[0].post_id > cursor.last:
             # DSM's pages are short (chat.md §5.1): the window may start after the
             # cursor even when it holds fewer posts than asked. Read the gap first.
-            for post in await self.chat.posts_since(
-                channel.channel_id, cursor.last, before=window[0].post_id
-            ):
-                self._deliver(channel, post, since)
-                cursor.last = post.post_id
+
+            def advance(post_id: int) -> None:
+                cursor.last = post_id
+
+            await self._deliver_span(
+                channel,
+                cursor.last,
+                window[0].post_id - 1,
+                thread_id=0,
+                since=since,
+                advance=advance,
+            )
         for post in window:
             if post.post_id > cursor.last:
                 self._deliver(channel, post, since)
                 cursor.last = post.post_id
+
+    async def _deliver_thread(
+        self, channel: ChatChannel, cursor: ChannelCursor, root_id: int, since: int
+    ) -> None:
+        """Fire the replies of a thread newer than its cursor, oldest first."""
+        newest = await self._read(
+            lambda: self.chat.newest_posts(channel.channel_id, 1, thread_id=root_id)
+        )
+        if not newest:
+            return
+
+        def advance(post_id: int) -> None:
+            cursor.threads[root_id] = post_id
+
+        await self._deliver_span(
+            channel,
+            cursor.threads[root_id],
+            newest[-1].post_id,
+            thread_id=root_id,
+            since=since,
+            advance=advance,
+        )
+
+    async def _deliver_span(
+        self,
+        channel: ChatChannel,
+        after: int,
+        last: int,
+        *,
+        thread_id: int,
+        since: int,
+        advance: Callable[[int], None],
+    ) -> None:
+        """Fire the posts of a timeline with ids in (after, last], a few ids per read.
+
+        The cursor advances after every read: a failing read loses at most one
+        span, and the next round resumes where delivery stopped. It may point past
+        ids that hold no post of this timeline, since every post up to it was read;
+        last exists already, so no post made later can get an id up to it.
+        """
+        while after < last:
+            before = min(after + CATCH_UP_SPAN, last) + 1
+            span = await self._read(
+                partial(
+                    self.chat.posts_since,
+                    channel.channel_id,
+                    after,
+                    thread_id=thread_id,
+                    before=before,
+                )
+            )
+            for post in span:
+                self._deliver(channel, post, since)
+                advance(post.post_id)
+            after = before - 1
+            advance(after)
+            self._cursors_moved = True
 
     @staticmethod
     def _thread_moved(root: ChatPost, snapshot: dict[int, ChatPost] | None) -> bool:
