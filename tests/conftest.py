@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.synology_native.const import DOMAIN
 from tests.fake_dsm import FakeDsm, run_simulator
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
 
     from tests.fake_dsm.notestation_store import NoteStationStore
 
@@ -31,6 +33,12 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant's loader find custom_components/ in the repository."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize Home Assistant's states and registry entries as core's tests do."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
