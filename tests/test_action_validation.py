@@ -20,7 +20,7 @@ from custom_components.synology_native.api.chat import (
 )
 from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat import FAMILY, GENERAL
+from tests.fake_dsm.chat_store import FAMILY, GENERAL
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -152,12 +152,16 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
     """Copy what the simulated NAS holds: Chat and Note Station data."""
-    notestation = {
-        name: value
-        for name, value in vars(fake_dsm.notestation).items()
-        if not callable(value)
-    }
-    return copy.deepcopy((fake_dsm.chat.state, notestation))
+    return copy.deepcopy(
+        tuple(
+            {
+                name: value
+                for name, value in vars(store).items()
+                if value is not None and not callable(value)
+            }
+            for store in (fake_dsm.chat, fake_dsm.notestation)
+        )
+    )
 
 
 def filled(value: Any, names: dict[str, str]) -> Any:
@@ -249,7 +253,7 @@ async def test_allowed_url_is_fetched(
         blocking=True,
         return_response=True,
     )
-    post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert (post.file_props or {})["name"] == "r.pdf"
     # The folder is allowed, not its neighbour.
     with pytest.raises(ServiceValidationError) as err:
