@@ -43,6 +43,10 @@ PROVISIONAL_EVENTS = {
 
 HASHTAG = re.compile(r"#(\w+)")
 
+# UNKNOWN (chat.md §5.1): an anchored read of an empty conversation is 402; whether a read
+# without an anchor is too is not known. Answering 402 keeps clients honest about it.
+EMPTY_READ_WITHOUT_ANCHOR_IS_402 = True
+
 
 @dataclass
 class ChatSocketFaults:
@@ -357,7 +361,11 @@ def _listed(ctx: CallContext, channel: Channel, params: dict[str, Any]) -> list[
     anchor = params.get("post_id")
     if not isinstance(anchor, int) or isinstance(anchor, bool):
         anchor = None  # the desktop client sends `null` (chat.md §2.3)
-    if anchor is not None and ChatStore.past_the_end(channel, anchor):
+    if anchor is None:
+        empty = not any(not post.hidden for post in channel.posts.values())
+        if empty and EMPTY_READ_WITHOUT_ANCHOR_IS_402:
+            raise DsmError(402, "post not found")
+    elif ChatStore.past_the_end(channel, anchor):
         raise DsmError(402, "post not found")
     return _chat(ctx).list_posts(
         channel,

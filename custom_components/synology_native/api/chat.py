@@ -540,7 +540,9 @@ class Chat:
                 and (before is None or post.post_id < before)
             ]
             found.update((post.post_id, post) for post in fresh)
-            reached_before = before is not None and page and page[-1].post_id >= before
+            reached_before = before is not None and any(
+                post.post_id >= before for post in page
+            )
             if not fresh or reached_before:
                 return sorted(found.values(), key=lambda post: post.post_id)
             anchor = fresh[-1].post_id
