@@ -71,6 +71,10 @@ CALIBRATE_SECONDS = 30.0
 BACKOFF_MIN_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 30.0
 # Post ids read per call when catching up: a failed read loses no more than that.
+# INFERRED (chat.md §5.2): a read anchored on a post id outside the timeline read (a
+# main post's id for a thread, a reply's for the main timeline) lists that timeline's
+# posts after it, as ace's live "root - 1" anchor does. Ids are dense per channel, so
+# every anchor used is the id of some post of the channel.
 CATCH_UP_SPAN = 40
 # A read Chat refuses as too fast (411) is tried once more after this pause.
 RATE_LIMIT_PAUSE_SECONDS = 1.0
@@ -292,6 +296,10 @@ class ChatListener:
     async def _keep_socket(self) -> None:
         attempt = 0
         while True:
+            # While Chat cannot be read (sign-in refused, NAS away) its socket cannot
+            # open either: wait for a read that works rather than knock in a loop.
+            async with self._round_over:
+                await self._round_over.wait_for(lambda: self._failing_since is None)
             try:
                 await self._socket.connect()
             except DsmError as err:
