@@ -129,6 +129,14 @@ CHAT_POSTS = 1000
 CHAT_SPACING = 0.02
 
 
+class LoopbackResolver(ThreadedResolver):
+    """The plain resolver, closed the way Home Assistant closes its own on stop."""
+
+    async def real_close(self) -> None:
+        """Close as ThreadedResolver does."""
+        await self.close()
+
+
 @asynccontextmanager
 async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListener]]:
     """Run the Chat listener against the simulator in a minimal Home Assistant."""
@@ -140,10 +148,9 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
         mock_storage(),
         patch(
             "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=ThreadedResolver(),
+            return_value=LoopbackResolver(),
         ),
     ):
-        # Home Assistant stops first: that ends the listener and closes its socket.
         async with (
             run_simulator(sim) as url,
             async_test_home_assistant() as hass,
@@ -163,7 +170,12 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
             wanted = ConnectionMode.PUSH if push else ConnectionMode.POLLING
             while listener.mode is not wanted:  # noqa: ASYNC110 - set by another task
                 await asyncio.sleep(0.01)
-            yield sim, listener
+            try:
+                yield sim, listener
+            finally:
+                # Stopping ends the listener (a background task) and closes its socket
+                # while the simulator still runs.
+                await hass.async_stop(force=True)
 
 
 async def post_and_time(
