@@ -29,14 +29,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 
-from .api import (
-    DsmApiError,
-    DsmAuthError,
-    DsmClient,
-    DsmError,
-    DsmRateLimitError,
-    DsmSessionExpiredError,
-)
+from .api import DsmClient, DsmConnectionError, DsmError
 from .api.chat import (
     Chat,
     ChatChannel,
@@ -54,6 +47,7 @@ from .const import (
     EVENT_CHAT_REACTION,
     LOGGER,
 )
+from .error_policy import Failure, failure_of, start_reauth_if_needed
 
 if TYPE_CHECKING:
     from .data import DsmConfigEntry
@@ -136,11 +130,12 @@ def now_ms() -> int:
 def fails_one_channel(err: DsmError) -> bool:
     """Tell whether err concerns one channel's read, so the others are still read.
 
-    Chat's answer for one conversation (not a member any more, gone, rate limited) is
-    an API error; a dead connection or session fails every read and ends the round.
+    Chat's answer for one conversation (not a member any more, gone, rate limited,
+    malformed) concerns that conversation; a dead connection or a refused session
+    fails every read and ends the round.
     """
-    return isinstance(err, DsmApiError) and not isinstance(
-        err, DsmAuthError | DsmSessionExpiredError
+    return failure_of(err) is not Failure.REAUTHENTICATE and not isinstance(
+        err, DsmConnectionError
     )
 
 
@@ -358,11 +353,9 @@ class ChatListener:
     async def _safe_catch_up(self) -> None:
         try:
             await self._catch_up(fire=True)
-        except (DsmAuthError, DsmSessionExpiredError) as err:
-            self._note_failure(err)
-            self.entry.async_start_reauth(self.hass)
         except DsmError as err:
             self._note_failure(err)
+            start_reauth_if_needed(self.hass, self.entry, err)
         except Exception:  # noqa: BLE001 - a bug must not end the listener
             if not self._bug_logged:
                 self._bug_logged = True
@@ -465,8 +458,9 @@ class ChatListener:
         if not refused:
             try:
                 return await read()
-            except DsmRateLimitError:
-                pass
+            except DsmError as err:
+                if failure_of(err) is not Failure.RATE_LIMITED:
+                    raise
         await asyncio.sleep(RATE_LIMIT_PAUSE_SECONDS)
         return await read()
 
@@ -491,7 +485,9 @@ class ChatListener:
                 try:
                     try:
                         windows[cid] = posts_of(result)
-                    except DsmRateLimitError:
+                    except DsmError as err:
+                        if failure_of(err) is not Failure.RATE_LIMITED:
+                            raise
                         windows[cid] = await self._read(
                             partial(self.chat.newest_posts, cid, RECENT_WINDOW),
                             refused=True,
