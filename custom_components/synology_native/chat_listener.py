@@ -326,6 +326,7 @@ class ChatListener:
     # --- catch-up reads ---
 
     async def _catch_up_loop(self) -> None:
+        self._wake.set()  # first, what was posted while Home Assistant was away
         while True:
             settled = (
                 self.mode is ConnectionMode.PUSH
