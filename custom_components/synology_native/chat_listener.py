@@ -145,6 +145,8 @@ class ChannelCursor:
 
     last: int = 0  # newest main-timeline post id reported
     threads: dict[int, int] = field(default_factory=dict)  # root id -> newest reply id
+    # A channel that appeared while running reports posts created from then on (ms).
+    since: int = 0
 
 
 class ChatListener:
@@ -248,6 +250,7 @@ class ChatListener:
                 self._cursors[int(cid)] = ChannelCursor(
                     int(item.get("last", 0)),
                     {int(r): int(v) for r, v in item.get("threads", {}).items()},
+                    int(item.get("since", 0)),
                 )
             await self._read_channels()
         self.mode = ConnectionMode.POLLING
@@ -512,17 +515,19 @@ class ChatListener:
         cursor = self._cursors.get(cid)
         snapshot = self._window.get(cid)
         newest = window[-1].post_id if window else 0
-        if cursor is None or not fire:
+        if not fire:
+            # First start ever: everything already there counts as seen.
             cursor = self._cursors[cid] = ChannelCursor()
-            if not fire:
-                # First start ever: everything already there counts as seen.
-                await self._baseline(cid, cursor, window)
-                self._window[cid] = {p.post_id: p for p in window}
-                return False
-            # A channel new to us: report only what was posted since the last round.
-            since = self._synced_at - NEW_CHANNEL_GRACE_MS
-        else:
-            since = 0
+            await self._baseline(cid, cursor, window)
+            self._window[cid] = {p.post_id: p for p in window}
+            return False
+        if cursor is None:
+            # A channel new to us: report only what was posted since the last round,
+            # also in later rounds that finish reading it.
+            cursor = self._cursors[cid] = ChannelCursor(
+                since=self._synced_at - NEW_CHANNEL_GRACE_MS
+            )
+        since = cursor.since
         rebaselined = cursor.last > newest
         if rebaselined:
             # The NAS's newest post is older than one already reported: Chat was
@@ -806,6 +811,7 @@ class ChatListener:
                     str(cid): {
                         "last": cursor.last,
                         "threads": {str(r): v for r, v in cursor.threads.items()},
+                        "since": cursor.since,
                     }
                     for cid, cursor in self._cursors.items()
                 },
