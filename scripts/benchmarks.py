@@ -148,6 +148,14 @@ CHAT_POSTS = 1000
 CHAT_SPACING = 0.02
 
 
+class LoopbackResolver(ThreadedResolver):
+    """The plain resolver, closed the way Home Assistant closes its own on stop."""
+
+    async def real_close(self) -> None:
+        """Close as ThreadedResolver does."""
+        await self.close()
+
+
 @asynccontextmanager
 async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListener]]:
     """Run the Chat listener against the simulator in a minimal Home Assistant."""
@@ -159,12 +167,12 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
         mock_storage(),
         patch(
             "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=ThreadedResolver(),
+            return_value=LoopbackResolver(),
         ),
     ):
         async with (
-            async_test_home_assistant() as hass,
             run_simulator(sim) as url,
+            async_test_home_assistant() as hass,
         ):
             client = DsmClient(
                 async_get_clientsession(hass),
@@ -184,7 +192,9 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
             try:
                 yield sim, listener
             finally:
-                await listener.async_stop()
+                # Stopping ends the listener (a background task) and closes its socket
+                # while the simulator still runs.
+                await hass.async_stop(force=True)
 
 
 async def post_and_time(

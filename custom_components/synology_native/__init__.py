@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.const import Platform
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.storage import Store
@@ -84,7 +84,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
             ) from app.last_exception
     # A password entry signs in again after a reload. An SSO entry cannot without the
     # user, so its session outlives reloads and restarts and ends with the entry.
-    # Registered before the Chat listener's stop, so the listener stops first.
     if auth_method_of(entry.data) is AuthMethod.PASSWORD:
         entry.async_on_unload(lambda: _async_logout(client))
     chat = await _async_start_chat(hass, entry, client) if DsmApp.CHAT in apps else None
@@ -108,16 +107,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
 async def _async_start_chat(
     hass: HomeAssistant, entry: DsmConfigEntry, client: DsmClient
 ) -> ChatListener:
-    """Read Chat once (what is already there is not reported) before platforms start."""
+    """Read Chat once before platforms start; news is reported once Home Assistant runs."""
     chat = ChatListener(hass, entry, client)
     try:
         await chat.async_prime()
     except DsmError as err:
         raise setup_error(err) from err
-    entry.async_on_unload(chat.async_stop)
-    entry.async_on_unload(
-        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, chat.async_stop)
-    )
     return chat
 
 

@@ -19,6 +19,8 @@ from .sso import SimulatedSsoServer
 from .store import DEMO_USER, DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
+SHUTDOWN_SECONDS = 1.0
+
 
 class FakeDsm:
     """One simulated Synology NAS: state, installed APIs, faults, request log, aiohttp app."""
@@ -82,7 +84,9 @@ async def run_simulator(
 
     With `ssl_context` it serves HTTPS, as SSO Server demands (auth.md §7.1).
     """
-    runner = web.AppRunner(sim.app)
+    # A client cancelled in the middle of opening its Chat socket can leave the
+    # connection half-open; stopping waits this long for it, not aiohttp's minute.
+    runner = web.AppRunner(sim.app, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
