@@ -9,7 +9,7 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, info, notestation  # noqa: F401
+from . import auth, calendar, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSim, seed_demo_chat
 from .faults import Faults, fault_middleware

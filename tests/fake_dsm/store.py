@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import secrets
 import time
 
+from .calendar_store import CalendarStore, seed_calendar_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
@@ -81,6 +82,8 @@ class DsmStore:
         self.last_otp_step: dict[str, int] = {}
         # Through a lambda, so tests that replace `clock` move Note Station's time too.
         self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        # Through a lambda for the same reason: every user's calendars, events and tasks.
+        self.calendar = CalendarStore(lambda: self.clock())  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         # False makes DSM refuse to turn an SSO sign-in into a session (auth.py).
@@ -130,6 +133,7 @@ class DsmStore:
 
 def seed_demo(store: DsmStore) -> None:
     """Add the no-NAS demo accounts (a plain one and a two-step one) and their notes."""
-    store.add_user(DEMO_USER, DEMO_PASSWORD)
+    demo = store.add_user(DEMO_USER, DEMO_PASSWORD)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     seed_notestation_demo(store.notestation)
+    seed_calendar_demo(store.calendar, demo.name, demo.uid)

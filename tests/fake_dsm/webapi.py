@@ -58,6 +58,14 @@ class DsmError(Exception):
         return error
 
 
+@dataclass(frozen=True)
+class FileBody:
+    """A handler's answer that is a file, sent as the raw body instead of an envelope."""
+
+    content: bytes
+    content_type: str
+
+
 class NotSimulatedError(Exception):
     """A cataloged method without a handler: answered with HTTP 501 (tests must never hit it)."""
 
@@ -234,6 +242,8 @@ class WebApi:
         self._record(request, http.params)
         try:
             data = await self._run_request(http, cgi, empty_post=form is None)
+            if isinstance(data, FileBody):
+                return web.Response(body=data.content, content_type=data.content_type)
             body = _succeeded(data)
         except DsmError as err:
             body = {"error": err.error(), "success": False}
