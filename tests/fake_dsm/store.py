@@ -6,6 +6,7 @@ import secrets
 import time
 
 from .calendar_store import CalendarStore, seed_calendar_demo
+from .chat_store import ChatStore
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
@@ -82,6 +83,7 @@ class DsmStore:
         self.last_otp_step: dict[str, int] = {}
         # Through a lambda, so tests that replace `clock` move Note Station's time too.
         self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
         # Through a lambda for the same reason: every user's calendars, events and tasks.
         self.calendar = CalendarStore(lambda: self.clock())  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).

@@ -8,16 +8,13 @@ string; failures are HTTP 200 with `{"error": {"code": N}, "success": false}`.
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from .catalog import ApiEntry
 from .faults import Faults
 from .store import DsmStore, Session
-
-if TYPE_CHECKING:
-    from .chat import ChatSim
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 SESSION_COOKIE = "id"
@@ -226,7 +223,6 @@ class WebApi:
         self.faults = faults
         self.catalog = catalog
         self.request_log = request_log
-        self.chat: ChatSim  # set by FakeDsm
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
         """Route GET and POST of every CGI path to the dispatcher."""
