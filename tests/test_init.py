@@ -170,8 +170,8 @@ async def test_nas_down_then_back(
 ) -> None:
     """Entities go unavailable while DSM fails, and come back with it."""
     await setup_entry(hass, config_entry)
-    # One request each for the NAS and the Note Station coordinator.
-    fake_dsm.faults.malformed(2)
+    # One request each for the NAS, the Note Station and the Calendar coordinator.
+    fake_dsm.faults.malformed(3)
     await poll(hass, freezer)
     state = hass.states.get(VERSION_ENTITY)
     assert state is not None

@@ -16,6 +16,7 @@ from .api import (
     DsmSessionExpiredError,
     DsmSystem,
 )
+from .calendar_coordinator import CalendarCoordinator
 from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
     APP_NAMES,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
 
 PLATFORMS: list[Platform] = [
+    Platform.CALENDAR,
     Platform.EVENT,
     Platform.NOTIFY,
     Platform.SENSOR,
@@ -79,6 +81,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
             hass, entry, client, "notestation", update_interval
         )
         await notestation.async_config_entry_first_refresh()
+    calendar = None
+    if DsmApp.CALENDAR in apps:
+        calendar = CalendarCoordinator(hass, entry, client, update_interval)
+        await calendar.async_config_entry_first_refresh()
     # A password entry signs in again after a reload. An SSO entry cannot without the
     # user, so its session outlives reloads and restarts and ends with the entry.
     # Registered before the Chat listener's stop, so the listener stops first.
@@ -92,6 +98,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         notestation=notestation,
         chat=chat,
+        calendar=calendar,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if chat is not None:

@@ -9,11 +9,7 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-<<<<<<< HEAD
-from . import auth, calendar, info, notestation  # noqa: F401
-=======
-from . import auth, chat, info, notestation  # noqa: F401
->>>>>>> main
+from . import auth, calendar, chat, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSocketServer
 from .chat_store import seed_chat_demo
