@@ -266,7 +266,7 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="calendar_task_not_found",
-                translation_placeholders={"task": uid or "", "list": self.name or ""},
+                translation_placeholders={"task": uid or "", "list": self.cal_id},
             )
         return task
 

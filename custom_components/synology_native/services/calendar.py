@@ -68,7 +68,7 @@ _RANGES = {SCOPE_THIS: None, SCOPE_FOLLOWING: THIS_AND_FUTURE}
 # Without an end, get_events reads this long from the start.
 DEFAULT_SPAN = timedelta(days=7)
 
-_WHEN = probatio.Any(cv.datetime, cv.date)
+_WHEN = probatio.Any(cv.date, cv.datetime)
 _COLOR = probatio.Match(r"^#[0-9A-Fa-f]{6}$")
 
 EVENT_FIELDS = {
