@@ -102,6 +102,7 @@ async def test_send_files(
     app.router.add_get("/r.pdf", pdf)
     app.router.add_get("/missing", missing)
     server = await aiohttp_server(app)
+    hass.config.allowlist_external_urls = {str(server.make_url("/"))}
     sent = await act(
         hass,
         "send_message",

@@ -76,10 +76,12 @@ from .api import (
     SsoResponseError,
     SsoTokenRequestError,
     SsoTokens,
+    answers_plain_http,
     exchange_sso_sign_in,
 )
 from .api.sso import SCOPES
 from .const import (
+    APP_NAMES,
     CONF_APPS,
     CONF_AUTH_METHOD,
     CONF_CHAT_DM_USERS,
@@ -95,6 +97,7 @@ from .const import (
     LOGGER,
     MAX_UPDATE_INTERVAL_MINUTES,
     MIN_UPDATE_INTERVAL_MINUTES,
+    SUPPORTED_APPS,
     AuthMethod,
 )
 from .data import DsmConfigEntry, auth_method_of, create_client, credentials_from
@@ -140,7 +143,10 @@ OTP_SCHEMA = probatio.Schema(
 )
 
 # Translations may not contain URLs; the example address comes in as a placeholder.
-ADDRESS_PLACEHOLDERS = {"example_url": "https://nas.local:5001"}
+ADDRESS_PLACEHOLDERS = {
+    "example_url": "https://nas.local:5001",
+    "supported_apps": ", ".join(sorted(APP_NAMES[app] for app in SUPPORTED_APPS)),
+}
 
 SSO_SCHEMA = probatio.Schema(
     {
@@ -447,12 +453,14 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         try:
             apps = await DsmSystem(self._use_client(url, verify_ssl)).apps()
         except DsmSslError:
-            return "ssl_error"
+            # https:// on DSM's HTTP port fails in the TLS handshake, certificate or not.
+            plain = await answers_plain_http(async_get_clientsession(self.hass), url)
+            return "http_port" if plain else "ssl_error"
         except DsmError as err:
             LOGGER.debug("%s does not answer as DSM: %s", url, err)
             return "cannot_connect"
         self._installed_apps = apps
-        return None if apps else "no_apps"
+        return None if apps & SUPPORTED_APPS else "no_apps"
 
     def _existing_entry_data(self) -> Mapping[str, Any]:
         """Return the data of the entry being reauthenticated or reconfigured."""
@@ -652,7 +660,7 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         return self.async_create_entry(
             title=f"{nas.model} {data[CONF_USERNAME]}",
             data=data,
-            options={CONF_APPS: sorted(self._installed_apps)},
+            options={CONF_APPS: sorted(self._installed_apps & SUPPORTED_APPS)},
         )
 
 
@@ -686,19 +694,19 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
         entry: DsmConfigEntry = self.config_entry
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
-        installed = sorted(entry.runtime_data.installed_apps)
+        offered = sorted(entry.runtime_data.installed_apps & SUPPORTED_APPS)
         schema = probatio.Schema(
             {
                 probatio.Required(
                     CONF_APPS,
                     default=[
                         app
-                        for app in entry.options.get(CONF_APPS, installed)
-                        if app in installed
+                        for app in entry.options.get(CONF_APPS, offered)
+                        if app in offered
                     ],
                 ): SelectSelector(
                     SelectSelectorConfig(
-                        options=installed, multiple=True, translation_key=CONF_APPS
+                        options=offered, multiple=True, translation_key=CONF_APPS
                     )
                 ),
                 probatio.Required(

@@ -5,6 +5,8 @@ from enum import StrEnum
 import logging
 from typing import Final
 
+from .api import DsmApp
+
 DOMAIN: Final = "synology_native"
 LOGGER = logging.getLogger(__package__)
 
@@ -36,6 +38,10 @@ EVENT_CHAT_REACTION: Final = f"{DOMAIN}_chat_reaction"
 
 # Options: Chat users to offer a direct-message notify entity for.
 CONF_CHAT_DM_USERS: Final = "chat_dm_users"
+
+# The apps the integration has entities or actions for: only these are offered in the
+# options. An app joins with one line here once its platforms and actions exist.
+SUPPORTED_APPS: Final = frozenset({DsmApp.CHAT, DsmApp.NOTESTATION})
 
 # Product names, for repair issues (they are names, not translatable text).
 APP_NAMES: Final = {

@@ -19,6 +19,7 @@ from .errors import (
     DsmOtpRequiredError,
     DsmPermissionError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
     DsmSslError,
@@ -35,6 +36,7 @@ from .errors import (
 from .models import ApiInfo, Call, CallResult, Endpoint
 from .sso import SsoApplication, SsoClient, SsoProvider, SsoTokens
 from .system import DsmApp, DsmSystem, NasInfo
+from .transport import answers_plain_http
 
 __all__ = [
     "ApiInfo",
@@ -58,6 +60,7 @@ __all__ = [
     "DsmOtpRequiredError",
     "DsmPermissionError",
     "DsmRateLimitError",
+    "DsmRequestTooLargeError",
     "DsmResponseError",
     "DsmSession",
     "DsmSessionExpiredError",
@@ -79,5 +82,6 @@ __all__ = [
     "SsoResponseError",
     "SsoTokenRequestError",
     "SsoTokens",
+    "answers_plain_http",
     "exchange_sso_sign_in",
 ]

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from http import HTTPStatus
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from .errors import (
     DsmApiError,
     DsmApiNotInstalledError,
     DsmHttpError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
     DsmVersionUnsupportedError,
@@ -347,6 +349,8 @@ class DsmClient:
                 ssl=self._ssl,
                 timeout=self._timeout,
             ) as response:
+                if response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+                    raise DsmRequestTooLargeError
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await response.read()

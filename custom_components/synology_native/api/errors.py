@@ -39,6 +39,17 @@ class DsmHttpError(DsmConnectionError):
         self.status = status
 
 
+class DsmRequestTooLargeError(DsmError):
+    """The NAS's web server refused the request body as too large (HTTP 413).
+
+    Not a connection problem: the NAS is reachable, and the same request fails again.
+    """
+
+    def __init__(self) -> None:
+        """Say what happened without the request."""
+        super().__init__("the NAS refused the request as too large (HTTP 413)")
+
+
 class DsmResponseError(DsmError):
     """The body was not the JSON envelope every DSM API answers with."""
 

@@ -8,6 +8,7 @@ what DSM refuses is translated by translate_dsm_errors.
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from homeassistant.core import (
@@ -19,6 +20,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, service
+from homeassistant.util import dt as dt_util
 import probatio
 
 from custom_components.synology_native.api import DsmApp
@@ -63,6 +65,31 @@ def invalid(key: str, **placeholders: str) -> ServiceValidationError:
         translation_key=key,
         translation_placeholders=placeholders or None,
     )
+
+
+def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
+    """Read a date and time (with dates, also a date alone) given to an action.
+
+    Return None for anything else: text that is no date, impossible dates, hours and
+    offsets ("2026-02-30", "25:00", "+99:00"), and moments Python cannot hold in UTC or
+    in Home Assistant's time zone (year 9999 at −05:00). Times are checked in the
+    action, not the schema, so the caller raises a translated error.
+    """
+    moment: date | datetime | None = None
+    try:
+        if isinstance(value, date):
+            moment = value
+        elif isinstance(value, str):
+            moment = dt_util.parse_date(value) or dt_util.parse_datetime(value)
+        if isinstance(moment, datetime):
+            dt_util.as_local(dt_util.as_utc(moment))
+        elif moment is not None:
+            if not dates:
+                return None
+            dt_util.as_utc(dt_util.start_of_local_day(moment))
+    except ValueError, OverflowError:
+        return None
+    return moment
 
 
 @callback

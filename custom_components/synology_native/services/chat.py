@@ -1,5 +1,6 @@
 """Synology Chat actions: messages, reactions, polls, reminders and look-ups."""
 
+from collections.abc import Mapping
 from datetime import datetime
 import mimetypes
 from pathlib import Path
@@ -21,6 +22,8 @@ from yarl import URL
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.chat import (
+    MAX_MESSAGE_LENGTH,
+    REACTION_NAMES,
     ChatPost,
     PollOptions,
     channel_of_post,
@@ -31,7 +34,15 @@ from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.exceptions import translate_dsm_errors
 
-from . import ATTR_LIMIT, ENTRY_FIELD, LIMIT_FIELD, Action, invalid, loaded_entry
+from . import (
+    ATTR_LIMIT,
+    ENTRY_FIELD,
+    LIMIT_FIELD,
+    Action,
+    invalid,
+    loaded_entry,
+    parse_time,
+)
 
 ATTR_CHANNEL = "channel"
 ATTR_USER = "user"
@@ -62,6 +73,12 @@ _TARGET = {
 }
 _POST = {probatio.Required(ATTR_POST_ID): probatio.Coerce(int)}
 
+
+def _time_field(name: str, *, required: bool = True) -> dict[Any, Any]:
+    """Take a time as given; the action reads it, so a bad one gets a translated error."""
+    return {(probatio.Required if required else probatio.Optional)(name): object}
+
+
 SEND_MESSAGE_SCHEMA = probatio.Schema(
     {
         **ENTRY_FIELD,
@@ -69,7 +86,8 @@ SEND_MESSAGE_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_MESSAGE, default=""): cv.string,
         probatio.Optional(ATTR_THREAD_ID): probatio.Coerce(int),
         probatio.Exclusive(ATTR_FILE_PATH, "file"): cv.string,
-        probatio.Exclusive(ATTR_FILE_URL, "file"): cv.url,
+        # Any text: the allowlist check in the action refuses what is not an allowed URL.
+        probatio.Exclusive(ATTR_FILE_URL, "file"): cv.string,
         probatio.Optional(ATTR_MENTIONS, default=[]): probatio.All(
             cv.ensure_list, [cv.string]
         ),
@@ -98,7 +116,7 @@ CREATE_POLL_SCHEMA = probatio.Schema(
         probatio.Optional(ATTR_MULTIPLE, default=False): cv.boolean,
         probatio.Optional(ATTR_ANONYMOUS, default=False): cv.boolean,
         probatio.Optional(ATTR_ALLOW_ADD_CHOICES, default=False): cv.boolean,
-        probatio.Optional(ATTR_EXPIRES_AT): cv.datetime,
+        **_time_field(ATTR_EXPIRES_AT, required=False),
     }
 )
 SCHEDULE_MESSAGE_SCHEMA = probatio.Schema(
@@ -106,11 +124,11 @@ SCHEDULE_MESSAGE_SCHEMA = probatio.Schema(
         **ENTRY_FIELD,
         **_TARGET,
         probatio.Required(ATTR_MESSAGE): cv.string,
-        probatio.Required(ATTR_SEND_AT): cv.datetime,
+        **_time_field(ATTR_SEND_AT),
     }
 )
 SET_REMINDER_SCHEMA = probatio.Schema(
-    {**ENTRY_FIELD, **_POST, probatio.Required(ATTR_REMIND_AT): cv.datetime}
+    {**ENTRY_FIELD, **_POST, **_time_field(ATTR_REMIND_AT)}
 )
 SEARCH_MESSAGES_SCHEMA = probatio.Schema(
     {
@@ -153,15 +171,21 @@ def _user_id(chat: ChatListener, value: str) -> int:
     raise invalid("unknown_user", user=value)
 
 
+def _direct_user_id(chat: ChatListener, value: str) -> int:
+    """Find a person to write to directly: anyone but the signed-in user."""
+    user_id = _user_id(chat, value)
+    if chat.me is not None and user_id == chat.me.user_id:
+        raise invalid("unknown_user", user=value)
+    return user_id
+
+
 async def _target(call: ServiceCall, entry: DsmConfigEntry, chat: ChatListener) -> int:
     """Return the channel the call names, opening a direct message for a user."""
     if (channel := call.data.get(ATTR_CHANNEL)) is not None:
         return _channel_id(chat, channel)
     if (user := call.data.get(ATTR_USER)) is None:
         raise invalid("no_target")
-    user_id = _user_id(chat, user)
-    if chat.me is not None and user_id == chat.me.user_id:
-        raise invalid("unknown_user", user=user)
+    user_id = _direct_user_id(chat, user)
     with translate_dsm_errors(call.hass, entry):
         direct = await chat.chat.direct_channel(user_id)
     return direct.channel_id
@@ -175,11 +199,39 @@ def _known_post(chat: ChatListener, post_id: int) -> int:
     return post_id
 
 
-def _future_ms(value: datetime) -> int:
-    moment = dt_util.as_utc(value)
+def _future_ms(value: Any) -> int:
+    """Read a date and time that must lie ahead, as epoch milliseconds."""
+    moment = parse_time(value, dates=False)
+    if not isinstance(moment, datetime):
+        raise invalid("invalid_time", time=str(value))
+    moment = dt_util.as_utc(moment)
     if moment <= dt_util.utcnow():
         raise invalid("time_in_past")
     return int(moment.timestamp() * 1000)
+
+
+def _message(text: str) -> str:
+    """Return message text DSM can take; blank text is refused by the caller."""
+    if len(text) > MAX_MESSAGE_LENGTH:
+        raise invalid("message_too_long", limit=str(MAX_MESSAGE_LENGTH))
+    return text
+
+
+def _check_thread(chat: ChatListener, data: Mapping[str, Any]) -> int | None:
+    """Check that the thread to reply to is in the conversation the call names."""
+    thread_id: int | None = data.get(ATTR_THREAD_ID)
+    if not thread_id:
+        return None
+    channel = chat.channels.get(channel_of_post(thread_id))
+    if channel is None or not channel.is_joined:
+        raise invalid("unknown_post", post_id=str(thread_id))
+    if ATTR_CHANNEL in data:
+        same = channel.channel_id == _channel_id(chat, data[ATTR_CHANNEL])
+    else:
+        same = channel.is_direct and _user_id(chat, data[ATTR_USER]) in channel.members
+    if not same:
+        raise invalid("thread_not_in_channel")
+    return thread_id
 
 
 async def _read_file(hass: HomeAssistant, path: str) -> tuple[str, bytes]:
@@ -200,7 +252,9 @@ async def _read_file(hass: HomeAssistant, path: str) -> tuple[str, bytes]:
 
 
 async def _download(hass: HomeAssistant, url: str) -> tuple[str, bytes]:
-    """Fetch a file with Home Assistant's HTTP session."""
+    """Fetch a file with Home Assistant's HTTP session, from an allowed URL only."""
+    if not hass.config.is_allowed_external_url(url):
+        raise invalid("url_not_allowed", url=url)
     try:
         async with async_get_clientsession(hass).get(url) as response:
             response.raise_for_status()
@@ -230,9 +284,11 @@ async def _send_message(call: ServiceCall) -> ServiceResponse:
     entry, chat = _chat(call)
     data = call.data
     mentions = [_user_id(chat, user) for user in data[ATTR_MENTIONS]]
-    text = " ".join(
-        [*(mention_text(user) for user in mentions), data[ATTR_MESSAGE].strip()]
-    ).strip()
+    text = _message(
+        " ".join(
+            [*(mention_text(user) for user in mentions), data[ATTR_MESSAGE].strip()]
+        ).strip()
+    )
     has_file = ATTR_FILE_PATH in data or ATTR_FILE_URL in data
     if not data[ATTR_MESSAGE].strip() and not has_file:
         raise invalid("empty_message")
@@ -240,18 +296,16 @@ async def _send_message(call: ServiceCall) -> ServiceResponse:
     if ATTR_CHANNEL in data:
         _channel_id(chat, data[ATTR_CHANNEL])
     elif ATTR_USER in data:
-        _user_id(chat, data[ATTR_USER])
+        _direct_user_id(chat, data[ATTR_USER])
     else:
         raise invalid("no_target")
+    thread_id = _check_thread(chat, data)
     upload = None
     if ATTR_FILE_PATH in data:
         upload = await _read_file(call.hass, data[ATTR_FILE_PATH])
     elif ATTR_FILE_URL in data:
         upload = await _download(call.hass, data[ATTR_FILE_URL])
     channel_id = await _target(call, entry, chat)
-    thread_id = data.get(ATTR_THREAD_ID)
-    if thread_id and channel_of_post(thread_id) != channel_id:
-        raise invalid("thread_not_in_channel")
     with translate_dsm_errors(call.hass, entry):
         if upload is not None:
             name, content = upload
@@ -277,8 +331,9 @@ async def _edit_message(call: ServiceCall) -> None:
     post_id = _known_post(chat, call.data[ATTR_POST_ID])
     if not call.data[ATTR_MESSAGE].strip():
         raise invalid("empty_message")
+    message = _message(call.data[ATTR_MESSAGE])
     with translate_dsm_errors(call.hass, entry):
-        await chat.chat.edit(post_id, call.data[ATTR_MESSAGE])
+        await chat.chat.edit(post_id, message)
     chat.async_request_catch_up()
 
 
@@ -296,6 +351,8 @@ async def _react(call: ServiceCall) -> None:
     name = call.data[ATTR_REACTION].strip().strip(":")
     if not name:
         raise invalid("empty_reaction")
+    if name not in REACTION_NAMES:
+        raise invalid("unknown_reaction", reaction=name)
     with translate_dsm_errors(call.hass, entry):
         await chat.chat.react(post_id, name, remove=call.data[ATTR_REMOVE])
     chat.async_request_catch_up()
@@ -304,9 +361,10 @@ async def _react(call: ServiceCall) -> None:
 async def _create_poll(call: ServiceCall) -> ServiceResponse:
     entry, chat = _chat(call)
     data = call.data
-    choices = [choice.strip() for choice in data[ATTR_CHOICES]]
+    choices = [_message(choice.strip()) for choice in data[ATTR_CHOICES]]
     if not data[ATTR_QUESTION].strip() or not all(choices):
         raise invalid("empty_message")
+    question = _message(data[ATTR_QUESTION].strip())
     expires = data.get(ATTR_EXPIRES_AT)
     options = PollOptions(
         multiple=data[ATTR_MULTIPLE],
@@ -316,9 +374,7 @@ async def _create_poll(call: ServiceCall) -> ServiceResponse:
     )
     channel_id = await _target(call, entry, chat)
     with translate_dsm_errors(call.hass, entry):
-        post = await chat.chat.create_poll(
-            channel_id, data[ATTR_QUESTION].strip(), choices, options
-        )
+        post = await chat.chat.create_poll(channel_id, question, choices, options)
     chat.async_request_catch_up()
     return {"post_id": post.post_id, "channel_id": channel_id}
 
@@ -327,10 +383,11 @@ async def _schedule_message(call: ServiceCall) -> ServiceResponse:
     entry, chat = _chat(call)
     if not call.data[ATTR_MESSAGE].strip():
         raise invalid("empty_message")
+    message = _message(call.data[ATTR_MESSAGE])
     send_at = _future_ms(call.data[ATTR_SEND_AT])
     channel_id = await _target(call, entry, chat)
     with translate_dsm_errors(call.hass, entry):
-        job = await chat.chat.schedule(channel_id, call.data[ATTR_MESSAGE], send_at)
+        job = await chat.chat.schedule(channel_id, message, send_at)
     return {"schedule_id": job, "channel_id": channel_id}
 
 

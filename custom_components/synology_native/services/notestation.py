@@ -1,6 +1,6 @@
 """Note Station actions: notes, notebooks and to-dos."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
@@ -11,6 +11,7 @@ import probatio
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.notestation import (
+    MAX_TITLE_LENGTH,
     UNCHANGED,
     Note,
     Notebook,
@@ -31,7 +32,15 @@ from custom_components.synology_native.due import (
 )
 from custom_components.synology_native.exceptions import translate_dsm_errors
 
-from . import ATTR_LIMIT, ENTRY_FIELD, LIMIT_FIELD, Action, invalid, loaded_entry
+from . import (
+    ATTR_LIMIT,
+    ENTRY_FIELD,
+    LIMIT_FIELD,
+    Action,
+    invalid,
+    loaded_entry,
+    parse_time,
+)
 
 ATTR_BODY = "body"
 ATTR_BODY_FORMAT = "body_format"
@@ -176,14 +185,19 @@ def _due(value: Any) -> datetime | None:
     """Read a due date ("2026-11-05") or date and time; None clears it."""
     if value is None:
         return None
-    if isinstance(value, date):
-        return due_for_dsm(value)
-    if isinstance(value, str):
-        if (day := dt_util.parse_date(value)) is not None:
-            return due_for_dsm(day)
-        if (moment := dt_util.parse_datetime(value)) is not None:
-            return due_for_dsm(moment)
-    raise invalid("invalid_due", due=str(value))
+    if (moment := parse_time(value, dates=True)) is None:
+        raise invalid("invalid_due", due=str(value))
+    return due_for_dsm(moment)
+
+
+def _title(value: str) -> str:
+    """Return a note or to-do title without surrounding blanks, if DSM can take it."""
+    title = value.strip()
+    if not title:
+        raise invalid("empty_title")
+    if len(title) > MAX_TITLE_LENGTH:
+        raise invalid("title_too_long", limit=str(MAX_TITLE_LENGTH))
+    return title
 
 
 def _priority(value: str) -> TodoPriority | None:
@@ -227,13 +241,12 @@ def _todo_data(todo: Todo) -> dict[str, Any]:
 
 async def _create_note(call: ServiceCall) -> ServiceResponse:
     entry, coordinator = _notestation(call)
+    title = _title(call.data[ATTR_TITLE])
     notebook = _notebook(coordinator.data, call.data[ATTR_NOTEBOOK])
     html = _html(call.data[ATTR_BODY], call.data[ATTR_BODY_FORMAT])
     client = coordinator.notestation
     with translate_dsm_errors(call.hass, entry):
-        created = await client.create_note(
-            notebook.object_id, call.data[ATTR_TITLE], html
-        )
+        created = await client.create_note(notebook.object_id, title, html)
         if tags := call.data[ATTR_TAGS]:
             # Note.create takes no tags; they are set on the revision it made.
             await client.set_note(created.object_id, created.ver, tags=tags)
@@ -244,6 +257,8 @@ async def _create_note(call: ServiceCall) -> ServiceResponse:
 
 async def _append_to_note(call: ServiceCall) -> None:
     entry, coordinator = _notestation(call)
+    if not call.data[ATTR_TEXT].strip():
+        raise invalid("empty_text")
     addition = _html(call.data[ATTR_TEXT], call.data[ATTR_BODY_FORMAT])
     client = coordinator.notestation
     with translate_dsm_errors(call.hass, entry):
@@ -290,6 +305,7 @@ async def _list_notebooks(call: ServiceCall) -> ServiceResponse:
 
 async def _create_todo(call: ServiceCall) -> ServiceResponse:
     entry, coordinator = _notestation(call)
+    title = _title(call.data[ATTR_TITLE])
     parent = (
         _todo(coordinator.data, call.data[ATTR_PARENT], top_level=True)
         if ATTR_PARENT in call.data
@@ -298,7 +314,7 @@ async def _create_todo(call: ServiceCall) -> ServiceResponse:
     due = _due(call.data.get(ATTR_DUE))
     with translate_dsm_errors(call.hass, entry):
         todo = await coordinator.notestation.create_todo(
-            call.data[ATTR_TITLE],
+            title,
             parent_id=None if parent is None else parent.object_id,
             due=due,
             comment=call.data.get(ATTR_COMMENT, ""),
@@ -315,7 +331,7 @@ async def _update_todo(call: ServiceCall) -> None:
     todo = _todo(coordinator.data, call.data[ATTR_TODO], top_level=False)
     data = call.data
     changes = TodoChanges(
-        title=data.get(ATTR_TITLE, UNCHANGED),
+        title=_title(data[ATTR_TITLE]) if ATTR_TITLE in data else UNCHANGED,
         done=data.get(ATTR_DONE, UNCHANGED),
         star=data.get(ATTR_STAR, UNCHANGED),
         comment=data.get(ATTR_COMMENT, UNCHANGED),
