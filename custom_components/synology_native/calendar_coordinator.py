@@ -12,7 +12,7 @@ by changing its base class.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, override
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.util import dt as dt_util
 
@@ -63,6 +63,23 @@ class CalendarSnapshot:
     window: tuple[datetime, datetime]
     events: tuple[CalEvent, ...]  # occurrences in the window, in start order
     tasks: tuple[CalTask, ...]
+
+    @classmethod
+    def parse(
+        cls,
+        calendars: tuple[SynoCalendar, ...],
+        task_lists: tuple[SynoCalendar, ...],
+        events: Any,
+        tasks: Any,
+    ) -> CalendarSnapshot:
+        """Read the event and task lists of this cycle into a snapshot."""
+        return cls(
+            calendars=calendars,
+            task_lists=task_lists,
+            window=window_at(dt_util.utcnow()),
+            events=parse_events(events),
+            tasks=parse_tasks(tasks),
+        )
 
     def calendar(self, cal_id: str) -> SynoCalendar | None:
         """Return the calendar (or task list) with this id, if it is still there."""
@@ -136,12 +153,11 @@ class CalendarCoordinator(DsmCoordinator[CalendarSnapshot]):
             reads = self._content_reads(calendars, task_lists)
             contents = await self.client.compound(reads) if reads else []
         answers = iter(contents)
-        return CalendarSnapshot(
-            calendars=calendars,
-            task_lists=task_lists,
-            window=window_at(dt_util.utcnow()),
-            events=parse_events(next(answers).unwrap()) if calendars else (),
-            tasks=parse_tasks(next(answers).unwrap()) if task_lists else (),
+        events = next(answers).unwrap() if calendars else {"list": []}
+        tasks = next(answers).unwrap() if task_lists else {"list": []}
+        # Thousands of occurrences take a while to read: not on the event loop.
+        return await self.hass.async_add_executor_job(
+            CalendarSnapshot.parse, calendars, task_lists, events, tasks
         )
 
     async def async_events(

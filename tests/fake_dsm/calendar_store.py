@@ -164,6 +164,8 @@ class SimEvent:
     attachments: list[Any] = field(default_factory=list)
     created: int = 0
     modified: int = 0
+    # (etag, text) of the last `evt_ical` built: every write changes the etag.
+    _ics: tuple[str, str] = ("", "")
 
     @property
     def uid(self) -> str:
@@ -193,7 +195,10 @@ class SimEvent:
 
     def ics(self) -> str:
         """Return the event's `evt_ical`."""
-        return IcsCalendarStream.calendar_to_ics(Calendar(events=self.components()))
+        if self._ics[0] != self.etag:
+            text = IcsCalendarStream.calendar_to_ics(Calendar(events=self.components()))
+            self._ics = (self.etag, text)
+        return self._ics[1]
 
 
 @dataclass

@@ -526,7 +526,6 @@ class CalEvent:
     recurring: bool
     master_start: date | datetime | None  # the series' first start, for occurrences
     repeat_index: int | None  # 1 for a series' first occurrence
-    ical: str
     modified: datetime | None
 
     @property
@@ -777,7 +776,6 @@ def event_from_wire(data: Mapping[str, Any]) -> CalEvent:
         recurring=_flag(data, "is_repeat_evt"),
         master_start=master_start,
         repeat_index=int(extra["repeat_index"]) if "repeat_index" in extra else None,
-        ical=str(data.get("evt_ical") or ""),
         modified=_epoch(data, "modify_time"),
     )
 
