@@ -177,6 +177,21 @@ async def test_code_required_then_device_token(
     logins = [r for r in fake_dsm.requests if r.method == "login"]
     assert logins[-1].params.get("device_id") == token
     assert "otp_code" not in logins[-1].params
+    # The login that asked for the device token went out at v6: at v7 DSM issues none.
+    asked = next(r for r in logins if r.params.get("otp_code") == code)
+    assert asked.version == "6"
+
+    # DSM drops the session: the entry signs in again by itself, still without a code.
+    fake_dsm.store.expire_sessions()
+    fake_dsm.reset_request_log()
+    await entry.runtime_data.nas_coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.nas_coordinator.last_update_success
+    assert hass.config_entries.flow.async_progress() == []
+    relogin = next(r for r in fake_dsm.requests if r.method == "login")
+    assert relogin.params.get("device_id") == token
+    assert "otp_code" not in relogin.params
 
 
 @pytest.mark.parametrize(

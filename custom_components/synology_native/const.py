@@ -13,8 +13,9 @@ LOGGER = logging.getLogger(__package__)
 CONF_AUTH_METHOD: Final = "auth_method"
 CONF_DEVICE_TOKEN: Final = "device_token"
 CONF_OTP_CODE: Final = "otp_code"
-# SSO Server sign-in: where it is, and the DSM session the sign-in yielded.
-CONF_SSO_URL: Final = "sso_url"
+# Single sign-on: the address the browser landed on (flow input only), and the DSM
+# session the sign-in yielded.
+CONF_SSO_LANDING: Final = "landing_address"
 CONF_SESSION_ID: Final = "session_id"
 CONF_SYNOTOKEN: Final = "synotoken"
 

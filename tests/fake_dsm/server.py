@@ -14,7 +14,7 @@ from .catalog import ApiEntry, default_catalog
 from .chat import ChatSocketServer
 from .chat_store import seed_chat_demo
 from .faults import Faults, fault_middleware
-from .sso import SimulatedSsoServer, seed_demo_application
+from .sso import SimulatedSsoServer
 from .store import DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
@@ -29,7 +29,6 @@ class FakeDsm:
         self.chat_socket = ChatSocketServer(self.store)
         if demo:
             seed_demo(self.store)
-            seed_demo_application(self.sso)
             seed_chat_demo(self.store.chat)
         self.notestation = self.store.notestation
         self.chat = self.store.chat
@@ -37,6 +36,7 @@ class FakeDsm:
         self.requests: list[RecordedRequest] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
+        self.webapi.sso = self.sso
         self.app = self.create_app()
 
     def create_app(self) -> web.Application:

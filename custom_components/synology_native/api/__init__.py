@@ -1,6 +1,12 @@
 """Asynchronous client for the Synology DSM 7 web API and its productivity apps."""
 
-from .auth import DsmSession, PasswordCredentials, exchange_sso_sign_in
+from .auth import (
+    SSO_CODE_LIFETIME_SECONDS,
+    DsmSession,
+    PasswordCredentials,
+    SsoSignIn,
+    second_factor_token,
+)
 from .client import DsmClient
 from .errors import (
     DsmAccountUnusableError,
@@ -24,21 +30,18 @@ from .errors import (
     DsmSessionExpiredError,
     DsmSslError,
     DsmSsoRefusedError,
+    DsmSsoUnavailableError,
     DsmTimeoutError,
     DsmVersionUnsupportedError,
-    IdTokenProblem,
-    SsoError,
-    SsoIdTokenError,
-    SsoIssuerMismatchError,
-    SsoResponseError,
-    SsoTokenRequestError,
+    SsoLandingError,
+    SsoLandingProblem,
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
-from .sso import SsoApplication, SsoClient, SsoProvider, SsoTokens
 from .system import DsmApp, DsmSystem, NasInfo
 from .transport import answers_plain_http
 
 __all__ = [
+    "SSO_CODE_LIFETIME_SECONDS",
     "ApiInfo",
     "Call",
     "CallResult",
@@ -66,22 +69,16 @@ __all__ = [
     "DsmSessionExpiredError",
     "DsmSslError",
     "DsmSsoRefusedError",
+    "DsmSsoUnavailableError",
     "DsmSystem",
     "DsmTimeoutError",
     "DsmVersionUnsupportedError",
     "Endpoint",
-    "IdTokenProblem",
     "NasInfo",
     "PasswordCredentials",
-    "SsoApplication",
-    "SsoClient",
-    "SsoError",
-    "SsoIdTokenError",
-    "SsoIssuerMismatchError",
-    "SsoProvider",
-    "SsoResponseError",
-    "SsoTokenRequestError",
-    "SsoTokens",
+    "SsoLandingError",
+    "SsoLandingProblem",
+    "SsoSignIn",
     "answers_plain_http",
-    "exchange_sso_sign_in",
+    "second_factor_token",
 ]
