@@ -27,7 +27,6 @@ from pytest_homeassistant_custom_component.common import (
     mock_storage,
 )
 from synology_api.calendar import Calendar as SynologyApiCalendar
-import trustme
 
 from custom_components.synology_native.api import Call, DsmClient, PasswordCredentials
 from custom_components.synology_native.api.calendar import (
@@ -50,7 +49,6 @@ from custom_components.synology_native.chat_listener import (
 from custom_components.synology_native.const import DOMAIN, EVENT_CHAT_MESSAGE
 from tests.fake_dsm import FakeDsm, run_simulator
 from tests.fake_dsm.chat_store import GENERAL
-from tests.fake_dsm.server import server_tls_context
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 
@@ -307,27 +305,15 @@ async def calendar_reads(repeat: int) -> list[Row]:
     sim = FakeDsm(demo=True)
     seed_bench_calendars(sim)
     rows: list[Row] = []
-    tls = server_tls_context(trustme.CA(), "127.0.0.1")
-    async with (
-        run_simulator(sim, ssl_context=tls) as url,
-        aiohttp.ClientSession() as http,
-    ):
-        host, port = url.removeprefix("https://").rsplit(":", 1)
+    async with run_simulator(sim) as url, aiohttp.ClientSession() as http:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
         window = window_at(datetime.now(UTC))
         start, end = (int(bound.timestamp()) for bound in window)
 
         def baseline_client() -> Any:
-            # Over HTTPS its login sends the password in the clear form DSM 6 and 7
-            # both take; the simulator has no DSM 7.2 Noise handshake. Sign-in stays
-            # out of the figures anyway.
+            # Its default DSM 7 sign-in; it stays out of the figures.
             return SynologyApiCalendar(
-                host,
-                port,
-                DEMO_USER,
-                DEMO_PASSWORD,
-                secure=True,
-                dsm_version=6,
-                debug=False,
+                host, port, DEMO_USER, DEMO_PASSWORD, debug=False
             )
 
         community = await asyncio.to_thread(baseline_client)
@@ -343,10 +329,7 @@ async def calendar_reads(repeat: int) -> list[Row]:
                 community.todo_list(cal_id_list=[task_list["cal_id"]])
 
         client = DsmClient(
-            http,
-            url,
-            verify_ssl=False,
-            credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD),
+            http, url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
         )
         api = SynoCalendarApi(client)
         await api.calendars(CalendarKind.EVENT)  # discovery and sign-in stay out
