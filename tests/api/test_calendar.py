@@ -594,3 +594,66 @@ def test_malformed_calendar() -> None:
             },
             CalendarKind.EVENT,
         )
+
+
+async def test_rest_facade(dsm_url: str, nas: CalendarStore) -> None:
+    """The REST front door answers the same calls: JSON bodies, quoted query strings."""
+    root = f"{dsm_url}/api/Calendar/default/v1"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{root}/cal/list") as response:
+            assert response.status == 405  # the list is a GET
+        async with http.get(
+            f"{root}/cal/list", params={"cal_type": '"event"'}
+        ) as response:
+            assert (await response.json())["error"]["code"] == 119  # no session yet
+        login = {"format": "sid", "account": DEMO_USER, "passwd": DEMO_PASSWORD}
+        async with http.post(f"{root}/login", json=login) as response:
+            sid = (await response.json())["data"]["sid"]
+        cookies = {"id": sid}
+        async with http.get(
+            f"{root}/cal/list", params={"cal_type": '"event"'}, cookies=cookies
+        ) as response:
+            [calendar] = (await response.json())["data"]["list"]
+        assert calendar["cal_id"] == f"/{DEMO_USER}/home/"
+        event = {
+            "cal_id": calendar["cal_id"],
+            "original_cal_id": calendar["original_cal_id"],
+            "summary": "Via REST",
+            "description": " ",
+            "color": "#000000",
+            "is_all_day": True,
+            "tz_id": "Europe/Berlin",
+            "dtstart": int(datetime(2026, 4, 1, tzinfo=UTC).timestamp()),
+            "dtend": int(datetime(2026, 4, 2, tzinfo=UTC).timestamp()),
+            "is_repeat_evt": False,
+            "notify_setting": [],
+            "participant": [],
+        }
+        async with http.post(f"{root}/event", json=event, cookies=cookies) as response:
+            created = (await response.json())["data"]
+        assert created["dtstart_string"] == "20260401"
+        async with http.get(
+            f"{root}/event",
+            params={
+                "ical_uid": json.dumps(created["ical_uid"]),
+                "cal_id": json.dumps(calendar["cal_id"]),
+            },
+            cookies=cookies,
+        ) as response:
+            assert (await response.json())["data"]["evt_id"] == created["evt_id"]
+        async with http.get(
+            f"{root}/cal/export",
+            params={"cal_id": json.dumps(calendar["cal_id"])},
+            cookies=cookies,
+        ) as response:
+            assert response.content_type == "text/calendar"
+            assert "SUMMARY:Via REST" in await response.text()
+        async with http.put(
+            f"{root}/event", data="not json", cookies=cookies
+        ) as response:
+            assert (await response.json())["error"]["code"] == 101
+        async with http.delete(
+            f"{root}/event", params={"evt_id": str(created["evt_id"])}, cookies=cookies
+        ) as response:
+            assert (await response.json()) == {"success": True}
+    assert created["evt_id"] not in nas.events
