@@ -775,3 +775,58 @@ async def test_assist_tells_the_task_lists_apart(
     assert await say("check off bread from my calendar tasks")
     bread = next(task for task in cal.tasks.values() if task.summary == "Bread")
     assert bread.percent_complete == 100
+
+
+async def test_shared_task_lists_and_refusals(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    cal: CalendarStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A read-only shared task list refuses edits; unknown items and no-ops send nothing."""
+    alice = fake_dsm.store.add_user("alice", "pw")
+    chores = cal.add_calendar(
+        "alice", alice.uid, "Chores", kind="todo", shares={DEMO_USER: READ_ONLY}
+    )
+    cal.add_task(chores, "Water the plants")
+    await setup_entry(hass, config_entry)
+    shared = "todo.calendar_chores_alice"
+    state = hass.states.get(shared)
+    assert state is not None
+    assert state.state == "1"
+    fake_dsm.reset_request_log()
+    with pytest.raises(ServiceValidationError, match="read-only"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "add_item",
+            {ATTR_ENTITY_ID: shared, "item": "Mow"},
+            blocking=True,
+        )
+    with pytest.raises(ServiceValidationError, match="read-only"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "remove_item",
+            {ATTR_ENTITY_ID: shared, "item": "Water the plants"},
+            blocking=True,
+        )
+    [task] = [
+        task for task in cal.tasks.values() if task.summary == "Renew the NAS warranty"
+    ]
+    await hass.services.async_call(
+        TODO_DOMAIN,
+        "update_item",
+        {ATTR_ENTITY_ID: TASKS, "item": str(task.evt_id), "rename": task.summary},
+        blocking=True,
+    )
+    assert calendar_requests(fake_dsm) == []
+    with pytest.raises(ServiceValidationError, match="Unable to find"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "update_item",
+            {ATTR_ENTITY_ID: TASKS, "item": "999999", "rename": "x"},
+            blocking=True,
+        )
+    cal.delete_calendar(chores.cal_id)
+    await poll(hass, freezer)
+    assert hass.states.get(shared) is None

@@ -258,17 +258,10 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
         ]
 
     def _task(self, uid: str | None) -> CalTask:
-        task = next(
-            (task for task in self.coordinator.data.tasks if str(task.evt_id) == uid),
-            None,
+        """Return the task behind an item; Home Assistant passes only listed items."""
+        return next(
+            task for task in self.coordinator.data.tasks if str(task.evt_id) == uid
         )
-        if task is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="calendar_task_not_found",
-                translation_placeholders={"task": uid or "", "list": self.cal_id},
-            )
-        return task
 
     @override
     async def async_create_todo_item(self, item: TodoItem) -> None:
