@@ -21,6 +21,9 @@ from homeassistant.setup import async_setup_component
 from ical.calendar_stream import IcsCalendarStream
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
@@ -830,3 +833,28 @@ async def test_shared_task_lists_and_refusals(
     cal.delete_calendar(chores.cal_id)
     await poll(hass, freezer)
     assert hass.states.get(shared) is None
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_diagnostics_count_without_contents(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    cal: CalendarStore,
+) -> None:
+    """Diagnostics count calendars, events and tasks; no title or user name shows."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, config_entry
+    )
+    assert diagnostics["calendar"] == {
+        "last_update_success": True,
+        "calendars": 1,
+        "read_only_calendars": 0,
+        "task_lists": 1,
+        "events_in_window": 0,
+        "tasks": 2,
+    }
+    text = str(diagnostics)
+    for task in cal.tasks.values():
+        assert task.summary not in text
+    assert DEMO_USER not in text
