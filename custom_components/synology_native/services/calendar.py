@@ -33,7 +33,7 @@ from custom_components.synology_native.calendar import (
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.exceptions import translate_dsm_errors
 
-from . import invalid
+from . import invalid, parse_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -68,7 +68,8 @@ _RANGES = {SCOPE_THIS: None, SCOPE_FOLLOWING: THIS_AND_FUTURE}
 # Without an end, get_events reads this long from the start.
 DEFAULT_SPAN = timedelta(days=7)
 
-_WHEN = probatio.Any(cv.date, cv.datetime)
+# Times are read in the action (parse_time), so a wrong one gets a translated error.
+_WHEN = object
 _COLOR = probatio.Match(r"^#[0-9A-Fa-f]{6}$")
 
 EVENT_FIELDS = {
@@ -123,8 +124,11 @@ def _zone(call: ServiceCall) -> ZoneInfo:
         raise invalid("unknown_time_zone", zone=name) from err
 
 
-def _when(value: date | datetime, zone: ZoneInfo) -> date | datetime:
+def _when(raw: Any, zone: ZoneInfo) -> date | datetime:
     """Return a datetime in zone (naive ones are wall time there); a date as it is."""
+    value = parse_time(raw, dates=True)
+    if value is None:
+        raise invalid("invalid_time", time=str(raw))
     if not isinstance(value, datetime):
         return value
     if value.tzinfo is None:
@@ -224,12 +228,11 @@ async def _get_events(entity: SynologyCalendar, call: ServiceCall) -> ServiceRes
     return {"events": [event_response(event) for event in events]}
 
 
-def _bound(value: date | datetime, zone: ZoneInfo) -> datetime:
+def _bound(raw: Any, zone: ZoneInfo) -> datetime:
     """Return a range bound: a date means its midnight in zone."""
-    if not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day, tzinfo=zone)
-    when = _when(value, zone)
-    assert isinstance(when, datetime)  # noqa: S101 - a datetime stays one
+    when = _when(raw, zone)
+    if not isinstance(when, datetime):
+        return datetime(when.year, when.month, when.day, tzinfo=zone)
     return when
 
 
