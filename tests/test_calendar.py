@@ -622,7 +622,7 @@ async def test_poll_is_one_request_and_writes_nothing_unchanged(
     cal: CalendarStore,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Calendar reads are one compound request a cycle; an unchanged NAS writes no state."""
+    """A cycle is one request for the entry, Calendar included; unchanged, no state."""
     cal.add_event(
         home(cal),
         "Lunch",
@@ -636,18 +636,18 @@ async def test_poll_is_one_request_and_writes_nothing_unchanged(
     assert state.state == "off"
     fake_dsm.reset_request_log()
     await poll(hass, freezer)
-    calendar_requests = [
-        request
-        for request in fake_dsm.requests
-        if any(api.startswith("SYNO.Cal.") for api, _ in request.compound)
+    [request] = fake_dsm.requests
+    calendar_items = [
+        item for item in request.compound if item[0].startswith("SYNO.Cal.")
     ]
-    assert len(calendar_requests) == 1
-    assert list(calendar_requests[0].compound) == [
+    assert calendar_items == [
         ("SYNO.Cal.Cal", "list"),
         ("SYNO.Cal.Cal", "list"),
         ("SYNO.Cal.Event", "list"),
         ("SYNO.Cal.Todo", "list"),
     ]
+    assert ("SYNO.DSM.Info", "getinfo") in request.compound
+    assert any(api.startswith("SYNO.NoteStation.") for api, _ in request.compound)
     after = hass.states.get(HOME)
     assert after is not None
     assert after.last_updated == state.last_updated
@@ -858,3 +858,28 @@ async def test_diagnostics_count_without_contents(
     for task in cal.tasks.values():
         assert task.summary not in text
     assert DEMO_USER not in text
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_second_account_lists_name_the_account(
+    hass: HomeAssistant, entry_data: dict[str, Any], fake_dsm: FakeDsm
+) -> None:
+    """Each account sees its own calendars; a later account's lists carry its name."""
+    fake_dsm.store.add_user("alice", "alice-pw")
+    alice = MockConfigEntry(
+        domain=DOMAIN,
+        title="alice",
+        unique_id=f"{DEMO_SERIAL}_alice",
+        data={**entry_data, "username": "alice", "password": "alice-pw"},
+        options={CONF_APPS: [DsmApp.CALENDAR]},
+    )
+    # Added after the demo account (whose entry was made before the clock moved back).
+    object.__setattr__(alice, "created_at", datetime(2027, 1, 1, tzinfo=PACIFIC))
+    await setup_entry(hass, alice)
+    state = hass.states.get("todo.calendar_tasks_alice")
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Calendar Tasks (alice)"
+    assert state.state == "0"  # alice has none of the demo user's tasks
+    first = hass.states.get(TASKS)
+    assert first is not None
+    assert first.attributes["friendly_name"] == "Calendar Tasks"

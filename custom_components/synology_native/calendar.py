@@ -28,7 +28,7 @@ from .api.calendar import (
 )
 from .const import DOMAIN
 from .entity import DsmEntity
-from .exceptions import translate_dsm_errors
+from .error_policy import translate_dsm_errors
 
 if TYPE_CHECKING:
     from collections.abc import Callable

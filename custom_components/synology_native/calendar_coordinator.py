@@ -1,12 +1,9 @@
-"""Synology Calendar's poll: calendars, task lists, the events of a window, the tasks.
+"""Synology Calendar in the entry's poll: calendars, task lists, events, tasks.
 
-One cycle is one compound request: both calendar lists, the events of the calendars
-known at the last cycle in the window, and their tasks. Only when the set of calendars
-changed on the NAS does a second request read the new set's events and tasks.
-
-The reads and the snapshot follow the entry poll's contract (``reads()`` and
-``_async_snapshot(results)``), so the app joins the entry's single request per cycle
-by changing its base class.
+Each cycle's reads join the entry's one request (see coordinator.py): both calendar
+lists, the events in the window of the calendars known at the last cycle, and their
+tasks. Only when the set of calendars changed on the NAS does a second request read
+the new set's events and tasks.
 """
 
 from collections.abc import Sequence
@@ -30,14 +27,10 @@ from .api.calendar import (
     parse_tasks,
     task_list_call,
 )
-from .coordinator import DsmCoordinator
+from .coordinator import NasCoordinator, PolledAppCoordinator
 
 if TYPE_CHECKING:
-    from homeassistant.core import HomeAssistant
-
-    from .api import DsmClient
     from .api.models import Call
-    from .data import DsmConfigEntry
 
 # The window of events each cycle reads: from yesterday on, this many days ahead. Day
 # boundaries keep the window (and so the snapshot) equal between cycles of one day.
@@ -97,20 +90,15 @@ class CalendarSnapshot:
         return self.window[0] <= start and end <= self.window[1]
 
 
-class CalendarCoordinator(DsmCoordinator[CalendarSnapshot]):
-    """Polls Synology Calendar for one entry."""
+class CalendarCoordinator(PolledAppCoordinator[CalendarSnapshot]):
+    """Synology Calendar, read with the entry's poll."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: DsmConfigEntry,
-        client: DsmClient,
-        update_interval: timedelta,
-    ) -> None:
-        """Poll entry's Calendar with client."""
-        super().__init__(hass, entry, client, "calendar", update_interval)
-        self.api = SynoCalendarApi(client)
+    def __init__(self, poll: NasCoordinator) -> None:
+        """Join the entry's poll with the entry's Calendar client."""
+        super().__init__(poll, "calendar")
+        self.api = SynoCalendarApi(self.client)
 
+    @override
     def reads(self) -> list[Call]:
         """Return this cycle's reads: the lists, and the known calendars' contents."""
         calls = [
@@ -138,9 +126,6 @@ class CalendarCoordinator(DsmCoordinator[CalendarSnapshot]):
         return calls
 
     @override
-    async def _async_fetch(self) -> CalendarSnapshot:
-        return await self._async_snapshot(await self.client.compound(self.reads()))
-
     async def _async_snapshot(self, results: Sequence[CallResult]) -> CalendarSnapshot:
         """Build the snapshot; read the contents again if the calendars changed."""
         calendars = parse_calendars(results[0].unwrap(), CalendarKind.EVENT)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, override
 
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
-from homeassistant.const import Platform
+from homeassistant.const import CONF_USERNAME, Platform
+from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
@@ -23,9 +24,9 @@ from .api.calendar import CalTask, SynoCalendar, TaskDraft
 from .api.notestation import UNCHANGED, Todo, TodoChanges
 from .calendar import async_follow_calendars, calendar_name, read_only_error
 from .const import DOMAIN
-from .due import due_for_dsm, due_for_home_assistant
 from .entity import DsmEntity
-from .exceptions import translate_dsm_errors
+from .error_policy import translate_dsm_errors
+from .notestation_due import due_for_dsm, due_for_home_assistant
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -58,6 +59,19 @@ async def async_setup_entry(
             listed=lambda snapshot: snapshot.task_lists,
             make=lambda task_list: CalendarTaskList(calendar, task_list),
         )
+
+
+def _is_first_account(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
+    """Tell whether entry is the first account added: its list alone is "Tasks".
+
+    Lists of accounts added later are named after the account, so adding one never
+    renames a list Assist already knows.
+    """
+    first = min(
+        hass.config_entries.async_entries(DOMAIN),
+        key=lambda other: (other.created_at, other.entry_id),
+    )
+    return first.entry_id == entry.entry_id
 
 
 def ordered_items(snapshot: NoteStationSnapshot) -> list[TodoItem]:
@@ -128,14 +142,22 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     def __init__(self, coordinator: NoteStationCoordinator) -> None:
         """Attach to the Note Station coordinator."""
         super().__init__(coordinator, "tasks")
+        self._attr_todo_items = ordered_items(coordinator.data)
         # Assist finds a list by its full name, which starts with the device's name;
         # off the device, the list is just "Tasks" and "add milk to my tasks" works.
         self._attr_device_info = None
+        entry = coordinator.config_entry
+        if not _is_first_account(coordinator.hass, entry):
+            # Two lists called "Tasks" would make Assist ask which one is meant.
+            self._attr_translation_key = "account_tasks"
+            self._attr_translation_placeholders = {"account": entry.data[CONF_USERNAME]}
 
-    @property
+    @callback
     @override
-    def todo_items(self) -> list[TodoItem]:
-        return ordered_items(self.coordinator.data)
+    def _handle_coordinator_update(self) -> None:
+        # Built once per snapshot: the state, the card and Assist all read the items.
+        self._attr_todo_items = ordered_items(self.coordinator.data)
+        super()._handle_coordinator_update()
 
     @override
     async def async_create_todo_item(self, item: TodoItem) -> None:
@@ -170,17 +192,18 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
         await self.coordinator.async_refresh()
 
 
-def task_list_name(task_list: SynoCalendar) -> str:
+def task_list_name(task_list: SynoCalendar, account: str | None) -> str:
     """Name a Calendar task list so voice tells it from Note Station's "Tasks".
 
     DSM's default list is "My Tasks", and Assist hears "my tasks" as Note Station's
     list; "Calendar" in front (and a leading "My " dropped) keeps both reachable:
-    "add milk to my tasks", "add milk to my calendar tasks".
+    "add milk to my tasks", "add milk to my calendar tasks". Lists of accounts added
+    after the first also name the account, as Note Station's do.
     """
     name = calendar_name(task_list)
     if name.casefold().startswith("my "):
         name = name[3:]
-    return f"Calendar {name}"
+    return f"Calendar {name}" if account is None else f"Calendar {name} ({account})"
 
 
 def task_item(task: CalTask) -> TodoItem:
@@ -224,7 +247,13 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             f"{coordinator.config_entry.unique_id}_calendar_{task_list.cal_id}"
         )
         self._attr_translation_key = None
-        self._attr_name = task_list_name(task_list)
+        entry = coordinator.config_entry
+        self._attr_name = task_list_name(
+            task_list,
+            None
+            if _is_first_account(coordinator.hass, entry)
+            else entry.data[CONF_USERNAME],
+        )
         self._attr_device_info = None
 
     @property

@@ -31,7 +31,7 @@ from custom_components.synology_native.calendar import (
     draft_from_ha,
 )
 from custom_components.synology_native.const import DOMAIN
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import invalid, parse_time
 
