@@ -55,8 +55,6 @@ from tests.fake_dsm.server import server_tls_context
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from tests.fake_dsm import FakeDsm
 
 ALICE, BOB = 2, 3
@@ -64,21 +62,6 @@ CHANNEL_GET = Endpoint("SYNO.Chat.Channel", "get", 4, 5)
 CHANNEL_MEMBERS = Endpoint("SYNO.Chat.Channel.Member", "get")
 NAMED_JOIN = Endpoint("SYNO.Chat.Channel.Named", "join")
 POST_LIST = Endpoint("SYNO.Chat.Post", "list", 5, 8)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """Give a plain aiohttp session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def client(http: aiohttp.ClientSession, dsm_url: str) -> DsmClient:
-    """Give a client for the demo account."""
-    return DsmClient(
-        http, dsm_url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
-    )
 
 
 @pytest.fixture
