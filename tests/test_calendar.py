@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
 from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE
-from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
+from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
 
 if TYPE_CHECKING:
@@ -463,7 +463,7 @@ async def test_read_only_calendar_refuses_before_sending(
     hass_ws_client: WebSocketGenerator,
 ) -> None:
     """A calendar shared read-only offers no editing, and our actions refuse it."""
-    alice = fake_dsm.store.add_user("alice", "pw")
+    alice = fake_dsm.store.users["alice"]  # a demo account
     family = cal.add_calendar(
         "alice", alice.uid, "Family", shares={DEMO_USER: READ_ONLY}
     )
@@ -596,7 +596,7 @@ async def test_calendars_appear_and_disappear(
     registry = er.async_get(hass)
     trips = cal.add_calendar(DEMO_USER, 1026, "Trips")
     groceries = cal.add_calendar(DEMO_USER, 1026, "Groceries", kind="todo")
-    alice = fake_dsm.store.add_user("alice", "pw")
+    alice = fake_dsm.store.users["alice"]  # a demo account
     work = cal.add_calendar("alice", alice.uid, "Work", shares={DEMO_USER: READ_WRITE})
     cal.add_event(work, "Offsite", date(2026, 3, 3), date(2026, 3, 4))
     await poll(hass, freezer)
@@ -788,7 +788,7 @@ async def test_shared_task_lists_and_refusals(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A read-only shared task list refuses edits; unknown items and no-ops send nothing."""
-    alice = fake_dsm.store.add_user("alice", "pw")
+    alice = fake_dsm.store.users["alice"]  # a demo account
     chores = cal.add_calendar(
         "alice", alice.uid, "Chores", kind="todo", shares={DEMO_USER: READ_ONLY}
     )
@@ -865,12 +865,11 @@ async def test_second_account_lists_name_the_account(
     hass: HomeAssistant, entry_data: dict[str, Any], fake_dsm: FakeDsm
 ) -> None:
     """Each account sees its own calendars; a later account's lists carry its name."""
-    fake_dsm.store.add_user("alice", "alice-pw")
     alice = MockConfigEntry(
         domain=DOMAIN,
         title="alice",
         unique_id=f"{DEMO_SERIAL}_alice",
-        data={**entry_data, "username": "alice", "password": "alice-pw"},
+        data={**entry_data, "username": "alice", "password": DEMO_PASSWORD},
         options={CONF_APPS: [DsmApp.CALENDAR]},
     )
     # Added after the demo account (whose entry was made before the clock moved back).

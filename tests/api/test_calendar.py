@@ -102,7 +102,7 @@ async def test_calendars_own_shared_and_read_only(
     api: SynoCalendarApi, fake_dsm: FakeDsm, nas: CalendarStore
 ) -> None:
     """Own calendars, a share to us (read-only and read-write), nothing of others."""
-    alice = fake_dsm.store.add_user("alice", "pw")
+    alice = fake_dsm.store.users["alice"]  # a demo account
     nas.ensure_user("alice", alice.uid)
     family = nas.add_calendar(
         "alice", alice.uid, "Family", shares={DEMO_USER: READ_ONLY}
@@ -321,7 +321,7 @@ async def test_read_only_calendar_refuses(
     api: SynoCalendarApi, fake_dsm: FakeDsm, nas: CalendarStore
 ) -> None:
     """DSM answers 105 to a write into a calendar shared read-only."""
-    alice = fake_dsm.store.add_user("alice", "pw")
+    alice = fake_dsm.store.users["alice"]  # a demo account
     family = nas.add_calendar(
         "alice", alice.uid, "Family", shares={DEMO_USER: READ_ONLY}
     )
@@ -353,7 +353,7 @@ async def test_other_users_calendars_are_invisible(
     api: SynoCalendarApi, fake_dsm: FakeDsm, nas: CalendarStore
 ) -> None:
     """Alice's private event cannot be read by the demo user, even by id."""
-    alice = fake_dsm.store.add_user("alice", "pw")
+    alice = fake_dsm.store.users["alice"]  # a demo account
     private = nas.add_calendar("alice", alice.uid, "Private")
     secret = nas.add_event(private, "Secret", date(2026, 8, 1), date(2026, 8, 2))
     with pytest.raises(DsmNotFoundError):
