@@ -230,6 +230,7 @@ async def test_no_supported_app(
     """A NAS with only apps the integration does not support yet is refused."""
     fake_dsm.uninstall("SYNO.Chat.")
     fake_dsm.uninstall("SYNO.NoteStation.")
+    fake_dsm.uninstall("SYNO.Cal.")
     result = await start(hass, dsm_url)
     assert result["errors"] == {"base": "no_apps"}
 
@@ -372,8 +373,8 @@ async def test_options(
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
-    # Calendar, Contacts and Drive are installed but do nothing yet.
-    assert apps_selector.config["options"] == ["chat"]
+    # Contacts and Drive are installed but do nothing yet.
+    assert apps_selector.config["options"] == ["calendar", "chat"]
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
     )

@@ -9,6 +9,7 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.storage import Store
 
 from .api import DsmApp, DsmClient, DsmError, DsmSystem
+from .calendar_coordinator import CalendarCoordinator
 from .chat_assist import ChatAssist, assist_storage_key
 from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
 
 PLATFORMS: list[Platform] = [
+    Platform.CALENDAR,
     Platform.EVENT,
     Platform.NOTIFY,
     Platform.SENSOR,
@@ -73,6 +75,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     notestation = (
         NoteStationCoordinator(nas_coordinator) if DsmApp.NOTESTATION in apps else None
     )
+    calendar = CalendarCoordinator(nas_coordinator) if DsmApp.CALENDAR in apps else None
     # The first request signs in; a refused sign-in starts reauth from here.
     await nas_coordinator.async_config_entry_first_refresh()
     for app in nas_coordinator.polled_apps:
@@ -94,6 +97,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         notestation=notestation,
         chat=chat,
+        calendar=calendar,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if chat is not None:

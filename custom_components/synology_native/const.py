@@ -52,7 +52,7 @@ EVENT_CHAT_ASSIST: Final = f"{DOMAIN}_chat_assist"
 
 # The apps the integration has entities or actions for: only these are offered in the
 # options. An app joins with one line here once its platforms and actions exist.
-SUPPORTED_APPS: Final = frozenset({DsmApp.CHAT, DsmApp.NOTESTATION})
+SUPPORTED_APPS: Final = frozenset({DsmApp.CALENDAR, DsmApp.CHAT, DsmApp.NOTESTATION})
 
 # Product names, for repair issues (they are names, not translatable text).
 APP_NAMES: Final = {
