@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
+    from .calendar_coordinator import CalendarCoordinator
     from .chat_listener import ChatListener
     from .coordinator import NasCoordinator, NoteStationCoordinator
 
@@ -44,6 +45,8 @@ class DsmRuntimeData:
     contacts: Contacts | None
     # WebDAV Server administration; its settings API is found when an action runs.
     webdav: WebDav
+    # None unless Synology Calendar is among apps.
+    calendar: CalendarCoordinator | None = None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

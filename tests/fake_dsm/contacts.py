@@ -11,15 +11,20 @@ does for a `get` without id (contacts.md §11); a write to a book shared read-on
 
 from typing import Any
 
-from aiohttp import web
-
 from .contacts_store import (
     CONTACT_FIELDS,
     ContactsStore,
     SimAddressBook,
     SimContact,
 )
-from .webapi import INVALID_PARAM_REASON, CallContext, DsmError, handler, require
+from .webapi import (
+    INVALID_PARAM_REASON,
+    CallContext,
+    DsmError,
+    FileBody,
+    handler,
+    require,
+)
 from .webdav import require_admin
 
 ADDRESSBOOK = "SYNO.Contacts.Addressbook"
@@ -269,7 +274,7 @@ def _vcard(contact: SimContact) -> str:
 
 
 @handler(ADDRESSBOOK, "export")
-async def addressbook_export(ctx: CallContext, params: dict[str, Any]) -> web.Response:
+async def addressbook_export(ctx: CallContext, params: dict[str, Any]) -> FileBody:
     """Answer a book as a .vcf file.
 
     INFERRED: the parameter is UNKNOWN (contacts.md §3); `addressbook_id`, the name
@@ -282,8 +287,4 @@ async def addressbook_export(ctx: CallContext, params: dict[str, Any]) -> web.Re
         for contact in _store(ctx).contacts.values()
         if contact.book_id == book.book_id
     )
-    return web.Response(
-        body=cards.encode(),
-        content_type="text/vcard",
-        headers={"Content-Disposition": f'attachment; filename="{book.name}.vcf"'},
-    )
+    return FileBody(cards.encode(), "text/vcard")

@@ -9,6 +9,7 @@ import time
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from .calendar_store import CalendarStore, seed_calendar_demo
 from .chat_store import ChatStore
 from .contacts_store import ContactsStore, seed_contacts_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
@@ -119,6 +120,8 @@ class DsmStore:
         # Each user's Note Station library, by user name (see notestation_of).
         self.notestation_libraries: dict[str, NoteStationStore] = {}
         self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
+        # Through a lambda for the same reason: every user's calendars, events and tasks.
+        self.calendar = CalendarStore(lambda: self.clock())  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         self.contacts = ContactsStore()
@@ -204,9 +207,10 @@ class DsmStore:
 
 def seed_demo(store: DsmStore) -> None:
     """Add the no-NAS demo accounts (an administrator, two-step, two others) and their data."""
-    store.add_user(DEMO_USER, DEMO_PASSWORD, admin=True)
+    demo = store.add_user(DEMO_USER, DEMO_PASSWORD, admin=True)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     for name in DEMO_OTHER_USERS:
         store.add_user(name, DEMO_PASSWORD)
-    seed_notestation_demo(store.notestation_of(store.users[DEMO_USER]))
+    seed_notestation_demo(store.notestation_of(demo))
+    seed_calendar_demo(store.calendar, demo.name, demo.uid)
     seed_contacts_demo(store.contacts, DEMO_USER, DEMO_OTHER_USERS[0])

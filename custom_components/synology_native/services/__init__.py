@@ -119,7 +119,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
             schema=action.schema,
             supports_response=action.supports_response,
         )
+    calendar.async_register(hass)
 
 
 # The app modules build on the helpers above, so they are imported after them.
-from . import call_api, chat, contacts, notestation, webdav  # noqa: E402
+from . import calendar, call_api, chat, contacts, notestation, webdav  # noqa: E402
