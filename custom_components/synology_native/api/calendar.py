@@ -1134,8 +1134,7 @@ class SynoCalendarApi:
 
     async def export_ics(self, cal_id: str) -> str:
         """Return a whole calendar as iCalendar text (``Cal.export`` answers raw ICS)."""
-        async with self._client.download(CAL_EXPORT, {"cal_id": cal_id}) as chunks:
-            body = b"".join([chunk async for chunk in chunks])
+        body = await self._client.download(CAL_EXPORT, {"cal_id": cal_id})
         try:
             return body.decode()
         except UnicodeDecodeError as err:

@@ -184,7 +184,7 @@ async def _download(
     The file is opened only once DSM answers with a file, so a refusal leaves none.
     """
     size = 0
-    async with client.download(request, params) as chunks:
+    async with client.stream(request, params) as chunks:
         file = await hass.async_add_executor_job(target.open, "wb")
         try:
             async for chunk in chunks:
