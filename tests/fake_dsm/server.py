@@ -9,13 +9,17 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, info, notestation  # noqa: F401
+from . import auth, drive, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSim, seed_demo_chat
 from .faults import Faults, fault_middleware
 from .sso import SimulatedSsoServer, seed_demo_application
 from .store import DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
+
+# Drive uploads of any size stream to disk (aiohttp spools file parts); DSM's own web
+# server has no small body limit either.
+MAX_BODY_BYTES = 1 << 40
 
 
 class FakeDsm:
@@ -41,8 +45,10 @@ class FakeDsm:
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""
         app = web.Application(
-            middlewares=[self.chat.middleware(), fault_middleware(self.faults)]
+            middlewares=[self.chat.middleware(), fault_middleware(self.faults)],
+            client_max_size=MAX_BODY_BYTES,
         )
+        app.on_cleanup.append(lambda _app: self.store.drive.close())
         self.webapi.add_routes(app.router)
         self.sso.add_routes(app.router)
         self.chat.attach(app)

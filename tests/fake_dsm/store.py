@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import secrets
 import time
 
+from .drive_store import DriveStore, seed_drive_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
@@ -81,6 +82,8 @@ class DsmStore:
         self.last_otp_step: dict[str, int] = {}
         # Through a lambda, so tests that replace `clock` move Note Station's time too.
         self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        # Synology Drive for every user; its clock follows `clock` like Note Station's.
+        self.drive = DriveStore(lambda: self.clock(), self.users)  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         # False makes DSM refuse to turn an SSO sign-in into a session (auth.py).
@@ -133,3 +136,5 @@ def seed_demo(store: DsmStore) -> None:
     store.add_user(DEMO_USER, DEMO_PASSWORD)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     seed_notestation_demo(store.notestation)
+    friend = store.users.get("alice") or store.add_user("alice", DEMO_PASSWORD)
+    seed_drive_demo(store.drive, DEMO_USER, friend.name)

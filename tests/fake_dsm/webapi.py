@@ -234,6 +234,8 @@ class WebApi:
         self._record(request, http.params)
         try:
             data = await self._run_request(http, cgi, empty_post=form is None)
+            if isinstance(data, web.StreamResponse):
+                return data  # a file (Drive downloads), not an envelope
             body = _succeeded(data)
         except DsmError as err:
             body = {"error": err.error(), "success": False}
