@@ -20,19 +20,21 @@ from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
     APP_NAMES,
     CONF_APPS,
+    CONF_DRIVE_PUSH,
     CONF_UPDATE_INTERVAL,
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     LOGGER,
     AuthMethod,
 )
-from .coordinator import NasCoordinator, NoteStationCoordinator
+from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
 from .data import (
     DsmConfigEntry,
     DsmRuntimeData,
     auth_method_of,
     create_entry_client,
 )
+from .drive_events import DriveFileChanges, DriveNotificationMarker
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -85,6 +87,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     if auth_method_of(entry.data) is AuthMethod.PASSWORD:
         entry.async_on_unload(lambda: _async_logout(client))
     chat = await _async_start_chat(hass, entry, client) if DsmApp.CHAT in apps else None
+    drive = None
+    if DsmApp.DRIVE in apps:
+        drive = DriveCoordinator(hass, entry, client, update_interval)
+        await drive.async_config_entry_first_refresh()
+        if entry.options.get(CONF_DRIVE_PUSH, False):
+            await _async_start_drive_push(hass, entry, drive)
     entry.runtime_data = DsmRuntimeData(
         client=client,
         installed_apps=installed_apps,
@@ -92,6 +100,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         notestation=notestation,
         chat=chat,
+        drive=drive,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if chat is not None:
@@ -119,16 +128,30 @@ async def _async_start_chat(
     return chat
 
 
+async def _async_start_drive_push(
+    hass: HomeAssistant, entry: DsmConfigEntry, drive: DriveCoordinator
+) -> None:
+    """Have Drive push file changes to a Home Assistant webhook until unload."""
+    push = DriveFileChanges(hass, entry, drive.drive)
+    try:
+        started = await push.async_start()
+    except DsmError as err:
+        raise _not_ready(err) from err
+    if started:
+        entry.async_on_unload(push.async_stop)
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     """Unload platforms; the DSM session ends through the on-unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget what the entry kept: the Chat cursors, and an SSO entry's DSM session."""
+    """Forget what the entry kept: Chat cursors, Drive marker, an SSO session."""
     await Store[dict[str, Any]](
         hass, STORAGE_VERSION, chat_storage_key(entry.entry_id)
     ).async_remove()
+    await DriveNotificationMarker(hass, entry).async_remove()
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

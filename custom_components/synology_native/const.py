@@ -50,3 +50,8 @@ DEFAULT_PORTS: Final = {"http": 5000, "https": 5001}
 DEFAULT_UPDATE_INTERVAL: Final = timedelta(minutes=5)
 MIN_UPDATE_INTERVAL_MINUTES: Final = 1
 MAX_UPDATE_INTERVAL_MINUTES: Final = 60
+
+# Synology Drive: bus events (documented in the README) and the push option.
+EVENT_DRIVE_NOTIFICATION: Final = f"{DOMAIN}_drive_notification"
+EVENT_DRIVE_FILE_CHANGED: Final = f"{DOMAIN}_drive_file_changed"
+CONF_DRIVE_PUSH: Final = "drive_push"

@@ -16,6 +16,15 @@ from .api import (
     DsmSystem,
     NasInfo,
 )
+from .api.drive import (
+    Drive,
+    DriveQuota,
+    NotificationFeed,
+    notifications_call,
+    parse_notifications,
+    parse_quota,
+    quota_call,
+)
 from .api.models import Call
 from .api.notestation import (
     NOTEBOOK_LIST,
@@ -28,6 +37,7 @@ from .api.notestation import (
     todo_list_call,
 )
 from .const import DOMAIN, LOGGER
+from .drive_events import DriveNotificationMarker
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -153,3 +163,44 @@ class NoteStationCoordinator(DsmCoordinator[NoteStationSnapshot]):
         return NoteStationSnapshot(
             todos=todos, notebooks=parse_notebooks(notebooks.unwrap())
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DriveSnapshot:
+    """What Drive entities read: the newest notifications and the quota."""
+
+    feed: NotificationFeed
+    quota: DriveQuota
+
+
+class DriveCoordinator(DsmCoordinator[DriveSnapshot]):
+    """Reads the Drive notification feed and quota in one compound request.
+
+    Owns the entry's Drive calls, and the marker that turns each new notification
+    into one bus event.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: DsmConfigEntry,
+        client: DsmClient,
+        update_interval: timedelta,
+    ) -> None:
+        """Poll Drive for entry."""
+        super().__init__(hass, entry, client, "drive", update_interval)
+        self.drive = Drive(client)
+        self.marker = DriveNotificationMarker(hass, entry)
+
+    @override
+    async def _async_setup(self) -> None:
+        await self.marker.async_load()
+
+    @override
+    async def _async_fetch(self) -> DriveSnapshot:
+        feed, quota = await self.client.compound([notifications_call(), quota_call()])
+        snapshot = DriveSnapshot(
+            feed=parse_notifications(feed.unwrap()), quota=parse_quota(quota.unwrap())
+        )
+        await self.marker.async_feed_read(snapshot.feed)
+        return snapshot

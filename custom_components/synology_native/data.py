@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .chat_listener import ChatListener
-    from .coordinator import NasCoordinator, NoteStationCoordinator
+    from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
 
 
 @dataclass(slots=True)
@@ -38,6 +38,8 @@ class DsmRuntimeData:
     notestation: NoteStationCoordinator | None
     # The Chat push listener, when Chat is used.
     chat: ChatListener | None
+    # None unless Drive is among apps.
+    drive: DriveCoordinator | None = None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]
