@@ -34,7 +34,7 @@ from custom_components.synology_native.chat_listener import (
 )
 from custom_components.synology_native.const import DOMAIN, EVENT_CHAT_MESSAGE
 from tests.fake_dsm import FakeDsm, run_simulator
-from tests.fake_dsm.chat import GENERAL
+from tests.fake_dsm.chat_store import GENERAL
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 
@@ -133,7 +133,7 @@ CHAT_SPACING = 0.02
 async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListener]]:
     """Run the Chat listener against the simulator in a minimal Home Assistant."""
     sim = FakeDsm(demo=True)
-    sim.chat.faults.socket_unavailable = not push
+    sim.chat_socket.faults.socket_unavailable = not push
     # Home Assistant's HTTP session resolves names through zeroconf, which a minimal
     # instance does not run; loopback needs only the plain resolver.
     with (

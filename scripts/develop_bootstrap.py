@@ -17,6 +17,13 @@ HA_USER = "dev"
 HA_PASSWORD = "synology-native-dev"  # a throwaway local demo account
 DSM_USER = "demo"
 DSM_PASSWORD = "synology-demo"  # the simulator's demo account
+# The demo account to try single sign-on with (DSM_USER is added with its password);
+# it has 2-step verification, so the sign-in also shows the code step.
+SSO_USER = "otp-demo"
+TOTP_COMMAND = (
+    ".venv/bin/python -c 'from tests.fake_dsm.store import DEMO_OTP_SECRET as s; "
+    "from tests.fake_dsm import totp_code; print(totp_code(s))'"
+)
 DOMAIN = "synology_native"
 STARTUP_SECONDS = 120
 
@@ -155,8 +162,24 @@ async def main() -> None:
     print(
         f"\n  Home Assistant: {args.ha_url}  (user {HA_USER}, password {HA_PASSWORD})"
         f"\n  DSM simulator:  {args.dsm_url}  (user {DSM_USER}, password {DSM_PASSWORD})"
-        "\n  Synology Native is set up: Settings > Devices & services.\n",
+        "\n  Synology Native is set up: Settings > Devices & services."
+        f"{sso_instructions(args.dsm_url)}\n",
         flush=True,
+    )
+
+
+def sso_instructions(dsm_url: str) -> str:
+    """Say how to try single sign-on against the simulator's identity provider."""
+    if not dsm_url.startswith("https://"):
+        return ""
+    return (
+        "\n  Single sign-on: add Synology Native again with the address "
+        f"{dsm_url} (SSL verification off),"
+        "\n    choose Single sign-on (OpenID Connect), open the link, accept the test"
+        " certificate,"
+        f"\n    sign in at the simulated SSO Server as {SSO_USER} / {DSM_PASSWORD},"
+        " paste the address"
+        f"\n    you land on, and enter the code that {TOTP_COMMAND} prints."
     )
 
 

@@ -29,7 +29,7 @@ from custom_components.synology_native.const import (
     EVENT_CHAT_MESSAGE_UPDATED,
     EVENT_CHAT_REACTION,
 )
-from tests.fake_dsm.chat import DM_ALICE, FAMILY, GENERAL, RANDOM
+from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL, RANDOM
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -153,7 +153,7 @@ async def test_posts_while_socket_down_arrive_once_in_order(
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
     caplog.set_level(logging.INFO)
-    await fake_dsm.chat.refuse_reconnects(0.6)
+    await fake_dsm.chat_socket.refuse_reconnects(0.6)
     await until(lambda: chat.mode is ConnectionMode.POLLING)
     await asyncio.sleep(0.1)  # the read right after the drop is over
     for number in range(50):
@@ -201,7 +201,7 @@ async def test_polling_mode_without_socket(
 ) -> None:
     """With no socket at all, the catch-up reads run on a timer, and only then."""
     monkeypatch.setattr(chat_listener, "POLL_SECONDS", 0.5)
-    fake_dsm.chat.faults.socket_unavailable = True
+    fake_dsm.chat_socket.faults.socket_unavailable = True
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await setup_entry(hass, config_entry)
     await until(lambda: hass.states.get(CONNECTION).state == "polling")  # type: ignore[union-attr]
@@ -210,7 +210,7 @@ async def test_polling_mode_without_socket(
     await fake_dsm.chat.post_as("bob", GENERAL, "anyone?")
     await until(lambda: len(messages) == 1)
     assert chat.mode is ConnectionMode.POLLING
-    assert fake_dsm.chat.connections == {}
+    assert fake_dsm.chat_socket.connections == {}
     # One round: channels, one compound read of the windows; no busy loop.
     assert sum(1 for r in fake_dsm.requests if r.method == "list") - lists_before <= 2
 
@@ -255,7 +255,7 @@ async def test_edits_deletions_reactions(
     # A post that vanishes from the recent window counts as deleted too.
     other = await fake_dsm.chat.post_as("alice", GENERAL, "gone")
     await until(lambda: len(messages) == 2)
-    del fake_dsm.chat.state.channels[GENERAL].posts[other.post_id]
+    del fake_dsm.chat.channels[GENERAL].posts[other.post_id]
     await fake_dsm.chat.post_as("alice", GENERAL, "after")
     await until(lambda: len(deleted) == 2)
     assert deleted[1].data["text"] == "gone"
@@ -268,13 +268,13 @@ async def test_expired_session_signs_in_and_reconnects(
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
     first_sid = chat.client.session.sid  # type: ignore[union-attr]
-    await fake_dsm.chat.expire_sessions()
+    await fake_dsm.chat_socket.expire_sessions()
     await until(
         lambda: (
             chat.mode is ConnectionMode.PUSH
             and chat.client.session is not None
             and chat.client.session.sid != first_sid
-            and len(fake_dsm.chat.connections) == 1
+            and len(fake_dsm.chat_socket.connections) == 1
         )
     )
     await fake_dsm.chat.post_as("alice", GENERAL, "still there?")
@@ -317,7 +317,7 @@ async def test_sensors_and_down_mode(
     await until(lambda: hass.states.get(UNREAD).state == "4")  # type: ignore[union-attr]
     caplog.set_level(logging.INFO)
     fake_dsm.faults.fail_http(503, count=10_000)
-    await fake_dsm.chat.make_unavailable()
+    await fake_dsm.chat_socket.make_unavailable()
     await until(lambda: hass.states.get(CONNECTION).state == "down")  # type: ignore[union-attr]
     assert hass.states.get(UNREAD).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
     fake_dsm.faults.http_errors.pending = 0
@@ -357,7 +357,7 @@ async def test_refused_sign_in_starts_reauth(
     """A password changed elsewhere while running leads to reauth."""
     chat = await push_ready(hass, config_entry)
     fake_dsm.store.users["demo"].password = "changed"
-    await fake_dsm.chat.expire_sessions()
+    await fake_dsm.chat_socket.expire_sessions()
     await until(lambda: chat.mode is ConnectionMode.DOWN)
     await until(lambda: any(config_entry.async_get_active_flows(hass, {"reauth"})))
 
@@ -415,7 +415,7 @@ async def test_notify_entities(
         {ATTR_ENTITY_ID: GENERAL_NOTIFY, ATTR_TITLE: "Washer", ATTR_MESSAGE: "done"},
         blocking=True,
     )
-    general = fake_dsm.chat.state.channels[GENERAL]
+    general = fake_dsm.chat.channels[GENERAL]
     newest = general.posts[max(general.posts)]
     assert (newest.message, newest.creator_id) == ("Washer\ndone", ME)
     await until(lambda: len(messages) == 1)
@@ -427,7 +427,7 @@ async def test_notify_entities(
         blocking=True,
     )
     direct = next(
-        c for c in fake_dsm.chat.state.channels.values() if sorted(c.members) == [1, 3]
+        c for c in fake_dsm.chat.channels.values() if sorted(c.members) == [1, 3]
     )
     assert [p.message for p in direct.posts.values()] == ["hi Bob"]
     count = len(general.posts)
@@ -489,7 +489,7 @@ async def test_no_secret_in_logs_or_events(
     chat = await push_ready(hass, config_entry)
     first = chat.client.session
     assert first is not None
-    await fake_dsm.chat.expire_sessions()
+    await fake_dsm.chat_socket.expire_sessions()
     await until(
         lambda: chat.mode is ConnectionMode.PUSH and chat.client.session is not first
     )

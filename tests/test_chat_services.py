@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synology_native.api.chat import post_id_for
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat import DM_ALICE, FAMILY, GENERAL
+from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ async def act(
 
 def post_count(fake_dsm: FakeDsm) -> int:
     """Count every post in the simulator."""
-    return sum(len(c.posts) for c in fake_dsm.chat.state.channels.values())
+    return sum(len(c.posts) for c in fake_dsm.chat.channels.values())
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ async def test_send_message(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
         {"channel": "General", "message": "hello", "mentions": ["alice"]},
         response=True,
     )
-    post = fake_dsm.chat.state.channels[GENERAL].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[GENERAL].posts[sent["post_id"]]
     assert (post.message, post.creator_id) == ("@u:2 hello", ME)
     assert sent["channel_id"] == GENERAL
     reply = await act(
@@ -62,7 +62,7 @@ async def test_send_message(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
         {"channel": str(GENERAL), "message": "re", "thread_id": WELCOME},
         response=True,
     )
-    assert fake_dsm.chat.state.channels[GENERAL].posts[reply["post_id"]].thread_id == (
+    assert fake_dsm.chat.channels[GENERAL].posts[reply["post_id"]].thread_id == (
         WELCOME
     )
     direct = await act(
@@ -89,7 +89,7 @@ async def test_send_files(
         {"channel": "family", "file_path": str(allowed / "snap.jpg")},
         response=True,
     )
-    post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert post.file_props == {"name": "snap.jpg", "size": 6, "type": "jpg"}
 
     async def pdf(request: web.Request) -> web.Response:
@@ -102,6 +102,7 @@ async def test_send_files(
     app.router.add_get("/r.pdf", pdf)
     app.router.add_get("/missing", missing)
     server = await aiohttp_server(app)
+    hass.config.allowlist_external_urls = {str(server.make_url("/"))}
     sent = await act(
         hass,
         "send_message",
@@ -112,7 +113,7 @@ async def test_send_files(
         },
         response=True,
     )
-    post = fake_dsm.chat.state.channels[FAMILY].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert (post.file_props or {})["name"] == "r.pdf"
     assert post.message == "report"
 
@@ -150,12 +151,12 @@ async def test_send_message_bad_input(
 ) -> None:
     """Bad input is a translated validation error and sends nothing."""
     before = post_count(fake_dsm)
-    channels = len(fake_dsm.chat.state.channels)
+    channels = len(fake_dsm.chat.channels)
     with pytest.raises(ServiceValidationError) as err:
         await act(hass, "send_message", data)
     assert err.value.translation_key == key
     assert post_count(fake_dsm) == before
-    assert len(fake_dsm.chat.state.channels) == channels
+    assert len(fake_dsm.chat.channels) == channels
 
 
 @pytest.mark.usefixtures("loaded")
@@ -165,10 +166,10 @@ async def test_edit_delete_react(hass: HomeAssistant, fake_dsm: FakeDsm) -> None
         hass, "send_message", {"channel": "general", "message": "tpyo"}, response=True
     )
     await act(hass, "edit_message", {"post_id": sent["post_id"], "message": "typo"})
-    post = fake_dsm.chat.state.channels[GENERAL].posts[sent["post_id"]]
+    post = fake_dsm.chat.channels[GENERAL].posts[sent["post_id"]]
     assert post.message == "typo"
     await act(hass, "react", {"post_id": WELCOME, "reaction": ":heart:"})
-    welcome = fake_dsm.chat.state.channels[GENERAL].posts[WELCOME]
+    welcome = fake_dsm.chat.channels[GENERAL].posts[WELCOME]
     assert welcome.reactions == {"heart": [ME]}
     await act(hass, "react", {"post_id": WELCOME, "reaction": "heart", "remove": True})
     assert welcome.reactions == {"heart": []}
@@ -215,7 +216,7 @@ async def test_poll_schedule_reminder(hass: HomeAssistant, fake_dsm: FakeDsm) ->
         },
         response=True,
     )
-    vote = fake_dsm.chat.state.channels[GENERAL].posts[poll["post_id"]].props["vote"]
+    vote = fake_dsm.chat.channels[GENERAL].posts[poll["post_id"]].props["vote"]
     assert [c["text"] for c in vote["choices"]] == ["yes", "no"]
     assert vote["options"]["multiple"] is True
     assert vote["options"]["expire_at"] == int(later.timestamp() * 1000)
@@ -225,13 +226,11 @@ async def test_poll_schedule_reminder(hass: HomeAssistant, fake_dsm: FakeDsm) ->
         {"user": "alice", "message": "later", "send_at": later.isoformat()},
         response=True,
     )
-    assert fake_dsm.chat.state.schedules[job["schedule_id"]]["channel_id"] == DM_ALICE
+    assert fake_dsm.chat.schedules[job["schedule_id"]]["channel_id"] == DM_ALICE
     await act(
         hass, "set_reminder", {"post_id": WELCOME, "remind_at": later.isoformat()}
     )
-    assert fake_dsm.chat.state.reminders == {
-        (ME, WELCOME): int(later.timestamp() * 1000)
-    }
+    assert fake_dsm.chat.reminders == {(ME, WELCOME): int(later.timestamp() * 1000)}
     earlier = (dt_util.utcnow() - timedelta(minutes=1)).isoformat()
     for name, data in (
         (
@@ -243,7 +242,7 @@ async def test_poll_schedule_reminder(hass: HomeAssistant, fake_dsm: FakeDsm) ->
     ):
         with pytest.raises(ServiceValidationError):
             await act(hass, name, data)
-    assert len(fake_dsm.chat.state.schedules) == 1
+    assert len(fake_dsm.chat.schedules) == 1
 
 
 @pytest.mark.usefixtures("loaded")

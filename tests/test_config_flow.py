@@ -30,14 +30,6 @@ from tests.fake_dsm.store import (
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-APP_PREFIXES = (
-    "SYNO.Chat.",
-    "SYNO.Cal.",
-    "SYNO.NoteStation.",
-    "SYNO.SynologyDrive.",
-    "SYNO.Contacts.",
-)
-
 
 async def start(
     hass: HomeAssistant, url: str, verify_ssl: bool = True
@@ -185,6 +177,21 @@ async def test_code_required_then_device_token(
     logins = [r for r in fake_dsm.requests if r.method == "login"]
     assert logins[-1].params.get("device_id") == token
     assert "otp_code" not in logins[-1].params
+    # The login that asked for the device token went out at v6: at v7 DSM issues none.
+    asked = next(r for r in logins if r.params.get("otp_code") == code)
+    assert asked.version == "6"
+
+    # DSM drops the session: the entry signs in again by itself, still without a code.
+    fake_dsm.store.expire_sessions()
+    fake_dsm.reset_request_log()
+    await entry.runtime_data.nas_coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.nas_coordinator.last_update_success
+    assert hass.config_entries.flow.async_progress() == []
+    relogin = next(r for r in fake_dsm.requests if r.method == "login")
+    assert relogin.params.get("device_id") == token
+    assert "otp_code" not in relogin.params
 
 
 @pytest.mark.parametrize(
@@ -205,18 +212,21 @@ async def test_address_errors(
     assert result["errors"] == {"base": error}
 
 
-async def test_ssl_error(hass: HomeAssistant, dsm_url: str) -> None:
-    """HTTPS to a server that does not speak TLS properly is an SSL error."""
-    result = await start(hass, dsm_url.replace("http://", "https://"))
-    assert result["errors"] == {"base": "ssl_error"}
+@pytest.mark.parametrize("verify_ssl", [True, False])
+async def test_https_on_the_http_port(
+    hass: HomeAssistant, dsm_url: str, verify_ssl: bool
+) -> None:
+    """https:// on DSM's plain-HTTP port says so, with or without verification."""
+    result = await start(hass, dsm_url.replace("http://", "https://"), verify_ssl)
+    assert result["errors"] == {"base": "http_port"}
 
 
 async def test_no_supported_app(
     hass: HomeAssistant, dsm_url: str, fake_dsm: FakeDsm
 ) -> None:
-    """A NAS without any of our apps is refused with a translated reason."""
-    for prefix in APP_PREFIXES:
-        fake_dsm.uninstall(prefix)
+    """A NAS with only apps the integration does not support yet is refused."""
+    fake_dsm.uninstall("SYNO.Chat.")
+    fake_dsm.uninstall("SYNO.NoteStation.")
     result = await start(hass, dsm_url)
     assert result["errors"] == {"base": "no_apps"}
 
@@ -351,20 +361,16 @@ async def test_reconfigure_other_nas_aborts(
 async def test_options(
     hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
 ) -> None:
-    """Options list only installed apps; saving reloads the entry."""
-    fake_dsm.uninstall("SYNO.Contacts.")
+    """Options list only supported apps the NAS has; saving reloads the entry."""
+    fake_dsm.uninstall("SYNO.NoteStation.")
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
-    assert apps_selector.config["options"] == [
-        "calendar",
-        "chat",
-        "drive",
-        "notestation",
-    ]
+    # Calendar, Contacts and Drive are installed but do nothing yet.
+    assert apps_selector.config["options"] == ["chat"]
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
     )

@@ -1,10 +1,9 @@
-"""Wire-level tests of the simulated SSO Server and DSM's `oidc` exchange."""
-
-from __future__ import annotations
+"""Wire-level tests of the simulated SSO Server and of DSM's SSO Client that uses it."""
 
 import base64
 from collections.abc import AsyncIterator
 import hashlib
+import json
 import ssl
 from typing import Any
 
@@ -16,13 +15,14 @@ from yarl import URL
 
 from tests.browser import Browser, browser_session
 from tests.fake_dsm import FakeDsm, run_simulator, server_tls_context
-from tests.fake_dsm.sso import (
-    DEMO_CLIENT_ID,
-    DEMO_CLIENT_SECRET,
-    DEMO_REDIRECT_URIS,
-    TOKEN_LIFETIME,
+from tests.fake_dsm.auth import totp_code
+from tests.fake_dsm.sso import DSM_CLIENT_ID, TOKEN_LIFETIME
+from tests.fake_dsm.store import (
+    DEMO_OTP_SECRET,
+    DEMO_OTP_USER,
+    DEMO_PASSWORD,
+    DEMO_USER,
 )
-from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 from tests.test_fake_dsm import Clock
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -48,6 +48,11 @@ class Sso:
         self.base_url = base_url
         self.browser = browser
         self.http = browser.http
+
+    async def browser_get(self, path: str) -> tuple[int, str]:
+        """GET a path of the NAS; return the status and the text."""
+        async with self.http.get(self.base_url + path) as resp:
+            return resp.status, await resp.text()
 
     def url(self, path: str) -> str:
         """Return the URL of an SSO Server path."""
@@ -88,9 +93,9 @@ class Sso:
         async with self.http.post(self.url("SSOAccessToken.cgi"), data=fields) as resp:
             return resp.status, await resp.json()
 
-    async def exchange(self, **params: str) -> dict[str, Any]:
-        """Call DSM's SYNO.API.Auth `oidc` and return the JSON body."""
-        form = {"api": "SYNO.API.Auth", "version": "6", "method": "oidc"} | params
+    async def dsm_login(self, **params: str) -> dict[str, Any]:
+        """Call DSM's SYNO.API.Auth `login` v6 and return the JSON body."""
+        form = {"api": "SYNO.API.Auth", "version": "6", "method": "login"} | params
         async with self.http.post(
             f"{self.base_url}/webapi/entry.cgi", data=form
         ) as resp:
@@ -280,56 +285,131 @@ async def test_userinfo(sso: Sso, clock: Clock) -> None:
         assert (resp.status, (await resp.json())["error"]) == (401, "invalid_token")
 
 
-async def test_dsm_exchange(sso: Sso, sim: FakeDsm, clock: Clock) -> None:
-    """DSM's `oidc` turns a live access token into a session and a device token."""
-    _, tokens = await sso.token(code=await sso.code())
-    body = await sso.exchange(
-        access_token=tokens["access_token"],
-        id_token=tokens["id_token"],
-        format="sid",
-        enable_syno_token="yes",
-        enable_device_token="yes",
-        device_name="Home Assistant",
+async def dsm_code(sso: Sso, sim: FakeDsm) -> str:
+    """Open DSM's own sign-in link (the user is signed in); return the code it lands with."""
+    _status, text = await sso.browser_get("/index.cgi?action=oidcauthurl&method=oidc")
+    url = URL(json.loads(text)["data"]["url"]).update_query(state="s" * 64)
+    page = await sso.browser.open(url)
+    assert page.location is not None
+    assert str(page.location.with_query(None)).rstrip("/") == sso.base_url
+    return page.location.query["code"]
+
+
+def sso_login(code: str, **params: str) -> dict[str, str]:
+    """Return DSM's OpenID Connect login parameters (auth.md §8.1)."""
+    return {
+        "type": "sso",
+        "server": "oidc",
+        "code": code,
+        "state": "s" * 64,
+        "format": "sid",
+        "enable_syno_token": "yes",
+    } | params
+
+
+async def test_authorization_url(sso: Sso, sim: FakeDsm) -> None:
+    """`oidcauthurl` answers DSM's authorization URL once the SSO Client is set up."""
+    path = "/index.cgi?action=oidcauthurl&method=oidc"
+    assert await sso.browser_get(path) == (
+        200,
+        '{"error": {"code": 100}, "success": false}',
     )
+    sim.sso.enable_dsm_sso_client(sso.base_url)
+    _, text = await sso.browser_get(path)
+    url = URL(json.loads(text)["data"]["url"])
+    assert str(url.with_query(None)) == sso.url("SSOOauth.cgi")
+    assert dict(url.query) == {
+        "client_id": DSM_CLIENT_ID,
+        "redirect_uri": sso.base_url,
+        "scope": "openid email groups",
+        "response_type": "code",
+    }
+    _status, text = await sso.browser_get("/index.cgi?action=oidcauthurl&method=azure")
+    assert json.loads(text)["success"] is False
+
+
+async def test_root_page(sso: Sso) -> None:
+    """DSM's root page: the front page, or where the browser landed after sign-in."""
+    status, text = await sso.browser_get("/")
+    assert status == 200
+    assert "Synology DSM (simulated)" in text
+    assert "paste" not in text
+    status, text = await sso.browser_get("/?code=abc&state=s1")
+    assert "paste it into Home Assistant" in text
+    assert "code=abc&amp;state=s1" in text
+    status, text = await sso.browser_get("/?error=%3Cb%3Eaccess_denied")
+    assert "&lt;b&gt;access_denied" in text
+
+
+async def test_sso_login(sso: Sso, sim: FakeDsm) -> None:
+    """DSM redeems the code server-side, once; the session is the claimed user's."""
+    sim.sso.enable_dsm_sso_client(sso.base_url)
+    code = await dsm_code(sso, sim)
+    body = await sso.dsm_login(**sso_login(code))
     data = body["data"]
+    assert set(data) == {"did", "is_portal_port", "sid", "synotoken"}
     session = sim.store.sessions[data["sid"]]
     assert session.user.name == DEMO_USER
     assert session.synotoken == data["synotoken"]
-    assert sim.store.device_tokens[data["did"]] == (DEMO_USER, "Home Assistant")
-
-    clock.now += TOKEN_LIFETIME
-    body = await sso.exchange(
-        access_token=tokens["access_token"], id_token=tokens["id_token"]
-    )
-    assert body == {"error": {"code": 400}, "success": False}
+    assert sim.sso.codes == {}
+    assert (await sso.dsm_login(**sso_login(code)))["error"] == {"code": 400}
 
 
-async def test_dsm_refuses_exchange(sso: Sso, sim: FakeDsm) -> None:
-    """The switch makes DSM refuse; a disabled account is 401; the ID token is required."""
-    _, tokens = await sso.token(code=await sso.code())
-    live = {"access_token": tokens["access_token"], "id_token": tokens["id_token"]}
-    assert (await sso.exchange(access_token="x"))["error"]["code"] == 114
+async def test_sso_login_refusals(sso: Sso, sim: FakeDsm, clock: Clock) -> None:
+    """What DSM refuses: other profiles, missing code, SSO off, unknown or disabled users."""
+    sim.sso.enable_dsm_sso_client(sso.base_url)
+    code = await dsm_code(sso, sim)
+    assert (await sso.dsm_login(**sso_login(code, server="azure")))["error"] == {
+        "code": 400
+    }
+    missing = sso_login(code)
+    del missing["code"]
+    assert (await sso.dsm_login(**missing))["error"]["code"] == 114
+    sim.store.sso_client.enabled = False
+    assert (await sso.dsm_login(**sso_login(code)))["error"] == {"code": 400}
+    sim.store.sso_client.enabled = True
     sim.store.users[DEMO_USER].disabled = True
-    assert (await sso.exchange(**live))["error"]["code"] == 401
+    assert (await sso.dsm_login(**sso_login(code)))["error"] == {"code": 401}
     sim.store.users[DEMO_USER].disabled = False
-    sim.store.accept_sso_sign_in = False
-    assert (await sso.exchange(**live))["error"]["code"] == 400
+    sim.sso.claim_overrides = {"username": "nobody"}
+    code = await dsm_code(sso, sim)
+    assert (await sso.dsm_login(**sso_login(code)))["error"] == {"code": 400}
+    sim.sso.claim_overrides = {}
+    code = await dsm_code(sso, sim)
+    clock.now += TOKEN_LIFETIME + 1
+    assert (await sso.dsm_login(**sso_login(code)))["error"] == {"code": 400}
     assert sim.store.sessions == {}
 
 
-async def test_demo_application(sso: Sso) -> None:
-    """--demo registers a confidential application for the development instance."""
-    page = await sso.browser.open(
-        sso.authorize_url(client_id=DEMO_CLIENT_ID, redirect_uri=DEMO_REDIRECT_URIS[0])
-    )
-    assert page.location is not None
-    status, _ = await sso.token(
-        code=page.location.query["code"],
-        client_id=DEMO_CLIENT_ID,
-        client_secret=DEMO_CLIENT_SECRET,
-        redirect_uri=DEMO_REDIRECT_URIS[0],
-    )
-    assert status == 200
+async def test_sso_login_with_second_factor(
+    sso: Sso, sim: FakeDsm, clock: Clock
+) -> None:
+    """A 2-step account: 403 with a token; the token and a code finish the sign-in."""
+    sim.sso.enable_dsm_sso_client(sso.base_url)
+    sim.sso.auto_approve_as = DEMO_OTP_USER
+    body = await sso.dsm_login(**sso_login(await dsm_code(sso, sim)))
+    assert body["error"]["code"] == 403
+    token = body["error"]["errors"]["token"]
+    continued = {
+        "account": "",
+        "passwd": token,
+        "otp_code": totp_code(DEMO_OTP_SECRET, clock.now),
+        "enable_device_token": "yes",
+        "device_name": "Home Assistant",
+        "format": "sid",
+    }
+    data = (await sso.dsm_login(**continued))["data"]
+    assert sim.store.sessions[data["sid"]].user.name == DEMO_OTP_USER
+    assert sim.store.device_tokens[data["did"]] == (DEMO_OTP_USER, "Home Assistant")
+    # The token works for one sign-in, and not for long.
+    clock.now += 30
+    continued["otp_code"] = totp_code(DEMO_OTP_SECRET, clock.now)
+    assert (await sso.dsm_login(**continued))["error"] == {"code": 400}
+    body = await sso.dsm_login(**sso_login(await dsm_code(sso, sim)))
+    continued["passwd"] = body["error"]["errors"]["token"]
+    clock.now += 11 * 60
+    continued["otp_code"] = totp_code(DEMO_OTP_SECRET, clock.now)
+    assert (await sso.dsm_login(**continued))["error"] == {"code": 400}
 
 
 @pytest.mark.usefixtures("refused_handshakes_expected")

@@ -25,6 +25,7 @@ from .const import (
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     LOGGER,
+    SUPPORTED_APPS,
     AuthMethod,
 )
 from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
@@ -72,7 +73,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     nas_coordinator = NasCoordinator(hass, entry, client, "nas", update_interval)
     # The first read signs in; a refused sign-in starts reauth from here.
     await nas_coordinator.async_config_entry_first_refresh()
-    chosen = {DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)}
+    chosen = SUPPORTED_APPS.intersection(
+        DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)
+    )
     _async_report_missing_apps(hass, entry, chosen - installed_apps)
     apps = frozenset(chosen & installed_apps)
     notestation = None
@@ -166,7 +169,7 @@ def _not_ready(err: DsmError) -> ConfigEntryNotReady:
 
 
 def _async_report_missing_apps(
-    hass: HomeAssistant, entry: DsmConfigEntry, missing: set[DsmApp]
+    hass: HomeAssistant, entry: DsmConfigEntry, missing: frozenset[DsmApp]
 ) -> None:
     """Explain, as a repair issue, each chosen app the NAS no longer offers."""
     for app in DsmApp:

@@ -1,43 +1,32 @@
-"""Config flow: DSM address, then password or Synology SSO Server sign-in.
+"""Config flow: DSM address, then password or DSM single sign-on (OpenID Connect).
 
-Password sign-in asks for a one-time code when DSM wants one. SSO sign-in is an OpenID
-Connect authorization code flow through Home Assistant's OAuth2 machinery: a PKCE
-implementation made at run time for the SSO Server the user names (no application
-credentials), Home Assistant's signed ``state`` and its callback view. The
-implementation is handed to the flow directly and not put in Home Assistant's registry:
-with no refresh token there is nothing for an OAuth2 session to look it up for later.
-The code is redeemed by the client (api/sso.py) rather than by Home Assistant's token
-request, because that request always verifies certificates with Home Assistant's default
-context, while the entry's own setting must apply (DSM often uses a self-signed one).
+Password sign-in asks for a one-time code when DSM wants one. Single sign-on goes
+through DSM's own SSO Client (auth.md §8.1): the flow shows DSM's authorization link,
+the user signs in at the identity provider, whose redirect lands on the DSM address,
+and pastes that address; DSM redeems the code in it. A 2-step account then continues
+with the one-time code step.
 """
 
-import logging
-import secrets
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntryState,
+    ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
 from homeassistant.const import (
-    CONF_CLIENT_ID,
-    CONF_CLIENT_SECRET,
     CONF_PASSWORD,
     CONF_URL,
     CONF_USERNAME,
     CONF_VERIFY_SSL,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.config_entry_oauth2_flow import (
-    AbstractOAuth2FlowHandler,
-    LocalOAuth2ImplementationWithPkce,
-    async_get_redirect_uri,
-)
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -50,36 +39,33 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.util import dt as dt_util
 import probatio
 from yarl import URL
 
 from .api import (
+    SSO_CODE_LIFETIME_SECONDS,
     DsmAccountUnusableError,
     DsmApp,
     DsmClient,
     DsmError,
-    DsmHttpError,
     DsmInvalidCredentialsError,
     DsmInvalidOtpError,
     DsmOtpRequiredError,
     DsmSession,
     DsmSslError,
     DsmSsoRefusedError,
+    DsmSsoUnavailableError,
     DsmSystem,
     NasInfo,
     PasswordCredentials,
-    SsoApplication,
-    SsoClient,
-    SsoIdTokenError,
-    SsoIssuerMismatchError,
-    SsoProvider,
-    SsoResponseError,
-    SsoTokenRequestError,
-    SsoTokens,
-    exchange_sso_sign_in,
+    SsoLandingError,
+    SsoSignIn,
+    answers_plain_http,
+    second_factor_token,
 )
-from .api.sso import SCOPES
 from .const import (
+    APP_NAMES,
     CONF_APPS,
     CONF_AUTH_METHOD,
     CONF_CHAT_DM_USERS,
@@ -87,7 +73,7 @@ from .const import (
     CONF_DRIVE_PUSH,
     CONF_OTP_CODE,
     CONF_SESSION_ID,
-    CONF_SSO_URL,
+    CONF_SSO_LANDING,
     CONF_SYNOTOKEN,
     CONF_UPDATE_INTERVAL,
     DEFAULT_PORTS,
@@ -96,12 +82,13 @@ from .const import (
     LOGGER,
     MAX_UPDATE_INTERVAL_MINUTES,
     MIN_UPDATE_INTERVAL_MINUTES,
+    SUPPORTED_APPS,
     AuthMethod,
 )
 from .data import DsmConfigEntry, auth_method_of, create_client, credentials_from
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Callable, Mapping
 
 ADDRESS_SCHEMA = probatio.Schema(
     {
@@ -141,32 +128,28 @@ OTP_SCHEMA = probatio.Schema(
 )
 
 # Translations may not contain URLs; the example address comes in as a placeholder.
-ADDRESS_PLACEHOLDERS = {"example_url": "https://nas.local:5001"}
+ADDRESS_PLACEHOLDERS = {
+    "example_url": "https://nas.local:5001",
+    "supported_apps": ", ".join(sorted(APP_NAMES[app] for app in SUPPORTED_APPS)),
+}
 
 SSO_SCHEMA = probatio.Schema(
     {
-        probatio.Required(CONF_SSO_URL): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.URL)
-        ),
-        probatio.Required(CONF_CLIENT_ID): TextSelector(),
-        probatio.Optional(CONF_CLIENT_SECRET): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.PASSWORD)
+        probatio.Required(CONF_SSO_LANDING): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.TEXT)
         ),
     }
 )
-REAUTH_SSO_SCHEMA = probatio.Schema({})
 
 # The form a failed sign-in shows again, by step.
 STEP_SCHEMAS = {
     "credentials": CREDENTIALS_SCHEMA,
     "otp": OTP_SCHEMA,
     "reauth_confirm": REAUTH_SCHEMA,
-    "sso": SSO_SCHEMA,
-    "reauth_sso": REAUTH_SSO_SCHEMA,
 }
 SIGN_IN_METHODS = ["credentials", "sso"]
-# Token endpoint errors that mean the application id or secret is wrong (auth.md §7.2).
-CLIENT_ERRORS = frozenset({"invalid_app_id", "invalid_client", "unauthorized_client"})
+# A code is refused as probably expired once this long has passed since the link was shown.
+SSO_CODE_LIFETIME = timedelta(seconds=SSO_CODE_LIFETIME_SECONDS)
 
 
 def normalize_url(raw: str) -> str:
@@ -192,65 +175,23 @@ def unique_id_for(nas: NasInfo, account: str) -> str:
     return f"{nas.serial}_{account.casefold()}"
 
 
-class SsoServerImplementation(LocalOAuth2ImplementationWithPkce):
-    """Home Assistant's PKCE authorization request for one SSO Server application.
-
-    Made per sign-in from the discovery document; it adds the OpenID Connect scopes and
-    a fresh ``nonce`` that the ID token must echo.
-    """
-
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        client: SsoClient,
-        provider: SsoProvider,
-        application: SsoApplication,
-    ) -> None:
-        """Authorize at the provider's endpoints as application."""
-        super().__init__(
-            hass,
-            f"{DOMAIN}_sso",
-            application.client_id,
-            provider.authorization_endpoint,
-            provider.token_endpoint,
-            client_secret=application.client_secret or "",
-        )
-        self.client = client
-        self.provider = provider
-        self.application = application
-        self.nonce = secrets.token_urlsafe(32)
-
-    @property
-    @override
-    def extra_authorize_data(self) -> dict[str, str]:
-        return {"scope": SCOPES, "nonce": self.nonce, **super().extra_authorize_data}
-
-
-class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
+class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a DSM account, sign in again, or move it to a new address or sign-in."""
 
-    DOMAIN = DOMAIN
     VERSION = 1
 
     def __init__(self) -> None:
         """Start with nothing known."""
-        super().__init__()
         self._url = ""
         self._verify_ssl = True
         self._client: DsmClient | None = None
         self._credentials: PasswordCredentials | None = None
         self._installed_apps: frozenset[DsmApp] = frozenset()
-        # The SSO sign-in under way, and the form that started it.
-        self._sso: SsoServerImplementation | None = None
-        self._sso_step = "sso"
-        self._sso_input: dict[str, Any] = {}
-        # The DSM account a verified SSO sign-in named, offered for password sign-in.
-        self._account: str | None = None
-
-    @property
-    @override
-    def logger(self) -> logging.Logger:
-        return LOGGER
+        # The single sign-on under way, and when its link was shown.
+        self._sso: SsoSignIn | None = None
+        self._sso_shown_at = dt_util.utcnow()
+        # The token DSM's 403 gave an SSO sign-in to continue with a one-time code.
+        self._sso_second_factor: str | None = None
 
     @staticmethod
     @callback
@@ -270,7 +211,7 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     async def async_step_sign_in_method(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Offer password or SSO Server sign-in once the address is known."""
+        """Offer password or single sign-on once the address is known."""
         return self.async_show_menu(
             step_id="sign_in_method", menu_options=SIGN_IN_METHODS
         )
@@ -281,46 +222,39 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         """Ask for the DSM user name and password."""
         if user_input is not None:
             account = user_input[CONF_USERNAME].strip()
-            return await self._async_sign_in(
-                "credentials",
-                PasswordCredentials(
-                    account=account,
-                    password=user_input[CONF_PASSWORD],
-                    device_token=self._known_device_token(account),
-                ),
-                user_input,
+            credentials = PasswordCredentials(
+                account=account,
+                password=user_input[CONF_PASSWORD],
+                device_token=self._known_device_token(account),
             )
-        return self.async_show_form(
-            step_id="credentials",
-            data_schema=self.add_suggested_values_to_schema(
-                CREDENTIALS_SCHEMA, self._suggested_account()
-            ),
-        )
+            return await self._async_sign_in(
+                "credentials", credentials, user_input, None
+            )
+        return self._credentials_form({})
 
     async def async_step_otp(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the one-time code of a 2-step verification account."""
-        assert self._credentials is not None  # noqa: S101 - only reached after a sign-in
-        if user_input is not None:
-            return await self._async_sign_in(
-                "otp", self._credentials, {}, user_input[CONF_OTP_CODE].strip()
+        if user_input is None:
+            return self.async_show_form(step_id="otp", data_schema=OTP_SCHEMA)
+        code = user_input[CONF_OTP_CODE].strip()
+        if self._sso_second_factor is not None:
+            token = self._sso_second_factor
+            return await self._async_open(
+                "otp",
+                {},
+                lambda client: client.login_sso_second_factor(token, code),
+                self._async_finish_sso,
             )
-        return self.async_show_form(step_id="otp", data_schema=OTP_SCHEMA)
+        assert self._credentials is not None  # noqa: S101 - only reached after a sign-in
+        return await self._async_sign_in("otp", self._credentials, {}, code)
 
     async def async_step_sso(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask where SSO Server is and which application Home Assistant is there."""
-        if user_input is None:
-            return self._sso_form("sso", self._suggested_sso_settings(), {})
-        try:
-            sso_url = normalize_url(user_input[CONF_SSO_URL])
-        except ValueError:
-            return self._sso_form("sso", user_input, {"base": "invalid_url"})
-        secret = user_input.get(CONF_CLIENT_SECRET) or None
-        application = SsoApplication(user_input[CONF_CLIENT_ID].strip(), secret)
-        return await self._async_start_sso("sso", user_input, sso_url, application)
+        """Show DSM's single sign-on link and take the address the browser landed on."""
+        return await self._async_sso_step("sso", user_input)
 
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
@@ -341,6 +275,7 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 "reauth_confirm",
                 credentials_from({**entry.data, **user_input}),
                 {},
+                None,
             )
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -351,14 +286,8 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     async def async_step_reauth_sso(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Sign in through SSO Server again: one click while still signed in there."""
-        if user_input is None:
-            return self._sso_form("reauth_sso", {}, {})
-        data = self._get_reauth_entry().data
-        application = SsoApplication(data[CONF_CLIENT_ID], data.get(CONF_CLIENT_SECRET))
-        return await self._async_start_sso(
-            "reauth_sso", {}, data[CONF_SSO_URL], application
-        )
+        """Run single sign-on again: DSM ended the session only it could open."""
+        return await self._async_sso_step("reauth_sso", user_input)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -397,43 +326,6 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             placeholders[CONF_USERNAME] = self._get_reauth_entry().data[CONF_USERNAME]
         return placeholders
 
-    @override
-    async def async_step_creation(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Redeem the code SSO Server sent back and verify the ID token it yields."""
-        sso = self._sso
-        assert sso is not None  # noqa: S101 - the callback follows _async_start_sso
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        try:
-            tokens = await sso.client.redeem_code(
-                sso.provider,
-                sso.application,
-                code=self.external_data["code"],
-                redirect_uri=self.external_data["state"]["redirect_uri"],
-                code_verifier=sso.code_verifier,
-            )
-            account = await sso.client.verify_id_token(
-                sso.provider, sso.application, tokens.id_token, nonce=sso.nonce
-            )
-        except SsoTokenRequestError as err:
-            if err.error in CLIENT_ERRORS:
-                errors["base"] = "invalid_client"
-            elif err.error == "invalid_grant":
-                errors["base"] = "code_refused"
-            else:
-                errors["base"] = "sso_refused"
-                placeholders["error"] = err.error
-        except SsoIdTokenError as err:
-            errors["base"] = "invalid_id_token"
-            placeholders["reason"] = str(err.problem)
-        except DsmError as err:
-            errors["base"] = _connection_error(err)
-        else:
-            return await self._async_open_sso_session(sso, tokens, account)
-        return self._sso_form(self._sso_step, self._sso_input, errors, placeholders)
-
     def _use_client(self, url: str, verify_ssl: bool) -> DsmClient:
         self._url, self._verify_ssl = url, verify_ssl
         self._client = create_client(self.hass, url, verify_ssl=verify_ssl)
@@ -448,12 +340,14 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         try:
             apps = await DsmSystem(self._use_client(url, verify_ssl)).apps()
         except DsmSslError:
-            return "ssl_error"
+            # https:// on DSM's HTTP port fails in the TLS handshake, certificate or not.
+            plain = await answers_plain_http(async_get_clientsession(self.hass), url)
+            return "http_port" if plain else "ssl_error"
         except DsmError as err:
             LOGGER.debug("%s does not answer as DSM: %s", url, err)
             return "cannot_connect"
         self._installed_apps = apps
-        return None if apps else "no_apps"
+        return None if apps & SUPPORTED_APPS else "no_apps"
 
     def _existing_entry_data(self) -> Mapping[str, Any]:
         """Return the data of the entry being reauthenticated or reconfigured."""
@@ -463,10 +357,6 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             return self._get_reconfigure_entry().data
         return {}
 
-    def _suggested_account(self) -> dict[str, str] | None:
-        account = self._account or self._existing_entry_data().get(CONF_USERNAME)
-        return {CONF_USERNAME: account} if account else None
-
     def _known_device_token(self, account: str) -> str | None:
         """Reuse the entry's device token when the same DSM user signs in again."""
         data = self._existing_entry_data()
@@ -474,138 +364,88 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             return None
         return data.get(CONF_DEVICE_TOKEN)
 
-    def _suggested_sso_settings(self) -> dict[str, Any]:
-        """Suggest the DSM address, or what an SSO entry used before."""
-        data = self._existing_entry_data()
-        suggested: dict[str, Any] = {CONF_SSO_URL: data.get(CONF_SSO_URL, self._url)}
-        if CONF_CLIENT_ID in data:
-            suggested[CONF_CLIENT_ID] = data[CONF_CLIENT_ID]
-        return suggested
+    def _credentials_form(
+        self, errors: dict[str, str], user_input: Mapping[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the password form, with the account of the entry at hand suggested."""
+        account = self._existing_entry_data().get(CONF_USERNAME)
+        suggested = user_input or ({CONF_USERNAME: account} if account else None)
+        return self.async_show_form(
+            step_id="credentials",
+            data_schema=self.add_suggested_values_to_schema(
+                CREDENTIALS_SCHEMA, suggested
+            ),
+            errors=errors,
+            description_placeholders=self._placeholders(),
+        )
+
+    async def _async_sso_step(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Get DSM's link once, then sign in with the code of the pasted address.
+
+        Where single sign-on cannot work at all, the password form says why.
+        """
+        assert self._client is not None  # noqa: S101 - every step sets the client first
+        if URL(self._url).scheme != "https":
+            return self._credentials_form({"base": "sso_needs_https"})
+        if self._sso is None:
+            try:
+                self._sso = await self._client.start_sso()
+            except DsmSsoUnavailableError as err:
+                LOGGER.debug("No single sign-on: %s", err)
+                return self._credentials_form({"base": "sso_not_configured"})
+            except DsmError as err:
+                return self._credentials_form({"base": _connection_error(err)})
+            self._sso_shown_at = dt_util.utcnow()
+        if user_input is None:
+            return self._sso_form(step_id, {})
+        sso = self._sso
+        try:
+            code = sso.code_from(user_input[CONF_SSO_LANDING])
+        except SsoLandingError as err:
+            error = {"base": f"landing_{err.problem}"}
+            return self._sso_form(step_id, error, {"error": err.provider_error})
+        # Signing in again, the entry's trusted device skips the one-time code.
+        device_token = self._existing_entry_data().get(CONF_DEVICE_TOKEN)
+        return await self._async_open(
+            step_id,
+            {},
+            lambda client: client.login_sso(sso, code, device_token),
+            self._async_finish_sso,
+        )
 
     def _sso_form(
         self,
         step_id: str,
-        user_input: Mapping[str, Any],
         errors: dict[str, str],
-        placeholders: dict[str, str] | None = None,
+        placeholders: Mapping[str, str] | None = None,
     ) -> ConfigFlowResult:
-        """Show an SSO step with the redirect URI to register and the account's name."""
-        shown = dict(placeholders or {})
-        if step_id == "sso":
-            shown["redirect_uri"] = async_get_redirect_uri(self.hass)
-        else:
-            shown[CONF_USERNAME] = self._get_reauth_entry().data[CONF_USERNAME]
+        """Show the SSO step: the link to open, and the field for the landing address."""
+        assert self._sso is not None  # noqa: S101 - the link is fetched first
         return self.async_show_form(
             step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
-                STEP_SCHEMAS[step_id], user_input
-            ),
+            data_schema=SSO_SCHEMA,
             errors=errors,
-            description_placeholders=shown,
+            description_placeholders={
+                **self._placeholders(),
+                **(placeholders or {}),
+                "auth_url": self._sso.url,
+                "minutes": str(SSO_CODE_LIFETIME_SECONDS // 60),
+            },
         )
-
-    async def _async_start_sso(
-        self,
-        step_id: str,
-        user_input: dict[str, Any],
-        sso_url: str,
-        application: SsoApplication,
-    ) -> ConfigFlowResult:
-        """Discover SSO Server, then send the user there to sign in."""
-        self._sso_step, self._sso_input = step_id, user_input
-        client = SsoClient(
-            async_get_clientsession(self.hass, verify_ssl=self._verify_ssl),
-            sso_url,
-            verify_ssl=self._verify_ssl,
-        )
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        try:
-            provider = await client.discover()
-        except SsoIssuerMismatchError as err:
-            errors["base"] = "issuer_mismatch"
-            placeholders["issuer"] = err.advertised
-        except (DsmHttpError, SsoResponseError) as err:
-            LOGGER.debug("No OpenID Connect discovery at %s: %s", sso_url, err)
-            errors["base"] = "sso_unavailable"
-        except DsmError as err:
-            errors["base"] = _connection_error(err)
-        else:
-            self._sso = SsoServerImplementation(
-                self.hass, client, provider, application
-            )
-            self.flow_impl = self._sso
-            return await self.async_step_auth()
-        return self._sso_form(step_id, user_input, errors, placeholders)
-
-    async def _async_open_sso_session(
-        self, sso: SsoServerImplementation, tokens: SsoTokens, account: str
-    ) -> ConfigFlowResult:
-        """Turn the verified sign-in into a DSM session and keep it in the entry."""
-        assert self._client is not None  # noqa: S101 - every step sets the client first
-        try:
-            session = await exchange_sso_sign_in(self._client, tokens, account)
-            nas = await DsmSystem(self._client).info()
-        except DsmSsoRefusedError as err:
-            LOGGER.debug("%s refused the SSO sign-in: %s", self._url, err)
-            self._account = account
-            return self.async_show_form(
-                step_id="credentials",
-                data_schema=self.add_suggested_values_to_schema(
-                    CREDENTIALS_SCHEMA, {CONF_USERNAME: account}
-                ),
-                errors={"base": "sso_not_accepted"},
-            )
-        except DsmError as err:
-            await self._async_sign_out()
-            return self._sso_form(
-                self._sso_step, self._sso_input, {"base": _connection_error(err)}
-            )
-        data = {
-            CONF_URL: self._url,
-            CONF_VERIFY_SSL: self._verify_ssl,
-            CONF_AUTH_METHOD: AuthMethod.SSO,
-            CONF_USERNAME: account,
-            CONF_SSO_URL: sso.client.url,
-            CONF_CLIENT_ID: sso.application.client_id,
-            **_sso_session_data(session),
-        }
-        if sso.application.client_secret:
-            data[CONF_CLIENT_SECRET] = sso.application.client_secret
-        try:
-            return await self._async_finish(nas, data)
-        except AbortFlow:
-            # Another entry has this account, or reauth found another one.
-            await self._async_sign_out()
-            raise
 
     async def _async_sign_in(
         self,
         step_id: str,
         credentials: PasswordCredentials,
         user_input: dict[str, Any],
-        otp_code: str | None = None,
+        otp_code: str | None,
     ) -> ConfigFlowResult:
-        """Sign in, then create or update the entry; on failure show step_id again."""
-        assert self._client is not None  # noqa: S101 - every step sets the client first
-        errors: dict[str, str] = {}
-        placeholders = self._placeholders()
-        try:
-            session = await self._client.login(credentials, otp_code)
-            nas = await DsmSystem(self._client).info()
-        except DsmOtpRequiredError:
-            self._credentials = credentials
-            return await self.async_step_otp()
-        except DsmInvalidOtpError:
-            errors["base"] = "invalid_otp"
-        except DsmInvalidCredentialsError:
-            errors["base"] = "invalid_auth"
-        except DsmAccountUnusableError as err:
-            errors["base"] = "account_unusable"
-            placeholders["reason"] = err.meaning
-        except DsmError as err:
-            errors["base"] = _connection_error(err)
-        else:
+        """Sign in with a password, then create or update the entry."""
+        self._credentials = credentials
+
+        async def finish(session: DsmSession, nas: NasInfo) -> ConfigFlowResult:
             await self._async_sign_out()
             data = {
                 CONF_URL: self._url,
@@ -617,6 +457,51 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             if session.device_token:
                 data[CONF_DEVICE_TOKEN] = session.device_token
             return await self._async_finish(nas, data)
+
+        return await self._async_open(
+            step_id,
+            user_input,
+            lambda client: client.login(credentials, otp_code),
+            finish,
+        )
+
+    async def _async_open(
+        self,
+        step_id: str,
+        user_input: dict[str, Any],
+        open_session: Callable[[DsmClient], Awaitable[DsmSession]],
+        finish: Callable[[DsmSession, NasInfo], Awaitable[ConfigFlowResult]],
+    ) -> ConfigFlowResult:
+        """Open a session and read the NAS; on failure show step_id again with why.
+
+        A session opened before a later failure is closed again, so nothing is left
+        half-created.
+        """
+        client = self._client
+        assert client is not None  # noqa: S101 - every step sets the client first
+        placeholders = self._placeholders()
+        try:
+            session = await open_session(client)
+            nas = await DsmSystem(client).info()
+        except DsmOtpRequiredError as err:
+            if step_id in ("sso", "reauth_sso"):
+                self._sso_second_factor = second_factor_token(err.detail)
+            return await self.async_step_otp()
+        except DsmError as err:
+            error = await self._async_sign_in_error(err, placeholders)
+        else:
+            return await finish(session, nas)
+        errors = {"base": error}
+        if (
+            step_id == "otp"
+            and self._sso_second_factor is not None
+            and error in ("code_refused", "code_expired")
+        ):
+            # DSM forgot the sign-in waiting for its code: start over at the link.
+            self._sso_second_factor = None
+            step_id = "reauth_sso" if self.source == SOURCE_REAUTH else "sso"
+        if step_id in ("sso", "reauth_sso"):
+            return self._sso_form(step_id, errors, placeholders)
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
@@ -625,6 +510,42 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def _async_sign_in_error(
+        self, err: DsmError, placeholders: dict[str, str]
+    ) -> str:
+        """Name the form error of a failed sign-in; close a session it left open."""
+        if isinstance(err, DsmInvalidOtpError):
+            return "invalid_otp"
+        if isinstance(err, DsmInvalidCredentialsError):
+            return "invalid_auth"
+        if isinstance(err, DsmSsoRefusedError):
+            LOGGER.debug("DSM refused the single sign-on: %s", err)
+            expired = dt_util.utcnow() - self._sso_shown_at > SSO_CODE_LIFETIME
+            return "code_expired" if expired else "code_refused"
+        if isinstance(err, DsmAccountUnusableError):
+            placeholders["reason"] = err.meaning
+            return "account_unusable"
+        await self._async_sign_out()
+        return _connection_error(err)
+
+    async def _async_finish_sso(
+        self, session: DsmSession, nas: NasInfo
+    ) -> ConfigFlowResult:
+        """Keep the session single sign-on opened in the entry: nothing else can renew it."""
+        data = {
+            CONF_URL: self._url,
+            CONF_VERIFY_SSL: self._verify_ssl,
+            CONF_AUTH_METHOD: AuthMethod.SSO,
+            CONF_USERNAME: session.account,
+            **_sso_session_data(session),
+        }
+        try:
+            return await self._async_finish(nas, data)
+        except AbortFlow:
+            # Another entry has this account, or reauth found another one.
+            await self._async_sign_out()
+            raise
 
     async def _async_sign_out(self) -> None:
         """End the flow's own session; the entry signs in by itself."""
@@ -653,12 +574,12 @@ class SynologyNativeConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         return self.async_create_entry(
             title=f"{nas.model} {data[CONF_USERNAME]}",
             data=data,
-            options={CONF_APPS: sorted(self._installed_apps)},
+            options={CONF_APPS: sorted(self._installed_apps & SUPPORTED_APPS)},
         )
 
 
 def _connection_error(err: DsmError) -> str:
-    """Name the form error for a failure to reach DSM or SSO Server."""
+    """Name the form error for a failure to reach DSM."""
     if isinstance(err, DsmSslError):
         return "ssl_error"
     LOGGER.debug("Talking to the NAS failed: %s", err)
@@ -687,19 +608,19 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
         entry: DsmConfigEntry = self.config_entry
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
-        installed = sorted(entry.runtime_data.installed_apps)
+        offered = sorted(entry.runtime_data.installed_apps & SUPPORTED_APPS)
         schema = probatio.Schema(
             {
                 probatio.Required(
                     CONF_APPS,
                     default=[
                         app
-                        for app in entry.options.get(CONF_APPS, installed)
-                        if app in installed
+                        for app in entry.options.get(CONF_APPS, offered)
+                        if app in offered
                     ],
                 ): SelectSelector(
                     SelectSelectorConfig(
-                        options=installed, multiple=True, translation_key=CONF_APPS
+                        options=offered, multiple=True, translation_key=CONF_APPS
                     )
                 ),
                 probatio.Required(

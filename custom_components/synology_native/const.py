@@ -5,14 +5,17 @@ from enum import StrEnum
 import logging
 from typing import Final
 
+from .api import DsmApp
+
 DOMAIN: Final = "synology_native"
 LOGGER = logging.getLogger(__package__)
 
 CONF_AUTH_METHOD: Final = "auth_method"
 CONF_DEVICE_TOKEN: Final = "device_token"
 CONF_OTP_CODE: Final = "otp_code"
-# SSO Server sign-in: where it is, and the DSM session the sign-in yielded.
-CONF_SSO_URL: Final = "sso_url"
+# Single sign-on: the address the browser landed on (flow input only), and the DSM
+# session the sign-in yielded.
+CONF_SSO_LANDING: Final = "landing_address"
 CONF_SESSION_ID: Final = "session_id"
 CONF_SYNOTOKEN: Final = "synotoken"
 
@@ -36,6 +39,10 @@ EVENT_CHAT_REACTION: Final = f"{DOMAIN}_chat_reaction"
 
 # Options: Chat users to offer a direct-message notify entity for.
 CONF_CHAT_DM_USERS: Final = "chat_dm_users"
+
+# The apps the integration has entities or actions for: only these are offered in the
+# options. An app joins with one line here once its platforms and actions exist.
+SUPPORTED_APPS: Final = frozenset({DsmApp.CHAT, DsmApp.DRIVE, DsmApp.NOTESTATION})
 
 # Product names, for repair issues (they are names, not translatable text).
 APP_NAMES: Final = {

@@ -4,15 +4,10 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.const import (
-    CONF_CLIENT_SECRET,
-    CONF_PASSWORD,
-    CONF_URL,
-    CONF_USERNAME,
-)
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 
 from .api.system import APP_API_PREFIX
-from .const import CONF_DEVICE_TOKEN, CONF_SESSION_ID, CONF_SSO_URL, CONF_SYNOTOKEN
+from .const import CONF_DEVICE_TOKEN, CONF_SESSION_ID, CONF_SYNOTOKEN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -23,12 +18,10 @@ APP_PREFIXES = tuple(APP_API_PREFIX.values())
 TO_REDACT = {
     CONF_PASSWORD,
     CONF_DEVICE_TOKEN,
-    CONF_CLIENT_SECRET,
     CONF_SESSION_ID,
     CONF_SYNOTOKEN,
     CONF_USERNAME,
     CONF_URL,
-    CONF_SSO_URL,
     "serial",
 }
 

@@ -11,6 +11,7 @@ from .api import (
     DsmAuthError,
     DsmError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmSessionExpiredError,
 )
 from .const import DOMAIN
@@ -33,6 +34,10 @@ def translate_dsm_errors(hass: HomeAssistant, entry: DsmConfigEntry) -> Iterator
     except DsmRateLimitError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="rate_limited"
+        ) from err
+    except DsmRequestTooLargeError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="too_large"
         ) from err
     except DsmApiError as err:
         raise HomeAssistantError(

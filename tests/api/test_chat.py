@@ -35,7 +35,7 @@ from custom_components.synology_native.api.chat_socket import (
 )
 from custom_components.synology_native.api.errors import DsmApiError, DsmResponseError
 from tests.fake_dsm import run_simulator
-from tests.fake_dsm.chat import (
+from tests.fake_dsm.chat_store import (
     DEMO_BOT_TOKEN,
     DEMO_WEBHOOK_TOKEN,
     DM_ALICE,
@@ -253,13 +253,13 @@ async def test_rate_limit_is_typed(chat: Chat, fake_dsm: FakeDsm) -> None:
 async def test_bot_and_webhook(client: DsmClient, fake_dsm: FakeDsm) -> None:
     """Sending through SYNO.Chat.External without a session; the token stays secret."""
     await ChatBot(client, DEMO_WEBHOOK_TOKEN).incoming("from a webhook")
-    general = fake_dsm.chat.state.channels[GENERAL]
+    general = fake_dsm.chat.channels[GENERAL]
     assert max(general.posts.values(), key=lambda p: p.post_id).message == (
         "from a webhook"
     )
     sent = await ChatBot(client, DEMO_BOT_TOKEN).chatbot([1], "from a bot")
     assert list(sent) == [1]
-    assert channel_of_post(sent[1]) not in fake_dsm.chat.state.channels[GENERAL].posts
+    assert channel_of_post(sent[1]) not in fake_dsm.chat.channels[GENERAL].posts
     bad = ChatBot(client, "wrong-token")
     assert "wrong-token" not in repr(bad)
     with pytest.raises(DsmPermissionError) as err:
@@ -292,7 +292,7 @@ async def test_socket_events_and_conn_id(
     await fake_dsm.chat.post_as("alice", FAMILY, "loud")
     assert await asyncio.wait_for(events.get(), 5) == "post_create"
     assert events.empty()
-    await fake_dsm.chat.drop_sockets()
+    await fake_dsm.chat_socket.drop_sockets()
     for _ in range(100):
         if drops:
             break
@@ -311,14 +311,14 @@ async def test_socket_refused(
     """An unavailable socket, refused reconnects and a dead session fail to connect."""
     await chat.channels()
     socket = ChatSocket(client, http, lambda _: None, lambda: None, timeout=2)
-    fake_dsm.chat.faults.socket_unavailable = True
+    fake_dsm.chat_socket.faults.socket_unavailable = True
     with pytest.raises(ChatSocketError):
         await socket.connect()
-    fake_dsm.chat.faults.socket_unavailable = False
-    await fake_dsm.chat.refuse_reconnects(60)
+    fake_dsm.chat_socket.faults.socket_unavailable = False
+    await fake_dsm.chat_socket.refuse_reconnects(60)
     with pytest.raises(ChatSocketError):
         await socket.connect()
-    fake_dsm.chat.faults.refuse_until = 0
+    fake_dsm.chat_socket.faults.refuse_until = 0
     fake_dsm.store.expire_sessions()
     with pytest.raises(ChatSocketError):
         await socket.connect()

@@ -12,7 +12,7 @@ import trustme
 
 from .auth import totp_code
 from .server import FakeDsm, run_simulator, server_tls_context
-from .sso import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REDIRECT_URIS
+from .sso import DSM_CLIENT_ID
 from .store import DEMO_OTP_SECRET, DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
 
 
@@ -69,11 +69,21 @@ def _banner(url: str, demo: bool, ca_file: Path | None) -> str:
             f"  account {DEMO_OTP_USER!r}, password {DEMO_PASSWORD!r}: one-time codes, TOTP",
             f"    secret {DEMO_OTP_SECRET} (add it to an authenticator app)",
             f"    code now: {totp_code(DEMO_OTP_SECRET)}; a fresh one every 30 s: {live_code}",
-            f"  SSO Server application id {DEMO_CLIENT_ID!r}, secret {DEMO_CLIENT_SECRET!r}",
-            f"    redirect URIs: {', '.join(DEMO_REDIRECT_URIS)}",
         ]
+        lines += _sso_banner(url)
     lines.append("Ctrl-C to stop.")
     return "\n".join(lines)
+
+
+def _sso_banner(url: str) -> list[str]:
+    """Say how single sign-on works in the demo: DSM's SSO Client uses our own provider."""
+    if not url.startswith("https://"):
+        return ["  single sign-on: off (DSM offers it over HTTPS only; use --tls)"]
+    return [
+        f"  single sign-on: DSM's SSO Client is application {DSM_CLIENT_ID!r} of the",
+        f"    simulated SSO Server at {url}/webman/sso, redirect URI {url}",
+        f"    sign in there as {DEMO_USER!r} or {DEMO_OTP_USER!r}, password {DEMO_PASSWORD!r}",
+    ]
 
 
 async def _serve(
@@ -85,6 +95,8 @@ async def _serve(
 ) -> None:
     context, ca_file = tls if tls is not None else (None, None)
     async with run_simulator(sim, host, port, context) as url:
+        if demo and context is not None:
+            sim.sso.enable_dsm_sso_client(url)
         sys.stdout.write(_banner(url, demo, ca_file) + "\n")
         sys.stdout.flush()
         await asyncio.Event().wait()

@@ -41,10 +41,15 @@ class ApiEntry:
         return info
 
 
-# DSM core APIs (auth.md §2, webapi.md §3.2 and §6), in the table format described in
-# catalog_apps.py plus the flag `raw` (no `requestFormat`: method parameters are raw strings).
-# SYNO.API.Auth is `no-session` because login creates the session and logout must also answer
-# for an unknown one; its handlers deal with sessions themselves.
+# DSM core APIs as a DSM 7.2.2 `SYNO.API.Info` lists them (auth.md §2 and §9, webapi.md §3.2 and
+# §6), in the table format described in catalog_apps.py plus the flags `raw` (no
+# `requestFormat`: method parameters are raw strings) and `path=CGI` (served there, not at
+# entry.cgi). SYNO.API.Auth is `no-session` because login creates the session and logout must
+# also answer for an unknown one; its handlers deal with sessions themselves. A method is listed
+# only where the spec gives its answer: calling an unlisted one is answered 103, as DSM answers
+# a method it does not have. So `oidc` (v6) is left out: nothing public says what it does
+# (auth.md §8.1), and neither do `Login`/`Logout`/`reset`/`session`/`synotoken`/`token`,
+# `suspend`/`resume`, `SYNO.API.Auth.RedirectURI`, `SYNO.API.OTP` or `SYNO.Entry.SocketIo`.
 CORE_MANIFESTS = """
 SYNO.API.Info 1-1 no-session
     1: query
@@ -53,14 +58,31 @@ SYNO.API.Auth 1-7 raw no-session
     2: logout
     3: login logout
     4: login logout
-    5: login logout session synotoken
-    6: Login Logout login logout oidc reset session synotoken token
-    7: login logout reset resume suspend
+    5: login logout
+    6: login logout
+    7: login logout
+SYNO.API.Auth.Key 7-7
+    7: get
+SYNO.API.Auth.Key.Code 7-7
+    7: get
+SYNO.API.Auth.RedirectURI 1-1 no-session
+SYNO.API.Auth.Type 1-1 no-session
+    1: get
+SYNO.API.Auth.UIConfig 1-1 no-session
+    1: get
+SYNO.API.Encryption 1-1 no-session
+    1: getinfo
+SYNO.API.OTP 1-1 raw no-session path=otp.cgi
 SYNO.Entry.Request 1-2
     1: request
     2: request
+SYNO.Entry.Request.Polling 1-1
+    1: list status
+SYNO.Entry.SocketIo 1-1
 SYNO.DSM.Info 2-2
     2: getinfo
+SYNO.Core.NormalUser 1-1
+    1: get
 """
 
 
@@ -70,10 +92,13 @@ def parse_table(table: str) -> list[ApiEntry]:
     for header, version_lines in _blocks(table):
         name, versions, *flags = header.split()
         low, high = (int(part) for part in versions.split("-"))
+        paths = [
+            flag.removeprefix("path=") for flag in flags if flag.startswith("path=")
+        ]
         entries.append(
             ApiEntry(
                 name=name,
-                path=ENTRY_CGI,
+                path=paths[0] if paths else ENTRY_CGI,
                 min_version=low,
                 max_version=high,
                 json_format="raw" not in flags,

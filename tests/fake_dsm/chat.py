@@ -1,20 +1,15 @@
-"""Synology Chat on the simulated NAS, with its real-time Socket.IO channel at `/sc/socket.io/`.
-
-Channels, posts, threads, reactions, polls, schedules, reminders, bots and webhooks.
+"""Synology Chat's wire side: the `SYNO.Chat.*` handlers and the Socket.IO channel.
 
 Wire facts follow chat.md: post ids are `(channel_id << 32) + n`; `Post.list` is cursor based
 (anchor included, ascending, `offset`/`limit` ignored, replies only with `thread_id`); times are
 ms; only members read a channel (401), unknown channels are 403; only the author edits or
 deletes a post (415). Socket events carry provisional names (chat.md §9: the real ones are not
 public) and are emitted to every member of the channel that changed, except the connection
-whose id was sent as `conn_id`.
+whose id was sent as `conn_id`. The state is in chat_store.py.
 """
 
-from __future__ import annotations
-
 import asyncio
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import re
 from typing import Any
 
@@ -22,7 +17,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 import socketio
 
-from .store import DsmStore, Session
+from .chat_store import Channel, ChatStore, ChatUser, Integration, Post
+from .store import DsmStore
 from .webapi import CallContext, DsmError, handler, optional, require
 
 SOCKET_PATH = "/sc/socket.io/"
@@ -37,166 +33,15 @@ PROVISIONAL_EVENTS = {
     "user_update": "user_update",
 }
 
-DEMO_CHAT_USERS = (("demo", "Demo"), ("alice", "Alice"), ("bob", "Bob"))
-GENERAL, RANDOM, FAMILY, DM_ALICE = 1, 2, 3, 4
-DEMO_WEBHOOK_TOKEN = "webhook-token-0123456789abcdef0123456789abcdef0123456789abcdef01"
-DEMO_BOT_TOKEN = "chatbot-token-0123456789abcdef0123456789abcdef0123456789abcdef01"
 HASHTAG = re.compile(r"#(\w+)")
 
 
 @dataclass
-class ChatUser:
-    """A Chat user: a person, or an integration (bot, webhook)."""
-
-    user_id: int
-    username: str
-    nickname: str = ""
-    type: str = "human"
-
-    def data(self) -> dict[str, Any]:
-        """Return the user as `User.list` shows it."""
-        return {
-            "user_id": self.user_id,
-            "username": self.username,
-            "nickname": self.nickname,
-            "type": self.type,
-            "status": "online",
-            "deleted": False,
-            "is_disabled": False,
-            "user_props": {"email": "", "description": ""},
-        }
-
-
-@dataclass
-class Post:
-    """A post; `thread_id` 0 = plain main post, == post_id = root, other = reply."""
-
-    post_id: int
-    channel_id: int
-    creator_id: int
-    type: str
-    message: str
-    create_at: int
-    update_at: int
-    delete_at: int = 0
-    thread_id: int = 0
-    comment_count: int = 0
-    last_comment_at: int = 0
-    file_props: dict[str, Any] | None = None
-    props: dict[str, Any] = field(default_factory=dict)
-    last_pin_at: int = 0
-    reactions: dict[str, list[int]] = field(default_factory=dict)
-    hidden: bool = False  # a broken post created with a numeric type (chat.md §0.7)
-
-    @property
-    def is_reply(self) -> bool:
-        """Tell whether this is a reply in a thread."""
-        return self.thread_id not in (0, self.post_id)
-
-    def data(self) -> dict[str, Any]:
-        """Return the post as `Post.list` shows it."""
-        data: dict[str, Any] = {
-            "post_id": self.post_id,
-            "channel_id": self.channel_id,
-            "creator_id": self.creator_id,
-            "type": self.type,
-            "message": "" if self.delete_at else self.message,
-            "create_at": self.create_at,
-            "update_at": self.update_at,
-            "delete_at": self.delete_at,
-            "thread_id": self.thread_id,
-            "comment_count": self.comment_count,
-            "last_comment_at": self.last_comment_at,
-            "is_sticky": self.last_pin_at > 0,
-            "last_pin_at": self.last_pin_at,
-            "props": self.props,
-            # INFERRED key and shape (chat.md §6.6): what the client's parser reads.
-            "reactions": [
-                {"sticker_name": name, "user_ids": users}
-                for name, users in sorted(self.reactions.items())
-                if users
-            ],
-        }
-        if self.file_props is not None:
-            data["file_props"] = self.file_props
-        return data
-
-
-@dataclass
-class Channel:
-    """A conversation and its posts."""
-
-    channel_id: int
-    name: str
-    type: str  # public, private, anonymous, chatbot
-    creator_id: int
-    members: list[int]
-    purpose: str = ""
-    encrypted: bool = False
-    counter: int = 0
-    posts: dict[int, Post] = field(default_factory=dict)
-    last_view_at: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def last_post_at(self) -> int:
-        """Return when the newest post was made (0 for none)."""
-        return max((post.create_at for post in self.posts.values()), default=0)
-
-    def data(self, user_id: int, *, unread: bool) -> dict[str, Any]:
-        """Return the channel as `Channel.list` shows it to user_id."""
-        data: dict[str, Any] = {
-            "channel_id": self.channel_id,
-            "name": self.name,
-            "type": self.type,
-            "members": sorted(self.members),
-            "total_member_count": len(self.members),
-            "creator_id": self.creator_id,
-            "is_joined": user_id in self.members,
-            "last_post_at": self.last_post_at,
-            "last_view_at": self.last_view_at.get(user_id, 0),
-            "encrypted": self.encrypted,
-            "purpose": self.purpose,
-        }
-        if unread:
-            seen = self.last_view_at.get(user_id, 0)
-            data["unread"] = sum(
-                1
-                for post in self.posts.values()
-                if post.creator_id != user_id
-                and not post.delete_at
-                and not post.hidden
-                and post.create_at > seen
-            )
-        return data
-
-
-@dataclass
-class Integration:
-    """An incoming webhook (bound to a channel) or a chatbot, by its token."""
-
-    user_id: int
-    channel_id: int | None  # None: a chatbot
-
-
-@dataclass
-class ChatFaults:
+class ChatSocketFaults:
     """Faults of the real-time channel."""
 
     socket_unavailable: bool = False  # /sc/socket.io/ answers 404: polling only
     refuse_until: float = 0.0  # store-clock time until which connections are refused
-
-
-@dataclass
-class ChatState:
-    """Everything Chat remembers."""
-
-    users: dict[int, ChatUser] = field(default_factory=dict)
-    channels: dict[int, Channel] = field(default_factory=dict)
-    schedules: dict[int, dict[str, Any]] = field(default_factory=dict)
-    reminders: dict[tuple[int, int], int] = field(default_factory=dict)
-    integrations: dict[str, Integration] = field(default_factory=dict)
-    votes: dict[tuple[int, int], list[str]] = field(default_factory=dict)
-    next_cronjob: int = 1
 
 
 def _same_origin(origin: str | None, environ: dict[str, Any]) -> bool:
@@ -209,16 +54,15 @@ def _same_origin(origin: str | None, environ: dict[str, Any]) -> bool:
     return origin == f"{request.scheme}://{request.host}"
 
 
-class ChatSim:
-    """Synology Chat Server on one simulated NAS, with its Socket.IO server."""
+class ChatSocketServer:
+    """Chat's Socket.IO server on one simulated NAS: tells members that a channel changed."""
 
     def __init__(self, store: DsmStore) -> None:
-        """Start empty; `seed_demo` adds the demo users, channels and posts."""
+        """Serve the members of store's Chat; every change there is emitted."""
         self.store = store
-        self.state = ChatState()
-        self.faults = ChatFaults()
+        self.faults = ChatSocketFaults()
         self.event_names = dict(PROVISIONAL_EVENTS)
-        self.emitted: list[tuple[str, dict[str, Any]]] = []
+        store.chat.on_change = self.emit
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp", cors_allowed_origins=_same_origin
         )
@@ -272,10 +116,6 @@ class ChatSim:
 
         return socket_faults
 
-    def now_ms(self) -> int:
-        """Return the store clock in ms."""
-        return int(self.store.clock() * 1000)
-
     # --- the socket ---
 
     async def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
@@ -284,7 +124,7 @@ class ChatSim:
         session = self.store.sessions.get(dsm_sid)
         if session is None or session.expired:
             raise socketio.exceptions.ConnectionRefusedError("invalid session")
-        user = self.user_of(session)
+        user = self.store.chat.user_of_account(session.user.name)
         self.connections[sid] = (user.user_id, dsm_sid)
         await self.sio.enter_room(sid, f"user:{user.user_id}")
 
@@ -319,285 +159,56 @@ class ChatSim:
     ) -> None:
         """Tell every connected member that something changed in channel."""
         name = self.event_names[kind]
-        self.emitted.append((name, payload))
         skip = conn_id if isinstance(conn_id, str) and conn_id else None
         for member in channel.members:
             await self.sio.emit(name, payload, room=f"user:{member}", skip_sid=skip)
-
-    # --- users ---
-
-    def add_user(
-        self, username: str, nickname: str = "", kind: str = "human"
-    ) -> ChatUser:
-        """Create a Chat user with the next id."""
-        user_id = max(self.state.users, default=0) + 1
-        user = ChatUser(user_id, username, nickname, kind)
-        self.state.users[user_id] = user
-        return user
-
-    def user_of(self, session: Session) -> ChatUser:
-        """Return the Chat user of a DSM session (created on first use, as Chat does)."""
-        return self.user_named(session.user.name) or self.add_user(session.user.name)
-
-    def user_named(self, username: str) -> ChatUser | None:
-        """Find a user by account name."""
-        return next(
-            (u for u in self.state.users.values() if u.username == username), None
-        )
-
-    def _user_id(self, user: int | str) -> int:
-        if isinstance(user, int):
-            return user
-        found = self.user_named(user)
-        if found is None:
-            raise KeyError(user)
-        return found.user_id
-
-    # --- channels ---
-
-    def add_channel(
-        self,
-        name: str,
-        kind: str,
-        creator: int,
-        members: Iterable[int],
-        channel_id: int | None = None,
-    ) -> Channel:
-        """Create a channel directly in the state."""
-        cid = channel_id or max(self.state.channels, default=0) + 1
-        channel = Channel(cid, name, kind, creator, sorted(set(members)))
-        self.state.channels[cid] = channel
-        return channel
-
-    def channel(self, channel_id: Any, user_id: int | None = None) -> Channel:
-        """Return a channel: 403 unknown; 401 when user_id is given and not a member."""
-        channel = (
-            self.state.channels.get(channel_id)
-            if isinstance(channel_id, int) and not isinstance(channel_id, bool)
-            else None
-        )
-        if channel is None:
-            raise DsmError(403, "no such channel")
-        if user_id is not None and user_id not in channel.members:
-            raise DsmError(401, "user not in channel")
-        return channel
-
-    def find_post(self, post_id: Any) -> tuple[Channel, Post]:
-        """Return the channel and post of post_id (402 when there is none)."""
-        if not isinstance(post_id, int) or isinstance(post_id, bool):
-            raise DsmError(120, {"name": "post_id", "reason": "invalid"})
-        channel = self.state.channels.get(post_id >> 32)
-        post = channel.posts.get(post_id) if channel else None
-        if channel is None or post is None:
-            raise DsmError(402, "post not found")
-        return channel, post
-
-    # --- posts ---
-
-    async def create_post(
-        self,
-        channel: Channel,
-        creator_id: int,
-        message: str,
-        *,
-        kind: str = "normal",
-        thread_id: int = 0,
-        file_props: dict[str, Any] | None = None,
-        props: dict[str, Any] | None = None,
-        conn_id: Any = None,
-        hidden: bool = False,
-    ) -> Post:
-        """Add a post (or a reply when thread_id names a root) and emit the change."""
-        now = self.now_ms()
-        root = None
-        if thread_id:
-            root = channel.posts.get(thread_id)
-            if root is None or root.is_reply or root.delete_at:
-                raise DsmError(402, "post not found")
-        channel.counter += 1
-        post = Post(
-            post_id=(channel.channel_id << 32) + channel.counter,
-            channel_id=channel.channel_id,
-            creator_id=creator_id,
-            type=kind,
-            message=message,
-            create_at=now,
-            update_at=now,
-            thread_id=thread_id,
-            file_props=file_props,
-            props=props or {},
-            hidden=hidden,
-        )
-        channel.posts[post.post_id] = post
-        if root is not None:
-            root.thread_id = root.post_id
-            root.comment_count += 1
-            root.last_comment_at = now
-        if not hidden:
-            await self.emit(
-                "post_create",
-                channel,
-                {"channel_id": channel.channel_id, "post_id": post.post_id},
-                conn_id,
-            )
-        return post
-
-    def list_posts(
-        self,
-        channel: Channel,
-        thread_id: int,
-        anchor: int | None,
-        prev_count: int,
-        next_count: int,
-    ) -> list[Post]:
-        """Cursor listing (chat.md §5.1, §5.2)."""
-        visible = [p for p in channel.posts.values() if not p.hidden]
-        if thread_id:
-            if anchor == thread_id:
-                # Using the root as the anchor of a thread list returns only the root.
-                root = channel.posts.get(thread_id)
-                return [root] if root else []
-            timeline = [p for p in visible if p.is_reply and p.thread_id == thread_id]
-        else:
-            timeline = [p for p in visible if not p.is_reply]
-        timeline.sort(key=lambda p: p.post_id)
-        if anchor is None:
-            # INFERRED: the default page without an anchor is not known; the newest ten.
-            return timeline[-(prev_count or 10) :]
-        older = [p for p in timeline if p.post_id < anchor]
-        newer = [p for p in timeline if p.post_id > anchor]
-        at = [p for p in timeline if p.post_id == anchor]
-        return (older[-prev_count:] if prev_count else []) + at + newer[:next_count]
-
-    # --- the "other people" side, for tests and the demo ---
-
-    async def post_as(
-        self, user: int | str, channel_id: int, message: str, *, thread_id: int = 0
-    ) -> Post:
-        """Post as another user (as if written in the Chat client)."""
-        user_id = self._user_id(user)
-        channel = self.channel(channel_id, user_id)
-        return await self.create_post(channel, user_id, message, thread_id=thread_id)
-
-    async def edit_as(self, user: int | str, post_id: int, message: str) -> Post:
-        """Edit a post as its author."""
-        channel, post = self.find_post(post_id)
-        if post.creator_id != self._user_id(user):
-            raise DsmError(415)
-        await self._edit(channel, post, message)
-        return post
-
-    async def delete_as(self, user: int | str, post_id: int) -> Post:
-        """Delete a post as its author."""
-        channel, post = self.find_post(post_id)
-        if post.creator_id != self._user_id(user):
-            raise DsmError(415)
-        await self._delete(channel, post)
-        return post
-
-    async def react_as(
-        self, user: int | str, post_id: int, name: str, *, remove: bool = False
-    ) -> Post:
-        """Add or remove a reaction as user."""
-        channel, post = self.find_post(post_id)
-        await self._react(channel, post, self._user_id(user), name, remove=remove)
-        return post
-
-    async def deliver_due_schedules(self) -> list[Post]:
-        """Send the scheduled posts whose time has come."""
-        now = self.now_ms()
-        sent = []
-        for cronjob_id, job in sorted(self.state.schedules.items()):
-            if job["send_at"] <= now:
-                del self.state.schedules[cronjob_id]
-                channel = self.state.channels[job["channel_id"]]
-                sent.append(
-                    await self.create_post(channel, job["creator_id"], job["message"])
-                )
-        return sent
-
-    async def _edit(self, channel: Channel, post: Post, message: str) -> None:
-        post.message = message
-        post.update_at = max(self.now_ms(), post.create_at + 1)
-        await self.emit("post_update", channel, _ids(post))
-
-    async def _delete(self, channel: Channel, post: Post) -> None:
-        post.delete_at = self.now_ms() or 1
-        await self.emit("post_delete", channel, _ids(post))
-
-    async def _react(
-        self, channel: Channel, post: Post, user_id: int, name: str, *, remove: bool
-    ) -> None:
-        users = post.reactions.setdefault(name, [])
-        if remove and user_id in users:
-            users.remove(user_id)
-        elif not remove and user_id not in users:
-            users.append(user_id)
-        await self.emit("post_update", channel, _ids(post))
-
-
-def _ids(post: Post) -> dict[str, Any]:
-    return {"channel_id": post.channel_id, "post_id": post.post_id}
-
-
-def seed_demo_chat(chat: ChatSim) -> None:
-    """Add demo users, channels, a direct message, posts, a webhook and a bot."""
-    demo, alice, bob = (chat.add_user(name, nick) for name, nick in DEMO_CHAT_USERS)
-    webhook = chat.add_user("ha-webhook", "Home Assistant webhook", "webhook")
-    bot = chat.add_user("ha-bot", "Home Assistant bot", "chatbot")
-    general = chat.add_channel(
-        "general",
-        "public",
-        alice.user_id,
-        [demo.user_id, alice.user_id, bob.user_id],
-        GENERAL,
-    )
-    chat.add_channel(
-        "random", "public", bob.user_id, [alice.user_id, bob.user_id], RANDOM
-    )
-    family = chat.add_channel(
-        "family", "private", demo.user_id, [demo.user_id, alice.user_id], FAMILY
-    )
-    direct = chat.add_channel(
-        "", "anonymous", alice.user_id, [demo.user_id, alice.user_id], DM_ALICE
-    )
-    now = chat.now_ms() - 3_600_000
-    for channel, author, text in (
-        (general, alice, "Welcome to the demo NAS! #welcome"),
-        (general, bob, "Hi all"),
-        (family, demo, "Dinner at seven?"),
-        (direct, alice, "Ping me when the washing machine is done"),
-    ):
-        channel.counter += 1
-        now += 60_000
-        post = Post(
-            (channel.channel_id << 32) + channel.counter,
-            channel.channel_id,
-            author.user_id,
-            "normal",
-            text,
-            now,
-            now,
-        )
-        channel.posts[post.post_id] = post
-    chat.state.integrations[DEMO_WEBHOOK_TOKEN] = Integration(webhook.user_id, GENERAL)
-    chat.state.integrations[DEMO_BOT_TOKEN] = Integration(bot.user_id, None)
 
 
 # --- handlers -----------------------------------------------------------------
 
 
-def _sim(ctx: CallContext) -> ChatSim:
-    return ctx.webapi.chat
+def _chat(ctx: CallContext) -> ChatStore:
+    return ctx.store.chat
 
 
 def _me(ctx: CallContext) -> ChatUser:
     assert ctx.session is not None
-    return _sim(ctx).user_of(ctx.session)
+    return _chat(ctx).user_of_account(ctx.session.user.name)
 
 
 def _int_param(params: dict[str, Any], name: str, *, missing: int = 120) -> int:
     return require(params, name, int, missing=missing)
+
+
+def _channel(ctx: CallContext, channel_id: Any, user_id: int | None = None) -> Channel:
+    """Return a channel: 403 unknown; 401 when user_id is given and not a member."""
+    channel = _chat(ctx).lookup_channel(channel_id)
+    if channel is None:
+        raise DsmError(403, "no such channel")
+    if user_id is not None and user_id not in channel.members:
+        raise DsmError(401, "user not in channel")
+    return channel
+
+
+def _find_post(ctx: CallContext, post_id: Any) -> tuple[Channel, Post]:
+    """Return the channel and post of post_id (402 when there is none)."""
+    if not isinstance(post_id, int) or isinstance(post_id, bool):
+        raise DsmError(120, {"name": "post_id", "reason": "invalid"})
+    found = _chat(ctx).lookup_post(post_id)
+    if found is None:
+        raise DsmError(402, "post not found")
+    return found
+
+
+def _thread_root(channel: Channel, params: dict[str, Any]) -> Post | None:
+    """Return the root a reply goes under (None for a main post); 402 for a bad one."""
+    thread_id = optional(params, "thread_id", int, 0)
+    if not thread_id:
+        return None
+    root = ChatStore.thread_root(channel, thread_id)
+    if root is None:
+        raise DsmError(402, "post not found")
+    return root
 
 
 @handler("SYNO.Chat.Channel", "list")
@@ -608,7 +219,7 @@ async def channel_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
     return {
         "channels": [
             channel.data(me.user_id, unread=unread)
-            for channel in _sim(ctx).state.channels.values()
+            for channel in _chat(ctx).channels.values()
             if me.user_id in channel.members or channel.type == "public"
         ]
     }
@@ -618,7 +229,7 @@ async def channel_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
 async def channel_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """One channel of the caller."""
     me = _me(ctx)
-    channel = _sim(ctx).channel(params.get("channel_id"), me.user_id)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
     return {"channel": channel.data(me.user_id, unread=True)}
 
 
@@ -626,7 +237,7 @@ async def channel_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
 async def member_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Members of a channel; unknown or foreign channels are 403."""
     me = _me(ctx)
-    channel = _sim(ctx).channel(params.get("channel_id"))
+    channel = _channel(ctx, params.get("channel_id"))
     if me.user_id not in channel.members:
         raise DsmError(403, "no such channel")
     return {"user_ids": sorted(channel.members), "broken_user_ids": []}
@@ -635,7 +246,7 @@ async def member_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]
 @handler("SYNO.Chat.Channel.Hashtag", "list")
 async def hashtag_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Hashtags used in a channel (INFERRED answer shape: `hashtags`, strings)."""
-    channel = _sim(ctx).channel(params.get("channel_id"), _me(ctx).user_id)
+    channel = _channel(ctx, params.get("channel_id"), _me(ctx).user_id)
     tags: dict[str, None] = {}
     for post in channel.posts.values():
         if not post.delete_at:
@@ -649,21 +260,21 @@ async def anonymous_initiate(
 ) -> dict[str, Any]:
     """Find or create the direct message with the other user (chat.md §4.6)."""
     me = _me(ctx)
-    sim = _sim(ctx)
+    chat = _chat(ctx)
     user_ids = require(params, "user_ids", list, missing=120)
     if user_ids == [me.user_id]:
         raise DsmError(400, "you cannot talk to yourself")
     if len(user_ids) == 2 and user_ids[1] == me.user_id:
         raise DsmError(117, "cannot join")
     others = [u for u in user_ids if u != me.user_id]
-    if len(others) != 1 or others[0] not in sim.state.users:
+    if len(others) != 1 or others[0] not in chat.users:
         raise DsmError(120, {"name": "user_ids", "reason": "invalid"})
     members = sorted({me.user_id, others[0]})
-    for channel in sim.state.channels.values():
+    for channel in chat.channels.values():
         if channel.type == "anonymous" and sorted(channel.members) == members:
             return channel.data(me.user_id, unread=False)
-    channel = sim.add_channel("", "anonymous", me.user_id, members)
-    await sim.emit("channel_update", channel, {"channel_id": channel.channel_id})
+    channel = chat.add_channel("", "anonymous", me.user_id, members)
+    await chat.changed("channel_update", channel)
     return channel.data(me.user_id, unread=False)
 
 
@@ -681,7 +292,7 @@ async def named_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
         raise DsmError(152, "record is not valid")
     if optional(params, "encrypted", bool, False):
         raise DsmError(422 if kind == "public" else 408)
-    channel = _sim(ctx).add_channel(name, kind, me.user_id, [])
+    channel = _chat(ctx).add_channel(name, kind, me.user_id, [])
     channel.purpose = optional(params, "purpose", str, "")
     return {"channel_id": channel.channel_id}
 
@@ -690,36 +301,36 @@ async def named_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
 async def named_join(ctx: CallContext, params: dict[str, Any]) -> None:
     """Join a public channel, or a private one the caller created; 117 when joined."""
     me = _me(ctx)
-    channel = _sim(ctx).channel(params.get("channel_id"))
+    channel = _channel(ctx, params.get("channel_id"))
     if me.user_id in channel.members:
         raise DsmError(117)
     if channel.type == "private" and channel.creator_id != me.user_id:
         raise DsmError(105)
     channel.members.append(me.user_id)
-    await _sim(ctx).emit("channel_update", channel, {"channel_id": channel.channel_id})
+    await _chat(ctx).changed("channel_update", channel)
 
 
 @handler("SYNO.Chat.Channel.Named", "disjoin")
 async def named_disjoin(ctx: CallContext, params: dict[str, Any]) -> None:
     """Leave a channel."""
     me = _me(ctx)
-    channel = _sim(ctx).channel(params.get("channel_id"), me.user_id)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
     channel.members.remove(me.user_id)
-    await _sim(ctx).emit("channel_update", channel, {"channel_id": channel.channel_id})
+    await _chat(ctx).changed("channel_update", channel)
 
 
 @handler("SYNO.Chat.Channel.Named", "invite")
 async def named_invite(ctx: CallContext, params: dict[str, Any]) -> None:
     """Add users to a channel the caller is in."""
     me = _me(ctx)
-    sim = _sim(ctx)
-    channel = sim.channel(params.get("channel_id"), me.user_id)
+    chat = _chat(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
     for user_id in require(params, "user_ids", list, missing=120):
-        if user_id not in sim.state.users:
+        if user_id not in chat.users:
             raise DsmError(120, {"name": "user_ids", "reason": "invalid"})
         if user_id not in channel.members:
             channel.members.append(user_id)
-    await sim.emit("channel_update", channel, {"channel_id": channel.channel_id})
+    await chat.changed("channel_update", channel)
 
 
 @handler("SYNO.Chat.Post", "list")
@@ -728,9 +339,9 @@ async def post_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     me = _me(ctx)
     if "channel_id" not in params:
         raise DsmError(403, "no such channel")
-    channel = _sim(ctx).channel(params["channel_id"], me.user_id)
+    channel = _channel(ctx, params["channel_id"], me.user_id)
     anchor = params.get("post_id")
-    posts = _sim(ctx).list_posts(
+    posts = _chat(ctx).list_posts(
         channel,
         optional(params, "thread_id", int, 0),
         anchor if isinstance(anchor, int) and not isinstance(anchor, bool) else None,
@@ -744,8 +355,8 @@ async def post_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 async def post_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Post as the caller; a `file` part makes a file post; numeric type makes a broken one."""
     me = _me(ctx)
-    sim = _sim(ctx)
-    channel = sim.channel(params.get("channel_id"), me.user_id)
+    chat = _chat(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
     kind = params.get("type", "normal")
     message = params.get("message", "")
     if not isinstance(message, str):
@@ -768,12 +379,12 @@ async def post_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
         raise DsmError(120, {"name": "type", "reason": "invalid"})
     if kind == "normal" and not message:
         raise DsmError(120, {"name": "message", "reason": "required"})
-    post = await sim.create_post(
+    post = await chat.create_post(
         channel,
         me.user_id,
         message,
         kind="system" if kind == 0 else kind,
-        thread_id=optional(params, "thread_id", int, 0),
+        root=_thread_root(channel, params),
         file_props=file_props,
         conn_id=params.get("conn_id"),
         hidden=kind == 0,
@@ -784,7 +395,7 @@ async def post_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
 def _own_post(ctx: CallContext, params: dict[str, Any]) -> tuple[Channel, Post]:
     """Return the caller's own live post: 401 not a member, 402 unknown, 415 not own."""
     me = _me(ctx)
-    channel, post = _sim(ctx).find_post(params.get("post_id"))
+    channel, post = _find_post(ctx, params.get("post_id"))
     if me.user_id not in channel.members:
         raise DsmError(401, "user not in channel")
     if post.delete_at:
@@ -799,23 +410,23 @@ async def post_set(ctx: CallContext, params: dict[str, Any]) -> None:
     """Edit an own post (INFERRED: 415 for someone else's, as for delete)."""
     message = require(params, "message", str, missing=120)
     channel, post = _own_post(ctx, params)
-    await _sim(ctx)._edit(channel, post, message)
+    await _chat(ctx).edit(channel, post, message)
 
 
 @handler("SYNO.Chat.Post", "delete")
 async def post_delete(ctx: CallContext, params: dict[str, Any]) -> None:
     """Delete an own post; others' posts are 415."""
     channel, post = _own_post(ctx, params)
-    await _sim(ctx)._delete(channel, post)
+    await _chat(ctx).delete(channel, post)
 
 
 async def _pin(ctx: CallContext, params: dict[str, Any], *, pinned: bool) -> None:
     me = _me(ctx)
-    channel, post = _sim(ctx).find_post(params.get("post_id"))
+    channel, post = _find_post(ctx, params.get("post_id"))
     if me.user_id not in channel.members:
         raise DsmError(401, "user not in channel")
-    post.last_pin_at = _sim(ctx).now_ms() if pinned else 0
-    await _sim(ctx).emit("post_update", channel, _ids(post))
+    post.last_pin_at = _chat(ctx).now_ms() if pinned else 0
+    await _chat(ctx).changed("post_update", channel, post)
 
 
 @handler("SYNO.Chat.Post", "pin")
@@ -834,7 +445,7 @@ async def post_unpin(ctx: CallContext, params: dict[str, Any]) -> None:
 async def post_search(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Search the caller's channels; `in` filters, `channel_id` does not; newest first."""
     me = _me(ctx)
-    sim = _sim(ctx)
+    chat = _chat(ctx)
     within = optional(params, "in", list, [])
     keyword = optional(params, "keyword", str, "").casefold()
     creators = optional(params, "creator_ids", list, [])
@@ -842,7 +453,7 @@ async def post_search(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
     limit = max(0, optional(params, "limit", int, 20))
     found = [
         post
-        for channel in sim.state.channels.values()
+        for channel in chat.channels.values()
         if me.user_id in channel.members
         and (not within or channel.channel_id in within)
         for post in channel.posts.values()
@@ -863,10 +474,10 @@ async def post_search(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
 async def _reaction(ctx: CallContext, params: dict[str, Any], *, remove: bool) -> None:
     me = _me(ctx)
     name = require(params, "sticker_name", str, missing=120)
-    channel, post = _sim(ctx).find_post(params.get("post_id"))
+    channel, post = _find_post(ctx, params.get("post_id"))
     if me.user_id not in channel.members:
         raise DsmError(401, "user not in channel")
-    await _sim(ctx)._react(channel, post, me.user_id, name, remove=remove)
+    await _chat(ctx).react(channel, post, me.user_id, name, remove=remove)
 
 
 @handler("SYNO.Chat.Post.Reaction", "set")
@@ -885,8 +496,8 @@ async def reaction_delete(ctx: CallContext, params: dict[str, Any]) -> None:
 async def vote_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create a poll: choices are objects (strings → 101), options one object (text → 117)."""
     me = _me(ctx)
-    sim = _sim(ctx)
-    channel = sim.channel(params.get("channel_id"), me.user_id)
+    chat = _chat(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
     question = require(params, "message", str, missing=120)
     choices = require(params, "choices", list, missing=120)
     if not choices or not all(
@@ -909,7 +520,7 @@ async def vote_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
             for index, c in enumerate(choices, 1)
         ],
     }
-    post = await sim.create_post(
+    post = await chat.create_post(
         channel, me.user_id, question, kind="vote", props={"vote": vote}
     )
     return post.data()
@@ -919,7 +530,7 @@ async def vote_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
 async def vote_vote(ctx: CallContext, params: dict[str, Any]) -> None:
     """Set the caller's complete selection (string ids)."""
     me = _me(ctx)
-    channel, post = _sim(ctx).find_post(params.get("post_id"))
+    channel, post = _find_post(ctx, params.get("post_id"))
     if me.user_id not in channel.members:
         raise DsmError(401, "user not in channel")
     vote = post.props.get("vote")
@@ -934,24 +545,24 @@ async def vote_vote(ctx: CallContext, params: dict[str, Any]) -> None:
         if choice["id"] in chosen:
             voters.append(me.user_id)
         choice["voters"], choice["count"] = voters, len(voters)
-    await _sim(ctx).emit("post_update", channel, _ids(post))
+    await _chat(ctx).changed("post_update", channel, post)
 
 
 @handler("SYNO.Chat.Post.Schedule", "create")
 async def schedule_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Schedule a post."""
     me = _me(ctx)
-    sim = _sim(ctx)
-    channel = sim.channel(params.get("channel_id"), me.user_id)
+    chat = _chat(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
     job = {
-        "cronjob_id": sim.state.next_cronjob,
+        "cronjob_id": chat.next_cronjob,
         "channel_id": channel.channel_id,
         "creator_id": me.user_id,
         "message": require(params, "message", str, missing=120),
         "send_at": _int_param(params, "send_at"),
     }
-    sim.state.schedules[sim.state.next_cronjob] = job
-    sim.state.next_cronjob += 1
+    chat.schedules[chat.next_cronjob] = job
+    chat.next_cronjob += 1
     return {"cronjob_id": job["cronjob_id"]}
 
 
@@ -959,11 +570,11 @@ async def schedule_create(ctx: CallContext, params: dict[str, Any]) -> dict[str,
 async def schedule_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """List the caller's scheduled posts of a channel."""
     me = _me(ctx)
-    channel = _sim(ctx).channel(params.get("channel_id"), me.user_id)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
     return {
         "schedule_posts": [
             {k: v for k, v in job.items() if k != "creator_id"}
-            for job in _sim(ctx).state.schedules.values()
+            for job in _chat(ctx).schedules.values()
             if job["channel_id"] == channel.channel_id
             and job["creator_id"] == me.user_id
         ]
@@ -974,15 +585,15 @@ async def schedule_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
 async def schedule_delete(ctx: CallContext, params: dict[str, Any]) -> None:
     """Cancel a scheduled post of the caller."""
     me = _me(ctx)
-    job = _sim(ctx).state.schedules.get(_int_param(params, "cronjob_id"))
+    job = _chat(ctx).schedules.get(_int_param(params, "cronjob_id"))
     if job is None or job["creator_id"] != me.user_id:
         raise DsmError(402, "post not found")
-    del _sim(ctx).state.schedules[job["cronjob_id"]]
+    del _chat(ctx).schedules[job["cronjob_id"]]
 
 
 def _member_post(ctx: CallContext, params: dict[str, Any]) -> tuple[int, Post]:
     me = _me(ctx)
-    channel, post = _sim(ctx).find_post(params.get("post_id"))
+    channel, post = _find_post(ctx, params.get("post_id"))
     if me.user_id not in channel.members:
         raise DsmError(401, "user not in channel")
     return me.user_id, post
@@ -992,22 +603,22 @@ def _member_post(ctx: CallContext, params: dict[str, Any]) -> tuple[int, Post]:
 async def reminder_set(ctx: CallContext, params: dict[str, Any]) -> None:
     """Remind the caller of a post."""
     user_id, post = _member_post(ctx, params)
-    _sim(ctx).state.reminders[(user_id, post.post_id)] = _int_param(params, "remind_at")
+    _chat(ctx).reminders[(user_id, post.post_id)] = _int_param(params, "remind_at")
 
 
 @handler("SYNO.Chat.Post.Reminder", "get")
 async def reminder_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """When the caller is reminded of a post (0 = never); unknown posts are 402."""
     user_id, post = _member_post(ctx, params)
-    return {"remind_at": _sim(ctx).state.reminders.get((user_id, post.post_id), 0)}
+    return {"remind_at": _chat(ctx).reminders.get((user_id, post.post_id), 0)}
 
 
 @handler("SYNO.Chat.Post.Reminder", "list")
 async def reminder_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """List the posts of a channel the caller set a reminder on."""
     me = _me(ctx)
-    channel = _sim(ctx).channel(params.get("channel_id"), me.user_id)
-    reminders = _sim(ctx).state.reminders
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
+    reminders = _chat(ctx).reminders
     return {
         "posts": [
             post.data()
@@ -1021,14 +632,14 @@ async def reminder_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
 async def reminder_delete(ctx: CallContext, params: dict[str, Any]) -> None:
     """Remove the caller's reminder of a post."""
     user_id, post = _member_post(ctx, params)
-    _sim(ctx).state.reminders.pop((user_id, post.post_id), None)
+    _chat(ctx).reminders.pop((user_id, post.post_id), None)
 
 
 @handler("SYNO.Chat.User", "list")
 async def user_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Every Chat user."""
     _me(ctx)
-    return {"users": [user.data() for user in _sim(ctx).state.users.values()]}
+    return {"users": [user.data() for user in _chat(ctx).users.values()]}
 
 
 @handler("SYNO.Chat.User", "get")
@@ -1036,7 +647,7 @@ async def user_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """One user; without `user_id` the caller (INFERRED: bare user object)."""
     me = _me(ctx)
     user_id = optional(params, "user_id", int, me.user_id)
-    user = _sim(ctx).state.users.get(user_id)
+    user = _chat(ctx).users.get(user_id)
     if user is None:
         raise DsmError(120, {"name": "user_id", "reason": "invalid"})
     return user.data()
@@ -1046,9 +657,7 @@ def _integration(
     ctx: CallContext, params: dict[str, Any]
 ) -> tuple[Integration, dict[str, Any]]:
     token = params.get("token")
-    integration = (
-        _sim(ctx).state.integrations.get(token) if isinstance(token, str) else None
-    )
+    integration = _chat(ctx).integrations.get(token) if isinstance(token, str) else None
     if integration is None:
         raise DsmError(404, "bot is not legal")
     payload = params.get("payload")
@@ -1064,15 +673,15 @@ async def external_incoming(ctx: CallContext, params: dict[str, Any]) -> None:
     text = payload.get("text", "")
     if integration.channel_id is None or not isinstance(text, str):
         raise DsmError(120, {"name": "payload", "reason": "required"})
-    channel = _sim(ctx).state.channels[integration.channel_id]
-    await _sim(ctx).create_post(channel, integration.user_id, text)
+    channel = _chat(ctx).channels[integration.channel_id]
+    await _chat(ctx).create_post(channel, integration.user_id, text)
 
 
 @handler("SYNO.Chat.External", "chatbot")
 async def external_chatbot(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Send as a bot to users, in each one's bot conversation."""
     integration, payload = _integration(ctx, params)
-    sim = _sim(ctx)
+    chat = _chat(ctx)
     user_ids = payload.get("user_ids")
     if integration.channel_id is not None or not isinstance(user_ids, list):
         raise DsmError(120, {"name": "user_ids", "reason": "required"})
@@ -1082,12 +691,12 @@ async def external_chatbot(ctx: CallContext, params: dict[str, Any]) -> dict[str
         channel = next(
             (
                 c
-                for c in sim.state.channels.values()
+                for c in chat.channels.values()
                 if c.type == "chatbot" and sorted(c.members) == members
             ),
             None,
-        ) or sim.add_channel("", "chatbot", integration.user_id, members)
-        post = await sim.create_post(
+        ) or chat.add_channel("", "chatbot", integration.user_id, members)
+        post = await chat.create_post(
             channel, integration.user_id, str(payload.get("text", ""))
         )
         posted[str(user_id)] = post.post_id

@@ -57,3 +57,15 @@ def dsm_info_data(store: DsmStore) -> dict[str, Any]:
         "version": build.group(1) if build else "",
         "version_string": store.dsm_version,
     }
+
+
+@handler("SYNO.Core.NormalUser", "get")
+async def normal_user(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Describe the signed-in user.
+
+    Not in the spec: a Home Assistant auth provider for DSM reads `username` and `fullname`
+    of this call on real NASes (found by code search); the other keys are INFERRED.
+    """
+    assert ctx.session is not None
+    user = ctx.session.user
+    return {"email": "", "fullname": "", "username": user.name}

@@ -9,11 +9,12 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, drive, info, notestation  # noqa: F401
+from . import auth, chat, drive, info, notestation  # noqa: F401
 from .catalog import ApiEntry, default_catalog
-from .chat import ChatSim, seed_demo_chat
+from .chat import ChatSocketServer
+from .chat_store import seed_chat_demo
 from .faults import Faults, fault_middleware
-from .sso import SimulatedSsoServer, seed_demo_application
+from .sso import SimulatedSsoServer
 from .store import DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
@@ -29,29 +30,29 @@ class FakeDsm:
         """Set up an empty NAS, or with `demo` the demo accounts (see store.seed_demo)."""
         self.store = DsmStore()
         self.sso = SimulatedSsoServer(self.store)
-        self.chat = ChatSim(self.store)
+        self.chat_socket = ChatSocketServer(self.store)
         if demo:
             seed_demo(self.store)
-            seed_demo_application(self.sso)
-            seed_demo_chat(self.chat)
+            seed_chat_demo(self.store.chat)
         self.notestation = self.store.notestation
+        self.chat = self.store.chat
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
-        self.webapi.chat = self.chat
+        self.webapi.sso = self.sso
         self.app = self.create_app()
 
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""
         app = web.Application(
-            middlewares=[self.chat.middleware(), fault_middleware(self.faults)],
+            middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)],
             client_max_size=MAX_BODY_BYTES,
         )
         app.on_cleanup.append(lambda _app: self.store.drive.close())
         self.webapi.add_routes(app.router)
         self.sso.add_routes(app.router)
-        self.chat.attach(app)
+        self.chat_socket.attach(app)
         return app
 
     def uninstall(self, api_prefix: str) -> None:

@@ -1,12 +1,17 @@
-"""Synology SSO Server's OpenID Connect provider under /webman/sso/ (auth.md §7), on authlib.
+"""OpenID Connect on the simulated NAS: SSO Server as provider, DSM's SSO Client as its client.
 
-Discovery, the authorization endpoint (a minimal sign-in page, or auto-approval for tests),
-the token endpoint (authorization code grant, PKCE S256/plain, exact `redirect_uri`), userinfo
-and JWKS. Codes, access tokens and ID tokens live 180 s; there is never a refresh token. ID
-tokens are RS256 with `sub` = `username` = the DSM user name. Time comes from the store's clock.
+The provider (auth.md §7), on authlib, under /webman/sso/: discovery, the authorization
+endpoint (a minimal sign-in page, or auto-approval for tests), the token endpoint (authorization
+code grant, PKCE S256/plain, exact `redirect_uri`), userinfo and JWKS. Codes, access tokens and
+ID tokens live 180 s; there is never a refresh token. ID tokens are RS256 with `sub` =
+`username` = the DSM user name. Time comes from the store's clock.
+
+DSM's SSO Client (auth.md §8.1): `index.cgi?action=oidcauthurl` hands out the authorization
+URL of DSM's own application at the provider, the DSM root page is where the browser lands with
+`code` and `state`, and `redeem_for_dsm` is what `SYNO.API.Auth login type=sso` does with the
+code: redeem it at the token endpoint with `client_secret_post`, verify the ID token and read
+the configured user claim.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,7 +19,7 @@ import hmac
 import html
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from authlib.oauth2 import AuthorizationServer, OAuth2Request
@@ -32,9 +37,15 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import AuthorizationCodeMixin
 from authlib.oidc.core.grants import OpenIDCode
+from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
+from yarl import URL
 
-from .store import DsmStore, SsoAccessToken, User, opaque_token
+from .store import DsmStore, SsoAccessToken, SsoClientSettings, User, opaque_token
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 ISSUER_PATH = "/webman/sso"
 DISCOVERY_PATH = f"{ISSUER_PATH}/.well-known/openid-configuration"
@@ -52,14 +63,14 @@ BROWSER_COOKIE = "sso_session"
 # INFERRED: the groups of an ordinary DSM account; the simulator has no group model.
 DEFAULT_GROUPS = ("users",)
 
-# The demo's application: the development Home Assistant (scripts/develop) and My Home
-# Assistant, which Home Assistant uses as redirect when the `my` integration is loaded.
-DEMO_CLIENT_ID = "home-assistant-demo"
-DEMO_CLIENT_SECRET = "synology-demo-sso-secret"
-DEMO_REDIRECT_URIS = [
-    "http://127.0.0.1:8123/auth/external/callback",
-    "https://my.home-assistant.io/redirect/oauth",
-]
+# DSM's own application at the provider, as an admin registers it for the SSO Client.
+DSM_CLIENT_ID = "synology-dsm"
+DSM_CLIENT_SECRET = "synology-dsm-sso-client-secret"
+DSM_UI_PATH = "/index.cgi"
+# INFERRED (auth.md §8.1 gives only the success shape): how `oidcauthurl` answers while the
+# SSO Client is off or for a profile that is not configured. DSM's page never asks then; a
+# failed envelope with "unknown error" is the guess.
+SSO_CLIENT_OFF_CODE = 100
 
 
 @dataclass(frozen=True)
@@ -205,6 +216,21 @@ class SimulatedSsoServer:
         router.add_post(AUTHORIZE_PATH, self.authorize)
         router.add_post(TOKEN_PATH, self.token)
         router.add_get(USERINFO_PATH, self.userinfo)
+        router.add_get(DSM_UI_PATH, self.dsm_ui)
+        router.add_get("/", self.dsm_root)
+
+    def enable_dsm_sso_client(self, dsm_url: str) -> SsoClientSettings:
+        """Register DSM at this provider and turn its SSO Client on, as an admin would.
+
+        The redirect URI is the bare DSM address (auth.md §8.1); the user claim `username`.
+        """
+        self.register_application(DSM_CLIENT_ID, [dsm_url], DSM_CLIENT_SECRET)
+        settings = self.store.sso_client
+        settings.enabled = True
+        settings.client_id = DSM_CLIENT_ID
+        settings.client_secret = DSM_CLIENT_SECRET
+        settings.redirect_uri = dsm_url
+        return settings
 
     def issuer(self, request: web.Request) -> str:
         """Return the issuer: the configured Server URL, else the URL the request used."""
@@ -263,7 +289,11 @@ class SimulatedSsoServer:
         gets an error page, as OAuth demands. POST is the sign-in page's form.
         """
         oauth_request = _OAuthRequest(
-            request, dict(request.query), self.issuer(request)
+            request.method,
+            str(request.url),
+            request.headers,
+            dict(request.query),
+            self.issuer(request),
         )
         try:
             grant = self._oauth.get_consent_grant(oauth_request)
@@ -298,14 +328,24 @@ class SimulatedSsoServer:
         basic_id, _ = extract_basic_authorization(request.headers)
         if (basic_id or form.get("client_id")) not in self.applications:
             return web.json_response({"error": "invalid_app_id"}, status=400)
-        oauth_request = _OAuthRequest(request, form, self.issuer(request))
+        oauth_request = _OAuthRequest(
+            request.method,
+            str(request.url),
+            request.headers,
+            form,
+            self.issuer(request),
+        )
         response: web.Response = self._oauth.create_token_response(oauth_request)
         return response
 
     async def userinfo(self, request: web.Request) -> web.Response:
         """Answer the claims of a live access token (§7.2; errors as reported)."""
         oauth_request = _OAuthRequest(
-            request, dict(request.query), self.issuer(request)
+            request.method,
+            str(request.url),
+            request.headers,
+            dict(request.query),
+            self.issuer(request),
         )
         try:
             token: PresentedToken = self._protector.validate_request(
@@ -317,6 +357,99 @@ class SimulatedSsoServer:
             return web.json_response({"error": "invalid_token"}, status=401)
         user = self.store.users[token.record.user_name]
         return web.json_response(self.claims_of(user, token.record.scope))
+
+    async def dsm_ui(self, request: web.Request) -> web.Response:
+        """Answer DSM's `index.cgi?action=oidcauthurl&method=oidc` (auth.md §8.1, step 1).
+
+        The URL asks the provider for a code for DSM's own application and redirect URI;
+        the caller appends its `state`.
+        """
+        settings = self.store.sso_client
+        if (
+            request.query.get("action") != "oidcauthurl"
+            or request.query.get("method") != "oidc"
+            or not settings.enabled
+        ):
+            return web.json_response(
+                {"error": {"code": SSO_CLIENT_OFF_CODE}, "success": False}
+            )
+        base = self.issuer(request).removesuffix(ISSUER_PATH)
+        url = URL(f"{base}{AUTHORIZE_PATH}").with_query(
+            client_id=settings.client_id,
+            redirect_uri=settings.redirect_uri,
+            scope=settings.scope,
+            response_type="code",
+        )
+        return web.json_response({"data": {"url": str(url)}, "success": True})
+
+    async def dsm_root(self, request: web.Request) -> web.Response:
+        """Show DSM's root page: where the browser landed after the identity provider.
+
+        Without `code` it is the NAS's front page (the device's "Visit" link).
+        """
+        query = request.query
+        if "code" in query:
+            body = (
+                "<h1>Signed in at your identity provider</h1>"
+                "<p>Copy the full address of this page and paste it into Home "
+                "Assistant's sign-in dialog:</p>"
+                f'<p><input readonly size="100" value="{html.escape(str(request.url))}">'
+                "</p><p>The code in it works once and only for a few minutes.</p>"
+            )
+        elif "error" in query:
+            body = (
+                "<h1>The identity provider did not sign you in</h1>"
+                f"<p>It answered: {html.escape(query['error'])}</p>"
+            )
+        else:
+            body = (
+                "<h1>Synology DSM (simulated)</h1>"
+                f"<p>{html.escape(self.store.model)}, "
+                f"{html.escape(self.store.dsm_version)}. This is the DSM simulator of "
+                "Synology Native; it serves the DSM web API, not DSM's desktop.</p>"
+            )
+        return web.Response(
+            content_type="text/html",
+            text=f"<!doctype html><title>Synology DSM (simulated)</title>{body}",
+        )
+
+    def redeem_for_dsm(self, request: web.Request, code: str) -> str | None:
+        """Do what DSM does with a code its client hands it; return the user claim, or None.
+
+        The code is redeemed at the token endpoint as DSM's application with the secret
+        in the form (`client_secret_post`); the ID token must be RS256, signed with the
+        published key, issued by this provider to DSM's application, and unexpired.
+        """
+        settings = self.store.sso_client
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": settings.redirect_uri,
+            "client_id": settings.client_id,
+            "client_secret": settings.client_secret,
+        }
+        issuer = self.issuer(request)
+        token_url = f"{issuer.removesuffix(ISSUER_PATH)}{TOKEN_PATH}"
+        oauth_request = _OAuthRequest("POST", token_url, {}, form, issuer)
+        response: web.Response = self._oauth.create_token_response(oauth_request)
+        if response.status != 200 or response.text is None:
+            return None
+        id_token = json.loads(response.text).get("id_token")
+        published = RSAKey.import_key(self.signing_key.as_dict(private=False))
+        try:
+            token = jwt.decode(id_token, published, algorithms=["RS256"])
+        except JoseError, ValueError, TypeError:
+            return None
+        claims = token.claims
+        if (
+            claims.get("iss") != issuer
+            or claims.get("aud") != settings.client_id
+            or not isinstance(claims.get("exp"), int)
+            or claims["exp"] <= self.store.clock()
+        ):
+            return None
+        value = claims.get(settings.user_claim)
+        return value if isinstance(value, str) and value else None
 
     # --- helpers -------------------------------------------------------------------
 
@@ -339,13 +472,6 @@ class SimulatedSsoServer:
         if user is None or user.disabled or user.password != password:
             return None
         return user
-
-
-def seed_demo_application(sso: SimulatedSsoServer) -> SsoApplication:
-    """Register the demo's confidential application."""
-    return sso.register_application(
-        DEMO_CLIENT_ID, DEMO_REDIRECT_URIS, DEMO_CLIENT_SECRET
-    )
 
 
 def _new_key() -> RSAKey:
@@ -395,10 +521,17 @@ class _Payload(OAuth2Payload):
 
 
 class _OAuthRequest(OAuth2Request):
-    """An aiohttp request whose parameters were already read, for authlib's sync API."""
+    """A request whose parameters were already read, for authlib's sync API."""
 
-    def __init__(self, request: web.Request, data: dict[str, str], issuer: str) -> None:
-        super().__init__(request.method, str(request.url), headers=request.headers)
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        data: dict[str, str],
+        issuer: str,
+    ) -> None:
+        super().__init__(method, url, headers=headers)
         self.payload = _Payload(data)
         self.issuer = issuer
         self._data = data

@@ -2,9 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 import secrets
 import time
 
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from .chat_store import ChatStore
 from .drive_store import DriveStore, seed_drive_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
@@ -42,16 +47,43 @@ class Session:
     created: float
     last_used: float
     expired: bool = False
+    # The client address the session was opened from.
+    address: str | None = None
 
 
 @dataclass
 class SsoAccessToken:
-    """An access token SSO Server issued; userinfo and DSM's `oidc` exchange accept it."""
+    """An access token SSO Server issued; its userinfo endpoint accepts it."""
 
     token: str
     client_id: str
     user_name: str
     scope: str
+    expires_at: float
+
+
+@dataclass
+class SsoClientSettings:
+    """DSM's SSO Client > OpenID Connect settings (auth.md §8: `SYNO.Core.Directory.OIDC.SSO`).
+
+    DSM is a confidential client of the identity provider; `redirect_uri` is the bare DSM
+    address the provider sends the browser back to, and `user_claim` the ID token claim that
+    names the DSM user.
+    """
+
+    enabled: bool = False
+    client_id: str = ""
+    client_secret: str = ""
+    redirect_uri: str = ""
+    scope: str = "openid email groups"
+    user_claim: str = "username"
+
+
+@dataclass
+class PendingSecondFactor:
+    """A sign-in that passed its first factor and waits for a one-time code (403 `token`)."""
+
+    user_name: str
     expires_at: float
 
 
@@ -82,12 +114,28 @@ class DsmStore:
         self.last_otp_step: dict[str, int] = {}
         # Through a lambda, so tests that replace `clock` move Note Station's time too.
         self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
         # Synology Drive for every user; its clock follows `clock` like Note Station's.
         self.drive = DriveStore(lambda: self.clock(), self.users)  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
-        # False makes DSM refuse to turn an SSO sign-in into a session (auth.py).
-        self.accept_sso_sign_in = True
+        # DSM's own SSO Client (DSM signing in through an OpenID Connect provider).
+        self.sso_client = SsoClientSettings()
+        # Sign-ins waiting for their one-time code, by the 403 answer's `token`.
+        self.pending_second_factors: dict[str, PendingSecondFactor] = {}
+
+    @cached_property
+    def noise_key(self) -> X25519PrivateKey:
+        """Return the NAS's static key of the 7.2 sign-in handshake (webapi.md §4)."""
+        return X25519PrivateKey.generate()
+
+    @cached_property
+    def login_encryption_key(self) -> rsa.RSAPrivateKey:
+        """Return the key of encrypted logins, made on first use (auth.md §6).
+
+        4096 bits: clients seal a passphrase of up to 501 bytes with it.
+        """
+        return rsa.generate_private_key(public_exponent=65537, key_size=4096)
 
     def add_user(
         self,
@@ -104,7 +152,14 @@ class DsmStore:
         self.users[name] = user
         return user
 
-    def open_session(self, user: User, name: str, *, with_synotoken: bool) -> Session:
+    def open_session(
+        self,
+        user: User,
+        name: str,
+        *,
+        with_synotoken: bool,
+        address: str | None = None,
+    ) -> Session:
         """Start a session for `user`; a SynoToken is issued only when asked for."""
         now = self.clock()
         session = Session(
@@ -114,6 +169,7 @@ class DsmStore:
             synotoken=secrets.token_urlsafe(12) if with_synotoken else None,
             created=now,
             last_used=now,
+            address=address,
         )
         self.sessions[session.sid] = session
         return session

@@ -17,7 +17,7 @@ from .faults import Faults
 from .store import DsmStore, Session
 
 if TYPE_CHECKING:
-    from .chat import ChatSim
+    from .sso import SimulatedSsoServer
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 SESSION_COOKIE = "id"
@@ -28,13 +28,20 @@ CGI_PATHS = (
     "/webapi/entry.cgi",
     "/webapi/entry.cgi/{api}",
     "/webapi/auth.cgi",
+    # Legacy paths DSM 7 still serves (webapi.md §1).
+    "/webapi/encryption.cgi",
+    "/webapi/otp.cgi",
     # Note Station's web UI posts to this package-local alias (notestation.md §1).
     NOTESTATION_ALIAS,
 )
 
 # INFERRED: the bootstrap and legacy CGIs answer only their own API (the DSM 6 layout that DSM 7
 # still serves); entry.cgi serves every API whose Info path is entry.cgi. Others answer 102.
-LEGACY_CGI_API = {"query.cgi": "SYNO.API.Info", "auth.cgi": "SYNO.API.Auth"}
+LEGACY_CGI_API = {
+    "query.cgi": "SYNO.API.Info",
+    "auth.cgi": "SYNO.API.Auth",
+    "encryption.cgi": "SYNO.API.Encryption",
+}
 
 # INFERRED: only the `errors.reason` "required" is seen on real NASes; the text for a parameter
 # of the wrong JSON type is ours.
@@ -218,7 +225,7 @@ class WebApi:
         self.faults = faults
         self.catalog = catalog
         self.request_log = request_log
-        self.chat: ChatSim  # set by FakeDsm
+        self.sso: SimulatedSsoServer  # set by FakeDsm
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
         """Route GET and POST of every CGI path to the dispatcher."""

@@ -1,6 +1,12 @@
 """Asynchronous client for the Synology DSM 7 web API and its productivity apps."""
 
-from .auth import DsmSession, PasswordCredentials, exchange_sso_sign_in
+from .auth import (
+    SSO_CODE_LIFETIME_SECONDS,
+    DsmSession,
+    PasswordCredentials,
+    SsoSignIn,
+    second_factor_token,
+)
 from .client import DsmClient
 from .errors import (
     DsmAccountUnusableError,
@@ -20,24 +26,23 @@ from .errors import (
     DsmPermissionError,
     DsmQuotaExceededError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
     DsmSslError,
     DsmSsoRefusedError,
+    DsmSsoUnavailableError,
     DsmTimeoutError,
     DsmVersionUnsupportedError,
-    IdTokenProblem,
-    SsoError,
-    SsoIdTokenError,
-    SsoIssuerMismatchError,
-    SsoResponseError,
-    SsoTokenRequestError,
+    SsoLandingError,
+    SsoLandingProblem,
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
-from .sso import SsoApplication, SsoClient, SsoProvider, SsoTokens
 from .system import DsmApp, DsmSystem, NasInfo
+from .transport import answers_plain_http
 
 __all__ = [
+    "SSO_CODE_LIFETIME_SECONDS",
     "ApiInfo",
     "Call",
     "CallResult",
@@ -60,26 +65,22 @@ __all__ = [
     "DsmPermissionError",
     "DsmQuotaExceededError",
     "DsmRateLimitError",
+    "DsmRequestTooLargeError",
     "DsmResponseError",
     "DsmSession",
     "DsmSessionExpiredError",
     "DsmSslError",
     "DsmSsoRefusedError",
+    "DsmSsoUnavailableError",
     "DsmSystem",
     "DsmTimeoutError",
     "DsmVersionUnsupportedError",
     "Endpoint",
-    "IdTokenProblem",
     "NasInfo",
     "PasswordCredentials",
-    "SsoApplication",
-    "SsoClient",
-    "SsoError",
-    "SsoIdTokenError",
-    "SsoIssuerMismatchError",
-    "SsoProvider",
-    "SsoResponseError",
-    "SsoTokenRequestError",
-    "SsoTokens",
-    "exchange_sso_sign_in",
+    "SsoLandingError",
+    "SsoLandingProblem",
+    "SsoSignIn",
+    "answers_plain_http",
+    "second_factor_token",
 ]

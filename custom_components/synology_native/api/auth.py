@@ -1,35 +1,69 @@
-"""Sign-in to DSM: password, one-time code, device tokens, and SSO Server sign-in.
+"""Sign-in to DSM: password, one-time code, device tokens, and DSM's OpenID Connect sign-in.
 
 Password sign-in follows auth.md §1-§5: ``SYNO.API.Auth login`` with ``format=sid``
 and ``enable_syno_token=yes``; a one-time code once, together with a request for a
-device token, so later sign-ins of a 2-step account need no code. How DSM turns an SSO
-Server sign-in into a session is not documented: see exchange_sso_sign_in.
+device token (at v6, auth.md §2), so later sign-ins of a 2-step account need no code.
+
+Single sign-on follows DSM's own login page (auth.md §8.1): DSM is the OpenID Connect
+client of the identity provider configured in its SSO Client. DSM hands out the
+authorization URL, the browser lands on the DSM address with ``code`` and ``state``, and
+the client gives DSM the code, which DSM redeems itself. Every parameter DSM's code does
+not spell out for certain is one of the INFERRED constants below.
 """
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+import re
+import secrets
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-from .errors import (
-    DsmApiError,
-    DsmResponseError,
-    DsmSsoRefusedError,
-    DsmVersionUnsupportedError,
-)
+from .errors import DsmResponseError, SsoLandingError, SsoLandingProblem
 from .models import Endpoint
 
-if TYPE_CHECKING:
-    from .client import DsmClient
-    from .sso import SsoTokens
-
 LOGIN = Endpoint("SYNO.API.Auth", "login", min_version=6, max_version=7)
+# auth.md §2 correction: a v7 login with a one-time code issues no usable device token;
+# the login that asks for one goes out at v6.
+DEVICE_TOKEN_LOGIN = Endpoint("SYNO.API.Auth", "login", min_version=6, max_version=6)
 LOGOUT = Endpoint("SYNO.API.Auth", "logout", min_version=1, max_version=7)
-# The manifest lists `oidc` in version 6 only (auth.md §2).
-OIDC_EXCHANGE = Endpoint("SYNO.API.Auth", "oidc", min_version=6, max_version=6)
+# The signed-in user's name; DSM's v6 login answer does not say whom a single sign-on
+# session is for. Not in the spec: a Home Assistant auth provider for DSM, run against
+# real NASes, reads `data.username` of v1 `get` (found by code search).
+CURRENT_USER = Endpoint("SYNO.Core.NormalUser", "get", min_version=1, max_version=1)
 
 # INFERRED (auth.md §3.1): DSM binds a sid to a session name that logout repeats. One
 # widely used client names it "webui" so that accounts without administrator rights
 # may sign in; app names such as "FileStation" are refused for some of them.
 SESSION_NAME = "webui"
+
+# --- DSM's OpenID Connect sign-in (auth.md §8.1, read from DSM's login code: INFERRED) ---
+# Step 1: DSM's authorization URL, from its web UI CGI (not the web API).
+SSO_AUTH_URL_PATH = "/index.cgi"
+SSO_AUTH_URL_QUERY = {"action": "oidcauthurl", "method": "oidc"}
+# Step 2: DSM's page appends a state of 64 hex characters.
+SSO_STATE_BYTES = 32
+# Step 3: the login DSM's page sends, at v6. `format=sid` is ours, as for password
+# sign-in; `rememberme=0` is what the page sends without "stay signed in".
+SSO_LOGIN = Endpoint("SYNO.API.Auth", "login", min_version=6, max_version=6)
+SSO_LOGIN_PARAMS = {
+    "type": "sso",
+    "server": "oidc",
+    "session": SESSION_NAME,
+    "client": "browser",
+    "rememberme": "0",
+    "enable_syno_token": "yes",
+    "format": "sid",
+}
+# A trusted device is presented with an SSO login as with a password login (auth.md
+# §3.2: `device_id` + `device_name` as parameters); DSM's page relies on its cookies.
+SSO_SENDS_DEVICE_TOKEN = True
+# Step 4: after a 403 the page continues with the answer's `token` as `passwd`, the code,
+# and the account name it holds, which is empty after single sign-on (auth.md §3.3).
+SSO_SECOND_FACTOR_ACCOUNT = ""
+# auth.md §7.2: SSO Server's codes live 180 s; other providers use similar lifetimes.
+SSO_CODE_LIFETIME_SECONDS = 180
+# OAuth error codes are short ASCII words (RFC 6749 §4.1.2.1); anything else in a pasted
+# address is not repeated to the user.
+_OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
 DEFAULT_DEVICE_NAME = "Home Assistant"
 
@@ -101,10 +135,10 @@ def session_from_login(
     device_token = (
         issued_device_token(data) if otp_code is not None else credentials.device_token
     )
-    return _session(data, credentials.account, device_token)
+    return session_of(data, credentials.account, device_token)
 
 
-def _session(data: Any, account: str, device_token: str | None) -> DsmSession:
+def session_of(data: Any, account: str, device_token: str | None) -> DsmSession:
     """Read ``sid`` and ``synotoken`` of a successful sign-in (auth.md §3.2)."""
     if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
         msg = "DSM sign-in answered without a session id"
@@ -118,43 +152,92 @@ def _session(data: Any, account: str, device_token: str | None) -> DsmSession:
     )
 
 
-async def exchange_sso_sign_in(
-    client: DsmClient,
-    tokens: SsoTokens,
-    account: str,
-    device_name: str = DEFAULT_DEVICE_NAME,
-) -> DsmSession:
-    """Turn a verified SSO Server sign-in into a DSM web API session for account.
+@dataclass(frozen=True, slots=True)
+class SsoSignIn:
+    """One single sign-on attempt: the link the user opens, and the state it carries."""
 
-    INFERRED (auth.md §8): no public source documents how DSM does this. DSM 7 lists
-    ``SYNO.API.Auth`` method ``oidc`` (version 6 only) and the DSM login page uses some
-    request of this kind when DSM itself signs in through SSO, so this sends that
-    method, by POST, what an OpenID Connect relying party holds after sign-in:
-    ``id_token`` (signed, names the user in ``username``/``sub``) and
-    ``access_token`` (lets DSM ask SSO Server's userinfo endpoint), together with the
-    session options a password sign-in sends (``session``, ``format=sid``,
-    ``enable_syno_token``) and a device-token request (``enable_device_token``,
-    ``device_name``). The answer is read like a password sign-in's (``sid``,
-    ``synotoken``, ``did``). Every DSM error code counts as a refusal: which code a
-    real NAS uses is unknown. The session is handed to client, which cannot renew it
-    by itself: a later sign-in needs the user again (tokens last 180 seconds and come
-    without a refresh token).
-    """
-    params = {
-        "id_token": tokens.id_token,
-        "access_token": tokens.access_token,
+    url: str
+    state: str = field(repr=False)
+
+    def code_from(self, pasted: str) -> str:
+        """Return the code of the pasted landing address (or of a pasted bare code).
+
+        An address must carry ``code`` and this sign-in's ``state``; an ``error`` from the
+        identity provider is reported as such.
+        """
+        text = pasted.strip()
+        if not text:
+            raise SsoLandingError(SsoLandingProblem.NO_CODE)
+        if "=" not in text and "/" not in text and "?" not in text:
+            return text  # only the code
+        query = parse_qs(urlsplit(text).query or text.lstrip("?"))
+        if "error" in query:
+            error = query["error"][0]
+            raise SsoLandingError(
+                SsoLandingProblem.PROVIDER_ERROR,
+                error if _OAUTH_ERROR_CODE.fullmatch(error) else "unknown",
+            )
+        codes = query.get("code")
+        if not codes or not codes[0]:
+            raise SsoLandingError(SsoLandingProblem.NO_CODE)
+        states = query.get("state")
+        if not states or not secrets.compare_digest(states[0], self.state):
+            raise SsoLandingError(SsoLandingProblem.WRONG_STATE)
+        return codes[0]
+
+
+def sso_sign_in(authorization_url: str) -> SsoSignIn:
+    """Append a fresh state to DSM's authorization URL (auth.md §8.1, step 2)."""
+    state = secrets.token_hex(SSO_STATE_BYTES)
+    separator = "&" if "?" in authorization_url else "?"
+    return SsoSignIn(f"{authorization_url}{separator}state={state}", state)
+
+
+def sso_authorization_url(answer: Any) -> str:
+    """Read ``data.url`` of DSM's ``oidcauthurl`` answer (auth.md §8.1, step 1)."""
+    data = answer.get("data") if isinstance(answer, dict) else None
+    url = data.get("url") if isinstance(data, dict) else None
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+        msg = "DSM answered oidcauthurl without an authorization URL"
+        raise DsmResponseError(msg)
+    return url
+
+
+def sso_login_params(code: str, state: str, device_token: str | None) -> dict[str, str]:
+    """Build DSM's OpenID Connect login (auth.md §8.1, step 3)."""
+    params = {**SSO_LOGIN_PARAMS, "code": code, "state": state}
+    if device_token and SSO_SENDS_DEVICE_TOKEN:
+        params |= {"device_id": device_token, "device_name": DEFAULT_DEVICE_NAME}
+    return params
+
+
+def sso_second_factor_params(token: str, otp_code: str) -> dict[str, str]:
+    """Continue an SSO sign-in that DSM answered with 403 (auth.md §8.1, step 4)."""
+    return {
+        "account": SSO_SECOND_FACTOR_ACCOUNT,
+        "passwd": token,
+        "otp_code": otp_code,
+        "enable_device_token": "yes",
+        "device_name": DEFAULT_DEVICE_NAME,
         "session": SESSION_NAME,
         "format": "sid",
         "enable_syno_token": "yes",
-        "enable_device_token": "yes",
-        "device_name": device_name,
     }
-    try:
-        data = await client.call_without_session(OIDC_EXCHANGE, params)
-    except (DsmApiError, DsmVersionUnsupportedError) as err:
-        msg = f"DSM does not accept SSO sign-in for its web API: {err}"
-        raise DsmSsoRefusedError(msg) from err
-    session = _session(data, account, None)
-    session = replace(session, device_token=issued_device_token(data))
-    client.use_session(session)
-    return session
+
+
+def second_factor_token(detail: Any) -> str:
+    """Read the ``token`` a 403 answer offers to continue the sign-in with (auth.md §3.3)."""
+    token = detail.get("token") if isinstance(detail, dict) else None
+    if not isinstance(token, str) or not token:
+        msg = "DSM asked for a 2-step verification code without a token to continue"
+        raise DsmResponseError(msg)
+    return token
+
+
+def account_of(data: Any) -> str:
+    """Read ``username`` of ``SYNO.Core.NormalUser get``."""
+    name = data.get("username") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name:
+        msg = "SYNO.Core.NormalUser answered without a user name"
+        raise DsmResponseError(msg)
+    return name

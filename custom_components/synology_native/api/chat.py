@@ -114,6 +114,50 @@ def mention_text(user_id: int) -> str:
     return f"@u:{user_id}"
 
 
+# INFERRED: no source states the longest message DSM takes (chat.md §2.5 knows only a
+# "message too long" code on SYNO.Chat.External). Public notifier clients split text at
+# 2,000 and 3,500 characters without reporting a refusal below that.
+MAX_MESSAGE_LENGTH = 3500
+
+# INFERRED (chat.md §6.6): a reaction is a sticker name; grinning, heart and thumbsup are
+# verified, the rest are emoji short names of the same style. DSM's own list
+# (SYNO.Chat.Sticker list) is not captured; a capture replaces this set.
+REACTION_NAMES = frozenset(
+    {
+        "+1",
+        "-1",
+        "100",
+        "angry",
+        "blush",
+        "clap",
+        "cry",
+        "eyes",
+        "fire",
+        "grinning",
+        "heart",
+        "heart_eyes",
+        "joy",
+        "laughing",
+        "ok_hand",
+        "open_mouth",
+        "pray",
+        "rage",
+        "rocket",
+        "smile",
+        "sob",
+        "star",
+        "tada",
+        "thinking_face",
+        "thumbsdown",
+        "thumbsup",
+        "wave",
+        "white_check_mark",
+        "wink",
+        "x",
+    }
+)
+
+
 def parse_mentions(message: str, field_value: Any = None) -> tuple[int, ...]:
     """Return the user ids a post mentions, from its text and its ``mentions`` field."""
     found: list[int] = [int(match) for match in MENTION_PATTERN.findall(message)]

@@ -2,7 +2,8 @@
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from http import HTTPStatus
 import json
 import logging
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -11,20 +12,37 @@ from urllib.parse import urlencode
 import aiohttp
 
 from .auth import (
+    CURRENT_USER,
+    DEVICE_TOKEN_LOGIN,
     LOGIN,
     LOGOUT,
     SESSION_NAME,
+    SSO_AUTH_URL_PATH,
+    SSO_AUTH_URL_QUERY,
+    SSO_LOGIN,
     DsmSession,
     PasswordCredentials,
+    SsoSignIn,
+    account_of,
+    issued_device_token,
     login_params,
     session_from_login,
+    session_of,
+    sso_authorization_url,
+    sso_login_params,
+    sso_second_factor_params,
+    sso_sign_in,
 )
 from .errors import (
     DsmApiError,
     DsmApiNotInstalledError,
     DsmHttpError,
+    DsmInvalidCredentialsError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
+    DsmSsoRefusedError,
+    DsmSsoUnavailableError,
     DsmVersionUnsupportedError,
     error_from_code,
 )
@@ -148,8 +166,10 @@ class DsmClient:
     async def _login(
         self, credentials: PasswordCredentials, otp_code: str | None
     ) -> DsmSession:
+        # The login that asks for a device token goes out at v6 (auth.md §2).
+        endpoint = LOGIN if otp_code is None else DEVICE_TOKEN_LOGIN
         data = await self.call_without_session(
-            LOGIN, login_params(credentials, otp_code)
+            endpoint, login_params(credentials, otp_code)
         )
         self.session = session_from_login(data, credentials, otp_code)
         self.credentials = PasswordCredentials(
@@ -159,6 +179,76 @@ class DsmClient:
             device_name=credentials.device_name,
         )
         _LOGGER.debug("Signed in to %s as %s", self.url, credentials.account)
+        return self.session
+
+    async def start_sso(self) -> SsoSignIn:
+        """Ask DSM for its OpenID Connect authorization URL (auth.md §8.1, steps 1-2).
+
+        Raises DsmSsoUnavailableError when DSM answers without one (SSO Client off).
+        """
+        url = f"{self.url}{SSO_AUTH_URL_PATH}"
+        with transport_errors(self.url):
+            async with self._http.get(
+                url, params=SSO_AUTH_URL_QUERY, ssl=self._ssl, timeout=self._timeout
+            ) as response:
+                status = response.status
+                body = await response.read()
+        if status != 200:  # noqa: PLR2004
+            raise DsmHttpError(status)
+        try:
+            answer = json.loads(body)
+        except ValueError:  # DSM's web UI page rather than an answer
+            answer = None
+        if not isinstance(answer, dict) or answer.get("success") is not True:
+            msg = f"{self.url} offers no OpenID Connect sign-in"
+            raise DsmSsoUnavailableError(msg)
+        return sso_sign_in(sso_authorization_url(answer))
+
+    async def login_sso(
+        self, sign_in: SsoSignIn, code: str, device_token: str | None = None
+    ) -> DsmSession:
+        """Sign in with the identity provider's code; DSM redeems it (auth.md §8.1).
+
+        A stored device token is presented so a 2-step account needs no code; without
+        one DSM raises DsmOtpRequiredError, whose detail continues the sign-in (see
+        login_sso_second_factor). The session cannot be renewed without the user.
+        """
+        async with self._login_lock:
+            try:
+                data = await self.call_without_session(
+                    SSO_LOGIN, sso_login_params(code, sign_in.state, device_token)
+                )
+            except DsmInvalidCredentialsError as err:
+                msg = f"{self.url} refused the sign-in code"
+                raise DsmSsoRefusedError(msg) from err
+            return await self._open_sso_session(data, device_token)
+
+    async def login_sso_second_factor(self, token: str, otp_code: str) -> DsmSession:
+        """Finish an SSO sign-in DSM answered 403, with a one-time code.
+
+        It asks for a device token, so it goes out at v6 (auth.md §2). A token DSM no
+        longer knows (expired, or used) raises DsmSsoRefusedError.
+        """
+        async with self._login_lock:
+            try:
+                data = await self.call_without_session(
+                    DEVICE_TOKEN_LOGIN, sso_second_factor_params(token, otp_code)
+                )
+            except DsmInvalidCredentialsError as err:
+                msg = f"{self.url} no longer continues this sign-in"
+                raise DsmSsoRefusedError(msg) from err
+            return await self._open_sso_session(data, issued_device_token(data))
+
+    async def _open_sso_session(
+        self, data: Any, device_token: str | None
+    ) -> DsmSession:
+        """Keep the new session, and learn from DSM whose it is."""
+        session = session_of(data, "", device_token)
+        info, version = await self._resolve(CURRENT_USER)
+        account = account_of(await self._send(info, CURRENT_USER, version, {}, session))
+        self.use_session(replace(session, account=account))
+        assert self.session is not None  # noqa: S101 - use_session sets it
+        _LOGGER.debug("Signed in to %s as %s through SSO", self.url, account)
         return self.session
 
     def use_session(self, session: DsmSession) -> None:
@@ -385,6 +475,8 @@ class DsmClient:
                 ssl=self._ssl,
                 timeout=timeout,
             ) as response:
+                if response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+                    raise DsmRequestTooLargeError
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await response.read()

@@ -39,6 +39,17 @@ class DsmHttpError(DsmConnectionError):
         self.status = status
 
 
+class DsmRequestTooLargeError(DsmError):
+    """The NAS's web server refused the request body as too large (HTTP 413).
+
+    Not a connection problem: the NAS is reachable, and the same request fails again.
+    """
+
+    def __init__(self) -> None:
+        """Say what happened without the request."""
+        super().__init__("the NAS refused the request as too large (HTTP 413)")
+
+
 class DsmResponseError(DsmError):
     """The body was not the JSON envelope every DSM API answers with."""
 
@@ -134,63 +145,34 @@ class DsmInvalidOtpError(DsmAuthError):
     """The one-time code was wrong or already used (404)."""
 
 
+class DsmSsoUnavailableError(DsmError):
+    """DSM offers no OpenID Connect sign-in: its SSO Client is off or not set up."""
+
+
 class DsmSsoRefusedError(DsmError):
-    """DSM did not turn a verified SSO Server sign-in into a web API session."""
+    """DSM did not accept the authorization code of a single sign-on.
 
-
-class SsoError(DsmError):
-    """Signing in through Synology SSO Server failed before DSM was asked."""
-
-
-class SsoResponseError(SsoError):
-    """SSO Server answered with something OpenID Connect does not prescribe."""
-
-
-class SsoIssuerMismatchError(SsoResponseError):
-    """The discovery document names another issuer than the address it came from.
-
-    On a real NAS this means SSO Server's own "Server URL" differs from the address
-    Home Assistant uses, typically without DSM's HTTPS port (auth.md §7.1).
+    The code expired or was used, or DSM could not redeem it at its identity provider,
+    did not trust the ID token, or found no DSM user for it (auth.md §8.1).
     """
 
-    def __init__(self, expected: str, advertised: str) -> None:
-        """Keep both issuers; they are public URLs, not secrets."""
-        super().__init__(f"SSO Server calls itself {advertised}, expected {expected}")
-        self.expected = expected
-        self.advertised = advertised
+
+class SsoLandingProblem(StrEnum):
+    """What is wrong with the address the browser landed on after single sign-on."""
+
+    NO_CODE = "no_code"
+    WRONG_STATE = "wrong_state"
+    PROVIDER_ERROR = "provider_error"
 
 
-class SsoTokenRequestError(SsoError):
-    """The token endpoint refused to redeem the authorization code."""
+class SsoLandingError(DsmError):
+    """The pasted landing address cannot finish this sign-in; DSM was not asked."""
 
-    def __init__(self, error: str) -> None:
-        """Keep SSO Server's OAuth error code (``invalid_grant`` and so on)."""
-        super().__init__(f"SSO Server refused the token request: {error}")
-        self.error = error
-
-
-class IdTokenProblem(StrEnum):
-    """Why an ID token was not trusted; the value is shown to the user."""
-
-    MALFORMED = "it is not a signed JSON Web Token"
-    UNKNOWN_KEY = "it is signed with a key SSO Server does not publish"
-    ALGORITHM = "it is not signed with RS256"
-    SIGNATURE = "its signature does not match SSO Server's key"
-    ISSUER = "it was issued by another server"
-    AUDIENCE = "it was issued to another application"
-    EXPIRED = "it has expired"
-    NOT_YET_VALID = "it was issued in the future; check the clocks"
-    MISSING_CLAIM = "a required claim is missing"
-    NONCE = "it answers another sign-in (nonce mismatch)"
-
-
-class SsoIdTokenError(SsoError):
-    """The ID token failed verification: nothing in it may be trusted."""
-
-    def __init__(self, problem: IdTokenProblem) -> None:
-        """Name the failed check, never the token's content."""
-        super().__init__(f"ID token rejected: {problem}")
+    def __init__(self, problem: SsoLandingProblem, provider_error: str = "") -> None:
+        """Name the problem, and the identity provider's OAuth error code if it sent one."""
+        super().__init__(f"the landing address cannot be used: {problem}")
         self.problem = problem
+        self.provider_error = provider_error
 
 
 # Codes from here up mean different things in different APIs (webapi.md §5.3).

@@ -82,6 +82,10 @@ register_error_codes(
 # Sent with every note write; DSM shows it in the version history.
 COMMIT_DEVICE = {"device": "homeassistant", "listable": False}
 
+# INFERRED: notestation.md states no length limit for note or to-do titles; 255
+# characters is the usual limit of a database title column.
+MAX_TITLE_LENGTH = 255
+
 # INFERRED: one limit large enough for every to-do; DSM's default page size is unknown.
 TODO_LIST_LIMIT = 1000
 

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import aiohttp
+from yarl import URL
 
 from .errors import DsmConnectionError, DsmSslError, DsmTimeoutError
 
@@ -28,3 +29,27 @@ def transport_errors(url: str) -> Iterator[None]:
     except aiohttp.ClientError as err:
         msg = f"cannot talk to {url}: {err.__class__.__name__}"
         raise DsmConnectionError(msg) from err
+
+
+# How long the plain-HTTP question may take; a DSM answers it at once.
+PLAIN_HTTP_PROBE_TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+async def answers_plain_http(session: aiohttp.ClientSession, url: str) -> bool:
+    """Tell whether the port of an https:// address answers plain HTTP instead.
+
+    DSM serves HTTP on 5000 and HTTPS on 5001 by default. TLS to the HTTP port fails in
+    the handshake with an error that does not say why, so ask the port in plain HTTP:
+    any HTTP answer at all means the address has the wrong scheme for its port.
+    """
+    address = URL(url)
+    if address.scheme != "https":
+        return False
+    plain = URL.build(scheme="http", host=address.host or "", port=address.port)
+    try:
+        async with session.get(
+            plain, allow_redirects=False, timeout=PLAIN_HTTP_PROBE_TIMEOUT
+        ):
+            return True
+    except aiohttp.ClientError, TimeoutError:
+        return False

@@ -1,0 +1,109 @@
+"""Actions of Synology Native, registered once in async_setup.
+
+One module per app defines its actions (ACTIONS); this package holds what they
+share. Every action names its config entry (or uses the only loaded one). Bad input
+is a translated ServiceValidationError raised before anything is sent to the NAS;
+what DSM refuses is translated by translate_dsm_errors.
+"""
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, service
+from homeassistant.util import dt as dt_util
+import probatio
+
+from custom_components.synology_native.api import DsmApp
+from custom_components.synology_native.const import APP_NAMES, DOMAIN
+from custom_components.synology_native.data import DsmConfigEntry
+
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+ATTR_LIMIT = "limit"
+
+ENTRY_FIELD = {probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
+LIMIT_FIELD = {
+    probatio.Optional(ATTR_LIMIT, default=20): probatio.All(
+        probatio.Coerce(int), probatio.Range(min=1, max=100)
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One action as Home Assistant registers it."""
+
+    name: str
+    handler: Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+    schema: probatio.Schema
+    supports_response: SupportsResponse = SupportsResponse.NONE
+
+
+def loaded_entry(call: ServiceCall, app: DsmApp) -> DsmConfigEntry:
+    """Return the loaded entry the call names (or the only one) that uses app."""
+    entry: DsmConfigEntry = service.async_get_config_entry(
+        call.hass, DOMAIN, call.data.get(ATTR_CONFIG_ENTRY_ID)
+    )
+    if app not in entry.runtime_data.apps:
+        raise invalid("app_not_used", app=APP_NAMES[app])
+    return entry
+
+
+def invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    """Build the translated error for bad input."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
+def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
+    """Read a date and time (with dates, also a date alone) given to an action.
+
+    Return None for anything else: text that is no date, impossible dates, hours and
+    offsets ("2026-02-30", "25:00", "+99:00"), and moments Python cannot hold in UTC or
+    in Home Assistant's time zone (year 9999 at −05:00). Times are checked in the
+    action, not the schema, so the caller raises a translated error.
+    """
+    moment: date | datetime | None = None
+    try:
+        if isinstance(value, date):
+            moment = value
+        elif isinstance(value, str):
+            moment = dt_util.parse_date(value) or dt_util.parse_datetime(value)
+        if isinstance(moment, datetime):
+            dt_util.as_local(dt_util.as_utc(moment))
+        elif moment is not None:
+            if not dates:
+                return None
+            dt_util.as_utc(dt_util.start_of_local_day(moment))
+    except ValueError, OverflowError:
+        return None
+    return moment
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register every action of the integration."""
+    for action in (*notestation.ACTIONS, *chat.ACTIONS, *drive.ACTIONS):
+        hass.services.async_register(
+            DOMAIN,
+            action.name,
+            action.handler,
+            schema=action.schema,
+            supports_response=action.supports_response,
+        )
+
+
+# The app modules build on the helpers above, so they are imported after them.
+from . import chat, drive, notestation  # noqa: E402

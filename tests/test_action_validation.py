@@ -1,0 +1,286 @@
+"""Bad input through every action: a translated error, and the NAS stays as it was."""
+
+import copy
+from datetime import timedelta
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from homeassistant.core import SupportsResponse
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util import dt as dt_util
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.synology_native.api.chat import (
+    MAX_MESSAGE_LENGTH,
+    post_id_for,
+)
+from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
+from custom_components.synology_native.const import CONF_APPS, DOMAIN
+from tests.fake_dsm.chat_store import FAMILY, GENERAL
+from tests.test_chat import fast_listener, push_ready  # noqa: F401
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+    from tests.fake_dsm import FakeDsm
+
+EXCEPTIONS = json.loads(
+    (
+        Path(__file__).parents[1]
+        / "custom_components/synology_native/translations/en.json"
+    ).read_text()
+)["exceptions"]
+
+WELCOME = post_id_for(GENERAL, 1)
+LATER = (dt_util.utcnow() + timedelta(days=1)).isoformat()
+# Times Python cannot read or hold, in the forms a user or an automation writes.
+BAD_TIMES = (
+    "2026-02-30 10:00",
+    "2026-11-05 25:00",
+    "2026-11-05T10:00:00+99:00",
+    "9999-12-31T23:59:00-05:00",
+    "25:00",
+    "tomorrow",
+)
+LONG_MESSAGE = "x" * (MAX_MESSAGE_LENGTH + 1)
+LONG_TITLE = "t" * (MAX_TITLE_LENGTH + 1)
+
+# (action, data, translation key). Every action has at least one row.
+BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
+    ("create_note", {"title": "  ", "body": "b", "notebook": "Home"}, "empty_title"),
+    (
+        "create_note",
+        {"title": LONG_TITLE, "body": "b", "notebook": "Home"},
+        "title_too_long",
+    ),
+    (
+        "create_note",
+        {"title": "t", "body": "b", "notebook": "Nowhere"},
+        "notebook_not_found",
+    ),
+    ("append_to_note", {"note": "{note}", "text": " \n "}, "empty_text"),
+    ("get_note", {"note": "1026_NOSUCHNOTE"}, "dsm_refused"),
+    ("search_notes", {"query": "x", "config_entry_id": "{chat_only}"}, "app_not_used"),
+    ("list_notebooks", {"config_entry_id": "{chat_only}"}, "app_not_used"),
+    ("create_todo", {"title": ""}, "empty_title"),
+    ("create_todo", {"title": "\t "}, "empty_title"),
+    ("create_todo", {"title": LONG_TITLE}, "title_too_long"),
+    ("create_todo", {"title": "x", "parent": "Book flights"}, "parent_not_found"),
+    *(("create_todo", {"title": "x", "due": due}, "invalid_due") for due in BAD_TIMES),
+    ("update_todo", {"todo": "Pay rent", "title": " "}, "empty_title"),
+    ("update_todo", {"todo": "No such thing", "done": True}, "todo_not_found"),
+    *(
+        ("update_todo", {"todo": "Pay rent", "due": due}, "invalid_due")
+        for due in BAD_TIMES
+    ),
+    ("get_todos", {"config_entry_id": "{chat_only}"}, "app_not_used"),
+    (
+        "send_message",
+        {"channel": "general", "message": "x", "file_url": "http://10.0.0.1/a.jpg"},
+        "url_not_allowed",
+    ),
+    (
+        "send_message",
+        {"channel": "general", "message": "x", "file_url": "file:///etc/passwd"},
+        "url_not_allowed",
+    ),
+    (
+        "send_message",
+        {"channel": "general", "message": LONG_MESSAGE},
+        "message_too_long",
+    ),
+    ("send_message", {"channel": "general", "message": " "}, "empty_message"),
+    (
+        "send_message",
+        {"user": "bob", "message": "x", "thread_id": WELCOME},
+        "thread_not_in_channel",
+    ),
+    ("edit_message", {"post_id": WELCOME, "message": LONG_MESSAGE}, "message_too_long"),
+    ("edit_message", {"post_id": WELCOME, "message": ""}, "empty_message"),
+    ("delete_message", {"post_id": post_id_for(99, 1)}, "unknown_post"),
+    ("react", {"post_id": WELCOME, "reaction": "not-a-reaction"}, "unknown_reaction"),
+    (
+        "react",
+        {"post_id": WELCOME, "reaction": ":definitely_unknown:"},
+        "unknown_reaction",
+    ),
+    ("react", {"post_id": WELCOME, "reaction": " "}, "empty_reaction"),
+    *(
+        (
+            "create_poll",
+            {
+                "channel": "general",
+                "question": "?",
+                "choices": ["a", "b"],
+                "expires_at": at,
+            },
+            "invalid_time",
+        )
+        for at in BAD_TIMES
+    ),
+    (
+        "create_poll",
+        {"channel": "general", "question": LONG_MESSAGE, "choices": ["a", "b"]},
+        "message_too_long",
+    ),
+    *(
+        (
+            "schedule_message",
+            {"channel": "general", "message": "x", "send_at": at},
+            "invalid_time",
+        )
+        for at in BAD_TIMES
+    ),
+    (
+        "schedule_message",
+        {"user": "bob", "message": LONG_MESSAGE, "send_at": LATER},
+        "message_too_long",
+    ),
+    *(
+        ("set_reminder", {"post_id": WELCOME, "remind_at": at}, "invalid_time")
+        for at in BAD_TIMES
+    ),
+    ("search_messages", {"keyword": "x", "channel": "nowhere"}, "unknown_channel"),
+    ("list_channels", {"config_entry_id": "{notestation_only}"}, "app_not_used"),
+    ("list_users", {"config_entry_id": "{notestation_only}"}, "app_not_used"),
+]
+
+
+def nas_contents(fake_dsm: FakeDsm) -> Any:
+    """Copy what the simulated NAS holds: Chat and Note Station data."""
+    return copy.deepcopy(
+        tuple(
+            {
+                name: value
+                for name, value in vars(store).items()
+                if value is not None and not callable(value)
+            }
+            for store in (fake_dsm.chat, fake_dsm.notestation)
+        )
+    )
+
+
+def filled(value: Any, names: dict[str, str]) -> Any:
+    """Put ids known only at run time into a table value."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return names[value[1:-1]]
+    return value
+
+
+@pytest.fixture
+async def loaded(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
+    """Load the demo entry with every app, its Chat socket connected."""
+    await push_ready(hass, config_entry)
+
+
+@pytest.fixture
+async def entries(
+    hass: HomeAssistant, loaded: None, entry_data: dict[str, Any], fake_dsm: FakeDsm
+) -> dict[str, str]:
+    """Add two entries of the demo account that lack Note Station or Chat."""
+    names = {"note": next(iter(fake_dsm.notestation.notes))}
+    for name, apps in (("chat_only", ["chat"]), ("notestation_only", ["notestation"])):
+        entry = MockConfigEntry(
+            domain=DOMAIN, unique_id=name, data=entry_data, options={CONF_APPS: apps}
+        )
+        entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(entry.entry_id)
+        names[name] = entry.entry_id
+    await hass.async_block_till_done()
+    return names
+
+
+async def test_every_action_refuses_bad_input(
+    hass: HomeAssistant, fake_dsm: FakeDsm, entries: dict[str, str]
+) -> None:
+    """Each bad input is a translated error and leaves the NAS as it was."""
+    assert {action for action, _, _ in BAD_INPUTS} == set(
+        hass.services.async_services_for_domain(DOMAIN)
+    )
+    default_entry = {
+        "config_entry_id": hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    }
+    failures = []
+    for action, data, key in BAD_INPUTS:
+        call = default_entry | {
+            name: filled(value, entries) for name, value in data.items()
+        }
+        before = nas_contents(fake_dsm)
+        try:
+            await hass.services.async_call(
+                DOMAIN,
+                action,
+                call,
+                blocking=True,
+                return_response=hass.services.supports_response(DOMAIN, action)
+                is SupportsResponse.ONLY,
+            )
+        except HomeAssistantError as err:
+            outcome = (err.translation_domain, err.translation_key)
+            message = str(err)
+        except probatio.Invalid as err:  # the schema's own untranslated message
+            outcome, message = ("schema", str(err)), ""
+        else:
+            outcome, message = ("no error", None), ""
+        if outcome != (DOMAIN, key) or key not in EXCEPTIONS or not message:
+            failures.append((action, data, key, outcome))
+        if nas_contents(fake_dsm) != before:
+            failures.append((action, data, key, "changed the NAS"))
+    assert failures == []
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_allowed_url_is_fetched(
+    hass: HomeAssistant, fake_dsm: FakeDsm, aiohttp_server: Any
+) -> None:
+    """A file URL under allowlist_external_urls is downloaded and posted."""
+
+    async def report(request: web.Request) -> web.Response:
+        return web.Response(body=b"%PDF")
+
+    app = web.Application()
+    app.router.add_get("/files/r.pdf", report)
+    server = await aiohttp_server(app)
+    hass.config.allowlist_external_urls = {str(server.make_url("/files/"))}
+    sent = await hass.services.async_call(
+        DOMAIN,
+        "send_message",
+        {"channel": "family", "file_url": str(server.make_url("/files/r.pdf"))},
+        blocking=True,
+        return_response=True,
+    )
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
+    assert (post.file_props or {})["name"] == "r.pdf"
+    # The folder is allowed, not its neighbour.
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {"channel": "family", "file_url": str(server.make_url("/other.pdf"))},
+            blocking=True,
+        )
+    assert err.value.translation_key == "url_not_allowed"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_too_large_for_the_nas(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
+    """A body the NAS's web server refuses (HTTP 413) says so, not "cannot reach DSM"."""
+    notes = len(fake_dsm.notestation.notes)
+    with pytest.raises(HomeAssistantError, match="too large for the NAS") as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "create_note",
+            {
+                "title": "Big",
+                "body": "<p>" + "x" * (2 * 1024 * 1024) + "</p>",
+                "body_format": "html",
+                "notebook": "Home",
+            },
+            blocking=True,
+        )
+    assert err.value.translation_key == "too_large"
+    assert len(fake_dsm.notestation.notes) == notes
