@@ -18,10 +18,6 @@ from .sso import SimulatedSsoServer
 from .store import DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
-# Drive uploads of any size stream to disk (aiohttp spools file parts); DSM's own web
-# server has no small body limit either.
-MAX_BODY_BYTES = 1 << 40
-
 
 class FakeDsm:
     """One simulated Synology NAS: state, installed APIs, faults, request log, aiohttp app."""
@@ -46,8 +42,7 @@ class FakeDsm:
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""
         app = web.Application(
-            middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)],
-            client_max_size=MAX_BODY_BYTES,
+            middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)]
         )
         app.on_cleanup.append(lambda _app: self.store.drive.close())
         self.webapi.add_routes(app.router)
