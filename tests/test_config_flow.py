@@ -14,6 +14,7 @@ from custom_components.synology_native.const import (
     CONF_AUTH_METHOD,
     CONF_CHAT_DM_USERS,
     CONF_DEVICE_TOKEN,
+    CONF_DRIVE_PUSH,
     CONF_OTP_CODE,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
@@ -227,6 +228,7 @@ async def test_no_supported_app(
     """A NAS with only apps the integration does not support yet is refused."""
     fake_dsm.uninstall("SYNO.Chat.")
     fake_dsm.uninstall("SYNO.NoteStation.")
+    fake_dsm.uninstall("SYNO.SynologyDrive.")
     result = await start(hass, dsm_url)
     assert result["errors"] == {"base": "no_apps"}
 
@@ -369,14 +371,20 @@ async def test_options(
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
-    # Calendar, Contacts and Drive are installed but do nothing yet.
-    assert apps_selector.config["options"] == ["chat"]
+    # Calendar and Contacts are installed but do nothing yet.
+    assert apps_selector.config["options"] == ["chat", "drive"]
+    # Drive push is offered while Drive is used.
+    assert CONF_DRIVE_PUSH in result["data_schema"].schema
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert config_entry.options == {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
+    assert config_entry.options == {
+        CONF_APPS: ["chat"],
+        CONF_UPDATE_INTERVAL: 15,
+        CONF_DRIVE_PUSH: False,
+    }
     assert config_entry.state is ConfigEntryState.LOADED
     coordinator = config_entry.runtime_data.nas_coordinator
     assert coordinator.update_interval is not None
