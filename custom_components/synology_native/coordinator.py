@@ -25,7 +25,7 @@ from .api.drive import (
     parse_quota,
     quota_call,
 )
-from .api.models import Call
+from .api.models import Call, CallResult
 from .api.notestation import (
     NOTEBOOK_LIST,
     Notebook,
@@ -40,6 +40,7 @@ from .const import DOMAIN, LOGGER
 from .drive_events import DriveNotificationMarker
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import timedelta
 
     from homeassistant.core import HomeAssistant
@@ -177,7 +178,8 @@ class DriveCoordinator(DsmCoordinator[DriveSnapshot]):
     """Reads the Drive notification feed and quota in one compound request.
 
     Owns the entry's Drive calls, and the marker that turns each new notification
-    into one bus event.
+    into one bus event. reads() and _async_snapshot() are the two halves of a
+    refresh, so the entry-level poll can carry the reads in its own request.
     """
 
     def __init__(
@@ -192,15 +194,23 @@ class DriveCoordinator(DsmCoordinator[DriveSnapshot]):
         self.drive = Drive(client)
         self.marker = DriveNotificationMarker(hass, entry)
 
+    def reads(self) -> list[Call]:
+        """Return the calls of one refresh: the newest notifications, the quota."""
+        return [notifications_call(), quota_call()]
+
+    async def _async_snapshot(self, results: Sequence[CallResult]) -> DriveSnapshot:
+        """Build the snapshot from the results of reads(); report new notifications."""
+        feed, quota = results
+        snapshot = DriveSnapshot(
+            feed=parse_notifications(feed.unwrap()), quota=parse_quota(quota.unwrap())
+        )
+        await self.marker.async_feed_read(snapshot.feed)
+        return snapshot
+
     @override
     async def _async_setup(self) -> None:
         await self.marker.async_load()
 
     @override
     async def _async_fetch(self) -> DriveSnapshot:
-        feed, quota = await self.client.compound([notifications_call(), quota_call()])
-        snapshot = DriveSnapshot(
-            feed=parse_notifications(feed.unwrap()), quota=parse_quota(quota.unwrap())
-        )
-        await self.marker.async_feed_read(snapshot.feed)
-        return snapshot
+        return await self._async_snapshot(await self.client.compound(self.reads()))
