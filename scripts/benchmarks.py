@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 import statistics
 import tempfile
@@ -36,7 +37,12 @@ from custom_components.synology_native.chat_listener import (
     ChatListener,
     ConnectionMode,
 )
-from custom_components.synology_native.const import DOMAIN, EVENT_CHAT_MESSAGE
+from custom_components.synology_native.const import (
+    DOMAIN,
+    EVENT_CHAT_MESSAGE,
+    EVENT_DRIVE_NOTIFICATION,
+)
+from custom_components.synology_native.coordinator import DriveCoordinator
 from tests.fake_dsm import FakeDsm, run_simulator
 from tests.fake_dsm.chat_store import GENERAL
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
@@ -319,6 +325,71 @@ async def drive_files(repeat: int) -> list[Row]:
 
                     run = upload if direction == "upload" else download
                     rows.append(Row(f"{direction} {label}", await peak_mib(run), "MiB"))
+    return rows
+
+
+DRIVE_POLL_CYCLES = 20
+
+
+@scenario(
+    "drive-poll",
+    f"Drive poll, {DRIVE_POLL_CYCLES} cycles with a change each",
+)
+async def drive_poll(repeat: int) -> list[Row]:
+    """HTTP requests per update cycle: Drive's reads separately, then as it polls.
+
+    Each cycle another user adds a file to a shared team folder, so the feed grows
+    and a bus event fires; the poll still costs one request.
+    """
+    sim = FakeDsm(demo=True)
+    team = sim.store.drive.resolve(DEMO_USER, "/team-folders/Family")
+    with (
+        mock_storage(),
+        patch(
+            "homeassistant.helpers.aiohttp_client._async_make_resolver",
+            return_value=ThreadedResolver(),
+        ),
+    ):
+        async with async_test_home_assistant() as hass, run_simulator(sim) as url:
+            client = DsmClient(
+                async_get_clientsession(hass),
+                url,
+                credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD),
+            )
+            entry = MockConfigEntry(domain=DOMAIN, title="bench")
+            entry.add_to_hass(hass)
+            coordinator = DriveCoordinator(hass, entry, client, timedelta(minutes=5))
+            await coordinator.marker.async_load()
+            await coordinator.async_refresh()  # discovery and sign-in stay out
+            events: list[Event] = []
+            hass.bus.async_listen(EVENT_DRIVE_NOTIFICATION, events.append)
+
+            async def separately() -> None:
+                for call in coordinator.reads():
+                    await client.call(call.endpoint, call.params)
+
+            async def polled() -> None:
+                await coordinator.async_refresh()
+
+            rows = []
+            for variant, cycle in (
+                ("each read its own request", separately),
+                ("the Drive poll", polled),
+            ):
+                sim.reset_request_log()
+                for number in range(DRIVE_POLL_CYCLES):
+                    sim.store.drive.write_file(
+                        "alice", team, f"{variant} {number}.txt", b"x"
+                    )
+                    await cycle()
+                rows.append(
+                    Row(variant, len(sim.requests) / DRIVE_POLL_CYCLES, "req/cycle")
+                )
+            await hass.async_block_till_done()
+            # The first poll also reports what changed during the unpolled cycles.
+            if len(events) != 2 * DRIVE_POLL_CYCLES:
+                msg = f"{len(events)} notification events for {2 * DRIVE_POLL_CYCLES}"
+                raise AssertionError(msg)
     return rows
 
 
