@@ -1,6 +1,7 @@
 """Synology Drive through Home Assistant: sensors, notification events, push webhooks."""
 
 import asyncio
+from collections.abc import Callable
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -243,3 +244,81 @@ async def test_push_without_a_local_url_falls_back_to_polling(
     assert entry.state is ConfigEntryState.LOADED
     assert drive.webhooks == {}
     assert "Drive push needs Home Assistant's local URL" in caplog.text
+
+
+async def test_logbook_lines(hass: HomeAssistant) -> None:
+    """Both Drive events get a logbook line: who, what, which item."""
+    from custom_components.synology_native.logbook import (  # noqa: PLC0415
+        async_describe_events,
+    )
+
+    described: dict[str, Callable[[Event], dict[str, str]]] = {}
+    async_describe_events(
+        hass, lambda domain, name, describe: described.__setitem__(name, describe)
+    )
+    notification = described[EVENT_DRIVE_NOTIFICATION](
+        Event(
+            EVENT_DRIVE_NOTIFICATION,
+            {"actor": "alice", "type": "file_shared", "file_path": "/mydrive/a.txt"},
+        )
+    )
+    assert notification == {
+        "name": "alice",
+        "message": "Drive: file_shared /mydrive/a.txt",
+    }
+    change = described[EVENT_DRIVE_FILE_CHANGED](
+        Event(EVENT_DRIVE_FILE_CHANGED, {"event_type": "file_removed", "file_id": "7"})
+    )
+    assert change == {"name": "Synology Drive", "message": "file_removed item 7"}
+
+
+async def test_a_refused_webhook_registration_retries_setup(
+    hass: HomeAssistant, entry_data: dict[str, Any], fake_dsm: FakeDsm
+) -> None:
+    """Drive refusing the webhook: the entry retries later, no webhook is left."""
+    fake_dsm.faults.fail_api("SYNO.SynologyDrive.Webhooks", "create", 105)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=DEMO_USER,
+        data=entry_data,
+        options={CONF_DRIVE_PUSH: True},
+    )
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert fake_dsm.store.drive.webhooks == {}
+
+
+async def test_unloading_survives_a_failed_webhook_removal(
+    hass: HomeAssistant,
+    entry_data: dict[str, Any],
+    fake_dsm: FakeDsm,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Drive refusing to remove its webhook does not keep the entry from unloading."""
+    caplog.set_level(logging.DEBUG)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=DEMO_USER,
+        data=entry_data,
+        options={CONF_DRIVE_PUSH: True},
+    )
+    await setup_entry(hass, entry)
+    fake_dsm.faults.fail_api("SYNO.SynologyDrive.Webhooks", "delete", 105)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert "Removing the Drive webhook failed" in caplog.text
+    assert len(fake_dsm.store.drive.webhooks) == 1
+
+
+async def test_removing_the_entry_forgets_the_marker(
+    hass: HomeAssistant, config_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """The stored notification marker goes with the entry."""
+    await setup_entry(hass, config_entry)
+    key = f"{DOMAIN}.drive_{config_entry.entry_id}"
+    assert key in hass_storage
+    await hass.config_entries.async_remove(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage

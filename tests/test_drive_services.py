@@ -362,3 +362,26 @@ async def test_versions_list_and_restore(
     )
     await refused(hass, "list_versions", "drive_not_a_file", path="/mydrive/Documents")
     assert newest["size"] > oldest["size"]
+
+
+async def test_refusals_in_the_middle_change_nothing(
+    hass: HomeAssistant, drive: DriveStore, fake_dsm: FakeDsm, allowed: Path
+) -> None:
+    """The quota filling up during an upload, a file gone during a download."""
+    photo = allowed / "late.jpg"
+    photo.write_bytes(b"jpeg")
+    fake_dsm.faults.fail_api("SYNO.SynologyDrive.Files", "upload", 1051)
+    await refused(
+        hass, "upload_file", "drive_over_quota", file_path=str(photo), folder="/mydrive"
+    )
+    fake_dsm.faults.fail_api("SYNO.SynologyDrive.Files", "download", 1003)
+    await refused(
+        hass,
+        "download_file",
+        "drive_not_found",
+        path="/mydrive/Documents/Welcome.txt",
+        target_path=str(allowed / "w.txt"),
+    )
+    assert await hass.async_add_executor_job(os.listdir, allowed) == ["late.jpg"]
+    with pytest.raises(DriveError):
+        drive.resolve(DEMO_USER, "/mydrive/late.jpg")

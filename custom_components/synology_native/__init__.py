@@ -137,11 +137,11 @@ async def _async_start_drive_push(
     """Have Drive push file changes to a Home Assistant webhook until unload."""
     push = DriveFileChanges(hass, entry, drive.drive)
     try:
-        started = await push.async_start()
+        registered = await push.async_start()
     except DsmError as err:
         raise _not_ready(err) from err
-    if started:
-        entry.async_on_unload(push.async_stop)
+    if registered is not None:
+        entry.async_on_unload(lambda: push.async_stop(registered))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:

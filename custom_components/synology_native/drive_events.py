@@ -117,12 +117,11 @@ class DriveFileChanges:
         self._drive = drive
         self._webhook_id = webhook.async_generate_id()
         self._app_id = webhook_app_id(entry.entry_id)
-        self._drive_webhook: Webhook | None = None
         # A refused delivery is logged once until a good one arrives.
         self._refusal_logged = False
 
-    async def async_start(self) -> bool:
-        """Register both webhooks; False (and polling only) when Drive cannot reach us."""
+    async def async_start(self) -> Webhook | None:
+        """Register both webhooks; None (polling only) when Drive cannot reach us."""
         try:
             url = webhook.async_generate_url(
                 self._hass, self._webhook_id, allow_external=False, allow_ip=True
@@ -132,7 +131,7 @@ class DriveFileChanges:
                 "Drive push needs Home Assistant's local URL (Settings > System > "
                 "Network); Drive changes are not pushed"
             )
-            return False
+            return None
         await self._async_remove_stale()
         webhook.async_register(
             self._hass,
@@ -144,23 +143,19 @@ class DriveFileChanges:
             allowed_methods=["POST"],
         )
         try:
-            self._drive_webhook = await self._drive.create_webhook(url, self._app_id)
+            return await self._drive.create_webhook(url, self._app_id)
         except DsmError:
             webhook.async_unregister(self._hass, self._webhook_id)
             raise
-        return True
 
     async def _async_remove_stale(self) -> None:
         """Remove the Drive webhooks an earlier run of this entry left behind."""
         for stale in await self._drive.webhooks(self._app_id):
             await self._drive.delete_webhook(stale.webhook_id, self._app_id)
 
-    async def async_stop(self) -> None:
+    async def async_stop(self, registered: Webhook) -> None:
         """Unregister the Home Assistant webhook and remove Drive's (best effort)."""
         webhook.async_unregister(self._hass, self._webhook_id)
-        registered, self._drive_webhook = self._drive_webhook, None
-        if registered is None:
-            return
         try:
             await self._drive.delete_webhook(registered.webhook_id, self._app_id)
         except DsmError as err:

@@ -1,4 +1,4 @@
-"""Logbook lines for the Chat bus events."""
+"""Logbook lines for the Chat and Drive bus events."""
 
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -15,6 +15,8 @@ from .const import (
     EVENT_CHAT_MESSAGE_DELETED,
     EVENT_CHAT_MESSAGE_UPDATED,
     EVENT_CHAT_REACTION,
+    EVENT_DRIVE_FILE_CHANGED,
+    EVENT_DRIVE_NOTIFICATION,
 )
 
 # Message texts stay out of the logbook; who did what where is enough.
@@ -52,3 +54,21 @@ def async_describe_events(
 
     for event_type in (*_DESCRIPTIONS, EVENT_CHAT_REACTION):
         async_describe_event(DOMAIN, event_type, describe)
+
+    @callback
+    def describe_drive(event: Event) -> dict[str, str]:
+        data: Mapping[str, Any] = event.data
+        if event.event_type == EVENT_DRIVE_NOTIFICATION:
+            return {
+                LOGBOOK_ENTRY_NAME: str(data.get("actor", "")),
+                LOGBOOK_ENTRY_MESSAGE: (
+                    f"Drive: {data.get('type')} {data.get('file_path')}"
+                ),
+            }
+        return {
+            LOGBOOK_ENTRY_NAME: "Synology Drive",
+            LOGBOOK_ENTRY_MESSAGE: f"{data.get('event_type')} item {data.get('file_id')}",
+        }
+
+    for event_type in (EVENT_DRIVE_NOTIFICATION, EVENT_DRIVE_FILE_CHANGED):
+        async_describe_event(DOMAIN, event_type, describe_drive)

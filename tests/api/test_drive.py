@@ -346,11 +346,37 @@ def test_malformed_deliveries_are_refused(body: object) -> None:
         parse_webhook_delivery(body)
 
 
+# A FileInfo as drive.md §4 describes it, with the fields the client reads.
+FILE_INFO = {
+    "file_id": "881632870845419530",
+    "name": "a.txt",
+    "type": "file",
+    "content_type": "document",
+    "display_path": "/mydrive/a.txt",
+    "parent_id": "881632870845419520",
+    "size": 1,
+    "modified_time": 1796000000,
+    "version_id": "3083",
+    "permanent_link": "abc",
+    "owner": {"uid": 1026, "name": "demo"},
+    "starred": False,
+    "shared": False,
+    "removed": False,
+}
+
+
+def test_ids_given_as_numbers_are_read_as_text() -> None:
+    """drive.md §4 CONFLICT: version_id (and any id) may come as a number."""
+    file = parse_file({**FILE_INFO, "version_id": 3083, "file_id": 7})
+    assert (file.version_id, file.file_id) == ("3083", "7")
+
+
 @pytest.mark.parametrize(
     ("parse", "data"),
     [
         (parse_file, {"file_id": "1"}),
         (parse_file, {"type": "fifo"}),
+        (parse_file, {**FILE_INFO, "starred": "yes"}),
         (parse_file, []),
         (parse_notifications, {"total": 0}),
         (parse_notifications, {"items": [{"type": "x"}], "total": 1}),
@@ -401,3 +427,19 @@ async def test_tasks_with_malformed_answers_are_typed_errors(
     monkeypatch.setattr(store, "start_task", broken)
     with pytest.raises(DsmResponseError):
         await drive.delete(["/mydrive/Camera"])
+
+
+async def test_a_task_without_a_result_touched_nothing(
+    drive: Drive, store: DriveStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finished task may leave `result` out: no errors and no targets."""
+    start_task = store.start_task
+
+    def bare(*args: Any) -> Task:
+        task = start_task(*args)
+        task.status, task.result = "finished", None
+        return task
+
+    monkeypatch.setattr(store, "start_task", bare)
+    outcome = await drive.delete(["/mydrive/Camera"])
+    assert outcome.targets == ()
