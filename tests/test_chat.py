@@ -363,20 +363,40 @@ async def test_refused_sign_in_starts_reauth(
 
 
 async def test_setup_fails_when_chat_cannot_be_read(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Chat refusing the first read retries setup; a refused sign-in asks for reauth."""
     fake_dsm.faults.fail_api("SYNO.Chat.User", "list", 105)
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
-    fake_dsm.faults.fail_api("SYNO.Chat.User", "list", 106, count=2)
-    fake_dsm.store.users["demo"].password = "changed"
-    await hass.config_entries.async_reload(config_entry.entry_id)
-    assert config_entry.state in (
-        ConfigEntryState.SETUP_ERROR,
-        ConfigEntryState.SETUP_RETRY,
+    assert not any(config_entry.async_get_active_flows(hass, {"reauth"}))
+
+    # The password changes right when setup first reads Chat, after the poll signed in:
+    # that read finds its session ended, and signing in again is refused.
+    api_fault = fake_dsm.faults.api_fault
+    user = fake_dsm.store.users["demo"]
+
+    def password_changed_at_first_chat_read(api: str, method: str) -> int | None:
+        if api.startswith("SYNO.Chat.") and user.password != "changed":
+            user.password = "changed"
+            return 106
+        return api_fault(api, method)
+
+    monkeypatch.setattr(
+        fake_dsm.faults, "api_fault", password_changed_at_first_chat_read
     )
+    fake_dsm.reset_request_log()
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert any(config_entry.async_get_active_flows(hass, {"reauth"}))
+    logins = [r for r in fake_dsm.requests if r.method == "login"]
+    # The first poll's sign-in was accepted; the one after Chat's read was refused.
+    assert len(logins) == 2
 
 
 async def test_without_chat_nothing_is_added(

@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synology_native.const import (
+    CONF_APPS,
     CONF_DRIVE_PUSH,
     DOMAIN,
     EVENT_DRIVE_FILE_CHANGED,
@@ -52,6 +53,21 @@ def recorded(hass: HomeAssistant, event_type: str) -> list[dict[str, Any]]:
     return events
 
 
+@pytest.fixture
+def drive_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give an entry of the demo account polling Drive and Note Station, without Chat.
+
+    Tests that move the clock leave Chat out: its connection would time out.
+    """
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=DEMO_USER,
+        data=entry_data,
+        options={CONF_APPS: ["drive", "notestation"]},
+    )
+
+
 def alice_adds_a_file(drive: DriveStore, name: str) -> None:
     """Let alice put a file into the team folder demo shares with her."""
     family = drive.resolve(DEMO_USER, "/team-folders/Family")
@@ -74,20 +90,20 @@ async def test_sensors_show_unread_notifications_and_quota(
 
 async def test_new_notifications_fire_once_across_polls_and_restarts(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    drive_entry: MockConfigEntry,
     drive: DriveStore,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """What is there at first is not reported; each new one once, even after a restart."""
     events = recorded(hass, EVENT_DRIVE_NOTIFICATION)
-    await setup_entry(hass, config_entry)
+    await setup_entry(hass, drive_entry)
     assert events == []
     alice_adds_a_file(drive, "Recipes.txt")
     await poll(hass, freezer)
     (event,) = events
     node = drive.resolve(DEMO_USER, "/team-folders/Family/Recipes.txt")
     assert event | {"time": None, "notification_id": None} == {
-        "config_entry_id": config_entry.entry_id,
+        "config_entry_id": drive_entry.entry_id,
         "notification_id": None,
         "type": "file_created",
         "file_id": node.file_id,
@@ -100,33 +116,32 @@ async def test_new_notifications_fire_once_across_polls_and_restarts(
     await poll(hass, freezer)
     assert len(events) == 1
 
-    await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.config_entries.async_unload(drive_entry.entry_id)
     alice_adds_a_file(drive, "While away.txt")
-    await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.config_entries.async_setup(drive_entry.entry_id)
     await hass.async_block_till_done()
     assert [event["file_name"] for event in events] == ["Recipes.txt", "While away.txt"]
 
 
-async def test_polling_drive_costs_one_request_per_cycle(
+async def test_drive_joins_the_entrys_single_request_per_cycle(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    drive_entry: MockConfigEntry,
     fake_dsm: FakeDsm,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The feed and the quota come in one compound request."""
-    await setup_entry(hass, config_entry)
+    """The feed and the quota ride in the entry's one compound request."""
+    await setup_entry(hass, drive_entry)
     fake_dsm.reset_request_log()
     await poll(hass, freezer)
-    drive_requests = [
-        request
-        for request in fake_dsm.requests
-        if any(api.startswith("SYNO.SynologyDrive.") for api, _ in request.compound)
-    ]
-    (request,) = drive_requests
-    assert request.compound == (
+    webapi = [r for r in fake_dsm.requests if r.path.startswith("/webapi/")]
+    (request,) = webapi
+    apis = {api for api, _ in request.compound}
+    assert {"SYNO.DSM.Info", "SYNO.NoteStation.Todo"} <= apis
+    drive_items = [item for item in request.compound if "SynologyDrive" in item[0]]
+    assert drive_items == [
         ("SYNO.SynologyDrive.Notifications", "list"),
         ("SYNO.SynologyDrive.Info", "quota"),
-    )
+    ]
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 
-from .api import DsmAuthError, DsmClient, DsmError, DsmSessionExpiredError
+from .api import DsmClient, DsmError
 from .api.chat import (
     POST_LIST,
     Chat,
@@ -42,6 +42,7 @@ from .const import (
     EVENT_CHAT_REACTION,
     LOGGER,
 )
+from .error_policy import start_reauth_if_needed
 
 if TYPE_CHECKING:
     from .data import DsmConfigEntry
@@ -300,11 +301,9 @@ class ChatListener:
     async def _safe_catch_up(self) -> None:
         try:
             await self._catch_up(fire=True)
-        except (DsmAuthError, DsmSessionExpiredError) as err:
-            self._note_http_failure(err)
-            self.entry.async_start_reauth(self.hass)
         except DsmError as err:
             self._note_http_failure(err)
+            start_reauth_if_needed(self.hass, self.entry, err)
         except Exception:  # noqa: BLE001 - a bug must not end the listener
             LOGGER.exception("Reading Chat of %s failed", self.entry.title)
         else:

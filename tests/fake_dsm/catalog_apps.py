@@ -13,6 +13,10 @@ at `entry.cgi` with `requestFormat: "JSON"`; for Chat that is observed for three
 INFERRED for the rest (the Chat manifest dump does not record the field).
 """
 
+# Note Station is listed with only the methods the simulator answers (a real DSM never
+# answers a listed method with HTTP 501); the rest of its manifest (notestation.md §2:
+# import/export jobs, encryption, attachments, shelves, tag edits...) is left out until a
+# test needs it, and answers 103 like any method DSM does not have.
 APP_MANIFESTS = """
 SYNO.Cal.AuthForeign 1-1
     1: create delete get list set
@@ -199,94 +203,55 @@ SYNO.Contacts.Label 1-2
     2: add_member create delete export list remove_member set
 SYNO.Contacts.OU 1-1
     1: list
-SYNO.NoteStation.Export.Note 1-1
-    1: download start status stop
 SYNO.NoteStation.Export.Notebook 1-1
-    1: start status stop
-SYNO.NoteStation.Export.Word 1-1
-    1: download start status stop
+    1: status
 SYNO.NoteStation.FTS 1-1
     1: search
 SYNO.NoteStation.Import.Enex 1-1
-    1: start status stop
-SYNO.NoteStation.Import.Evernote 1-1
-    1: add_import_task check_oauth_token get_oauth_token get_oauth_url
-       get_polling_task get_status import import_lock import_status import_stop init
-       list_notebooks prepare_notebooks prepare_notebooks_status
+    1: status
 SYNO.NoteStation.Import.Notebook 1-1
-    1: start status stop
+    1: status
 SYNO.NoteStation.Info 1-3
-    1: get searchplace
-    2: get searchplace
-    3: get searchplace
-SYNO.NoteStation.Note 1-4
-    1: copy create delete download get idle list restore set
-    2: copy create delete download get idle list restore set
-    3: copy create delete download get idle list restore set
-    4: copy create delete download get get_attachment_text idle list restore set
-SYNO.NoteStation.Note.AppLink 1-2
     1: get
-    2: get resolve
-SYNO.NoteStation.Note.AppTask 2-2
     2: get
-SYNO.NoteStation.Note.Encrypt 1-1
-    1: check create delete
-SYNO.NoteStation.Note.Ghost 2-3
-    2: create
-    3: create
-SYNO.NoteStation.Note.Polling 1-3
-    1: copy copy_status copy_stop create create_status create_stop set set_status
-       set_stop
-    2: copy copy_status copy_stop create create_status create_stop set set_status
-       set_stop
-    3: copy copy_status copy_stop create create_status create_stop set set_status
-       set_stop
+    3: get
+SYNO.NoteStation.Note 1-4
+    1: create delete get list restore set
+    2: create delete get list restore set
+    3: create delete get list restore set
+    4: create delete get list restore set
 SYNO.NoteStation.Note.Version 1-2
-    1: get list restore
-    2: get list restore
+    1: list restore
+    2: list restore
 SYNO.NoteStation.Notebook 1-2
     1: create delete get list set
     2: create delete get list set
-SYNO.NoteStation.Notebook.Polling 1-1
-    1: archive archive_status archive_stop
-SYNO.NoteStation.Notebook.Preset 1-1
-    1: set
 SYNO.NoteStation.Permission 1-1
-    1: delete set
-SYNO.NoteStation.Permission.Group 1-1
-    1: delete set
+    1: set
 SYNO.NoteStation.Permission.Public 1-1
     1: delete set
 SYNO.NoteStation.Permission.User 1-1
     1: delete set
 SYNO.NoteStation.Setting 1-2
-    1: get init set
-    2: get init set
-SYNO.NoteStation.Setting.DSM 1-1
     1: get
+    2: get
 SYNO.NoteStation.Setting.Global 1-1
-    1: get set
-SYNO.NoteStation.Setting.Volume 1-1
-    1: get_status set
-SYNO.NoteStation.Shard 1-1
-    1: get getjs init
+    1: get
 SYNO.NoteStation.Shard.Link 1-1
     1: get
 SYNO.NoteStation.Share.Priv 1-2
     1: list
     2: list
 SYNO.NoteStation.Shortcut 1-1
-    1: delete list set
+    1: list
 SYNO.NoteStation.Smart 1-1
-    1: create delete get list set
-SYNO.NoteStation.Stack 1-1
-    1: delete set
+    1: create get list
 SYNO.NoteStation.Tag 1-2
-    1: delete list set
-    2: delete list set
+    1: list
+    2: list
 SYNO.NoteStation.Todo 1-2
-    1: create delete get list list_timeout set
-    2: create delete get list list_timeout set
+    1: create delete get list set
+    2: create delete get list set
 """
 
 #: maxVersion a live 2026 NAS reports above the manifest's maximum. Which methods those newer

@@ -112,8 +112,8 @@ class DsmStore:
         self.failed_logins: dict[str, int] = {}
         self.locked_until: dict[str, float] = {}
         self.last_otp_step: dict[str, int] = {}
-        # Through a lambda, so tests that replace `clock` move Note Station's time too.
-        self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        # Each user's Note Station library, by user name (see notestation_of).
+        self.notestation_libraries: dict[str, NoteStationStore] = {}
         self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
         # Synology Drive for every user; its clock follows `clock` like Note Station's.
         self.drive = DriveStore(lambda: self.clock(), self.users)  # noqa: PLW0108
@@ -151,6 +151,15 @@ class DsmStore:
         user = User(name, password, uid, otp_secret, disabled, must_change_password)
         self.users[name] = user
         return user
+
+    def notestation_of(self, user: User) -> NoteStationStore:
+        """Return the Note Station library of `user`, empty until first used."""
+        library = self.notestation_libraries.get(user.name)
+        if library is None:
+            # Through a lambda, so tests that replace `clock` move Note Station's time too.
+            library = NoteStationStore(lambda: self.clock(), user.uid, user.name)  # noqa: PLW0108
+            self.notestation_libraries[user.name] = library
+        return library
 
     def open_session(
         self,
@@ -191,6 +200,6 @@ def seed_demo(store: DsmStore) -> None:
     """Add the no-NAS demo accounts (a plain one and a two-step one) and their notes."""
     store.add_user(DEMO_USER, DEMO_PASSWORD)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
-    seed_notestation_demo(store.notestation)
+    seed_notestation_demo(store.notestation_of(store.users[DEMO_USER]))
     friend = store.users.get("alice") or store.add_user("alice", DEMO_PASSWORD)
     seed_drive_demo(store.drive, DEMO_USER, friend.name)

@@ -32,7 +32,7 @@ from custom_components.synology_native.api.chat import (
 from custom_components.synology_native.chat_listener import ChatListener
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import (
     ATTR_LIMIT,

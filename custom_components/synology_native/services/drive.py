@@ -37,7 +37,7 @@ from custom_components.synology_native.api.drive import (
     is_drive_path,
 )
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import (
     ATTR_LIMIT,
@@ -150,9 +150,9 @@ def _drive(call: ServiceCall) -> tuple[DsmConfigEntry, Drive]:
 
 
 async def _refresh(entry: DsmConfigEntry) -> None:
-    """Read the quota and notifications again after a change."""
+    """Read the quota and notifications again after a change (Drive alone)."""
     assert entry.runtime_data.drive is not None  # noqa: S101 - Drive is used
-    await entry.runtime_data.drive.async_request_refresh()
+    await entry.runtime_data.drive.async_refresh()
 
 
 def _drive_path(path: str) -> str:
