@@ -40,6 +40,7 @@ async def async_get_config_entry_diagnostics(
             "apps": sorted(runtime.apps),
             "notestation": _notestation_state(runtime),
             "chat": _chat_state(runtime),
+            "drive": _drive_state(runtime),
             "signed_in": runtime.client.session is not None,
             "app_apis": {
                 name: [info.min_version, info.max_version]
@@ -70,4 +71,16 @@ def _chat_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
         "mode": chat.mode,
         "channels": len(chat.channels),
         "unread": sum(chat.unread.values()),
+    }
+
+
+def _drive_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
+    """Count Drive notifications and give the quota; names and paths stay out."""
+    if (coordinator := runtime.drive) is None:
+        return None
+    return {
+        "last_update_success": coordinator.last_update_success,
+        "notifications": len(coordinator.data.feed.items),
+        "unread": coordinator.data.feed.unread,
+        "quota": asdict(coordinator.data.quota),
     }

@@ -120,16 +120,16 @@ async def test_each_user_sees_only_their_files_and_team_folders(
     dsm_url: str, store: DriveStore, fake_dsm: FakeDsm
 ) -> None:
     """Another user's My Drive is not found; a team folder is shared by its members."""
-    fake_dsm.store.add_user("bob", DEMO_PASSWORD)
+    fake_dsm.store.add_user("carol", DEMO_PASSWORD)
     welcome = store.resolve(DEMO_USER, "/mydrive/Documents/Welcome.txt")
-    async for bob in _drive_for(dsm_url, "bob"):
+    async for carol in _drive_for(dsm_url, "carol"):
         with pytest.raises(DsmNotFoundError):
-            await bob.file(f"id:{welcome.file_id}")
+            await carol.file(f"id:{welcome.file_id}")
         with pytest.raises(DsmNotFoundError):
-            await bob.file("/team-folders/Family")
-        assert await bob.team_folders() == ()
-        assert (await bob.files("/mydrive")).total == 0
-        assert (await bob.search("")).total == 0
+            await carol.file("/team-folders/Family")
+        assert await carol.team_folders() == ()
+        assert (await carol.files("/mydrive")).total == 0
+        assert (await carol.search("")).total == 0
 
 
 async def test_folders_rename_star_label_and_conflicts(drive: Drive) -> None:

@@ -61,10 +61,15 @@ def _conflict(params: dict[str, Any], default: str, *allowed: str) -> str:
     return action
 
 
+# The demo's Drive friend ("alice") needs no DSM account here; the uid DSM gives its
+# first built-in account stands in for one.
+UNKNOWN_ACCOUNT_UID = 1024
+
+
 def _owner(store: DriveStore, name: str) -> dict[str, Any]:
     user = store.users.get(name)
     return {
-        "uid": user.uid if user else 1024,
+        "uid": user.uid if user else UNKNOWN_ACCOUNT_UID,
         "name": name,
         "nickname": name,
         "display_name": name,

@@ -201,5 +201,4 @@ def seed_demo(store: DsmStore) -> None:
     store.add_user(DEMO_USER, DEMO_PASSWORD)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     seed_notestation_demo(store.notestation_of(store.users[DEMO_USER]))
-    friend = store.users.get("alice") or store.add_user("alice", DEMO_PASSWORD)
-    seed_drive_demo(store.drive, DEMO_USER, friend.name)
+    seed_drive_demo(store.drive, DEMO_USER, "alice")
