@@ -2,7 +2,9 @@
 
 Drives Home Assistant's own onboarding and config-flow REST API the way the frontend
 does: create the owner account, finish onboarding, and add Synology Native against
-the simulator. Every step is skipped when already done, so restarts are quick.
+the simulator. Every step is skipped when already done, so restarts are quick. The
+logins are printed once Home Assistant has started and the entry is loaded, so they
+come after the start-up messages instead of scrolling away among them.
 """
 
 import argparse
@@ -13,17 +15,14 @@ from typing import Any
 
 import aiohttp
 
+from tests.fake_dsm.demo import TOTP_COMMAND, demo_logins
+from tests.fake_dsm.store import DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
+
 HA_USER = "dev"
 HA_PASSWORD = "synology-native-dev"  # a throwaway local demo account
-DSM_USER = "demo"
-DSM_PASSWORD = "synology-demo"  # the simulator's demo account
-# The demo account to try single sign-on with (DSM_USER is added with its password);
+# The demo account to try single sign-on with (DEMO_USER is added with its password);
 # it has 2-step verification, so the sign-in also shows the code step.
-SSO_USER = "otp-demo"
-TOTP_COMMAND = (
-    ".venv/bin/python -c 'from tests.fake_dsm.store import DEMO_OTP_SECRET as s; "
-    "from tests.fake_dsm import totp_code; print(totp_code(s))'"
-)
+SSO_USER = DEMO_OTP_USER
 DOMAIN = "synology_native"
 STARTUP_SECONDS = 120
 
@@ -129,7 +128,7 @@ async def add_integration(
     for answer in (
         {"url": dsm_url, "verify_ssl": False},
         {"next_step_id": "credentials"},  # the sign-in method menu
-        {"username": DSM_USER, "password": DSM_PASSWORD},
+        {"username": DEMO_USER, "password": DEMO_PASSWORD},
     ):
         async with http.post(
             f"{url}/api/config/config_entries/flow/{flow_id}",
@@ -142,12 +141,32 @@ async def add_integration(
         sys.exit(f"Adding Synology Native did not finish: {result}")
 
 
+async def until_started(
+    http: aiohttp.ClientSession, url: str, headers: dict[str, str]
+) -> None:
+    """Wait until Home Assistant runs and every Synology Native entry is loaded."""
+    for _ in range(STARTUP_SECONDS * 2):
+        async with http.get(f"{url}/api/config", headers=headers) as response:
+            running = (await response.json())["state"] == "RUNNING"
+        async with http.get(
+            f"{url}/api/config/config_entries/entry",
+            params={"domain": DOMAIN},
+            headers=headers,
+        ) as response:
+            loaded = all(entry["state"] == "loaded" for entry in await response.json())
+        if running and loaded:
+            return
+        await asyncio.sleep(0.5)
+    sys.exit(f"Home Assistant at {url} did not finish starting")
+
+
 async def prepare(http: aiohttp.ClientSession, ha_url: str, dsm_url: str) -> str:
     """Onboard Home Assistant and add Synology Native; return an access token."""
     steps = await onboarding_steps(http, ha_url)
     headers = {"Authorization": f"Bearer {await log_in(http, ha_url, steps)}"}
     await finish_onboarding(http, ha_url, steps, headers)
     await add_integration(http, ha_url, dsm_url, headers)
+    await until_started(http, ha_url, headers)
     return headers["Authorization"].removeprefix("Bearer ")
 
 
@@ -159,28 +178,35 @@ async def main() -> None:
     args = parser.parse_args()
     async with aiohttp.ClientSession() as http:
         await prepare(http, args.ha_url, args.dsm_url)
-    print(
-        f"\n  Home Assistant: {args.ha_url}  (user {HA_USER}, password {HA_PASSWORD})"
-        f"\n  DSM simulator:  {args.dsm_url}  (user {DSM_USER}, password {DSM_PASSWORD})"
-        "\n  Synology Native is set up: Settings > Devices & services."
-        f"{sso_instructions(args.dsm_url)}\n",
-        flush=True,
+    print(banner(args.ha_url, args.dsm_url), flush=True)
+
+
+def banner(ha_url: str, dsm_url: str) -> str:
+    """Return how to log in to Home Assistant and the simulator's demo accounts."""
+    return "\n".join(
+        [
+            "",
+            f"Home Assistant: {ha_url}  (user {HA_USER}, password {HA_PASSWORD})",
+            "  Synology Native is set up: Settings > Devices & services.",
+            f"DSM simulator: {dsm_url}",
+            *demo_logins(dsm_url),
+            *sso_instructions(dsm_url),
+            "",
+        ]
     )
 
 
-def sso_instructions(dsm_url: str) -> str:
+def sso_instructions(dsm_url: str) -> list[str]:
     """Say how to try single sign-on against the simulator's identity provider."""
     if not dsm_url.startswith("https://"):
-        return ""
-    return (
-        "\n  Single sign-on: add Synology Native again with the address "
-        f"{dsm_url} (SSL verification off),"
-        "\n    choose Single sign-on (OpenID Connect), open the link, accept the test"
-        " certificate,"
-        f"\n    sign in at the simulated SSO Server as {SSO_USER} / {DSM_PASSWORD},"
-        " paste the address"
-        f"\n    you land on, and enter the code that {TOTP_COMMAND} prints."
-    )
+        return []
+    return [
+        f"Single sign-on: add Synology Native again with the address {dsm_url}",
+        "  (SSL verification off), choose Single sign-on (OpenID Connect), open the",
+        "  link, accept the test certificate, sign in at the simulated SSO Server as",
+        f"  {SSO_USER} / {DEMO_PASSWORD}, paste the address you land on, and enter the",
+        f"  code that {TOTP_COMMAND} prints.",
+    ]
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Bad input through every action: a translated error, and the NAS stays as it was."""
 
 import copy
-from datetime import timedelta
+from datetime import date, timedelta
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,13 +14,10 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synology_native.api.chat import (
-    MAX_MESSAGE_LENGTH,
-    post_id_for,
-)
+from custom_components.synology_native.api.chat import MAX_MESSAGE_LENGTH
 from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat_store import FAMILY, GENERAL
+from tests.fake_dsm.chat_store import FAMILY, GENERAL, post_id_for
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -43,6 +40,7 @@ BAD_TIMES = (
     "2026-11-05 25:00",
     "2026-11-05T10:00:00+99:00",
     "9999-12-31T23:59:00-05:00",
+    "9999-12-31 23:59",  # in Home Assistant's time zone, west of UTC in tests
     "25:00",
     "tomorrow",
 )
@@ -94,6 +92,12 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
         "message_too_long",
     ),
     ("send_message", {"channel": "general", "message": " "}, "empty_message"),
+    ("send_message", {"message": "to nobody"}, "no_target"),
+    (
+        "send_message",
+        {"channel": "general", "message": "x", "thread_id": post_id_for(99, 1)},
+        "unknown_post",
+    ),
     (
         "send_message",
         {"user": "bob", "message": "x", "thread_id": WELCOME},
@@ -140,9 +144,20 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
         {"user": "bob", "message": LONG_MESSAGE, "send_at": LATER},
         "message_too_long",
     ),
+    (
+        "schedule_message",
+        {"channel": "general", "message": "\n", "send_at": LATER},
+        "empty_message",
+    ),
     *(
         ("set_reminder", {"post_id": WELCOME, "remind_at": at}, "invalid_time")
         for at in BAD_TIMES
+    ),
+    # A date alone is no moment to send or remind at.
+    (
+        "set_reminder",
+        {"post_id": WELCOME, "remind_at": date(2030, 1, 1)},
+        "invalid_time",
     ),
     ("search_messages", {"keyword": "x", "channel": "nowhere"}, "unknown_channel"),
     ("list_channels", {"config_entry_id": "{notestation_only}"}, "app_not_used"),

@@ -361,6 +361,22 @@ async def test_every_todo_beyond_one_page(
     assert [page.count(("SYNO.NoteStation.Todo", "list")) for page in pages] == [2, 2]
 
 
+async def test_pages_shorter_than_asked(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+) -> None:
+    """A NAS that hands out fewer to-dos than asked still gives every one, by total."""
+    nas.todo_page_cap = 300
+    for number in range(1000):
+        nas.add_todo(f"Chore {number}")
+    await setup_entry(hass, config_entry)
+    titles = {item["summary"] for item in await items(hass)}
+    assert {f"Chore {number}" for number in range(1000)} <= titles
+    assert state_of(hass, TASKS) == "1004"
+
+
 async def test_an_odd_due_date_spoils_only_its_own_todo(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,

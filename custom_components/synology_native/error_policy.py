@@ -30,6 +30,7 @@ from .api import (
     DsmBusyError,
     DsmConnectionError,
     DsmError,
+    DsmFileTooLargeError,
     DsmRateLimitError,
     DsmRequestTooLargeError,
     DsmResponseError,
@@ -127,10 +128,16 @@ def action_error(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             )
         case Failure.RATE_LIMITED:
+            # Chat's "create post too fast" reaches users only after the client tried again.
             return HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="rate_limited"
+                translation_domain=DOMAIN,
+                translation_key="chat_rate_limited"
+                if isinstance(err, DsmApiError) and err.api.startswith("SYNO.Chat.")
+                else "rate_limited",
             )
-        case Failure.FAILED if isinstance(err, DsmRequestTooLargeError):
+        case Failure.FAILED if isinstance(
+            err, DsmRequestTooLargeError | DsmFileTooLargeError
+        ):
             return HomeAssistantError(
                 translation_domain=DOMAIN, translation_key="too_large"
             )

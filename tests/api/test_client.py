@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -24,6 +23,7 @@ from custom_components.synology_native.api import (
     DsmOtpRequiredError,
     DsmPermissionError,
     DsmRateLimitError,
+    DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
     DsmSystem,
@@ -48,24 +48,7 @@ from tests.fake_dsm.store import (
     DEMO_USER,
 )
 
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-DEMO = PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
 OTP_ACCOUNT = PasswordCredentials(OTP_USER, DEMO_PASSWORD)
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """Give a plain aiohttp session, as a library user would inject it."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def client(http: aiohttp.ClientSession, dsm_url: str) -> DsmClient:
-    """Give a client for the demo account, not yet signed in."""
-    return DsmClient(http, dsm_url, credentials=DEMO)
 
 
 def logins(fake_dsm: FakeDsm) -> int:
@@ -308,6 +291,14 @@ async def test_http_5xx(client: DsmClient, fake_dsm: FakeDsm) -> None:
     with pytest.raises(DsmHttpError) as err:
         await client.apis()
     assert err.value.status == 502
+
+
+async def test_request_too_large(client: DsmClient, fake_dsm: FakeDsm) -> None:
+    """A 413 means the request was too large, not that the NAS is unreachable."""
+    fake_dsm.faults.fail_http(413)
+    with pytest.raises(DsmRequestTooLargeError) as err:
+        await client.apis()
+    assert not isinstance(err.value, DsmConnectionError)
 
 
 async def test_malformed_body(client: DsmClient, fake_dsm: FakeDsm) -> None:

@@ -12,7 +12,6 @@ from custom_components.synology_native.api import (
     DsmConflictError,
     DsmNotFoundError,
     DsmResponseError,
-    PasswordCredentials,
 )
 from custom_components.synology_native.api.notestation import (
     STALE_VERSION_CODE,
@@ -30,27 +29,16 @@ from custom_components.synology_native.api.notestation import (
     todo_list_call,
 )
 from tests.fake_dsm import notestation as fake_notestation, webapi
-from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from tests.fake_dsm import FakeDsm
     from tests.fake_dsm.notestation_store import NoteStationStore
 
 
 @pytest.fixture
-async def notestation(dsm_url: str) -> AsyncIterator[NoteStation]:
+def notestation(client: DsmClient) -> NoteStation:
     """Give Note Station calls for the demo account."""
-    async with aiohttp.ClientSession() as http:
-        credentials = PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
-        yield NoteStation(DsmClient(http, dsm_url, credentials=credentials))
-
-
-@pytest.fixture
-def nas(fake_dsm: FakeDsm) -> NoteStationStore:
-    """Give the simulator's Note Station library, to look at or change directly."""
-    return fake_dsm.notestation
+    return NoteStation(client)
 
 
 def sent(fake_dsm: FakeDsm, api: str, method: str) -> list[dict[str, str]]:

@@ -5,7 +5,6 @@ check the scheme; the config flow does). Answers a real NAS might give but the s
 never does come from a small stub.
 """
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -33,13 +32,6 @@ from tests.fake_dsm import FakeDsm, totp_code
 from tests.fake_dsm.store import DEMO_OTP_SECRET, DEMO_OTP_USER, DEMO_USER
 
 SIGN_IN = SsoSignIn("https://idp.example/authorize?state=s1", "s1")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """Give the session the client runs on."""
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 @pytest.fixture

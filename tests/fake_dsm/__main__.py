@@ -10,10 +10,10 @@ import sys
 
 import trustme
 
-from .auth import totp_code
+from .demo import demo_logins
 from .server import FakeDsm, run_simulator, server_tls_context
 from .sso import DSM_CLIENT_ID
-from .store import DEMO_OTP_SECRET, DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
+from .store import DEMO_OTP_USER, DEMO_PASSWORD, DEMO_USER
 
 
 def _arguments() -> argparse.Namespace:
@@ -60,15 +60,8 @@ def _banner(url: str, demo: bool, ca_file: Path | None) -> str:
     if ca_file is not None:
         lines.append(f"  TLS certificate authority to trust: {ca_file.resolve()}")
     if demo:
-        live_code = (
-            "python -c 'from tests.fake_dsm import totp_code; "
-            f'print(totp_code("{DEMO_OTP_SECRET}"))\''
-        )
         lines += [
-            f"  account {DEMO_USER!r}, password {DEMO_PASSWORD!r}: no two-step verification",
-            f"  account {DEMO_OTP_USER!r}, password {DEMO_PASSWORD!r}: one-time codes, TOTP",
-            f"    secret {DEMO_OTP_SECRET} (add it to an authenticator app)",
-            f"    code now: {totp_code(DEMO_OTP_SECRET)}; a fresh one every 30 s: {live_code}",
+            *demo_logins(url),
         ]
         lines += _sso_banner(url)
     lines.append("Ctrl-C to stop.")

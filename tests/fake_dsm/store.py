@@ -19,6 +19,8 @@ DEMO_SERIAL = "SIM0123456789"
 DEMO_USER = "demo"
 DEMO_OTP_USER = "otp-demo"
 DEMO_PASSWORD = "synology-demo"
+# Other people on the demo NAS, with DEMO_PASSWORD; they post in its Chat.
+DEMO_OTHER_USERS = ("alice", "bob")
 DEMO_OTP_SECRET = (
     "NATIVEDEMOOTPSECRETSYNOLOGY23456"  # base32, fixed so the demo stays usable
 )
@@ -197,8 +199,10 @@ class DsmStore:
 
 
 def seed_demo(store: DsmStore) -> None:
-    """Add the no-NAS demo accounts (a plain one and a two-step one) and their notes."""
+    """Add the no-NAS demo accounts (plain, two-step, and two others) and the notes."""
     store.add_user(DEMO_USER, DEMO_PASSWORD)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
+    for name in DEMO_OTHER_USERS:
+        store.add_user(name, DEMO_PASSWORD)
     seed_notestation_demo(store.notestation_of(store.users[DEMO_USER]))
     seed_drive_demo(store.drive, DEMO_USER, "alice")

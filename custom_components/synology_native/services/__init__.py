@@ -80,7 +80,9 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
         if isinstance(value, date):
             moment = value
         elif isinstance(value, str):
-            moment = dt_util.parse_date(value) or dt_util.parse_datetime(value)
+            day = dt_util.parse_date(value) if dates else None
+            # Without dates, "2026-12-01" still reads as its midnight, as cv.datetime does.
+            moment = day or dt_util.parse_datetime(value)
         if isinstance(moment, datetime):
             dt_util.as_local(dt_util.as_utc(moment))
         elif moment is not None:

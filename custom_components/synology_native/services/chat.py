@@ -22,6 +22,7 @@ from yarl import URL
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.chat import (
+    MAX_FILE_BYTES,
     MAX_MESSAGE_LENGTH,
     REACTION_NAMES,
     ChatPost,
@@ -63,9 +64,6 @@ ATTR_EXPIRES_AT = "expires_at"
 ATTR_SEND_AT = "send_at"
 ATTR_REMIND_AT = "remind_at"
 ATTR_KEYWORD = "keyword"
-
-# Chat refuses files above this size (chat.md §8.2).
-MAX_FILE_BYTES = 32 * 1024 * 1024
 
 _TARGET = {
     probatio.Exclusive(ATTR_CHANNEL, "target"): cv.string,
