@@ -61,8 +61,8 @@ def _conflict(params: dict[str, Any], default: str, *allowed: str) -> str:
     return action
 
 
-# The demo's Drive friend ("alice") needs no DSM account here; the uid DSM gives its
-# first built-in account stands in for one.
+# Team folders are owned by the package ("admin"), which is no account of this
+# simulator; the uid DSM gives its first built-in account stands in for it.
 UNKNOWN_ACCOUNT_UID = 1024
 
 

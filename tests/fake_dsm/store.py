@@ -205,4 +205,4 @@ def seed_demo(store: DsmStore) -> None:
     for name in DEMO_OTHER_USERS:
         store.add_user(name, DEMO_PASSWORD)
     seed_notestation_demo(store.notestation_of(store.users[DEMO_USER]))
-    seed_drive_demo(store.drive, DEMO_USER, "alice")
+    seed_drive_demo(store.drive, DEMO_USER, DEMO_OTHER_USERS[0])
