@@ -12,6 +12,9 @@ from custom_components.synology_native.config_flow import normalize_url
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_AUTH_METHOD,
+    CONF_CHAT_ASSIST,
+    CONF_CHAT_ASSIST_AGENT,
+    CONF_CHAT_ASSIST_MAX_AGE,
     CONF_CHAT_DM_USERS,
     CONF_DEVICE_TOKEN,
     CONF_DRIVE_PUSH,
@@ -228,6 +231,7 @@ async def test_no_supported_app(
     """A NAS with only apps the integration does not support yet is refused."""
     fake_dsm.uninstall("SYNO.Chat.")
     fake_dsm.uninstall("SYNO.NoteStation.")
+    fake_dsm.uninstall("SYNO.Cal.")
     fake_dsm.uninstall("SYNO.SynologyDrive.")
     result = await start(hass, dsm_url)
     assert result["errors"] == {"base": "no_apps"}
@@ -371,8 +375,8 @@ async def test_options(
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
-    # Calendar and Contacts are installed but do nothing yet.
-    assert apps_selector.config["options"] == ["chat", "drive"]
+    # Contacts is installed but does nothing yet.
+    assert apps_selector.config["options"] == ["calendar", "chat", "drive"]
     # Drive push is offered while Drive is used.
     assert CONF_DRIVE_PUSH in result["data_schema"].schema
     result = await hass.config_entries.options.async_configure(
@@ -383,6 +387,10 @@ async def test_options(
     assert config_entry.options == {
         CONF_APPS: ["chat"],
         CONF_UPDATE_INTERVAL: 15,
+        # Assist in Chat stays off until chosen.
+        CONF_CHAT_ASSIST: False,
+        CONF_CHAT_ASSIST_AGENT: "conversation.home_assistant",
+        CONF_CHAT_ASSIST_MAX_AGE: 5,
         CONF_DRIVE_PUSH: False,
     }
     assert config_entry.state is ConfigEntryState.LOADED

@@ -19,7 +19,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     snapshot_platform,
 )
 
@@ -30,6 +29,7 @@ from custom_components.synology_native.const import (
     DOMAIN,
 )
 from custom_components.synology_native.todo import SUBTASK_PREFIX
+from tests.conftest import advance_time
 from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
 
@@ -297,14 +297,10 @@ async def test_sensors_count_and_follow_the_clock(
     assert state_of(hass, OVERDUE) == "1"
     assert state_of(hass, DUE_TODAY) == "2"
 
-    freezer.tick(timedelta(minutes=11))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance_time(hass, freezer, timedelta(minutes=11))
     assert state_of(hass, OVERDUE) == "2"
 
-    freezer.tick(timedelta(minutes=10))  # past midnight
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance_time(hass, freezer, timedelta(minutes=10))  # past midnight
     assert state_of(hass, OVERDUE) == "3"
     assert state_of(hass, DUE_TODAY) == "0"
 

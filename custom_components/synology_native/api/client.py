@@ -350,7 +350,7 @@ class DsmClient:
         return await self._with_session(send)
 
     @contextlib.asynccontextmanager
-    async def download(
+    async def stream(
         self, endpoint: Endpoint, params: Mapping[str, Any]
     ) -> AsyncIterator[AsyncIterator[bytes]]:
         """Call a method that answers with a file, and give its body chunk by chunk.
@@ -397,6 +397,17 @@ class DsmClient:
         _unwrap_envelope(body, endpoint.api, endpoint.method)
         msg = f"{endpoint.api}.{endpoint.method} answered with JSON instead of a file"
         raise DsmResponseError(msg)
+
+    async def download(
+        self, endpoint: Endpoint, params: Mapping[str, Any] | None = None
+    ) -> bytes:
+        """Call a method that answers with a small file, and return it whole.
+
+        A failure still comes as an envelope and raises its typed error. Large files
+        go through stream() instead.
+        """
+        async with self.stream(endpoint, params or {}) as chunks:
+            return b"".join([chunk async for chunk in chunks])
 
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False

@@ -673,7 +673,7 @@ class Drive:
     @asynccontextmanager
     async def download(self, path: str) -> AsyncIterator[AsyncIterator[bytes]]:
         """Give a file's content chunk by chunk."""
-        async with self._client.download(
+        async with self._client.stream(
             FILES_DOWNLOAD, {"files": [path], "force_download": True}
         ) as chunks:
             yield chunks
