@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from .calendar_coordinator import CalendarCoordinator
     from .chat_listener import ChatListener
-    from .coordinator import NasCoordinator, NoteStationCoordinator
+    from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
 
 
 @dataclass(slots=True)
@@ -47,6 +47,8 @@ class DsmRuntimeData:
     webdav: WebDav
     # None unless Synology Calendar is among apps.
     calendar: CalendarCoordinator | None = None
+    # None unless Drive is among apps.
+    drive: DriveCoordinator | None = None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

@@ -103,6 +103,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     for action in (
         *notestation.ACTIONS,
         *chat.ACTIONS,
+        *drive.ACTIONS,
         *contacts.ACTIONS,
         *webdav.ACTIONS,
         *call_api.ACTIONS,
@@ -123,4 +124,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 
 # The app modules build on the helpers above, so they are imported after them.
-from . import calendar, call_api, chat, contacts, notestation, webdav  # noqa: E402
+from . import calendar, call_api, chat, contacts, drive, notestation, webdav  # noqa: E402
