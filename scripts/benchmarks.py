@@ -7,17 +7,22 @@ across machines. Register a scenario with ``@scenario``; run ``scripts/bench --h
 
 import argparse
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 import statistics
+import threading
 import time
+import tracemalloc
+from typing import Any
 from unittest.mock import patch
 
 import aiohttp
 from aiohttp.resolver import ThreadedResolver
-from homeassistant.const import CONF_VERIFY_SSL
-from homeassistant.core import Event, callback
+from homeassistant import loader
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -25,17 +30,29 @@ from pytest_homeassistant_custom_component.common import (
     mock_storage,
 )
 
-from custom_components.synology_native.api import Call, DsmClient, PasswordCredentials
+from custom_components.synology_native.api import (
+    Call,
+    DsmApp,
+    DsmClient,
+    DsmSystem,
+    PasswordCredentials,
+)
 from custom_components.synology_native.api.client import INFO
 from custom_components.synology_native.api.system import NAS_INFO
 from custom_components.synology_native.chat_listener import (
     ChatListener,
     ConnectionMode,
 )
-from custom_components.synology_native.const import DOMAIN, EVENT_CHAT_MESSAGE
+from custom_components.synology_native.const import (
+    CONF_APPS,
+    DOMAIN,
+    EVENT_CHAT_MESSAGE,
+)
+from custom_components.synology_native.coordinator import PolledAppCoordinator
+from custom_components.synology_native.data import DsmConfigEntry
 from tests.fake_dsm import FakeDsm, run_simulator
 from tests.fake_dsm.chat_store import GENERAL
-from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
+from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,8 @@ class Row:
     unit: str
     # Smaller is better for times, larger for throughput: the ratio reads "x faster".
     higher_is_better: bool = False
+    # Rows compare with the first row of their measure.
+    measure: str = ""
 
 
 type Scenario = Callable[[int], Awaitable[list[Row]]]
@@ -245,6 +264,197 @@ async def chat_burst(repeat: int) -> list[Row]:
     return rows
 
 
+@asynccontextmanager
+async def home_assistant() -> AsyncIterator[HomeAssistant]:
+    """Run a minimal Home Assistant that finds this repository's integration."""
+    # Home Assistant's HTTP session resolves names through zeroconf, which a minimal
+    # instance does not run; loopback needs only the plain resolver.
+    with (
+        mock_storage(),
+        patch(
+            "homeassistant.helpers.aiohttp_client._async_make_resolver",
+            return_value=ThreadedResolver(),
+        ),
+    ):
+        async with async_test_home_assistant() as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+            yield hass
+
+
+@asynccontextmanager
+async def simulator_in_thread(sim: FakeDsm) -> AsyncIterator[str]:
+    """Serve sim from an event loop of its own, as a NAS is another machine.
+
+    Its work then does not count as Home Assistant's time on the event loop.
+    """
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    stack = AsyncExitStack()
+
+    async def in_simulator_loop[T](coro: Coroutine[Any, Any, T]) -> T:
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, loop))
+
+    try:
+        yield await in_simulator_loop(stack.enter_async_context(run_simulator(sim)))
+    finally:
+        await in_simulator_loop(stack.aclose())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
+@asynccontextmanager
+async def loaded_entry(sim: FakeDsm) -> AsyncIterator[DsmConfigEntry]:
+    """Set up the demo account with every app but Chat (pushed, not polled)."""
+    async with home_assistant() as hass, simulator_in_thread(sim) as url:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title=DEMO_USER,
+            unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
+            data={
+                CONF_URL: url,
+                CONF_VERIFY_SSL: True,
+                CONF_USERNAME: DEMO_USER,
+                CONF_PASSWORD: DEMO_PASSWORD,
+            },
+            options={CONF_APPS: [app for app in DsmApp if app is not DsmApp.CHAT]},
+        )
+        entry.add_to_hass(hass)
+        if not await hass.config_entries.async_setup(entry.entry_id):
+            msg = f"setup failed: {entry.state}"
+            raise RuntimeError(msg)
+        await hass.async_block_till_done()
+        try:
+            yield entry
+        finally:
+            await hass.config_entries.async_unload(entry.entry_id)
+
+
+@scenario(
+    "poll",
+    f"one update cycle, {INJECTED_LATENCY * 1000:.0f} ms latency",
+)
+async def poll_cycle(repeat: int) -> list[Row]:
+    """Measure requests and wall time of one cycle with 0, 1, 2... polled apps.
+
+    The baseline is the NAS read alone. "separate" is how cycles went before the
+    entry's poll: the NAS read and each app's reads as requests of their own.
+    """
+    sim = FakeDsm(demo=True)
+    async with loaded_entry(sim) as entry:
+        poll = entry.runtime_data.nas_coordinator
+        polled = list(poll.polled_apps)
+        system = DsmSystem(poll.client)
+        sim.faults.latency = INJECTED_LATENCY
+
+        async def separately(apps: list[PolledAppCoordinator[Any]]) -> None:
+            await system.info()
+            for app in apps:
+                await app.async_refresh()
+
+        async def in_one_request() -> None:
+            await poll.async_refresh()
+
+        rows = []
+        for count in range(len(polled) + 1):
+            apps = polled[:count]
+            poll.polled_apps[:] = apps
+            names = ", ".join(app.name.removeprefix(f"{DOMAIN} ") for app in apps)
+            label = f"NAS + {names}" if apps else "NAS"
+            for variant, run in (
+                ("separate", partial(separately, apps)),
+                ("one request", in_one_request),
+            ):
+                if not apps and variant == "separate":
+                    continue
+                sim.reset_request_log()
+                await run()
+                if not all(app.last_update_success for app in apps):
+                    msg = f"{label}: a refresh failed"
+                    raise RuntimeError(msg)
+                requests = len(sim.requests)
+                rows.append(
+                    Row(
+                        f"{label}, {variant}: {requests} request(s)",
+                        await median_ms(repeat, run),
+                        "ms",
+                    )
+                )
+        poll.polled_apps[:] = polled
+        return rows
+
+
+TODO_COUNTS = (100, 1000, 10_000)
+LOOP_TICK = 0.001
+
+
+async def longest_loop_block(run: Callable[[], Awaitable[object]]) -> float:
+    """Run and return the longest the event loop went without a turn, in ms."""
+    longest = 0.0
+    running = True
+
+    async def tick() -> None:
+        nonlocal longest
+        while running:
+            start = time.perf_counter()
+            await asyncio.sleep(LOOP_TICK)
+            longest = max(longest, time.perf_counter() - start - LOOP_TICK)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        await run()
+    finally:
+        running = False
+        await ticker
+    return longest * 1000
+
+
+@scenario(
+    "todos", f"Note Station refresh of {' / '.join(map(str, TODO_COUNTS))} to-dos"
+)
+async def todo_refresh(repeat: int) -> list[Row]:
+    """Measure time, peak memory and longest event-loop block of a to-do refresh.
+
+    The simulator runs in a thread of its own: the loop figures are Home Assistant's.
+    """
+    rows = [row for count in TODO_COUNTS for row in await _todo_rows(count, repeat)]
+    # Each measure's baseline is the smallest list.
+    return sorted(rows, key=lambda row: row.measure)
+
+
+async def _todo_rows(count: int, repeat: int) -> list[Row]:
+    sim = FakeDsm(demo=True)
+    library = sim.notestation
+    library.todos.clear()
+    for number in range(count):
+        library.add_todo(f"To-do {number}", due_date=1_800_000_000 + number)
+    first = next(iter(library.todos.values()))
+    async with loaded_entry(sim) as entry:
+        notestation = entry.runtime_data.notestation
+        assert notestation is not None  # noqa: S101 - the entry uses Note Station
+
+        async def refresh() -> None:
+            # One to-do changes each time, so the entities write their state too.
+            first.done = not first.done
+            await notestation.async_refresh()
+
+        elapsed = await median_ms(max(1, repeat // 4), refresh)
+        block = await longest_loop_block(refresh)
+        tracemalloc.start()
+        await refresh()
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        if len(notestation.data.todos) != count:
+            msg = f"{len(notestation.data.todos)} of {count} to-dos read"
+            raise RuntimeError(msg)
+    return [
+        Row(f"{count} to-dos: time", elapsed, "ms", measure="time"),
+        Row(f"{count} to-dos: longest loop block", block, "ms", measure="block"),
+        Row(f"{count} to-dos: peak memory", peak, "MB", measure="memory"),
+    ]
+
+
 def ratio(baseline: Row, row: Row) -> float:
     """How many times better row is than baseline."""
     if row.higher_is_better:
@@ -266,11 +476,13 @@ async def main() -> None:
     for name in args.names or SCENARIOS:
         title, run = SCENARIOS[name]
         rows = await run(args.repeat)
+        baselines: dict[str, Row] = {}
         for index, row in enumerate(rows):
+            baseline = baselines.setdefault(row.measure, row)
             label = title if index == 0 else ""
             value = f"{row.value:.1f} {row.unit}"
             print(
-                f"{label:<40} {row.variant:<40} {value:>12} {ratio(rows[0], row):>11.2f}x"
+                f"{label:<40} {row.variant:<40} {value:>12} {ratio(baseline, row):>11.2f}x"
             )
 
 

@@ -14,13 +14,10 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synology_native.api.chat import (
-    MAX_MESSAGE_LENGTH,
-    post_id_for,
-)
+from custom_components.synology_native.api.chat import MAX_MESSAGE_LENGTH
 from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat_store import FAMILY, GENERAL
+from tests.fake_dsm.chat_store import FAMILY, GENERAL, post_id_for
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:

@@ -193,6 +193,61 @@ async def test_posts_across_a_restart_arrive_once(
     assert len(messages) == 52
 
 
+async def test_outage_of_500_posts_in_3_channels_arrive_once_in_order(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """500 posts (a thread among them) while Home Assistant was away, read in short pages."""
+    fake_dsm.chat.page_cap = 17  # DSM answers fewer posts than asked (chat.md §5.1)
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    await push_ready(hass, config_entry)
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    channels = (GENERAL, FAMILY, DM_ALICE)
+    expected: dict[int, list[str]] = {cid: [] for cid in channels}
+    for number in range(479):
+        cid = channels[number % 3]
+        await fake_dsm.chat.post_as("alice", cid, f"{cid}: {number}")
+        expected[cid].append(f"{cid}: {number}")
+    root = await fake_dsm.chat.post_as("alice", FAMILY, "root")
+    expected[FAMILY].append("root")
+    for number in range(20):
+        await fake_dsm.chat.post_as(
+            "alice", FAMILY, f"r{number}", thread_id=root.post_id
+        )
+        expected[FAMILY].append(f"r{number}")
+    fake_dsm.reset_request_log()
+    await push_ready(hass, config_entry)
+    await until(lambda: len(messages) >= 500)
+    await asyncio.sleep(0.2)
+    assert len(messages) == 500
+    for cid in channels:
+        events = [e for e in messages if e.data["channel_id"] == cid]
+        assert texts(events) == expected[cid]
+        ids = [e.data["post_id"] for e in events]
+        assert ids == sorted(set(ids))
+    assert sum(e.data["thread_id"] == root.post_id for e in messages) == 20
+    pages = [r for r in fake_dsm.requests if r.method == "list"]
+    assert len(pages) > 500 // 17  # short pages were paged through
+
+
+async def test_empty_conversation_is_nothing_there(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """A new direct message without posts answers 402; the listener stays on push."""
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    channel = fake_dsm.chat.add_channel("", "anonymous", BOB, [ME, BOB])
+    await fake_dsm.chat.post_as("alice", GENERAL, "wake up")
+    await until(lambda: len(messages) == 1)
+    fake_dsm.reset_request_log()
+    await fake_dsm.chat.post_as("alice", GENERAL, "again")
+    await until(lambda: len(messages) == 2)
+    assert chat.mode is ConnectionMode.PUSH
+    assert channel.channel_id in chat.channels
+    await fake_dsm.chat.post_as("bob", channel.channel_id, "first words")
+    await until(lambda: len(messages) == 3)
+    assert messages[2].data["text"] == "first words"
+
+
 async def test_polling_mode_without_socket(
     hass: HomeAssistant,
     config_entry: MockConfigEntry,
@@ -363,20 +418,40 @@ async def test_refused_sign_in_starts_reauth(
 
 
 async def test_setup_fails_when_chat_cannot_be_read(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Chat refusing the first read retries setup; a refused sign-in asks for reauth."""
     fake_dsm.faults.fail_api("SYNO.Chat.User", "list", 105)
     config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(config_entry.entry_id)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
-    fake_dsm.faults.fail_api("SYNO.Chat.User", "list", 106, count=2)
-    fake_dsm.store.users["demo"].password = "changed"
-    await hass.config_entries.async_reload(config_entry.entry_id)
-    assert config_entry.state in (
-        ConfigEntryState.SETUP_ERROR,
-        ConfigEntryState.SETUP_RETRY,
+    assert not any(config_entry.async_get_active_flows(hass, {"reauth"}))
+
+    # The password changes right when setup first reads Chat, after the poll signed in:
+    # that read finds its session ended, and signing in again is refused.
+    api_fault = fake_dsm.faults.api_fault
+    user = fake_dsm.store.users["demo"]
+
+    def password_changed_at_first_chat_read(api: str, method: str) -> int | None:
+        if api.startswith("SYNO.Chat.") and user.password != "changed":
+            user.password = "changed"
+            return 106
+        return api_fault(api, method)
+
+    monkeypatch.setattr(
+        fake_dsm.faults, "api_fault", password_changed_at_first_chat_read
     )
+    fake_dsm.reset_request_log()
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert any(config_entry.async_get_active_flows(hass, {"reauth"}))
+    logins = [r for r in fake_dsm.requests if r.method == "login"]
+    # The first poll's sign-in was accepted; the one after Chat's read was refused.
+    assert len(logins) == 2
 
 
 async def test_without_chat_nothing_is_added(

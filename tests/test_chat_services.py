@@ -10,9 +10,15 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synology_native.api.chat import post_id_for
+from custom_components.synology_native.api import chat as chat_api
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL
+from tests.fake_dsm.chat_store import (
+    DM_ALICE,
+    FAMILY,
+    GENERAL,
+    PostRate,
+    post_id_for,
+)
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -192,12 +198,51 @@ async def test_edit_delete_react(hass: HomeAssistant, fake_dsm: FakeDsm) -> None
 
 
 @pytest.mark.usefixtures("loaded")
-async def test_rate_limited(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
-    """DSM's 411 is a translated 'slow down' error."""
-    fake_dsm.faults.fail_api("SYNO.Chat.Post", "create", 411)
-    with pytest.raises(HomeAssistantError) as err:
+async def test_refusals_show_dsm_reason(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
+    """Removed from a channel (401) or a post gone (402) since the last read: DSM's reason."""
+    fake_dsm.chat.channels[FAMILY].members.remove(ME)
+    with pytest.raises(HomeAssistantError, match="not a member of this channel") as err:
+        await act(hass, "send_message", {"channel": "family", "message": "hi"})
+    assert err.value.translation_key == "dsm_refused"
+    del fake_dsm.chat.channels[GENERAL].posts[WELCOME]
+    later = (dt_util.utcnow() + timedelta(hours=1)).isoformat()
+    with pytest.raises(HomeAssistantError, match="no such post") as gone:
+        await act(hass, "set_reminder", {"post_id": WELCOME, "remind_at": later})
+    assert gone.value.translation_key == "dsm_refused"
+    assert fake_dsm.chat.reminders == {}
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_rate_limited(
+    hass: HomeAssistant, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chat's 411: one more try after a pause; a second refusal is 'Chat is rate limiting'."""
+    now = fake_dsm.store.clock()
+    fake_dsm.store.clock = lambda: now
+    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=5)
+
+    async def pause() -> None:
+        nonlocal now
+        now += 5
+
+    monkeypatch.setattr(chat_api, "pause_after_rate_limit", pause)
+    for text in ("first", "right after"):
+        await act(hass, "send_message", {"channel": "general", "message": text})
+    posts = fake_dsm.chat.channels[GENERAL].posts.values()
+    assert [p.message for p in posts][-2:] == ["first", "right after"]
+    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=5)
+    before = post_count(fake_dsm)
+    with pytest.raises(HomeAssistantError, match="Chat is rate limiting") as err:
         await act(hass, "send_message", {"channel": "general", "message": "spam"})
-    assert err.value.translation_key == "rate_limited"
+    assert err.value.translation_key == "chat_rate_limited"
+    with pytest.raises(HomeAssistantError, match="Chat is rate limiting"):
+        await hass.services.async_call(
+            "notify",
+            "send_message",
+            {"entity_id": "notify.ds923_demo_general_chat", "message": "spam"},
+            blocking=True,
+        )
+    assert post_count(fake_dsm) == before
 
 
 @pytest.mark.usefixtures("loaded")

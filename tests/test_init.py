@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.helpers import entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -25,16 +27,20 @@ from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers import (
-        device_registry as dr,
-        entity_registry as er,
-        issue_registry as ir,
-    )
+    from homeassistant.helpers import device_registry as dr, issue_registry as ir
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from tests.fake_dsm import FakeDsm
 
 VERSION_ENTITY = "sensor.ds923_demo_dsm_version"
+OPEN_TODOS = "sensor.ds923_demo_open_to_dos"
+TASKS = "todo.tasks"
+
+
+def states(hass: HomeAssistant, *entity_ids: str) -> list[str]:
+    """Return the states of entity_ids, in order."""
+    found = [hass.states.get(entity_id) for entity_id in entity_ids]
+    return [state.state if state else "missing" for state in found]
 
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -170,16 +176,110 @@ async def test_nas_down_then_back(
 ) -> None:
     """Entities go unavailable while DSM fails, and come back with it."""
     await setup_entry(hass, config_entry)
-    # One request each for the NAS and the Note Station coordinator.
-    fake_dsm.faults.malformed(2)
+    # One request per cycle carries every read: one bad answer fails them all.
+    fake_dsm.faults.malformed(1)
     await poll(hass, freezer)
-    state = hass.states.get(VERSION_ENTITY)
-    assert state is not None
-    assert state.state == STATE_UNAVAILABLE
+    assert states(hass, VERSION_ENTITY, OPEN_TODOS) == [STATE_UNAVAILABLE] * 2
     await poll(hass, freezer)
-    state = hass.states.get(VERSION_ENTITY)
-    assert state is not None
-    assert state.state == fake_dsm.store.dsm_version
+    assert states(hass, VERSION_ENTITY, OPEN_TODOS) == [
+        fake_dsm.store.dsm_version,
+        "4",
+    ]
+
+
+@pytest.fixture
+def notestation_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
+    """Give the demo account using Note Station only.
+
+    Polling tests move the clock by minutes; Chat, which is not polled, would see its
+    real-time connection time out meanwhile.
+    """
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=config_entry.title,
+        unique_id=config_entry.unique_id,
+        data=config_entry.data,
+        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
+    )
+
+
+async def test_one_request_per_cycle(
+    hass: HomeAssistant,
+    notestation_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Setup and every later cycle read the NAS and Note Station in one request."""
+    await setup_entry(hass, notestation_entry)
+    entry_reads = (
+        ("SYNO.DSM.Info", "getinfo"),
+        ("SYNO.NoteStation.Notebook", "list"),
+        ("SYNO.NoteStation.Todo", "list"),  # the top-level to-dos
+    )
+    [first_read] = [r for r in fake_dsm.requests if "DSM.Info" in str(r.compound)]
+    assert first_read.compound == entry_reads
+    assert not any(r.api == "SYNO.DSM.Info" for r in fake_dsm.requests)
+    fake_dsm.reset_request_log()
+    fake_dsm.notestation.add_todo("Water plants")
+    await poll(hass, freezer)
+    [request] = fake_dsm.requests
+    assert request.compound == (
+        *entry_reads,
+        ("SYNO.NoteStation.Todo", "list"),  # the subtasks of "Plan trip"
+    )
+    assert states(hass, OPEN_TODOS) == ["5"]
+
+
+async def test_one_app_failing_leaves_the_others(
+    hass: HomeAssistant,
+    notestation_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Note Station failing its reads makes only its entities unavailable."""
+    await setup_entry(hass, notestation_entry)
+    fake_dsm.faults.fail_api("SYNO.NoteStation.Notebook", "list", 117)
+    fake_dsm.store.dsm_version = "DSM 7.3-81180"
+    await poll(hass, freezer)
+    assert states(hass, VERSION_ENTITY, OPEN_TODOS, TASKS) == [
+        "DSM 7.3-81180",
+        STATE_UNAVAILABLE,
+        STATE_UNAVAILABLE,
+    ]
+    await poll(hass, freezer)
+    assert states(hass, OPEN_TODOS, TASKS) == ["4", "4"]
+
+
+async def test_apps_poll_without_the_version_sensor(
+    hass: HomeAssistant,
+    notestation_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Disabling the DSM version sensor does not stop the apps' updates."""
+    await setup_entry(hass, notestation_entry)
+    entity_registry.async_update_entity(
+        VERSION_ENTITY, disabled_by=er.RegistryEntryDisabler.USER
+    )
+    await hass.config_entries.async_reload(notestation_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(VERSION_ENTITY) is None
+    fake_dsm.notestation.add_todo("Water plants")
+    await poll(hass, freezer)
+    assert states(hass, OPEN_TODOS) == ["5"]
+
+
+async def test_setup_retries_when_an_app_cannot_be_read(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """An app whose first read fails retries the setup; later it comes up."""
+    fake_dsm.faults.fail_api("SYNO.NoteStation.Todo", "list", 105)
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert states(hass, OPEN_TODOS) == ["4"]
 
 
 async def test_rate_limited_poll(

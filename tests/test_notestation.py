@@ -29,6 +29,22 @@ if TYPE_CHECKING:
 WRITES = {"create", "set", "delete", "restore"}
 
 
+@pytest.fixture
+def config_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
+    """Give the demo account using Note Station only.
+
+    These tests move the clock by minutes; Chat, which is not under test here, would
+    see its real-time connection time out meanwhile.
+    """
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=config_entry.title,
+        unique_id=config_entry.unique_id,
+        data=config_entry.data,
+        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
+    )
+
+
 async def act(hass: HomeAssistant, action: str, **data: Any) -> Any:
     """Call one of our actions, with a response when it gives one."""
     reads = action in {"get_note", "search_notes", "list_notebooks", "get_todos"}

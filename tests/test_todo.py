@@ -1,25 +1,43 @@
 """The Tasks to-do list and the to-do count sensors, through Home Assistant and Assist."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 
 from homeassistant.components import conversation
 from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    Platform,
+)
 from homeassistant.core import Context
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
 
+from custom_components.synology_native.api.notestation import TODO_PAGE_SIZE
+from custom_components.synology_native.const import (
+    CONF_APPS,
+    CONF_UPDATE_INTERVAL,
+    DOMAIN,
+)
 from custom_components.synology_native.todo import SUBTASK_PREFIX
+from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
-    from pytest_homeassistant_custom_component.common import MockConfigEntry
+    from homeassistant.helpers import entity_registry as er
+    from syrupy.assertion import SnapshotAssertion
 
     from tests.fake_dsm import FakeDsm
     from tests.fake_dsm.notestation_store import NoteStationStore
@@ -28,6 +46,22 @@ TASKS = "todo.tasks"
 OPEN = "sensor.ds923_demo_open_to_dos"
 OVERDUE = "sensor.ds923_demo_overdue_to_dos"
 DUE_TODAY = "sensor.ds923_demo_to_dos_due_today"
+
+
+@pytest.fixture
+def config_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
+    """Give the demo account using Note Station only.
+
+    These tests move the clock by minutes; Chat, which is not under test here, would
+    see its real-time connection time out meanwhile.
+    """
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=config_entry.title,
+        unique_id=config_entry.unique_id,
+        data=config_entry.data,
+        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
+    )
 
 
 async def items(hass: HomeAssistant) -> list[dict[str, Any]]:
@@ -298,3 +332,130 @@ async def test_refresh_writes_no_state_when_nothing_changed(
     await poll(hass, freezer)
     assert state_of(hass, TASKS) == "3"
     assert state_of(hass, OPEN) == "3"
+
+
+async def test_every_todo_beyond_one_page(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+) -> None:
+    """More to-dos than DSM gives in a page: all of them are read, in two requests."""
+    for number in range(TODO_PAGE_SIZE * 2 + 5):
+        nas.add_todo(f"Chore {number}")
+    total = sum(1 for todo in nas.todos.values() if not todo.done)
+    await setup_entry(hass, config_entry)
+    assert state_of(hass, TASKS) == state_of(hass, OPEN) == str(total)
+    listed = await items(hass)
+    assert listed[-1]["summary"] == f"Chore {TODO_PAGE_SIZE * 2 + 4}"
+    coordinator = config_entry.runtime_data.notestation
+    assert coordinator is not None
+    fake_dsm.reset_request_log()
+    await coordinator.async_refresh()
+    pages = [
+        request.compound
+        for request in fake_dsm.requests
+        if ("SYNO.NoteStation.Todo", "list") in request.compound
+    ]
+    # The first page with the other reads, then the two later pages together.
+    assert [page.count(("SYNO.NoteStation.Todo", "list")) for page in pages] == [2, 2]
+
+
+async def test_an_odd_due_date_spoils_only_its_own_todo(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    nas: NoteStationStore,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Year 10000 or 1e20 reads as no due date with one warning; 1969 is a date."""
+    rent = nas.todo_by_title("Pay rent")
+    rent.due_date = 253402300800  # 10000-01-01 UTC
+    nas.todo_by_title("Book flights").due_date = 10**20
+    nas.todo_by_title("Pack bags").due_date = -86400  # 1969-12-31 UTC
+    await setup_entry(hass, config_entry)
+    await poll(hass, freezer)
+    listed = {item["summary"]: item for item in await items(hass)}
+    assert "due" not in listed["Pay rent"]
+    assert "due" not in listed[f"{SUBTASK_PREFIX}Book flights"]
+    # Midnight UTC is 16:00 the day before in the tests' time zone (US/Pacific).
+    assert listed[f"{SUBTASK_PREFIX}Pack bags"]["due"] == "1969-12-30T16:00:00-08:00"
+    assert state_of(hass, OPEN) == "4"
+    assert state_of(hass, OVERDUE) == "1"  # Pack bags, due in 1969
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelname == "WARNING" and "no calendar can hold" in record.message
+    ]
+    assert len(warnings) == 2
+    assert "'Pay rent'" in warnings[0]
+    assert rent.object_id in warnings[0]
+    assert "'Book flights'" in warnings[1]
+
+
+async def test_assist_with_two_accounts(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    entry_data: dict[str, Any],
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Each account's list has its own name, so voice commands reach the right one."""
+    alice = fake_dsm.store.add_user("alice", "alice-pw")
+    await setup_entry(hass, config_entry)
+    freezer.tick(timedelta(seconds=1))  # alice's account is added later
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="alice",
+        unique_id=f"{DEMO_SERIAL}_alice",
+        data=entry_data | {CONF_USERNAME: "alice", CONF_PASSWORD: "alice-pw"},
+        options={CONF_APPS: ["notestation"]},
+    )
+    await setup_entry(hass, second)
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    assert hass.states.get(TASKS) is not None
+    state = hass.states.get("todo.alice_tasks")
+    assert state is not None
+    assert state.attributes["friendly_name"] == "alice tasks"
+
+    async def say(text: str) -> None:
+        result = await conversation.async_converse(
+            hass, text, None, Context(), language="en"
+        )
+        assert result.response.response_type.value == "action_done", text
+
+    await say("add milk to my tasks")
+    await say("add cat food to alice tasks")
+    library = fake_dsm.store.notestation_of(alice)
+    assert [todo.title for todo in library.todos.values()] == ["Cat food"]
+    assert "Milk" in [todo.title for todo in nas.todos.values()]
+    assert "Cat food" not in [todo.title for todo in nas.todos.values()]
+
+
+@pytest.mark.parametrize("platform", [Platform.TODO, Platform.SENSOR])
+async def test_entities_snapshot(
+    hass: HomeAssistant,
+    entry_data: dict[str, Any],
+    nas: NoteStationStore,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    """The Note Station entities' registry entries, states and attributes."""
+    freezer.move_to("2026-11-30 12:00:00+00:00")
+    nas.todo_by_title("Pay rent").due_date = int(
+        datetime(2026, 11, 29, 9, tzinfo=UTC).timestamp()
+    )
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
+        data=entry_data,
+        options={CONF_APPS: ["notestation"]},
+    )
+    with patch("custom_components.synology_native.PLATFORMS", [platform]):
+        await setup_entry(hass, entry)
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)

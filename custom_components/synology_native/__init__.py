@@ -4,18 +4,11 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.storage import Store
 
-from .api import (
-    DsmApp,
-    DsmAuthError,
-    DsmClient,
-    DsmError,
-    DsmSessionExpiredError,
-    DsmSystem,
-)
+from .api import DsmApp, DsmClient, DsmError, DsmSystem
 from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
     APP_NAMES,
@@ -34,6 +27,7 @@ from .data import (
     auth_method_of,
     create_entry_client,
 )
+from .error_policy import setup_error
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -62,26 +56,30 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     try:
         installed_apps = await DsmSystem(client).apps()
     except DsmError as err:
-        raise _not_ready(err) from err
-
-    minutes = entry.options.get(
-        CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL.total_seconds() / 60
-    )
-    update_interval = timedelta(minutes=minutes)
-    nas_coordinator = NasCoordinator(hass, entry, client, "nas", update_interval)
-    # The first read signs in; a refused sign-in starts reauth from here.
-    await nas_coordinator.async_config_entry_first_refresh()
+        raise setup_error(err) from err
     chosen = SUPPORTED_APPS.intersection(
         DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)
     )
     _async_report_missing_apps(hass, entry, chosen - installed_apps)
     apps = frozenset(chosen & installed_apps)
-    notestation = None
-    if DsmApp.NOTESTATION in apps:
-        notestation = NoteStationCoordinator(
-            hass, entry, client, "notestation", update_interval
-        )
-        await notestation.async_config_entry_first_refresh()
+
+    minutes = entry.options.get(
+        CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL.total_seconds() / 60
+    )
+    nas_coordinator = NasCoordinator(hass, entry, client, timedelta(minutes=minutes))
+    # Polled apps join the entry's poll here, so its first request reads them too.
+    notestation = (
+        NoteStationCoordinator(nas_coordinator) if DsmApp.NOTESTATION in apps else None
+    )
+    # The first request signs in; a refused sign-in starts reauth from here.
+    await nas_coordinator.async_config_entry_first_refresh()
+    for app in nas_coordinator.polled_apps:
+        if not app.last_update_success:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(app.last_exception)},
+            ) from app.last_exception
     # A password entry signs in again after a reload. An SSO entry cannot without the
     # user, so its session outlives reloads and restarts and ends with the entry.
     # Registered before the Chat listener's stop, so the listener stops first.
@@ -109,12 +107,8 @@ async def _async_start_chat(
     chat = ChatListener(hass, entry, client)
     try:
         await chat.async_prime()
-    except (DsmAuthError, DsmSessionExpiredError) as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="auth_failed"
-        ) from err
     except DsmError as err:
-        raise _not_ready(err) from err
+        raise setup_error(err) from err
     entry.async_on_unload(chat.async_stop)
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, chat.async_stop)
@@ -134,15 +128,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None
     ).async_remove()
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
-
-
-def _not_ready(err: DsmError) -> ConfigEntryNotReady:
-    """Say the NAS cannot be used right now, so Home Assistant retries later."""
-    return ConfigEntryNotReady(
-        translation_domain=DOMAIN,
-        translation_key="cannot_connect",
-        translation_placeholders={"error": str(err)},
-    )
 
 
 def _async_report_missing_apps(

@@ -23,17 +23,16 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
 
-from .api import DsmAuthError, DsmClient, DsmError, DsmSessionExpiredError
+from .api import DsmClient, DsmError
 from .api.chat import (
-    POST_LIST,
     Chat,
     ChatChannel,
     ChatPost,
     ChatUser,
-    newest_posts_params,
+    newest_posts_call,
+    posts_of,
 )
 from .api.chat_socket import ChatSocket
-from .api.models import Call
 from .const import (
     DOMAIN,
     EVENT_CHAT_MESSAGE,
@@ -42,6 +41,7 @@ from .const import (
     EVENT_CHAT_REACTION,
     LOGGER,
 )
+from .error_policy import start_reauth_if_needed
 
 if TYPE_CHECKING:
     from .data import DsmConfigEntry
@@ -56,8 +56,6 @@ CALIBRATE_SECONDS = 30.0
 # Reconnect backoff: doubles from the minimum up to the maximum, with jitter.
 BACKOFF_MIN_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 30.0
-# Posts per page when catching up from the last seen id.
-PAGE_SIZE = 100
 # Channels per compound request.
 COMPOUND_CHUNK = 20
 
@@ -163,7 +161,7 @@ class ChatListener:
         return {
             cid: channel.unread
             for cid, channel in self.channels.items()
-            if channel.is_joined
+            if channel.is_joined and channel.unread is not None
         }
 
     @property
@@ -300,11 +298,9 @@ class ChatListener:
     async def _safe_catch_up(self) -> None:
         try:
             await self._catch_up(fire=True)
-        except (DsmAuthError, DsmSessionExpiredError) as err:
-            self._note_http_failure(err)
-            self.entry.async_start_reauth(self.hass)
         except DsmError as err:
             self._note_http_failure(err)
+            start_reauth_if_needed(self.hass, self.entry, err)
         except Exception:  # noqa: BLE001 - a bug must not end the listener
             LOGGER.exception("Reading Chat of %s failed", self.entry.title)
         else:
@@ -371,26 +367,18 @@ class ChatListener:
         for start in range(0, len(channels), COMPOUND_CHUNK):
             chunk = channels[start : start + COMPOUND_CHUNK]
             results = await self.client.compound(
-                [
-                    Call(POST_LIST, newest_posts_params(c.channel_id, RECENT_WINDOW))
-                    for c in chunk
-                ]
+                [newest_posts_call(c.channel_id, RECENT_WINDOW) for c in chunk]
             )
             for channel, result in zip(chunk, results, strict=True):
-                if result.error is not None:
+                try:
+                    windows[channel.channel_id] = posts_of(result)
+                except DsmError as err:
                     # Left the channel between the two reads, or it is gone; or a
                     # passing failure: read again soon either way.
                     self._incomplete = True
                     LOGGER.debug(
-                        "Reading channel %s failed: %s",
-                        channel.channel_id,
-                        result.error,
+                        "Reading channel %s failed: %s", channel.channel_id, err
                     )
-                    continue
-                windows[channel.channel_id] = sorted(
-                    (ChatPost.from_data(p) for p in result.data.get("posts", [])),
-                    key=lambda p: p.post_id,
-                )
         return windows
 
     async def _process(
@@ -414,8 +402,11 @@ class ChatListener:
             since = 0
         old_last = cursor.last
         new_main = [p for p in window if p.post_id > old_last]
-        if old_last and len(window) >= RECENT_WINDOW and window[0].post_id > old_last:
-            new_main = await self._page(cid, old_last, window[0].post_id) + new_main
+        if old_last and window and window[0].post_id > old_last:
+            new_main = (
+                await self.chat.posts_since(cid, old_last, before=window[0].post_id)
+                + new_main
+            )
         replies = await self._new_replies(
             cid,
             cursor,
@@ -465,7 +456,7 @@ class ChatListener:
             ):
                 continue
             threshold = cursor.threads.get(root.post_id, old_last)
-            found = await self._page(cid, threshold, None, thread_id=root.post_id)
+            found = await self.chat.posts_since(cid, threshold, thread_id=root.post_id)
             if found:
                 cursor.threads[root.post_id] = found[-1].post_id
             replies += found
@@ -479,25 +470,6 @@ class ChatListener:
                 newest = await self.chat.newest_posts(cid, 1, thread_id=root.post_id)
                 if newest:
                     cursor.threads[root.post_id] = newest[-1].post_id
-
-    async def _page(
-        self, cid: int, after: int, before: int | None, *, thread_id: int = 0
-    ) -> list[ChatPost]:
-        """Read posts newer than after (and older than before), page by page."""
-        found: list[ChatPost] = []
-        anchor = after
-        while True:
-            # Anchoring a thread list on its root returns only the root (chat.md §5.2).
-            cursor = anchor - 1 if thread_id and anchor == thread_id else anchor
-            page = await self.chat.posts(
-                cid, anchor=cursor, next_count=PAGE_SIZE, thread_id=thread_id
-            )
-            page = [p for p in page if p.post_id > anchor and p.post_id != thread_id]
-            kept = [p for p in page if before is None or p.post_id < before]
-            found += kept
-            if len(kept) < len(page) or len(page) < PAGE_SIZE:
-                return found
-            anchor = page[-1].post_id
 
     def _diff(
         self,

@@ -1,21 +1,37 @@
-"""Coordinators: one per polled app, each refreshing with one HTTP request per cycle."""
+"""Polling: one HTTP request per update cycle for the whole entry.
+
+The entry's poll (``NasCoordinator``) runs on the update interval. Each cycle it sends
+ONE compound ``SYNO.Entry.Request`` carrying the NAS info read (which also keeps the DSM
+session alive) and the reads of every polled app, then hands each app the results of
+its own reads. Entities follow their app's coordinator, so they update per app, and one
+app's failed reads fail only that app. A failure of the request as a whole fails all.
+
+Adding a polled app (the contract):
+
+1. Subclass ``PolledAppCoordinator[Snapshot]`` with a frozen dataclass ``Snapshot`` that
+   compares equal when nothing changed (``always_update=False``: no state is written).
+2. ``reads()`` returns the ``Call`` list the app needs this cycle (build the calls in
+   ``api/``; wire logic lives there).
+3. ``_async_snapshot(results)`` builds the snapshot from the results of ``reads()``, in
+   the same order; ``result.unwrap()`` raises an item's own error. It may send a rare
+   follow-up request (later pages, newly appeared objects) through the app's client.
+4. Construct it with the entry's poll in ``async_setup_entry`` when the app is used
+   (``XCoordinator(nas_coordinator)``) before the first refresh, and keep it in
+   ``DsmRuntimeData``. A write refreshes the app alone with ``async_refresh()``, which
+   sends the app's reads in one request of their own.
+"""
 
 from abc import abstractmethod
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, override
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, override
 
-from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .api import (
-    DsmAuthError,
-    DsmClient,
-    DsmError,
-    DsmRateLimitError,
-    DsmSessionExpiredError,
-    DsmSystem,
-    NasInfo,
-)
+from .api import CallResult, DsmClient, DsmError, NasInfo
 from .api.models import Call
 from .api.notestation import (
     NOTEBOOK_LIST,
@@ -23,25 +39,20 @@ from .api.notestation import (
     NoteStation,
     Todo,
     parse_notebooks,
-    parse_todos,
-    subtasks_missing,
-    todo_list_call,
+    todo_reads,
 )
+from .api.system import NAS_INFO, parse_nas_info
 from .const import DOMAIN, LOGGER
+from .error_policy import update_error
 
 if TYPE_CHECKING:
-    from datetime import timedelta
-
     from homeassistant.core import HomeAssistant
 
     from .data import DsmConfigEntry
 
-# How long to wait after DSM said "too many requests" before asking again.
-RATE_LIMIT_BACKOFF_SECONDS = 60
-
 
 class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
-    """Base of every app coordinator: maps client errors to Home Assistant's.
+    """Base of the entry's coordinators: client errors become Home Assistant's.
 
     Snapshots are dataclasses that compare equal when nothing changed, so with
     ``always_update=False`` entities write no state for an unchanged NAS.
@@ -55,9 +66,9 @@ class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
         entry: DsmConfigEntry,
         client: DsmClient,
         name: str,
-        update_interval: timedelta,
+        update_interval: timedelta | None,
     ) -> None:
-        """Set up polling for one app of entry."""
+        """Set up a coordinator named name for entry."""
         super().__init__(
             hass,
             LOGGER,
@@ -70,36 +81,108 @@ class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     @abstractmethod
     async def _async_fetch(self) -> DataT:
-        """Read the app's snapshot from the NAS."""
+        """Read the snapshot from the NAS."""
 
     @override
     async def _async_update_data(self) -> DataT:
         try:
             return await self._async_fetch()
-        except (DsmAuthError, DsmSessionExpiredError) as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="auth_failed"
-            ) from err
-        except DsmRateLimitError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="rate_limited",
-                retry_after=RATE_LIMIT_BACKOFF_SECONDS,
-            ) from err
         except DsmError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
+            raise update_error(err) from err
 
 
 class NasCoordinator(DsmCoordinator[NasInfo]):
-    """Reads the NAS identity; polling it also keeps the DSM session alive."""
+    """The entry's poll: the NAS identity and every polled app's reads in one request."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: DsmConfigEntry,
+        client: DsmClient,
+        update_interval: timedelta,
+    ) -> None:
+        """Poll entry every update_interval; an app joins by being built with it."""
+        super().__init__(hass, entry, client, "nas", update_interval)
+        self.polled_apps: list[PolledAppCoordinator[Any]] = []
 
     @override
     async def _async_fetch(self) -> NasInfo:
-        return await DsmSystem(self.client).info()
+        reads = [app.reads() for app in self.polled_apps]
+        try:
+            results = await self.client.compound(
+                [Call(NAS_INFO), *(call for calls in reads for call in calls)]
+            )
+        except DsmError as err:
+            failure = update_error(err)
+            for app in self.polled_apps:
+                app.async_set_update_error(failure)
+            raise
+        nas, rest = results[0], results[1:]
+        for app, calls in zip(self.polled_apps, reads, strict=True):
+            await app.async_refresh_from(rest[: len(calls)])
+            rest = rest[len(calls) :]
+        return parse_nas_info(nas.unwrap())
+
+
+# The results the entry's poll hands the app being refreshed. Task-local, so a refresh
+# after a write, running at the same time in another task, reads for itself.
+_polled_results: ContextVar[Sequence[CallResult] | None] = ContextVar(
+    "polled_results", default=None
+)
+
+
+def _keep_polling() -> None:
+    """Listen to the entry's poll only so that it runs (see PolledAppCoordinator)."""
+
+
+class PolledAppCoordinator[SnapshotT](DsmCoordinator[SnapshotT]):
+    """An app the entry's poll reads; the module docstring gives the contract."""
+
+    def __init__(self, poll: NasCoordinator, name: str) -> None:
+        """Join the entry's poll; this coordinator has no timer of its own."""
+        super().__init__(poll.hass, poll.config_entry, poll.client, name, None)
+        self._poll = poll
+        poll.polled_apps.append(self)
+
+    @abstractmethod
+    def reads(self) -> list[Call]:
+        """Return the calls this app needs this cycle."""
+
+    @abstractmethod
+    async def _async_snapshot(self, results: Sequence[CallResult]) -> SnapshotT:
+        """Build the snapshot from the results of reads(), in order."""
+
+    async def async_refresh_from(self, results: Sequence[CallResult]) -> None:
+        """Refresh from results the entry's poll received for reads()."""
+        token = _polled_results.set(results)
+        try:
+            await self.async_refresh()
+        finally:
+            _polled_results.reset(token)
+
+    @override
+    async def _async_fetch(self) -> SnapshotT:
+        results = _polled_results.get()
+        if results is None:
+            results = await self.client.compound(self.reads())
+        return await self._async_snapshot(results)
+
+    @callback
+    @override
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        # The poll runs only while something listens to it; an app's entities count,
+        # so disabling the DSM version sensor does not stop the apps' updates.
+        remove = super().async_add_listener(update_callback, context)
+        remove_from_poll = self._poll.async_add_listener(_keep_polling)
+
+        @callback
+        def remove_both() -> None:
+            remove()
+            remove_from_poll()
+
+        return remove_both
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,39 +200,51 @@ class NoteStationSnapshot:
         return next((todo for todo in self.todos if todo.object_id == todo_id), None)
 
 
-class NoteStationCoordinator(DsmCoordinator[NoteStationSnapshot]):
-    """Reads to-dos and notebooks in one compound request per refresh.
+class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot]):
+    """Note Station's to-dos and notebooks, read with the entry's poll.
 
-    The request carries the top-level to-do list, the notebook list and one subtask
-    list per to-do that had subtasks at the last refresh. Only when a to-do gained
-    its first subtasks since then does a second request read them.
+    The reads are the notebook list, the first page of the top-level to-dos and the
+    subtask list of each to-do that had subtasks at the last refresh. Only more pages,
+    or a to-do that gained its first subtasks, cost a request of their own.
     """
 
-    @property
-    def notestation(self) -> NoteStation:
-        """Return the Note Station calls of this entry's client."""
-        return NoteStation(self.client)
+    def __init__(self, poll: NasCoordinator) -> None:
+        """Join the entry's poll with the entry's Note Station client."""
+        super().__init__(poll, "notestation")
+        self.notestation = NoteStation(self.client)
+        # To-dos whose unreadable due date was already reported, so it is said once.
+        self._reported_due: set[str] = set()
 
     @override
-    async def _async_fetch(self) -> NoteStationSnapshot:
+    def reads(self) -> list[Call]:
         parents = (
             ()
             if self.data is None
-            else tuple(todo.object_id for todo in self.data.todos if todo.subtask_ids)
+            else (todo.object_id for todo in self.data.todos if todo.subtask_ids)
         )
-        calls = [
-            Call(NOTEBOOK_LIST),
-            todo_list_call(),
-            *(todo_list_call(parent_id) for parent_id in parents),
-        ]
-        notebooks, top_level, *subtask_lists = await self.client.compound(calls)
-        # A parent deleted since the last refresh fails its own item; the check for
-        # missing subtasks below reads again whatever a failed item should have given.
-        todos = parse_todos(
-            [top_level.unwrap()]
-            + [result.data for result in subtask_lists if result.error is None]
-        )
-        todos += await self.notestation.subtasks(subtasks_missing(todos))
+        return [Call(NOTEBOOK_LIST), *todo_reads(parents)]
+
+    @override
+    async def _async_snapshot(
+        self, results: Sequence[CallResult]
+    ) -> NoteStationSnapshot:
+        notebooks, *todo_lists = results
+        todos = await self.notestation.todos_from(todo_lists)
+        self._report_unreadable_due(todos)
         return NoteStationSnapshot(
             todos=todos, notebooks=parse_notebooks(notebooks.unwrap())
         )
+
+    def _report_unreadable_due(self, todos: Sequence[Todo]) -> None:
+        for todo in todos:
+            if todo.due_out_of_range is None or todo.object_id in self._reported_due:
+                continue
+            self._reported_due.add(todo.object_id)
+            LOGGER.warning(
+                "The Note Station to-do %r (%s) of %s has a due date no calendar "
+                "can hold (%s); it shows without a due date",
+                todo.title,
+                todo.object_id,
+                self.config_entry.title,
+                todo.due_out_of_range,
+            )

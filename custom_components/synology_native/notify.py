@@ -8,7 +8,7 @@ from homeassistant.exceptions import ServiceValidationError
 
 from .const import CONF_CHAT_DM_USERS, DOMAIN
 from .entity import ChatChannelEntity, ChatEntity, async_follow_channels
-from .exceptions import translate_dsm_errors
+from .error_policy import translate_dsm_errors
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

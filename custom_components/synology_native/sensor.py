@@ -18,8 +18,8 @@ from homeassistant.util import dt as dt_util
 
 from .api.notestation import Todo
 from .chat_listener import ConnectionMode
-from .due import is_due_today, is_overdue, next_due_change
 from .entity import ChatEntity, DsmEntity
+from .notestation_due import is_due_today, is_overdue, next_due_change
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, override
 
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
+from homeassistant.const import CONF_USERNAME
+from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 
 from .api.notestation import UNCHANGED, Todo, TodoChanges
 from .const import DOMAIN
-from .due import due_for_dsm, due_for_home_assistant
 from .entity import DsmEntity
-from .exceptions import translate_dsm_errors
+from .error_policy import translate_dsm_errors
+from .notestation_due import due_for_dsm, due_for_home_assistant
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -40,6 +42,19 @@ async def async_setup_entry(
     """Add the Note Station to-do list when the entry uses Note Station."""
     if (coordinator := entry.runtime_data.notestation) is not None:
         async_add_entities([NoteStationTodoList(coordinator)])
+
+
+def _is_first_account(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
+    """Tell whether entry is the first account added: its list alone is "Tasks".
+
+    Lists of accounts added later are named after the account, so adding one never
+    renames a list Assist already knows.
+    """
+    first = min(
+        hass.config_entries.async_entries(DOMAIN),
+        key=lambda other: (other.created_at, other.entry_id),
+    )
+    return first.entry_id == entry.entry_id
 
 
 def ordered_items(snapshot: NoteStationSnapshot) -> list[TodoItem]:
@@ -110,14 +125,22 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     def __init__(self, coordinator: NoteStationCoordinator) -> None:
         """Attach to the Note Station coordinator."""
         super().__init__(coordinator, "tasks")
+        self._attr_todo_items = ordered_items(coordinator.data)
         # Assist finds a list by its full name, which starts with the device's name;
         # off the device, the list is just "Tasks" and "add milk to my tasks" works.
         self._attr_device_info = None
+        entry = coordinator.config_entry
+        if not _is_first_account(coordinator.hass, entry):
+            # Two lists called "Tasks" would make Assist ask which one is meant.
+            self._attr_translation_key = "account_tasks"
+            self._attr_translation_placeholders = {"account": entry.data[CONF_USERNAME]}
 
-    @property
+    @callback
     @override
-    def todo_items(self) -> list[TodoItem]:
-        return ordered_items(self.coordinator.data)
+    def _handle_coordinator_update(self) -> None:
+        # Built once per snapshot: the state, the card and Assist all read the items.
+        self._attr_todo_items = ordered_items(self.coordinator.data)
+        super()._handle_coordinator_update()
 
     @override
     async def async_create_todo_item(self, item: TodoItem) -> None:

@@ -1,7 +1,7 @@
 """The Chat client and socket against the simulator over real HTTP, without Home Assistant."""
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
@@ -14,26 +14,32 @@ from custom_components.synology_native.api import (
     DsmPermissionError,
     DsmRateLimitError,
     PasswordCredentials,
+    chat as chat_api,
 )
 from custom_components.synology_native.api.chat import (
+    MAX_FILE_BYTES,
     Chat,
-    ChatBot,
+    ChatChannel,
     ChatPost,
+    ChatUser,
     PollOptions,
     channel_of_post,
     mention_text,
     parse_channel,
     parse_mentions,
+    parse_post_list,
     parse_reactions,
-    parse_user,
-    post_id_for,
 )
 from custom_components.synology_native.api.chat_socket import (
     ChatSocket,
     ChatSocketError,
     socket_headers,
 )
-from custom_components.synology_native.api.errors import DsmApiError, DsmResponseError
+from custom_components.synology_native.api.errors import (
+    DsmFileTooLargeError,
+    DsmResponseError,
+)
+from custom_components.synology_native.api.models import Endpoint
 from tests.fake_dsm import run_simulator
 from tests.fake_dsm.chat_store import (
     DEMO_BOT_TOKEN,
@@ -42,6 +48,8 @@ from tests.fake_dsm.chat_store import (
     FAMILY,
     GENERAL,
     RANDOM,
+    PostRate,
+    post_id_for,
 )
 from tests.fake_dsm.server import server_tls_context
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
@@ -50,6 +58,10 @@ if TYPE_CHECKING:
     from tests.fake_dsm import FakeDsm
 
 ALICE, BOB = 2, 3
+CHANNEL_GET = Endpoint("SYNO.Chat.Channel", "get", 4, 5)
+CHANNEL_MEMBERS = Endpoint("SYNO.Chat.Channel.Member", "get")
+NAMED_JOIN = Endpoint("SYNO.Chat.Channel.Named", "join")
+POST_LIST = Endpoint("SYNO.Chat.Post", "list", 5, 8)
 
 
 @pytest.fixture
@@ -60,7 +72,6 @@ def chat(client: DsmClient) -> Chat:
 
 def test_ids_and_text() -> None:
     """Post ids carry the channel; mentions are read from text and the field."""
-    assert post_id_for(72, 11) == 309237645323
     assert channel_of_post(309237645323) == 72
     assert parse_mentions(f"hi {mention_text(5)} and @u:7", ["u:5", 9, "x"]) == (
         5,
@@ -70,22 +81,94 @@ def test_ids_and_text() -> None:
     assert parse_reactions([{"name": "heart", "users": [3, 1]}, {"x": 1}, 5]) == (
         parse_reactions([{"sticker_name": "heart", "user_ids": [1, 3]}])
     )
-    assert parse_channel({"channel": {"channel_id": 4}}).channel_id == 4
-    assert parse_user({"user": {"user_id": 2, "username": "a"}}).display_name == "a"
-    for bad in ({}, None):
-        with pytest.raises(DsmResponseError):
-            ChatPost.from_data(bad)
-        with pytest.raises(DsmResponseError):
-            parse_channel(bad)
-        with pytest.raises(DsmResponseError):
-            parse_user(bad)
+    assert parse_reactions({"heart": [1]}) == ()  # an unknown shape: no reactions
+    assert parse_channel({"channel": CHANNEL}).channel_id == 4
     post = ChatPost.from_data(
-        {"post_id": post_id_for(3, 2), "create_at": 5, "update_at": 9, "delete_at": 1}
+        POST | {"post_id": post_id_for(3, 2), "update_at": 9, "delete_at": 1}
     )
     assert (post.channel_id, post.edited, post.deleted) == (3, True, True)
+    bare = ChatPost.from_data(POST)
+    assert (bare.channel_id, bare.thread_id, bare.edited, bare.file) == (
+        1,
+        0,
+        False,
+        None,
+    )
 
 
-async def test_channels_users_and_me(chat: Chat) -> None:
+POST = {
+    "post_id": post_id_for(1, 1),
+    "creator_id": 2,
+    "type": "normal",
+    "message": "hi",
+    "create_at": 5,
+}
+CHANNEL = {"channel_id": 4, "name": "", "type": "anonymous", "members": [1, 2]}
+USER = {"user_id": 2, "username": "alice", "nickname": "", "type": "human"}
+
+
+@pytest.mark.parametrize(
+    ("parse", "good", "key", "bad"),
+    [
+        (ChatPost.from_data, POST, "post_id", None),
+        (ChatPost.from_data, POST, "post_id", "12"),
+        (ChatPost.from_data, POST, "creator_id", True),
+        (ChatPost.from_data, POST, "message", None),
+        (ChatPost.from_data, POST, "message", 42),
+        (ChatPost.from_data, POST, "create_at", None),
+        (ChatPost.from_data, POST, "type", None),
+        (ChatPost.from_data, POST, "delete_at", "0"),
+        (ChatPost.from_data, POST, "thread_id", 1.5),
+        (ChatPost.from_data, POST, "file_props", {"name": "a.pdf"}),
+        (ChatPost.from_data, POST, "file_props", "a.pdf"),
+        (parse_channel, CHANNEL, "channel_id", None),
+        (parse_channel, CHANNEL, "name", None),
+        (parse_channel, CHANNEL, "type", 3),
+        (parse_channel, CHANNEL, "members", None),
+        (parse_channel, CHANNEL, "members", ["1"]),
+        (parse_channel, CHANNEL, "is_joined", "yes"),
+        (ChatUser.from_data, USER, "user_id", None),
+        (ChatUser.from_data, USER, "username", None),
+        (ChatUser.from_data, USER, "nickname", None),
+        (ChatUser.from_data, USER, "type", None),
+        (ChatUser.from_data, USER, "deleted", "no"),
+    ],
+)
+def test_missing_or_mistyped_fields_are_errors(
+    parse: Any, good: dict[str, Any], key: str, bad: Any
+) -> None:
+    """A field DSM always sends, missing or of the wrong type, is never read as 0 or ""."""
+    parse(good)
+    broken = {k: v for k, v in good.items() if k != key}
+    if bad is not None:
+        broken[key] = bad
+    with pytest.raises(DsmResponseError):
+        parse(broken)
+
+
+@pytest.mark.parametrize("data", [None, [], {}, {"posts": None}, {"posts": [5]}])
+def test_malformed_post_lists_are_errors(data: Any) -> None:
+    """A post list answer without its list, or with something else in it."""
+    with pytest.raises(DsmResponseError):
+        parse_post_list(data)
+
+
+def test_unread_is_read_only_when_asked() -> None:
+    """Unread counts come with `additional=["unread"]`; without it there is no count."""
+    assert ChatChannel.from_data(CHANNEL).unread is None
+    assert ChatChannel.from_data(CHANNEL | {"unread": 3}, with_unread=True).unread == 3
+    with pytest.raises(DsmResponseError):
+        ChatChannel.from_data(CHANNEL, with_unread=True)
+
+
+async def test_malformed_answers_from_the_nas(chat: Chat, fake_dsm: FakeDsm) -> None:
+    """A post DSM sends without text fails the read instead of showing ""."""
+    fake_dsm.chat.channels[GENERAL].posts[post_id_for(GENERAL, 1)].message = None  # type: ignore[assignment]
+    with pytest.raises(DsmResponseError):
+        await chat.newest_posts(GENERAL, 5)
+
+
+async def test_channels_users_and_me(chat: Chat, client: DsmClient) -> None:
     """Channels with unread counts, users, and who the signed-in user is."""
     channels = {c.channel_id: c for c in await chat.channels()}
     assert channels[GENERAL].name == "general"
@@ -97,29 +180,68 @@ async def test_channels_users_and_me(chat: Chat) -> None:
     assert (me.user_id, me.display_name) == (1, "Demo")
     users = {u.user_id: u for u in await chat.users()}
     assert users[ALICE].username == "alice"
-    assert (await chat.user(BOB)).nickname == "Bob"
-    assert (await chat.channel(GENERAL)).members == (1, 2, 3)
-    assert await chat.members(FAMILY) == [1, 2]
-    assert await chat.hashtags(GENERAL) == ["welcome"]
+    assert users[BOB].display_name == "Bob"
+    assert (await client.call(CHANNEL_MEMBERS, {"channel_id": FAMILY}))["user_ids"] == [
+        1,
+        2,
+    ]
 
 
-async def test_channel_rules(chat: Chat) -> None:
-    """Not a member: 401; unknown: 403; named channels need a join after create."""
-    with pytest.raises(DsmPermissionError, match="not a member"):
-        await chat.posts(RANDOM, prev_count=5)
+async def test_channel_rules(chat: Chat, client: DsmClient) -> None:
+    """Not a member: 401; unknown: 403; joining a public channel lets the user read it."""
+    with pytest.raises(DsmPermissionError, match="not a member") as err:
+        await chat.newest_posts(RANDOM, 5)
+    assert err.value.code == 401
     with pytest.raises(DsmNotFoundError, match="no such channel"):
-        await chat.channel(999)
-    await chat.join(RANDOM)
-    assert len(await chat.newest_posts(RANDOM, 5)) == 0
-    await chat.leave(RANDOM)
-    with pytest.raises(DsmPermissionError):
-        await chat.channel(RANDOM)
-    new = await chat.create_channel("garden", public=False)
-    await chat.invite(new, [ALICE])
-    assert await chat.members(new) == [1, ALICE]
-    with pytest.raises(DsmApiError) as err:
-        await chat.create_channel("two words")
-    assert err.value.code == 152
+        await client.call(CHANNEL_GET, {"channel_id": 999})
+    with pytest.raises(DsmNotFoundError, match="no such channel"):
+        await chat.posts_since(999, 0)
+    await client.call(NAMED_JOIN, {"channel_id": RANDOM}, post=True)
+    assert await chat.newest_posts(RANDOM, 5) == []
+
+
+async def test_each_account_has_its_own_membership(
+    http: aiohttp.ClientSession, dsm_url: str, fake_dsm: FakeDsm
+) -> None:
+    """Another DSM account is its own Chat user: it sees public channels, not our chats."""
+    fake_dsm.store.add_user("carol", DEMO_PASSWORD)
+    carol = DsmClient(
+        http, dsm_url, credentials=PasswordCredentials("carol", DEMO_PASSWORD)
+    )
+    chat = Chat(carol)
+    seen = {c.channel_id: c.is_joined for c in await chat.channels()}
+    assert seen == {GENERAL: False, RANDOM: False}
+    assert (await chat.me()).username == "carol"
+    for call, params in (
+        (POST_LIST, {"channel_id": FAMILY, "prev_count": 5}),
+        (CHANNEL_GET, {"channel_id": FAMILY}),
+        (Endpoint("SYNO.Chat.Channel.Hashtag", "list"), {"channel_id": GENERAL}),
+        (Endpoint("SYNO.Chat.Post.Reminder", "list"), {"channel_id": DM_ALICE}),
+        (Endpoint("SYNO.Chat.Post.Schedule", "list"), {"channel_id": FAMILY}),
+    ):
+        with pytest.raises(DsmPermissionError, match="not a member") as err:
+            await carol.call(call, params)
+        assert (err.value.code, err.value.detail) == (401, "user not in channel")
+    with pytest.raises(DsmNotFoundError, match="no such post") as missing:
+        await carol.call(Endpoint("SYNO.Chat.Post.Reminder", "get"))
+    assert (missing.value.code, missing.value.detail) == (402, "post not found")
+
+
+async def test_integrations_posting_too_fast(
+    client: DsmClient, fake_dsm: FakeDsm
+) -> None:
+    """Webhooks and bots are rate limited like people: 411 with Chat's own text."""
+    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=60)
+    for method, token, payload in (
+        ("incoming", DEMO_WEBHOOK_TOKEN, {"text": "hook"}),
+        ("chatbot", DEMO_BOT_TOKEN, {"text": "bot", "user_ids": [1]}),
+    ):
+        external = Endpoint("SYNO.Chat.External", method, 2, 2)
+        params = {"token": token, "payload": payload}
+        await client.call_without_session(external, params)
+        with pytest.raises(DsmRateLimitError) as err:
+            await client.call_without_session(external, params)
+        assert (err.value.code, err.value.detail) == (411, "create post too fast")
 
 
 async def test_direct_messages(chat: Chat) -> None:
@@ -132,8 +254,8 @@ async def test_direct_messages(chat: Chat) -> None:
         await chat.direct_channel(1)
 
 
-async def test_posts_cursor_threads(chat: Chat, fake_dsm: FakeDsm) -> None:
-    """Send with the exact parameters; cursor listing; thread replies."""
+async def test_send_and_threads(chat: Chat, fake_dsm: FakeDsm) -> None:
+    """Send with the exact parameters; the newest posts; thread replies."""
     first = await chat.send(GENERAL, "42")
     assert first.message == "42"  # JSON-quoted, so not read as a number
     assert first.post_id == post_id_for(GENERAL, 3)
@@ -150,20 +272,58 @@ async def test_posts_cursor_threads(chat: Chat, fake_dsm: FakeDsm) -> None:
     assert main[-1].comment_count == 1
     replies = await chat.newest_posts(GENERAL, 10, thread_id=first.post_id)
     assert [p.post_id for p in replies] == [reply.post_id]
-    after = await chat.posts_after(GENERAL, post_id_for(GENERAL, 1), 10)
-    assert [p.post_id for p in after] == [post_id_for(GENERAL, n) for n in (2, 3)]
-    one = await chat.post(first.post_id)
-    assert one is not None
-    assert one.message == "42"
-    assert await chat.post(post_id_for(GENERAL, 99)) is None
 
 
-async def test_edit_delete_pin_react(chat: Chat, fake_dsm: FakeDsm) -> None:
+async def test_posts_since_pages_past_short_pages(
+    chat: Chat, fake_dsm: FakeDsm
+) -> None:
+    """DSM returns fewer posts than asked: paging goes on until nothing new comes."""
+    fake_dsm.chat.page_cap = 7
+    start = post_id_for(GENERAL, 2)
+    for number in range(40):
+        await fake_dsm.chat.post_as("alice", GENERAL, f"post {number}")
+    fake_dsm.reset_request_log()
+    found = await chat.posts_since(GENERAL, start)
+    assert [p.message for p in found] == [f"post {n}" for n in range(40)]
+    lists = [r for r in fake_dsm.requests if r.method == "list"]
+    # 40 new posts, 6 per page (the anchor comes back too), then a page with none new.
+    assert len(lists) == 8
+    assert all(r.params["next_count"] == str(chat_api.PAGE_SIZE) for r in lists)
+    until = await chat.posts_since(GENERAL, start, before=found[10].post_id)
+    assert until == found[:10]
+
+
+async def test_posts_since_nothing_there(chat: Chat, fake_dsm: FakeDsm) -> None:
+    """An anchor past the last post, and an empty conversation, answer 402: nothing."""
+    newest = post_id_for(GENERAL, 2)
+    assert await chat.posts_since(GENERAL, newest) == []
+    assert await chat.posts_since(GENERAL, newest + 5) == []
+    empty = await chat.direct_channel(BOB)
+    assert await chat.posts_since(empty.channel_id, 0) == []
+    assert await chat.newest_posts(empty.channel_id, 5) == []
+    codes = [r.params.get("post_id") for r in fake_dsm.requests if r.method == "list"]
+    assert str(newest + 5) in codes
+
+
+async def test_posts_since_in_a_thread(chat: Chat, fake_dsm: FakeDsm) -> None:
+    """Replies after the root: the anchor moves below the root, which lists only itself."""
+    root = await fake_dsm.chat.post_as("alice", GENERAL, "root")
+    replies = [
+        await fake_dsm.chat.post_as("bob", GENERAL, f"r{n}", thread_id=root.post_id)
+        for n in range(3)
+    ]
+    await fake_dsm.chat.post_as("bob", GENERAL, "main again")
+    found = await chat.posts_since(GENERAL, root.post_id, thread_id=root.post_id)
+    assert [p.post_id for p in found] == [r.post_id for r in replies]
+    later = await chat.posts_since(GENERAL, replies[0].post_id, thread_id=root.post_id)
+    assert [p.post_id for p in later] == [r.post_id for r in replies[1:]]
+
+
+async def test_edit_delete_react(chat: Chat, fake_dsm: FakeDsm) -> None:
     """Own posts can be changed; others' are 415; reactions come back in posts."""
     mine = await chat.send(GENERAL, "typo")
     await chat.edit(mine.post_id, "fixed")
-    edited = await chat.post(mine.post_id)
-    assert edited is not None
+    edited = (await chat.newest_posts(GENERAL, 1))[-1]
     assert (edited.message, edited.edited) == ("fixed", True)
     theirs = post_id_for(GENERAL, 1)
     with pytest.raises(DsmPermissionError, match="not your post") as err:
@@ -173,21 +333,15 @@ async def test_edit_delete_pin_react(chat: Chat, fake_dsm: FakeDsm) -> None:
         await chat.edit(theirs, "mine now")
     await chat.react(theirs, "thumbsup")
     await fake_dsm.chat.react_as("alice", theirs, "thumbsup")
-    reacted = await chat.post(theirs)
-    assert reacted is not None
+    reacted = (await chat.newest_posts(GENERAL, 3))[0]
     assert [(r.name, r.user_ids) for r in reacted.reactions] == [
         ("thumbsup", (1, ALICE))
     ]
     await chat.react(theirs, "thumbsup", remove=True)
-    await chat.pin(theirs)
-    pinned = await chat.post(theirs)
-    assert pinned is not None
-    assert pinned.is_sticky
-    await chat.pin(theirs, pinned=False)
+    taken_back = (await chat.newest_posts(GENERAL, 3))[0]
+    assert [r.user_ids for r in taken_back.reactions] == [(ALICE,)]
     await chat.delete(mine.post_id)
-    deleted = await chat.post(mine.post_id)
-    assert deleted is not None
-    assert deleted.deleted
+    assert (await chat.newest_posts(GENERAL, 1))[-1].deleted
 
 
 async def test_upload_file(chat: Chat) -> None:
@@ -199,56 +353,54 @@ async def test_upload_file(chat: Chat) -> None:
     assert post.message == "Q3"
 
 
-async def test_polls_schedules_reminders_search(chat: Chat) -> None:
+async def test_too_large_file_is_not_sent(chat: Chat, fake_dsm: FakeDsm) -> None:
+    """Above Chat's limit nothing is uploaded."""
+    with pytest.raises(DsmFileTooLargeError):
+        await chat.send_file(GENERAL, "big.bin", bytes(MAX_FILE_BYTES + 1))
+    assert not [r for r in fake_dsm.requests if r.method == "create"]
+
+
+async def test_polls_schedules_reminders_search(chat: Chat, fake_dsm: FakeDsm) -> None:
     """Polls with object choices; scheduled posts; reminders; search by keyword."""
     poll = await chat.create_poll(
         GENERAL, "Pizza?", ["yes", "no"], PollOptions(multiple=True)
     )
-    assert poll.props["vote"]["options"]["multiple"] is True
-    await chat.vote(poll.post_id, ["1", "2"])
-    voted = await chat.post(poll.post_id)
-    assert voted is not None
-    assert [c["count"] for c in voted.props["vote"]["choices"]] == [1, 1]
+    vote = fake_dsm.chat.channels[GENERAL].posts[poll.post_id].props["vote"]
+    assert vote["options"]["multiple"] is True
+    assert [c["text"] for c in vote["choices"]] == ["yes", "no"]
     job = await chat.schedule(GENERAL, "later", 4_102_444_800_000)
-    assert [s.cronjob_id for s in await chat.schedules(GENERAL)] == [job]
-    await chat.unschedule(job)
-    assert await chat.schedules(GENERAL) == []
+    assert fake_dsm.chat.schedules[job]["message"] == "later"
     target = post_id_for(GENERAL, 1)
     await chat.set_reminder(target, 4_102_444_800_000)
-    assert await chat.reminder(target) == 4_102_444_800_000
-    assert [p.post_id for p in await chat.reminders(GENERAL)] == [target]
-    await chat.delete_reminder(target)
-    assert await chat.reminder(target) == 0
-    with pytest.raises(DsmNotFoundError):
-        await chat.reminder(post_id_for(GENERAL, 77))
-    found = await chat.search("welcome", channel_ids=[GENERAL], creator_ids=[ALICE])
+    assert fake_dsm.chat.reminders == {(1, target): 4_102_444_800_000}
+    found = await chat.search("welcome", channel_ids=[GENERAL])
     assert found.total == 1
     assert found.posts[0].post_id == target
 
 
-async def test_rate_limit_is_typed(chat: Chat, fake_dsm: FakeDsm) -> None:
-    """411 on Chat means too many requests."""
-    fake_dsm.faults.rate_limit()
-    with pytest.raises(DsmRateLimitError, match="too many requests"):
-        await chat.send(GENERAL, "spam")
+async def test_posting_too_fast_is_retried_once(
+    chat: Chat, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """411 on Chat: one more try after a pause, then a typed rate-limit error."""
+    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=10)
+    now = fake_dsm.store.clock()
+    fake_dsm.store.clock = lambda: now
 
+    async def pause() -> None:
+        nonlocal now
+        now += 10
 
-async def test_bot_and_webhook(client: DsmClient, fake_dsm: FakeDsm) -> None:
-    """Sending through SYNO.Chat.External without a session; the token stays secret."""
-    await ChatBot(client, DEMO_WEBHOOK_TOKEN).incoming("from a webhook")
-    general = fake_dsm.chat.channels[GENERAL]
-    assert max(general.posts.values(), key=lambda p: p.post_id).message == (
-        "from a webhook"
-    )
-    sent = await ChatBot(client, DEMO_BOT_TOKEN).chatbot([1], "from a bot")
-    assert list(sent) == [1]
-    assert channel_of_post(sent[1]) not in fake_dsm.chat.channels[GENERAL].posts
-    bad = ChatBot(client, "wrong-token")
-    assert "wrong-token" not in repr(bad)
-    with pytest.raises(DsmPermissionError) as err:
-        await bad.incoming("x")
-    assert "wrong-token" not in str(err.value)
-    assert client.session is None  # no sign-in was needed
+    monkeypatch.setattr(chat_api, "pause_after_rate_limit", pause)
+    await chat.send(GENERAL, "first")
+    assert (await chat.send(GENERAL, "second try")).message == "second try"
+    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=10)
+    with pytest.raises(DsmRateLimitError, match="too fast") as err:
+        await chat.send_file(GENERAL, "a.txt", b"a")
+    assert err.value.detail == "create post too fast"
+    messages = [p.message for p in fake_dsm.chat.channels[GENERAL].posts.values()]
+    assert messages[-2:] == ["first", "second try"]
+    creates = [r for r in fake_dsm.requests if r.method == "create"]
+    assert len(creates) == 5
 
 
 async def test_socket_events_and_conn_id(

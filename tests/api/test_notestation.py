@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
@@ -20,11 +20,13 @@ from custom_components.synology_native.api.notestation import (
     TodoChanges,
     TodoPriority,
     created_notebook,
+    later_pages,
     parse_todos,
     priority_from_wire,
     text_from_html,
     time_from_wire,
     time_to_wire,
+    todo_list_call,
 )
 from tests.fake_dsm import notestation as fake_notestation, webapi
 
@@ -57,6 +59,7 @@ def test_wire_values() -> None:
     """-1 is "not set"; times are epoch seconds; priorities fall into buckets."""
     assert time_from_wire(-1) is None
     assert time_from_wire(0) == datetime(1970, 1, 1, tzinfo=UTC)
+    assert time_from_wire(-86400) == datetime(1969, 12, 31, tzinfo=UTC)
     assert time_to_wire(None) == -1
     assert time_to_wire(datetime(2026, 1, 2, tzinfo=UTC)) == 1767312000
     assert priority_from_wire(-1) is None
@@ -69,7 +72,7 @@ def test_wire_values() -> None:
 
 def test_created_notebook_accepts_both_shapes() -> None:
     """Notebook.create's answer is read from data or from data.notebook."""
-    notebook = {"object_id": "1026_A", "title": "Ideas"}
+    notebook = {"object_id": "1026_A", "title": "Ideas", "mtime": 1767312000}
     assert created_notebook(notebook).title == "Ideas"
     assert created_notebook({"notebook": notebook}).object_id == "1026_A"
 
@@ -82,6 +85,65 @@ def test_malformed_answers() -> None:
         parse_todos([{"todos": {"object_id": "x"}}])
     with pytest.raises(DsmResponseError, match="without a todos list"):
         parse_todos([None])
+    complete = wire_todo("1026_A", due_date=-1)
+    for field, wrong in (("done", "yes"), ("priority", None), ("due_date", "soon")):
+        with pytest.raises(DsmResponseError, match=f"malformed to-do: .*{field}"):
+            parse_todos([{"todos": [complete | {field: wrong}]}])
+    with pytest.raises(DsmResponseError, match="malformed to-do: 'comment'"):
+        parse_todos(
+            [{"todos": [{k: v for k, v in complete.items() if k != "comment"}]}]
+        )
+
+
+def test_later_pages_follow_the_total() -> None:
+    """A short first page sets the page size; no total is a malformed answer."""
+    first = todo_list_call()
+    page = {"todos": [wire_todo(f"1026_{n}") for n in range(3)], "total": 7}
+    assert [call.params["offset"] for call in later_pages(first, page)] == [3, 6]
+    assert later_pages(first, {"total": 0}) == []
+    with pytest.raises(DsmResponseError, match="without its total"):
+        later_pages(first, {"todos": []})
+
+
+def wire_todo(object_id: str, **fields: Any) -> dict[str, Any]:
+    """Return a to-do as Todo.list answers it (notestation.md §9.1)."""
+    return {
+        "object_id": object_id,
+        "title": f"Task {object_id}",
+        "comment": "",
+        "done": False,
+        "star": False,
+        "priority": -1,
+        "due_date": -1,
+        "reminder_offset": -1,
+        "parent_id": "",
+        "note_id": "",
+        "note_parent_id": "",
+        "note_title": "",
+        "items": [],
+    } | fields
+
+
+def test_each_todo_is_read_on_its_own() -> None:
+    """A due date no date can hold reads as none and is kept aside; 1969 is a date."""
+    todos = parse_todos(
+        [
+            {
+                "todos": [
+                    wire_todo("1026_A", due_date=253402300800),  # year 10000
+                    wire_todo("1026_B", due_date=1e20),
+                    wire_todo("1026_C", due_date=-86400),
+                    wire_todo("1026_D", due_date=-1),
+                ]
+            }
+        ]
+    )
+    assert [(todo.due, todo.due_out_of_range) for todo in todos] == [
+        (None, 253402300800),
+        (None, 1e20),
+        (datetime(1969, 12, 31, tzinfo=UTC), None),
+        (None, None),
+    ]
 
 
 def test_text_from_html() -> None:

@@ -11,8 +11,16 @@ with no line has no methods (DSM answers 103 for every method there). `no-sessio
 APIs whose manifest authLevel is 0 (callable without a DSM session). Every entry here is served
 at `entry.cgi` with `requestFormat: "JSON"`; for Chat that is observed for three APIs and
 INFERRED for the rest (the Chat manifest dump does not record the field).
+
+Chat lists only the methods the simulator answers (a real NAS never answers a listed method
+with HTTP 501): the manifest's other methods, and its APIs with none of them simulated, are
+left out until they are simulated with the shapes the reference gives.
 """
 
+# Note Station is listed with only the methods the simulator answers (a real DSM never
+# answers a listed method with HTTP 501); the rest of its manifest (notestation.md §2:
+# import/export jobs, encryption, attachments, shelves, tag edits...) is left out until a
+# test needs it, and answers 103 like any method DSM does not have.
 APP_MANIFESTS = """
 SYNO.Cal.AuthForeign 1-1
     1: create delete get list set
@@ -63,123 +71,57 @@ SYNO.Cal.Todo 1-5
 SYNO.Cal.UserAction 1-1
     1: set
 SYNO.Chat.Admin.Setting 1-4
-    1: background_job_status get import import_status log log_export
-       refresh_permission set set_batch_delete
-    2: background_job_status get import import_status log log_export
-       refresh_permission remove_batch_delete set set_batch_delete
-       set_batch_delete_by_admin_setting
-    3: background_job_status get import import_status log log_export
-       refresh_permission remove_batch_delete set set_batch_delete
-       set_batch_delete_by_admin_setting
-    4: background_job_status get import import_status log log_export
-       refresh_permission remove_batch_delete set set_batch_delete
-       set_batch_delete_by_admin_setting
-SYNO.Chat.App 1-2
-    1: create delete get icon list list_bot
-    2: create delete get icon list list_bot set
-SYNO.Chat.Archive 1-1
-    1: delete list list_name
+    1: get
+    2: get
+    3: get
+    4: get
 SYNO.Chat.Bot 1-1
-    1: delete disable enable regen_token set
+    1: delete disable enable set
 SYNO.Chat.Channel 1-5
-    1: enter hide leave list rescue star unstar view
-    2: archive close enter hide leave list rescue star unstar view
+    1: list view
+    2: archive close list view
     3: list
-    4: close get hide_global list
-    5: archive close enter get hide hide_global leave list rescue star unstar view
+    4: close get list
+    5: archive close get list view
 SYNO.Chat.Channel.Anonymous 1-2
     1: initiate
-    2: initiate promote
-SYNO.Chat.Channel.Chatbot 1-1
-    1: block initiate list_blocked
-SYNO.Chat.Channel.GuestUser 1-1
-    1: kick list register resend_email set
+    2: initiate
 SYNO.Chat.Channel.Hashtag 1-1
     1: list
-SYNO.Chat.Channel.Hidden 1-1
-    1: initiate
 SYNO.Chat.Channel.Member 1-1
     1: get
 SYNO.Chat.Channel.Named 1-1
-    1: create disjoin invite join kick set
-SYNO.Chat.Channel.Preference 1-3
-    1: get set
-    2: get set
-    3: get set
+    1: create disjoin invite join
 SYNO.Chat.Chatbot 1-1
     1: create get list set
 SYNO.Chat.External 1-2 no-session
-    1: broadcast chatbot incoming
-    2: broadcast channel_list chatbot incoming post_file_get post_list user_list
-SYNO.Chat.Misc 1-1
-    1: acl ntp
+    1: chatbot incoming
+    2: channel_list chatbot incoming post_list user_list
 SYNO.Chat.Post 1-8
-    1: create delete list list_editable pin search set star unpin unstar
-    2: create delete list list_editable pin search set star stick unpin unstar
-       unstick
-    3: create delete forward hide_og list list_editable pin search set star stick
-       unpin unstar unstick
-    4: admin_search batch_delete create delete delete_list forward hide_og list
-       list_editable pin search set star stick unpin unstar unstick
-    5: admin_search batch_delete create delete delete_list forward hide_og list
-       list_editable pin search set star stick thread_list unpin unstar unstick
-    6: admin_search batch_delete create delete delete_list forward get_read_status
-       hide_og list list_editable pin search set star stick thread_list unpin unstar
-       unstick
-    7: admin_search batch_delete create delete delete_list forward get_read_status
-       hide_og list list_editable pin search set star stick thread_list unpin unstar
-       unstick
-    8: admin_search batch_delete create delete delete_list forward get_read_status
-       hide_og list list_editable pin search set star stick thread_list unpin unstar
-       unstick
-SYNO.Chat.Post.Attachment 1-1
-    1: trigger
-SYNO.Chat.Post.File 1-2
-    1: doc_convert get og thumbnail
-    2: doc_convert get og thumbnail video_link
-SYNO.Chat.Post.Hashtag 1-1
-    1: delete set
+    1: create delete list pin search set unpin
+    2: create delete list pin search set unpin
+    3: create delete list pin search set unpin
+    4: create delete list pin search set unpin
+    5: create delete list pin search set unpin thread_list
+    6: create delete list pin search set unpin thread_list
+    7: create delete list pin search set unpin thread_list
+    8: create delete list pin search set unpin thread_list
 SYNO.Chat.Post.Reaction 1-1
     1: delete set
 SYNO.Chat.Post.Reminder 1-1
     1: delete get list set
 SYNO.Chat.Post.Schedule 1-1
-    1: create delete list set
-SYNO.Chat.Post.Snippet 1-2
-    1: get set
-    2: get set
+    1: create delete list
 SYNO.Chat.Post.Subscribe 1-2
-    1: create delete view
+    1: view
     2: view
 SYNO.Chat.Post.Vote 1-1
-    1: close create create_option delete get_choices set vote
-SYNO.Chat.Sticker 1-2 no-session
+    1: create get_choices vote
+SYNO.Chat.User 1-2
     1: get list
     2: get list
-SYNO.Chat.User 1-2
-    1: change_password get list login notification_badge notify_encrypt polling set
-       update_key
-    2: change_password get list login notification_badge notify_encrypt polling
-       privilege_user_count set update_key
-SYNO.Chat.User.Avatar 1-1
-    1: get
-SYNO.Chat.User.Preference 1-4
-    1: get set
-    2: get set
-    3: get set
-    4: get set
-SYNO.Chat.User.Status 1-1
-    1: clear set
-SYNO.Chat.Webhook.Broadcast 1-1
-    1: create get
-SYNO.Chat.Webhook.BuiltIn 1-1
-    1: conference
 SYNO.Chat.Webhook.Incoming 1-1
     1: create get list set
-SYNO.Chat.Webhook.Outgoing 1-1
-    1: create get list set
-SYNO.Chat.Webhook.Slash 1-1
-    1: create execute get list set
 SYNO.Contacts.Addressbook 1-1
     1: copy_member create delete export get import import_preview list list_principal
        move_member set set_addressbook_display share_addressbook
@@ -199,94 +141,55 @@ SYNO.Contacts.Label 1-2
     2: add_member create delete export list remove_member set
 SYNO.Contacts.OU 1-1
     1: list
-SYNO.NoteStation.Export.Note 1-1
-    1: download start status stop
 SYNO.NoteStation.Export.Notebook 1-1
-    1: start status stop
-SYNO.NoteStation.Export.Word 1-1
-    1: download start status stop
+    1: status
 SYNO.NoteStation.FTS 1-1
     1: search
 SYNO.NoteStation.Import.Enex 1-1
-    1: start status stop
-SYNO.NoteStation.Import.Evernote 1-1
-    1: add_import_task check_oauth_token get_oauth_token get_oauth_url
-       get_polling_task get_status import import_lock import_status import_stop init
-       list_notebooks prepare_notebooks prepare_notebooks_status
+    1: status
 SYNO.NoteStation.Import.Notebook 1-1
-    1: start status stop
+    1: status
 SYNO.NoteStation.Info 1-3
-    1: get searchplace
-    2: get searchplace
-    3: get searchplace
-SYNO.NoteStation.Note 1-4
-    1: copy create delete download get idle list restore set
-    2: copy create delete download get idle list restore set
-    3: copy create delete download get idle list restore set
-    4: copy create delete download get get_attachment_text idle list restore set
-SYNO.NoteStation.Note.AppLink 1-2
     1: get
-    2: get resolve
-SYNO.NoteStation.Note.AppTask 2-2
     2: get
-SYNO.NoteStation.Note.Encrypt 1-1
-    1: check create delete
-SYNO.NoteStation.Note.Ghost 2-3
-    2: create
-    3: create
-SYNO.NoteStation.Note.Polling 1-3
-    1: copy copy_status copy_stop create create_status create_stop set set_status
-       set_stop
-    2: copy copy_status copy_stop create create_status create_stop set set_status
-       set_stop
-    3: copy copy_status copy_stop create create_status create_stop set set_status
-       set_stop
+    3: get
+SYNO.NoteStation.Note 1-4
+    1: create delete get list restore set
+    2: create delete get list restore set
+    3: create delete get list restore set
+    4: create delete get list restore set
 SYNO.NoteStation.Note.Version 1-2
-    1: get list restore
-    2: get list restore
+    1: list restore
+    2: list restore
 SYNO.NoteStation.Notebook 1-2
     1: create delete get list set
     2: create delete get list set
-SYNO.NoteStation.Notebook.Polling 1-1
-    1: archive archive_status archive_stop
-SYNO.NoteStation.Notebook.Preset 1-1
-    1: set
 SYNO.NoteStation.Permission 1-1
-    1: delete set
-SYNO.NoteStation.Permission.Group 1-1
-    1: delete set
+    1: set
 SYNO.NoteStation.Permission.Public 1-1
     1: delete set
 SYNO.NoteStation.Permission.User 1-1
     1: delete set
 SYNO.NoteStation.Setting 1-2
-    1: get init set
-    2: get init set
-SYNO.NoteStation.Setting.DSM 1-1
     1: get
+    2: get
 SYNO.NoteStation.Setting.Global 1-1
-    1: get set
-SYNO.NoteStation.Setting.Volume 1-1
-    1: get_status set
-SYNO.NoteStation.Shard 1-1
-    1: get getjs init
+    1: get
 SYNO.NoteStation.Shard.Link 1-1
     1: get
 SYNO.NoteStation.Share.Priv 1-2
     1: list
     2: list
 SYNO.NoteStation.Shortcut 1-1
-    1: delete list set
+    1: list
 SYNO.NoteStation.Smart 1-1
-    1: create delete get list set
-SYNO.NoteStation.Stack 1-1
-    1: delete set
+    1: create get list
 SYNO.NoteStation.Tag 1-2
-    1: delete list set
-    2: delete list set
+    1: list
+    2: list
 SYNO.NoteStation.Todo 1-2
-    1: create delete get list list_timeout set
-    2: create delete get list list_timeout set
+    1: create delete get list set
+    2: create delete get list set
 SYNO.SynologyDrive.Activation 1-1
     1: get set
 SYNO.SynologyDrive.AdvanceSharing 1-1
@@ -452,8 +355,6 @@ NEWER_NAS_MAX_VERSION: dict[str, int] = {
     "SYNO.Chat.Admin.Setting": 5,
     "SYNO.Chat.External": 3,
     "SYNO.Chat.User": 3,
-    "SYNO.Chat.Webhook.BuiltIn": 2,
-    "SYNO.Chat.Webhook.Slash": 2,
     "SYNO.SynologyDrive.Files": 11,
     "SYNO.SynologyDrive.Labels": 3,
     "SYNO.SynologyDrive.Settings": 3,

@@ -17,7 +17,15 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 import socketio
 
-from .chat_store import Channel, ChatStore, ChatUser, Integration, Post
+from .chat_store import (
+    CHATBOT,
+    INCOMING,
+    Channel,
+    ChatStore,
+    ChatUser,
+    Integration,
+    Post,
+)
 from .store import DsmStore
 from .webapi import CallContext, DsmError, handler, optional, require
 
@@ -34,6 +42,10 @@ PROVISIONAL_EVENTS = {
 }
 
 HASHTAG = re.compile(r"#(\w+)")
+
+# UNKNOWN (chat.md §5.1): an anchored read of an empty conversation is 402; whether a read
+# without an anchor is too is not known. Answering 402 keeps clients honest about it.
+EMPTY_READ_WITHOUT_ANCHOR_IS_402 = True
 
 
 @dataclass
@@ -220,7 +232,8 @@ async def channel_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
         "channels": [
             channel.data(me.user_id, unread=unread)
             for channel in _chat(ctx).channels.values()
-            if me.user_id in channel.members or channel.type == "public"
+            if (me.user_id in channel.members or channel.type == "public")
+            and me.user_id not in channel.closed_by
         ]
     }
 
@@ -340,15 +353,33 @@ async def post_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if "channel_id" not in params:
         raise DsmError(403, "no such channel")
     channel = _channel(ctx, params["channel_id"], me.user_id)
+    return {"posts": [post.data() for post in _listed(ctx, channel, params)]}
+
+
+def _listed(ctx: CallContext, channel: Channel, params: dict[str, Any]) -> list[Post]:
+    """Return the posts a `Post.list` (or bot `post_list`) answers; 402 past the end."""
     anchor = params.get("post_id")
-    posts = _chat(ctx).list_posts(
+    if not isinstance(anchor, int) or isinstance(anchor, bool):
+        anchor = None  # the desktop client sends `null` (chat.md §2.3)
+    if anchor is None:
+        empty = not any(not post.hidden for post in channel.posts.values())
+        if empty and EMPTY_READ_WITHOUT_ANCHOR_IS_402:
+            raise DsmError(402, "post not found")
+    elif ChatStore.past_the_end(channel, anchor):
+        raise DsmError(402, "post not found")
+    return _chat(ctx).list_posts(
         channel,
         optional(params, "thread_id", int, 0),
-        anchor if isinstance(anchor, int) and not isinstance(anchor, bool) else None,
+        anchor,
         max(0, optional(params, "prev_count", int, 0)),
         max(0, optional(params, "next_count", int, 0)),
     )
-    return {"posts": [post.data() for post in posts]}
+
+
+def _check_rate(ctx: CallContext, creator_id: int) -> None:
+    """Refuse a post as Chat does when its author posts too fast (chat.md §2.5)."""
+    if _chat(ctx).posting_too_fast(creator_id):
+        raise DsmError(411, "create post too fast")
 
 
 @handler("SYNO.Chat.Post", "create")
@@ -379,6 +410,7 @@ async def post_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
         raise DsmError(120, {"name": "type", "reason": "invalid"})
     if kind == "normal" and not message:
         raise DsmError(120, {"name": "message", "reason": "required"})
+    _check_rate(ctx, me.user_id)
     post = await chat.create_post(
         channel,
         me.user_id,
@@ -608,7 +640,9 @@ async def reminder_set(ctx: CallContext, params: dict[str, Any]) -> None:
 
 @handler("SYNO.Chat.Post.Reminder", "get")
 async def reminder_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    """When the caller is reminded of a post (0 = never); unknown posts are 402."""
+    """When the caller is reminded of a post (0 = never); no or unknown post is 402."""
+    if "post_id" not in params:
+        raise DsmError(402, "post not found")  # chat.md §2.5: a probe without one
     user_id, post = _member_post(ctx, params)
     return {"remind_at": _chat(ctx).reminders.get((user_id, post.post_id), 0)}
 
@@ -653,38 +687,52 @@ async def user_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return user.data()
 
 
-def _integration(
-    ctx: CallContext, params: dict[str, Any]
-) -> tuple[Integration, dict[str, Any]]:
+# --- bots and webhooks (chat.md §8) ---
+
+
+def _external(ctx: CallContext, params: dict[str, Any], kind: str) -> Integration:
+    """Return the legal integration of kind whose token was sent; else 404."""
     token = params.get("token")
-    integration = _chat(ctx).integrations.get(token) if isinstance(token, str) else None
-    if integration is None:
+    chat = _chat(ctx)
+    integration = chat.integrations.get(token) if isinstance(token, str) else None
+    if (
+        integration is None
+        or integration.kind != kind
+        or not chat.is_legal(integration)
+    ):
         raise DsmError(404, "bot is not legal")
+    return integration
+
+
+def _payload(params: dict[str, Any]) -> dict[str, Any]:
     payload = params.get("payload")
     if not isinstance(payload, dict):
         raise DsmError(120, {"name": "payload", "reason": "required"})
-    return integration, payload
+    return payload
 
 
 @handler("SYNO.Chat.External", "incoming")
 async def external_incoming(ctx: CallContext, params: dict[str, Any]) -> None:
     """Post into the webhook's channel."""
-    integration, payload = _integration(ctx, params)
-    text = payload.get("text", "")
-    if integration.channel_id is None or not isinstance(text, str):
+    integration = _external(ctx, params, INCOMING)
+    text = _payload(params).get("text", "")
+    if not isinstance(text, str):
         raise DsmError(120, {"name": "payload", "reason": "required"})
     channel = _chat(ctx).channels[integration.channel_id]
+    _check_rate(ctx, integration.user_id)
     await _chat(ctx).create_post(channel, integration.user_id, text)
 
 
 @handler("SYNO.Chat.External", "chatbot")
 async def external_chatbot(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Send as a bot to users, in each one's bot conversation."""
-    integration, payload = _integration(ctx, params)
+    integration = _external(ctx, params, CHATBOT)
+    payload = _payload(params)
     chat = _chat(ctx)
     user_ids = payload.get("user_ids")
-    if integration.channel_id is not None or not isinstance(user_ids, list):
+    if not isinstance(user_ids, list):
         raise DsmError(120, {"name": "user_ids", "reason": "required"})
+    _check_rate(ctx, integration.user_id)
     posted: dict[str, int] = {}
     for user_id in user_ids:
         members = sorted({integration.user_id, user_id})
@@ -701,3 +749,285 @@ async def external_chatbot(ctx: CallContext, params: dict[str, Any]) -> dict[str
         )
         posted[str(user_id)] = post.post_id
     return {"fail": None, "succ": {"user_id_post_map": posted}}
+
+
+@handler("SYNO.Chat.External", "user_list")
+async def external_user_list(
+    ctx: CallContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Every Chat user, for a bot (a webhook's token is 404)."""
+    _external(ctx, params, CHATBOT)
+    return {"users": [user.data() for user in _chat(ctx).users.values()]}
+
+
+@handler("SYNO.Chat.External", "channel_list")
+async def external_channel_list(
+    ctx: CallContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    """List the channels the bot is a member of."""
+    bot = _external(ctx, params, CHATBOT).user_id
+    return {
+        "channels": [
+            channel.data(bot, unread=False)
+            for channel in _chat(ctx).channels.values()
+            if bot in channel.members
+        ]
+    }
+
+
+@handler("SYNO.Chat.External", "post_list")
+async def external_post_list(
+    ctx: CallContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    """List posts as `Post.list` does, for a bot in the channel (else 401)."""
+    bot = _external(ctx, params, CHATBOT).user_id
+    channel = _channel(ctx, params.get("channel_id"), bot)
+    return {"posts": [post.data() for post in _listed(ctx, channel, params)]}
+
+
+def _integration_data(chat: ChatStore, integration: Integration) -> dict[str, Any]:
+    """Describe a webhook or chatbot as its `get`/`list` do (chat.md §3.5).
+
+    INFERRED: the values of `app_id`, `bot_type` and `type` are not public.
+    """
+    bot = chat.users[integration.user_id]
+    data: dict[str, Any] = {
+        "user_id": integration.user_id,
+        "token": integration.token,
+        "nickname": bot.nickname,
+        "app_id": 0,
+        "bot_type": integration.kind,
+        "type": bot.type,
+        "creator_id": integration.creator_id,
+        "create_at": integration.create_at,
+        "is_disabled": not integration.enabled,
+    }
+    if integration.kind == INCOMING:
+        data |= {"channel_id": integration.channel_id, "deleted": bot.deleted}
+    else:
+        data |= {"chatbot_props": integration.props, "delete_at": 0}
+    return data
+
+
+def _own_integration(
+    ctx: CallContext, params: dict[str, Any], kind: str | None, missing: int
+) -> Integration:
+    """Return the caller's integration named by `user_id`; DSM's code when there is none."""
+    chat = _chat(ctx)
+    integration = chat.integration_of(params.get("user_id"))
+    if (
+        integration is None
+        or (kind is not None and integration.kind != kind)
+        or integration.creator_id != _me(ctx).user_id
+    ):
+        raise DsmError(missing)
+    return integration
+
+
+def _integrations(ctx: CallContext, kind: str) -> list[dict[str, Any]]:
+    me = _me(ctx).user_id
+    chat = _chat(ctx)
+    return [
+        _integration_data(chat, integration)
+        for integration in chat.integrations.values()
+        if integration.kind == kind and integration.creator_id == me
+    ]
+
+
+@handler("SYNO.Chat.Webhook.Incoming", "create")
+async def incoming_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Create a webhook: not bound to a channel yet, without nickname, disabled."""
+    integration = _chat(ctx).add_integration(INCOMING, _me(ctx).user_id)
+    return {"token": integration.token, "user_id": integration.user_id}
+
+
+@handler("SYNO.Chat.Webhook.Incoming", "set")
+async def incoming_set(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Bind the caller's webhook to a channel (and name it)."""
+    integration = _own_integration(ctx, params, INCOMING, 117)
+    channel = _channel(ctx, params.get("channel_id"))
+    nickname = optional(params, "nickname", str, "")
+    integration.channel_id = channel.channel_id
+    if nickname:
+        _chat(ctx).users[integration.user_id].nickname = nickname
+
+
+@handler("SYNO.Chat.Webhook.Incoming", "get")
+async def incoming_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """One of the caller's webhooks, with its token; without an id 117 (chat.md §2.5)."""
+    integration = _own_integration(ctx, params, INCOMING, 117)
+    return _integration_data(_chat(ctx), integration)
+
+
+@handler("SYNO.Chat.Webhook.Incoming", "list")
+async def incoming_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """List the caller's incoming webhooks."""
+    return {"webhook_incomings": _integrations(ctx, INCOMING)}
+
+
+@handler("SYNO.Chat.Chatbot", "create")
+async def chatbot_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Create a chatbot with its nickname, usable at once (INFERRED, chat.md §8.6)."""
+    nickname = require(params, "nickname", str, missing=120)
+    integration = _chat(ctx).add_integration(
+        CHATBOT, _me(ctx).user_id, nickname, enabled=True
+    )
+    return {"token": integration.token, "user_id": integration.user_id}
+
+
+@handler("SYNO.Chat.Chatbot", "set")
+async def chatbot_set(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Change a chatbot's purpose, welcome note and visibility."""
+    integration = _own_integration(ctx, params, CHATBOT, 105)
+    for name, kind in (
+        ("purpose", str),
+        ("welcome_note", str),
+        ("hide_from_user", bool),
+    ):
+        if name in params:
+            integration.props[name] = optional(params, name, kind, "")
+
+
+@handler("SYNO.Chat.Chatbot", "get")
+async def chatbot_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """One of the caller's chatbots; without an id 105 (chat.md §2.5)."""
+    return _integration_data(_chat(ctx), _own_integration(ctx, params, CHATBOT, 105))
+
+
+@handler("SYNO.Chat.Chatbot", "list")
+async def chatbot_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """List the caller's chatbots."""
+    return {"chatbots": _integrations(ctx, CHATBOT)}
+
+
+@handler("SYNO.Chat.Bot", "set")
+async def bot_set(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Name a webhook or bot; without a nickname External refuses it."""
+    integration = _own_integration(ctx, params, None, 105)
+    nickname = require(params, "nickname", str, missing=120)
+    _chat(ctx).users[integration.user_id].nickname = nickname
+
+
+async def _enable(ctx: CallContext, params: dict[str, Any], *, enabled: bool) -> None:
+    _own_integration(ctx, params, None, 105).enabled = enabled
+
+
+@handler("SYNO.Chat.Bot", "enable")
+async def bot_enable(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Let External accept the integration's token."""
+    await _enable(ctx, params, enabled=True)
+
+
+@handler("SYNO.Chat.Bot", "disable")
+async def bot_disable(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Pause an integration: External answers 404 for it."""
+    await _enable(ctx, params, enabled=False)
+
+
+@handler("SYNO.Chat.Bot", "delete")
+async def bot_delete(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Delete a webhook or bot: its token stops working, its user is deleted."""
+    integration = _own_integration(ctx, params, None, 105)
+    chat = _chat(ctx)
+    del chat.integrations[integration.token]
+    chat.users[integration.user_id].deleted = True
+
+
+# --- reading state, threads, settings ---
+
+
+@handler("SYNO.Chat.Channel", "view")
+async def channel_view(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Mark a channel read up to `last_view_at` (chat.md §4.3)."""
+    me = _me(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
+    channel.last_view_at[me.user_id] = _int_param(params, "last_view_at")
+    await _chat(ctx).changed("channel_update", channel)
+
+
+async def _close(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Take a conversation off the caller's list; its posts stay (chat.md §4.5).
+
+    INFERRED: archive has the same effect for the caller as close, and a new post in the
+    conversation brings it back.
+    """
+    me = _me(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
+    channel.closed_by.add(me.user_id)
+
+
+@handler("SYNO.Chat.Channel", "close")
+async def channel_close(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Close a conversation."""
+    await _close(ctx, params)
+
+
+@handler("SYNO.Chat.Channel", "archive")
+async def channel_archive(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Archive a conversation."""
+    await _close(ctx, params)
+
+
+@handler("SYNO.Chat.Post", "thread_list")
+async def post_thread_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Thread roots of a channel (latest reply first) and their newest replies."""
+    me = _me(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
+    offset = max(0, optional(params, "offset", int, 0))
+    limit = max(0, optional(params, "limit", int, 20))
+    related = max(0, optional(params, "related_comment_count", int, 0))
+    roots = sorted(
+        (p for p in channel.posts.values() if p.thread_id == p.post_id),
+        key=lambda p: p.last_comment_at,
+        reverse=True,
+    )
+    page = roots[offset : offset + limit]
+    replies: list[Post] = []
+    for root in page:
+        thread = sorted(
+            (
+                p
+                for p in channel.posts.values()
+                if p.is_reply and p.thread_id == root.post_id
+            ),
+            key=lambda p: p.post_id,
+        )
+        replies += thread[-related:] if related else []
+    return {
+        "search_results": [post.data() for post in page],
+        "related_posts": [post.data() for post in replies],
+        "total": len(roots),
+    }
+
+
+@handler("SYNO.Chat.Post.Subscribe", "view")
+async def subscribe_view(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Mark a thread read (chat.md §4.3; its effect on counts is not known)."""
+    me = _me(ctx)
+    channel = _channel(ctx, params.get("channel_id"), me.user_id)
+    if ChatStore.thread_root(channel, _int_param(params, "thread_id")) is None:
+        raise DsmError(402, "post not found")
+
+
+@handler("SYNO.Chat.Post.Vote", "get_choices")
+async def vote_get_choices(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Return the choices of a poll, with counts and voters (chat.md §6.10)."""
+    _, post = _member_post(ctx, params)
+    vote = post.props.get("vote")
+    if vote is None:
+        raise DsmError(120, {"name": "post_id", "reason": "invalid"})
+    return {"choices": vote["choices"]}
+
+
+# INFERRED values (chat.md §6.3, §7): what a NAS whose admin kept Chat's defaults shows.
+CHAT_ADMIN_SETTINGS = {
+    "allow_edit_message": True,
+    "allow_edit_message_time_within_min": 0,
+}
+
+
+@handler("SYNO.Chat.Admin.Setting", "get")
+async def admin_setting_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Chat's settings every user may read (whether and how long posts can be edited)."""
+    _me(ctx)
+    return dict(CHAT_ADMIN_SETTINGS)

@@ -31,11 +31,13 @@ TODO = "SYNO.NoteStation.Todo"
 
 
 def _store(ctx: CallContext) -> NoteStationStore:
-    return ctx.store.notestation
+    """Return the library of the signed-in user: each user sees only their own."""
+    assert ctx.session is not None
+    return ctx.store.notestation_of(ctx.session.user)
 
 
 def _owner(store: NoteStationStore) -> dict[str, Any]:
-    return {"uid": store.uid, "display_name": "demo"}
+    return {"uid": store.uid, "display_name": store.owner}
 
 
 def _listing(key: str, items: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -310,7 +312,7 @@ async def version_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
         {
             "id": index,
             "version": revision.ver,
-            "author": "demo",
+            "author": store.owner,
             "mtime": revision.mtime,
             "commit_msg": {"action": revision.action},
             "last_version": [note.revisions[index].ver]
@@ -573,3 +575,114 @@ async def todo_delete(ctx: CallContext, params: dict[str, Any]) -> None:
         _found(store.todos, todo_id).object_id for todo_id in _id_list(params)
     ]:
         store.delete_todo(todo_id)
+
+
+@handler(TODO, "get")
+async def todo_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """One to-do, by `object_id` (INFERRED parameter; 114 without it)."""
+    store = _store(ctx)
+    return _todo_data(
+        _found(store.todos, require(params, "object_id", str)), store, items=True
+    )
+
+
+# --- the rest of what the web client reads at start-up ---
+
+# The package version `Info.get` reports; its fields are strings (notestation.md §13).
+NOTESTATION_VERSION = {"major": "2", "minor": "6", "build": "3", "hotfix": "0"}
+# INFERRED values of the settings `Setting.get` answers; the field names are from a live
+# DSM 7.2.2 schema (notestation.md §9.7), their values there are not recorded.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "copy_delete_orig": False,
+    "font_size": "normal",
+    "inline_thumb": True,
+    "pointer_color": "#ff0000",
+    "search_attachment": False,
+    "slide_theme": "default",
+    "spell_check": False,
+    "todo_due_date_day": 1,
+    "todo_export_info": False,
+    "todo_priority": NOT_SET,
+    "todo_purge": False,
+    "todo_reminder_offset": NOT_SET,
+    "todo_reminder_predefined": True,
+    "todo_reminder_unit": "minute",
+    "todo_reminder_value": 30,
+    "todo_show_badge": True,
+}
+# What `Export.*.status` and `Import.*.status` answer when no job runs (notestation.md
+# §13: the code is seen live, its meaning INFERRED).
+NO_JOB_CODE = 1058
+
+
+@handler("SYNO.NoteStation.Info", "get")
+async def info_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Who is signed in to Note Station and which version it is."""
+    store = _store(ctx)
+    return {
+        "uid": store.uid,
+        "username": store.owner,
+        "is_admin": False,
+        "allow_share": True,
+        "search_precisely": False,
+        "hash": store.new_ver()[:8],
+        "version": NOTESTATION_VERSION,
+    }
+
+
+@handler("SYNO.NoteStation.Setting", "get")
+async def setting_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Answer the user's Note Station settings."""
+    _store(ctx)
+    return dict(DEFAULT_SETTINGS)
+
+
+@handler("SYNO.NoteStation.Setting.Global", "get")
+async def global_setting_get(ctx: CallContext, params: dict[str, Any]) -> None:
+    """Administrators only; the simulated accounts are not (105, notestation.md §11)."""
+    raise DsmError(105)
+
+
+@handler("SYNO.NoteStation.Shortcut", "list")
+async def shortcut_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Shortcuts; the simulated users have none, so the list key is left out."""
+    _store(ctx)
+    return _listing("shortcuts", [])
+
+
+@handler("SYNO.NoteStation.Smart", "get")
+async def smart_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """One smart notebook, by `object_id` (INFERRED parameter; 114 without it)."""
+    store = _store(ctx)
+    smart = _found(store.smarts, require(params, "object_id", str))
+    return {
+        "object_id": smart.object_id,
+        "title": smart.title,
+        "category": "smart",
+        "link_id": smart.link_id,
+        "ctime": smart.ctime,
+        "mtime": smart.ctime,
+        "perm": "owner",
+        "owner": _owner(store),
+        "acl": {},
+    }
+
+
+@handler("SYNO.NoteStation.Share.Priv", "list")
+async def share_candidates(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """List the DSM users a note can be shared with, by name prefix `query`."""
+    prefix = optional(params, "query", str, "").casefold()
+    users = [
+        {"name": name, "type": "user"}
+        for name in ctx.store.users
+        if name.casefold().startswith(prefix)
+    ]
+    return {"list": users, "offset": 0, "total": len(users)}
+
+
+@handler("SYNO.NoteStation.Export.Notebook", "status")
+@handler("SYNO.NoteStation.Import.Notebook", "status")
+@handler("SYNO.NoteStation.Import.Enex", "status")
+async def no_job_status(ctx: CallContext, params: dict[str, Any]) -> None:
+    """No export or import runs in the simulator."""
+    raise DsmError(NO_JOB_CODE)

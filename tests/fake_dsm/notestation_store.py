@@ -1,8 +1,8 @@
 """Note Station's state on the simulated NAS: notebooks, notes, versions, tags, to-dos.
 
-INFERRED simplification: one Note Station library for the whole NAS, owned by the first
-account; the real package keeps one per user. Tests change it directly to play another
-device editing on the NAS.
+Each DSM user has a library of their own, as the real package keeps one per user
+(``DsmStore.notestation_of``). Tests change it directly to play another device editing
+on the NAS.
 """
 
 from collections.abc import Callable
@@ -88,12 +88,13 @@ class SimSmart:
 
 
 class NoteStationStore:
-    """Everything Note Station remembers; dicts keep DSM's order (creation order)."""
+    """Everything Note Station remembers for one user; dicts keep DSM's order."""
 
-    def __init__(self, clock: Callable[[], float], uid: int) -> None:
-        """Start with an empty library owned by user `uid`."""
+    def __init__(self, clock: Callable[[], float], uid: int, owner: str) -> None:
+        """Start with an empty library of the user `owner` numbered `uid`."""
         self.clock = clock
         self.uid = uid
+        self.owner = owner
         self.notebooks: dict[str, SimNotebook] = {}
         self.notes: dict[str, SimNote] = {}
         self.todos: dict[str, SimTodo] = {}

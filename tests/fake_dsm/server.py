@@ -14,8 +14,9 @@ from .catalog import ApiEntry, default_catalog
 from .chat import ChatSocketServer
 from .chat_store import seed_chat_demo
 from .faults import Faults, fault_middleware
+from .notestation_store import NoteStationStore
 from .sso import SimulatedSsoServer
-from .store import DsmStore, seed_demo
+from .store import DEMO_USER, DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
 
 
@@ -30,7 +31,6 @@ class FakeDsm:
         if demo:
             seed_demo(self.store)
             seed_chat_demo(self.store.chat)
-        self.notestation = self.store.notestation
         self.chat = self.store.chat
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
@@ -38,6 +38,11 @@ class FakeDsm:
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
         self.webapi.sso = self.sso
         self.app = self.create_app()
+
+    @property
+    def notestation(self) -> NoteStationStore:
+        """Return the demo account's Note Station library (a demo NAS only)."""
+        return self.store.notestation_of(self.store.users[DEMO_USER])
 
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""

@@ -113,8 +113,8 @@ class DsmStore:
         self.failed_logins: dict[str, int] = {}
         self.locked_until: dict[str, float] = {}
         self.last_otp_step: dict[str, int] = {}
-        # Through a lambda, so tests that replace `clock` move Note Station's time too.
-        self.notestation = NoteStationStore(lambda: self.clock(), FIRST_UID)  # noqa: PLW0108
+        # Each user's Note Station library, by user name (see notestation_of).
+        self.notestation_libraries: dict[str, NoteStationStore] = {}
         self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
@@ -150,6 +150,15 @@ class DsmStore:
         user = User(name, password, uid, otp_secret, disabled, must_change_password)
         self.users[name] = user
         return user
+
+    def notestation_of(self, user: User) -> NoteStationStore:
+        """Return the Note Station library of `user`, empty until first used."""
+        library = self.notestation_libraries.get(user.name)
+        if library is None:
+            # Through a lambda, so tests that replace `clock` move Note Station's time too.
+            library = NoteStationStore(lambda: self.clock(), user.uid, user.name)  # noqa: PLW0108
+            self.notestation_libraries[user.name] = library
+        return library
 
     def open_session(
         self,
@@ -192,4 +201,4 @@ def seed_demo(store: DsmStore) -> None:
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     for name in DEMO_OTHER_USERS:
         store.add_user(name, DEMO_PASSWORD)
-    seed_notestation_demo(store.notestation)
+    seed_notestation_demo(store.notestation_of(store.users[DEMO_USER]))

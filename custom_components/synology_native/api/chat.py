@@ -1,17 +1,20 @@
-"""Synology Chat (``SYNO.Chat.*``): typed calls and models for the session API and bots.
+"""Synology Chat (``SYNO.Chat.*``): typed calls and models for the signed-in user.
 
 Wire rules that matter here: every method parameter is sent JSON-encoded (the client does
 that for ``requestFormat: JSON`` APIs); times are milliseconds since the epoch; a post id is
 ``(channel_id << 32) + n``; ``Post.list`` is cursor based (anchor ``post_id`` with
-``prev_count``/``next_count``) and ignores ``offset``/``limit``; thread replies are listed
-with ``thread_id=<root>`` and never appear in the main timeline.
+``prev_count``/``next_count``), ignores ``offset``/``limit`` and may return fewer posts than
+asked; thread replies are listed with ``thread_id=<root>`` and never appear in the main
+timeline. Answers are read strictly: a missing or mistyped field is a DsmResponseError.
 """
 
-from dataclasses import dataclass, field
+import asyncio
+from dataclasses import dataclass
 import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    DsmFileTooLargeError,
     DsmInvalidParameterError,
     DsmNotFoundError,
     DsmPermissionError,
@@ -19,50 +22,45 @@ from .errors import (
     DsmResponseError,
     register_error_codes,
 )
-from .models import Endpoint
+from .models import Call, CallResult, Endpoint
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
     from .client import DsmClient
 
 # --- endpoints ------------------------------------------------------------------
 
 CHANNEL_LIST = Endpoint("SYNO.Chat.Channel", "list", 1, 5)
-CHANNEL_GET = Endpoint("SYNO.Chat.Channel", "get", 4, 5)
-CHANNEL_MEMBERS = Endpoint("SYNO.Chat.Channel.Member", "get")
-CHANNEL_HASHTAGS = Endpoint("SYNO.Chat.Channel.Hashtag", "list")
 DIRECT_INITIATE = Endpoint("SYNO.Chat.Channel.Anonymous", "initiate", 2, 2)
-NAMED_CREATE = Endpoint("SYNO.Chat.Channel.Named", "create")
-NAMED_JOIN = Endpoint("SYNO.Chat.Channel.Named", "join")
-NAMED_LEAVE = Endpoint("SYNO.Chat.Channel.Named", "disjoin")
-NAMED_INVITE = Endpoint("SYNO.Chat.Channel.Named", "invite")
 POST_LIST = Endpoint("SYNO.Chat.Post", "list", 5, 8)
 # The web client posts with v5, which is the version verified live (chat.md §0.7).
 POST_CREATE = Endpoint("SYNO.Chat.Post", "create", 5, 5)
 POST_SET = Endpoint("SYNO.Chat.Post", "set", 1, 8)
 POST_DELETE = Endpoint("SYNO.Chat.Post", "delete", 1, 8)
-POST_PIN = Endpoint("SYNO.Chat.Post", "pin", 1, 5)
-POST_UNPIN = Endpoint("SYNO.Chat.Post", "unpin", 1, 5)
 POST_SEARCH = Endpoint("SYNO.Chat.Post", "search", 1, 8)
 REACTION_SET = Endpoint("SYNO.Chat.Post.Reaction", "set")
 REACTION_DELETE = Endpoint("SYNO.Chat.Post.Reaction", "delete")
 VOTE_CREATE = Endpoint("SYNO.Chat.Post.Vote", "create")
-VOTE_VOTE = Endpoint("SYNO.Chat.Post.Vote", "vote")
 SCHEDULE_CREATE = Endpoint("SYNO.Chat.Post.Schedule", "create")
-SCHEDULE_LIST = Endpoint("SYNO.Chat.Post.Schedule", "list")
-SCHEDULE_DELETE = Endpoint("SYNO.Chat.Post.Schedule", "delete")
 REMINDER_SET = Endpoint("SYNO.Chat.Post.Reminder", "set")
-REMINDER_GET = Endpoint("SYNO.Chat.Post.Reminder", "get")
-REMINDER_LIST = Endpoint("SYNO.Chat.Post.Reminder", "list")
-REMINDER_DELETE = Endpoint("SYNO.Chat.Post.Reminder", "delete")
 USER_LIST = Endpoint("SYNO.Chat.User", "list", 1, 3)
-USER_GET = Endpoint("SYNO.Chat.User", "get", 1, 3)
-EXTERNAL_INCOMING = Endpoint("SYNO.Chat.External", "incoming", 2, 2)
-EXTERNAL_CHATBOT = Endpoint("SYNO.Chat.External", "chatbot", 2, 2)
 
-# The largest per-channel counter: anchoring here with prev_count reads the newest posts.
-MAX_COUNTER = 0xFFFFFFFF
+# "post not found" (chat.md §2.5, §5.1): on a read it means there is nothing there, as
+# for an anchor past the last post or an anchored read of an empty conversation.
+POST_NOT_FOUND = 402
+
+# Posts asked for per Post.list request when paging. DSM may answer with fewer while more
+# exist (chat.md §5.1 correction), so the size of a page never says where the end is.
+PAGE_SIZE = 100
+
+# INFERRED (chat.md §8.2: 32 MB is the documented limit of files a webhook posts by URL):
+# the largest file Chat accepts as a post.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+# 411 "create post too fast" (chat.md §2.5) is a soft limit: clients that wait a few
+# seconds and send again get through. Posting methods try once more after this pause.
+RATE_LIMIT_BACKOFF_SECONDS = 2.0
 
 # Chat-specific meanings of codes from 400 up (chat.md §2.5).
 register_error_codes(
@@ -81,7 +79,7 @@ register_error_codes(
         # INFERRED (one bot library's error list): 409 and 410 on SYNO.Chat.External.
         409: (DsmInvalidParameterError, "file too large"),
         410: (DsmInvalidParameterError, "message too long"),
-        411: (DsmRateLimitError, "too many requests"),
+        411: (DsmRateLimitError, "posting too fast"),
         415: (
             DsmPermissionError,
             "not your post, or past the time allowed to change it",
@@ -97,11 +95,6 @@ register_error_codes(
 def channel_of_post(post_id: int) -> int:
     """Return the channel a post id belongs to (``post_id = channel_id << 32 | n``)."""
     return post_id >> 32
-
-
-def post_id_for(channel_id: int, counter: int) -> int:
-    """Build the post id of the counter-th post of a channel."""
-    return (channel_id << 32) + counter
 
 
 # INFERRED (chat.md §3.3, §6.1): received posts carry mentions inline as ``@u:<user_id>``;
@@ -169,30 +162,55 @@ def parse_mentions(message: str, field_value: Any = None) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
-# --- models ---------------------------------------------------------------------
+# --- reading DSM's answers --------------------------------------------------------
 
 
-def _int(data: Mapping[str, Any], key: str, default: int = 0) -> int:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        return default
+def _object(data: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(data, dict):
+        msg = f"SYNO.Chat answered with a {what} that is not an object"
+        raise DsmResponseError(msg)
+    return data
 
 
-def _str(data: Mapping[str, Any], key: str) -> str:
+def _is_kind(value: Any, kind: type) -> bool:
+    # JSON booleans are Python ints; an id or a time is never true or false.
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+
+
+def _field[T](data: Mapping[str, Any], key: str, kind: type[T], what: str) -> T:
+    """Return data[key], which DSM always sends, as a kind."""
     value = data.get(key)
-    return value if isinstance(value, str) else ""
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    msg = f"SYNO.Chat {what} without a valid {key}"
+    raise DsmResponseError(msg)
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+def _optional[T](
+    data: Mapping[str, Any], key: str, kind: type[T], what: str, absent: T
+) -> T:
+    """Return data[key] as a kind; absent (or null) it has the meaning absent."""
+    if data.get(key) is None:
+        return absent
+    return _field(data, key, kind, what)
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+def _list_of(data: Any, key: str, what: str) -> list[Any]:
+    items = _object(data, what).get(key)
+    if not isinstance(items, list):
+        msg = f"SYNO.Chat {what} without a {key} list"
+        raise DsmResponseError(msg)
+    return items
+
+
+def _ids(value: Any, what: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(_is_kind(item, int) for item in value):
+        msg = f"SYNO.Chat {what} with ids that are not a list of numbers"
+        raise DsmResponseError(msg)
+    return tuple(value)
+
+
+# --- models ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,13 +220,9 @@ class ChatChannel:
     channel_id: int
     name: str
     type: str
-    members: tuple[int, ...] = ()
-    creator_id: int = 0
+    members: tuple[int, ...]
     is_joined: bool = True
-    last_post_at: int = 0
-    last_view_at: int = 0
-    unread: int = 0
-    encrypted: bool = False
+    unread: int | None = None  # None when DSM was not asked for it
 
     @property
     def is_direct(self) -> bool:
@@ -216,28 +230,30 @@ class ChatChannel:
         return self.type == "anonymous" and len(self.members) == 2  # noqa: PLR2004
 
     @classmethod
-    def from_data(cls, data: Any) -> ChatChannel:
-        """Read one channel object (chat.md §3.2)."""
-        item = _dict(data)
-        if "channel_id" not in item:
-            msg = "SYNO.Chat channel without channel_id"
-            raise DsmResponseError(msg)
+    def from_data(cls, data: Any, *, with_unread: bool = False) -> ChatChannel:
+        """Read one channel object (chat.md §3.2); with_unread, its unread count too."""
+        item = _object(data, "channel")
         return cls(
-            channel_id=_int(item, "channel_id"),
-            name=_str(item, "name"),
-            type=_str(item, "type"),
-            members=tuple(int(m) for m in _list(item.get("members")) if _is_id(m)),
-            creator_id=_int(item, "creator_id"),
-            is_joined=item.get("is_joined", True) is not False,
-            last_post_at=_int(item, "last_post_at"),
-            last_view_at=_int(item, "last_view_at"),
-            unread=_int(item, "unread"),
-            encrypted=item.get("encrypted") is True,
+            channel_id=_field(item, "channel_id", int, "channel"),
+            name=_field(item, "name", str, "channel"),
+            type=_field(item, "type", str, "channel"),
+            members=_ids(item.get("members"), "channel members"),
+            is_joined=is_joined(item),
+            unread=_field(item, "unread", int, "channel") if with_unread else None,
         )
 
 
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def is_joined(channel: Mapping[str, Any]) -> bool:
+    """Tell whether the user is in a listed channel.
+
+    INFERRED (chat.md §3.2): ``is_joined`` is false for public channels the user has not
+    joined; ace only skips an explicit false, so a channel without the field is joined.
+    """
+    value = channel.get("is_joined", True)
+    if not isinstance(value, bool):
+        msg = "SYNO.Chat channel with an is_joined that is not a boolean"
+        raise DsmResponseError(msg)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +263,18 @@ class ChatFile:
     name: str
     size: int
     type: str
+
+
+def parse_file(value: Any) -> ChatFile | None:
+    """Read ``file_props`` (chat.md §3.3); an empty record carries no file."""
+    if value is None or value == {}:
+        return None
+    item = _object(value, "file_props")
+    return ChatFile(
+        name=_field(item, "name", str, "file"),
+        size=_field(item, "size", int, "file"),
+        type=_field(item, "type", str, "file"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,20 +287,19 @@ class ChatReaction:
 
 # INFERRED (chat.md §6.6, §11): there is no reaction list method and the key reactions use
 # inside a post is not public. This reads ``reactions`` as a list of
-# ``{"sticker_name"|"name": str, "user_ids"|"users": [int]}``; a capture corrects it here.
+# ``{"sticker_name"|"name": str, "user_ids"|"users": [int]}``. Unlike every other field, a
+# shape it does not know gives no reactions instead of an error: a wrong guess here must
+# not make every read of a channel fail. A capture corrects it here.
 def parse_reactions(value: Any) -> tuple[ChatReaction, ...]:
     """Read the reactions of a post (INFERRED shape, see above)."""
     reactions = []
-    for item in _list(value):
-        entry = _dict(item)
-        name = _str(entry, "sticker_name") or _str(entry, "name")
+    for item in value if isinstance(value, list) else ():
+        entry = item if isinstance(item, dict) else {}
+        name = entry.get("sticker_name", entry.get("name"))
         users = entry.get("user_ids", entry.get("users"))
-        if name:
-            reactions.append(
-                ChatReaction(
-                    name, tuple(sorted(int(u) for u in _list(users) if _is_id(u)))
-                )
-            )
+        if isinstance(name, str) and name and isinstance(users, list):
+            ids = sorted(u for u in users if _is_kind(u, int))
+            reactions.append(ChatReaction(name, tuple(ids)))
     return tuple(sorted(reactions, key=lambda reaction: reaction.name))
 
 
@@ -286,7 +313,7 @@ class ChatPost:
     type: str
     message: str
     create_at: int
-    update_at: int = 0
+    update_at: int
     delete_at: int = 0
     thread_id: int = 0
     comment_count: int = 0
@@ -294,9 +321,6 @@ class ChatPost:
     file: ChatFile | None = None
     mentions: tuple[int, ...] = ()
     reactions: tuple[ChatReaction, ...] = ()
-    is_sticky: bool = False
-    last_pin_at: int = 0
-    props: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def deleted(self) -> bool:
@@ -320,38 +344,32 @@ class ChatPost:
 
     @classmethod
     def from_data(cls, data: Any) -> ChatPost:
-        """Read one post object."""
-        item = _dict(data)
-        if "post_id" not in item:
-            msg = "SYNO.Chat post without post_id"
-            raise DsmResponseError(msg)
-        post_id = _int(item, "post_id")
-        file_props = item.get("file_props")
-        message = _str(item, "message")
+        """Read one post object.
+
+        Absent optional fields mean what DSM's own zero means there (chat.md §3.3):
+        not deleted, not in a thread, no replies, never edited.
+        """
+        item = _object(data, "post")
+        post_id = _field(item, "post_id", int, "post")
+        message = _field(item, "message", str, "post")
+        create_at = _field(item, "create_at", int, "post")
         return cls(
             post_id=post_id,
-            channel_id=_int(item, "channel_id", channel_of_post(post_id)),
-            creator_id=_int(item, "creator_id"),
-            type=_str(item, "type") or "normal",
+            channel_id=_optional(
+                item, "channel_id", int, "post", channel_of_post(post_id)
+            ),
+            creator_id=_field(item, "creator_id", int, "post"),
+            type=_field(item, "type", str, "post"),
             message=message,
-            create_at=_int(item, "create_at"),
-            update_at=_int(item, "update_at"),
-            delete_at=_int(item, "delete_at"),
-            thread_id=_int(item, "thread_id"),
-            comment_count=_int(item, "comment_count"),
-            last_comment_at=_int(item, "last_comment_at"),
-            file=ChatFile(
-                name=_str(file_props, "name"),
-                size=_int(file_props, "size"),
-                type=_str(file_props, "type"),
-            )
-            if isinstance(file_props, dict) and file_props.get("name")
-            else None,
+            create_at=create_at,
+            update_at=_optional(item, "update_at", int, "post", create_at),
+            delete_at=_optional(item, "delete_at", int, "post", 0),
+            thread_id=_optional(item, "thread_id", int, "post", 0),
+            comment_count=_optional(item, "comment_count", int, "post", 0),
+            last_comment_at=_optional(item, "last_comment_at", int, "post", 0),
+            file=parse_file(item.get("file_props")),
             mentions=parse_mentions(message, item.get("mentions")),
             reactions=parse_reactions(item.get("reactions")),
-            is_sticky=item.get("is_sticky") is True,
-            last_pin_at=_int(item, "last_pin_at"),
-            props=_dict(item.get("props")),
         )
 
 
@@ -361,11 +379,9 @@ class ChatUser:
 
     user_id: int
     username: str
-    nickname: str = ""
-    type: str = "human"
-    status: str = ""
+    nickname: str
+    type: str
     deleted: bool = False
-    is_disabled: bool = False
 
     @property
     def display_name(self) -> str:
@@ -375,39 +391,22 @@ class ChatUser:
     @classmethod
     def from_data(cls, data: Any) -> ChatUser:
         """Read one user object."""
-        item = _dict(data)
-        if "user_id" not in item:
-            msg = "SYNO.Chat user without user_id"
-            raise DsmResponseError(msg)
+        item = _object(data, "user")
         return cls(
-            user_id=_int(item, "user_id"),
-            username=_str(item, "username"),
-            nickname=_str(item, "nickname"),
-            type=_str(item, "type") or "human",
-            status=_str(item, "status"),
-            deleted=item.get("deleted") is True,
-            is_disabled=item.get("is_disabled") is True,
+            user_id=_field(item, "user_id", int, "user"),
+            username=_field(item, "username", str, "user"),
+            nickname=_field(item, "nickname", str, "user"),
+            type=_field(item, "type", str, "user"),
+            deleted=_optional(item, "deleted", bool, "user", False),
         )
 
 
 @dataclass(frozen=True, slots=True)
-class ChatSchedule:
-    """A post scheduled to be sent later."""
-
-    cronjob_id: int
-    channel_id: int
-    message: str
-    send_at: int
-
-
-@dataclass(frozen=True, slots=True)
 class ChatSearchResult:
-    """One page of search results."""
+    """One page of search results and how many there are in all."""
 
     posts: tuple[ChatPost, ...]
     total: int
-    offset: int
-    limit: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,18 +419,10 @@ class PollOptions:
     expire_at: int = 0  # ms; 0 = never
 
 
-def _posts(data: Any, key: str = "posts") -> list[ChatPost]:
-    return [ChatPost.from_data(item) for item in _list(_dict(data).get(key))]
-
-
 def parse_post_list(data: Any) -> list[ChatPost]:
     """Read a ``Post.list`` answer: posts in ascending id order."""
-    return sorted(_posts(data), key=lambda post: post.post_id)
-
-
-def parse_channel_list(data: Any) -> list[ChatChannel]:
-    """Read a ``Channel.list`` answer."""
-    return [ChatChannel.from_data(item) for item in _list(_dict(data).get("channels"))]
+    posts = [ChatPost.from_data(item) for item in _list_of(data, "posts", "post list")]
+    return sorted(posts, key=lambda post: post.post_id)
 
 
 def parse_channel(data: Any) -> ChatChannel:
@@ -440,42 +431,41 @@ def parse_channel(data: Any) -> ChatChannel:
     INFERRED (chat.md §4.6, §11): the wrapping of ``Channel.Anonymous initiate`` is not
     known; ``Channel.get`` wraps in ``channel``. Both forms are accepted.
     """
-    item = _dict(data)
+    item = _object(data, "channel")
     return ChatChannel.from_data(item.get("channel", item))
 
 
-def parse_user(data: Any) -> ChatUser:
-    """Read one user, bare or wrapped in ``user``.
-
-    INFERRED (chat.md §7, §11): the shape of ``User.get`` is not known.
-    """
-    item = _dict(data)
-    return ChatUser.from_data(item.get("user", item))
-
-
-def _post_params(
-    channel_id: int, thread_id: int, anchor: int | None, prev: int, nxt: int
-) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "channel_id": channel_id,
-        "thread_id": thread_id,
-        "prev_count": prev,
-        "next_count": nxt,
-    }
-    if anchor is not None:
-        params["post_id"] = anchor
-    return params
-
-
-def newest_posts_params(
-    channel_id: int, count: int, thread_id: int = 0
-) -> dict[str, Any]:
-    """Parameters of ``Post.list`` for the newest count posts of a timeline.
+def newest_posts_call(channel_id: int, count: int, thread_id: int = 0) -> Call:
+    """Return the ``Post.list`` call for the newest count posts of a timeline.
 
     No anchor, only ``prev_count`` (chat.md §5.1, "latest N"; for threads §5.2: the root
-    must not be the anchor).
+    must not be the anchor). For a compound request; read its result with posts_of.
     """
-    return _post_params(channel_id, thread_id, None, count, 0)
+    return Call(
+        POST_LIST,
+        {
+            "channel_id": channel_id,
+            "thread_id": thread_id,
+            "prev_count": count,
+            "next_count": 0,
+        },
+    )
+
+
+def posts_of(result: CallResult) -> list[ChatPost]:
+    """Return the posts of a ``Post.list`` result; 402 means there are none."""
+    if result.error is not None and result.error.code == POST_NOT_FOUND:
+        return []
+    return parse_post_list(result.unwrap())
+
+
+def thread_anchor(anchor: int, thread_id: int) -> int:
+    """Return the anchor to list a thread's replies newer than anchor.
+
+    Anchoring a thread list on its root returns only the root (chat.md §5.2); one below
+    the root lists the replies after it (ace's live variant).
+    """
+    return anchor - 1 if thread_id and anchor == thread_id else anchor
 
 
 class Chat:
@@ -487,57 +477,13 @@ class Chat:
 
     # --- channels ---
 
-    async def channels(self, *, unread: bool = True) -> list[ChatChannel]:
-        """List the conversations the user sees (with unread counts)."""
-        params = {"additional": ["unread"]} if unread else {}
-        return parse_channel_list(await self.client.call(CHANNEL_LIST, params))
-
-    async def channel(self, channel_id: int) -> ChatChannel:
-        """Read one channel the user is a member of."""
-        data = await self.client.call(CHANNEL_GET, {"channel_id": channel_id})
-        return parse_channel(data)
-
-    async def members(self, channel_id: int) -> list[int]:
-        """Return the user ids of a channel's members."""
-        data = await self.client.call(CHANNEL_MEMBERS, {"channel_id": channel_id})
-        return [int(u) for u in _list(_dict(data).get("user_ids")) if _is_id(u)]
-
-    async def create_channel(
-        self, name: str, *, public: bool = False, purpose: str = ""
-    ) -> int:
-        """Create a named channel and join it (the creator is not a member before)."""
-        data = await self.client.call(
-            NAMED_CREATE,
-            {
-                "name": name,
-                "type": "public" if public else "private",
-                "purpose": purpose,
-            },
-            post=True,
-        )
-        channel_id = _int(_dict(data), "channel_id")
-        await self.join(channel_id)
-        return channel_id
-
-    async def join(self, channel_id: int) -> None:
-        """Join a named channel."""
-        await self.client.call(NAMED_JOIN, {"channel_id": channel_id}, post=True)
-
-    async def leave(self, channel_id: int) -> None:
-        """Leave a named channel."""
-        await self.client.call(NAMED_LEAVE, {"channel_id": channel_id}, post=True)
-
-    async def invite(self, channel_id: int, user_ids: Sequence[int]) -> None:
-        """Add users to a named channel."""
-        await self.client.call(
-            NAMED_INVITE,
-            {
-                "channel_id": channel_id,
-                "user_ids": list(user_ids),
-                "channel_key_encs": [],
-            },
-            post=True,
-        )
+    async def channels(self) -> list[ChatChannel]:
+        """List the conversations the user sees, with unread counts."""
+        data = await self.client.call(CHANNEL_LIST, {"additional": ["unread"]})
+        return [
+            ChatChannel.from_data(item, with_unread=True)
+            for item in _list_of(data, "channels", "channel list")
+        ]
 
     async def direct_channel(self, user_id: int) -> ChatChannel:
         """Return the direct-message channel with user_id, creating it if needed.
@@ -549,91 +495,90 @@ class Chat:
         )
         return parse_channel(data)
 
-    async def hashtags(self, channel_id: int) -> list[str]:
-        """List the hashtags used in a channel.
-
-        INFERRED (chat.md §4.7): only the parameter is known; the answer is read as
-        ``hashtags``, a list of strings or of objects with ``name``.
-        """
-        data = await self.client.call(CHANNEL_HASHTAGS, {"channel_id": channel_id})
-        tags = []
-        for item in _list(_dict(data).get("hashtags")):
-            tag = item if isinstance(item, str) else _str(_dict(item), "name")
-            if tag:
-                tags.append(tag)
-        return tags
-
     # --- reading posts ---
-
-    async def posts(
-        self,
-        channel_id: int,
-        *,
-        anchor: int | None = None,
-        prev_count: int = 0,
-        next_count: int = 0,
-        thread_id: int = 0,
-    ) -> list[ChatPost]:
-        """List posts around anchor (cursor listing; the anchor may come back)."""
-        return parse_post_list(
-            await self.client.call(
-                POST_LIST,
-                _post_params(channel_id, thread_id, anchor, prev_count, next_count),
-            )
-        )
 
     async def newest_posts(
         self, channel_id: int, count: int, *, thread_id: int = 0
     ) -> list[ChatPost]:
         """Return the newest count posts of the main timeline (or of a thread)."""
-        return parse_post_list(
-            await self.client.call(
-                POST_LIST, newest_posts_params(channel_id, count, thread_id)
-            )
-        )
+        call = newest_posts_call(channel_id, count, thread_id)
+        return await self._posts(call.params)
 
-    async def posts_after(
-        self, channel_id: int, after: int, count: int, *, thread_id: int = 0
+    async def posts_since(
+        self,
+        channel_id: int,
+        after: int,
+        *,
+        thread_id: int = 0,
+        before: int | None = None,
     ) -> list[ChatPost]:
-        """Return up to count posts newer than the post id after."""
-        posts = await self.posts(
-            channel_id, anchor=after, next_count=count, thread_id=thread_id
-        )
-        return [post for post in posts if post.post_id > after]
+        """Return every post newer than the post id after (and older than before).
 
-    async def post(self, post_id: int, *, thread_id: int = 0) -> ChatPost | None:
-        """Read one post (a reply also needs its thread id)."""
-        posts = await self.posts(
-            channel_of_post(post_id), anchor=post_id, thread_id=thread_id
-        )
-        return next((post for post in posts if post.post_id == post_id), None)
+        With thread_id, the replies of that thread. DSM caps pages below what is asked,
+        so paging goes on until a page brings no post not already held (chat.md §5.1).
+        "Post not found" (an anchor past the last post, an empty conversation) means
+        there is nothing (more) there.
+        """
+        found: dict[int, ChatPost] = {}
+        anchor = after
+        while True:
+            page = await self._posts(
+                {
+                    "channel_id": channel_id,
+                    "thread_id": thread_id,
+                    "post_id": thread_anchor(anchor, thread_id),
+                    "prev_count": 0,
+                    "next_count": PAGE_SIZE,
+                }
+            )
+            fresh = [
+                post
+                for post in page
+                if post.post_id > after
+                and post.post_id not in found
+                and post.post_id != thread_id
+                and (before is None or post.post_id < before)
+            ]
+            found.update((post.post_id, post) for post in fresh)
+            reached_before = before is not None and any(
+                post.post_id >= before for post in page
+            )
+            if not fresh or reached_before:
+                return sorted(found.values(), key=lambda post: post.post_id)
+            anchor = fresh[-1].post_id
+
+    async def _posts(self, params: Mapping[str, Any]) -> list[ChatPost]:
+        """Run one ``Post.list``; "post not found" is an empty list."""
+        try:
+            data = await self.client.call(POST_LIST, params)
+        except DsmNotFoundError as err:
+            if err.code == POST_NOT_FOUND:
+                return []
+            raise
+        return parse_post_list(data)
 
     async def search(
         self,
         keyword: str,
         *,
         channel_ids: Iterable[int] = (),
-        creator_ids: Iterable[int] = (),
-        offset: int = 0,
         limit: int = 20,
     ) -> ChatSearchResult:
-        """Search posts; ``in`` limits the channels (``channel_id`` is no filter)."""
+        """Search posts, newest first; ``in`` limits the channels (``channel_id`` is no filter)."""
         params: dict[str, Any] = {
             "keyword": keyword,
             "in": list(channel_ids),
             "sort_by": "create_at",
-            "offset": offset,
+            "offset": 0,
             "limit": limit,
         }
-        creators = list(creator_ids)
-        if creators:
-            params["creator_ids"] = creators
-        data = _dict(await self.client.call(POST_SEARCH, params))
+        data = await self.client.call(POST_SEARCH, params)
         return ChatSearchResult(
-            posts=tuple(_posts(data, "search_results")),
-            total=_int(data, "total"),
-            offset=_int(data, "offset", offset),
-            limit=_int(data, "limit", limit),
+            posts=tuple(
+                ChatPost.from_data(item)
+                for item in _list_of(data, "search_results", "search answer")
+            ),
+            total=_field(_object(data, "search answer"), "total", int, "search answer"),
         )
 
     # --- writing posts ---
@@ -657,9 +602,8 @@ class Chat:
             params["thread_id"] = thread_id
         if conn_id:
             params["conn_id"] = conn_id
-        return ChatPost.from_data(
-            await self.client.call(POST_CREATE, params, post=True)
-        )
+        data = await _posting(lambda: self.client.call(POST_CREATE, params, post=True))
+        return ChatPost.from_data(data)
 
     async def send_file(
         self,
@@ -672,6 +616,8 @@ class Chat:
         content_type: str = "application/octet-stream",
     ) -> ChatPost:
         """Upload a file as a post, with an optional caption (chat.md §6.7)."""
+        if len(content) > MAX_FILE_BYTES:
+            raise DsmFileTooLargeError(len(content), MAX_FILE_BYTES)
         params: dict[str, Any] = {
             "channel_id": channel_id,
             "type": "file",
@@ -680,12 +626,14 @@ class Chat:
         }
         if thread_id:
             params["thread_id"] = thread_id
-        data = await self.client.upload(
-            POST_CREATE,
-            params,
-            file_name=file_name,
-            content=content,
-            content_type=content_type,
+        data = await _posting(
+            lambda: self.client.upload(
+                POST_CREATE,
+                params,
+                file_name=file_name,
+                content=content,
+                content_type=content_type,
+            )
         )
         return ChatPost.from_data(data)
 
@@ -704,12 +652,6 @@ class Chat:
     async def delete(self, post_id: int) -> None:
         """Delete one of the user's posts."""
         await self.client.call(POST_DELETE, {"post_id": post_id}, post=True)
-
-    async def pin(self, post_id: int, *, pinned: bool = True) -> None:
-        """Pin or unpin a post."""
-        await self.client.call(
-            POST_PIN if pinned else POST_UNPIN, {"post_id": post_id}, post=True
-        )
 
     async def react(self, post_id: int, name: str, *, remove: bool = False) -> None:
         """Add (or remove) a reaction such as ``thumbsup`` or ``heart``.
@@ -731,30 +673,19 @@ class Chat:
     ) -> ChatPost:
         """Create a poll; choices go as objects, options as one JSON object."""
         poll = options or PollOptions()
-        data = await self.client.call(
-            VOTE_CREATE,
-            {
-                "channel_id": channel_id,
-                "message": question,
-                "choices": [{"text": text} for text in choices],
-                "options": {
-                    "multiple": poll.multiple,
-                    "anonymous": poll.anonymous,
-                    "add_option": poll.add_option,
-                    "expire_at": poll.expire_at,
-                },
+        params = {
+            "channel_id": channel_id,
+            "message": question,
+            "choices": [{"text": text} for text in choices],
+            "options": {
+                "multiple": poll.multiple,
+                "anonymous": poll.anonymous,
+                "add_option": poll.add_option,
+                "expire_at": poll.expire_at,
             },
-            post=True,
-        )
+        }
+        data = await self.client.call(VOTE_CREATE, params, post=True)
         return ChatPost.from_data(data)
-
-    async def vote(self, post_id: int, choice_ids: Sequence[str]) -> None:
-        """Vote in a poll: the complete selection, as string ids."""
-        await self.client.call(
-            VOTE_VOTE,
-            {"post_id": post_id, "choice_ids": [str(c) for c in choice_ids]},
-            post=True,
-        )
 
     async def schedule(self, channel_id: int, message: str, send_at: int) -> int:
         """Schedule a post for send_at (ms); return its ``cronjob_id``."""
@@ -763,24 +694,7 @@ class Chat:
             {"channel_id": channel_id, "message": message, "send_at": send_at},
             post=True,
         )
-        return _int(_dict(data), "cronjob_id")
-
-    async def schedules(self, channel_id: int) -> list[ChatSchedule]:
-        """List a channel's scheduled posts."""
-        data = await self.client.call(SCHEDULE_LIST, {"channel_id": channel_id})
-        return [
-            ChatSchedule(
-                cronjob_id=_int(_dict(item), "cronjob_id"),
-                channel_id=_int(_dict(item), "channel_id", channel_id),
-                message=_str(_dict(item), "message"),
-                send_at=_int(_dict(item), "send_at"),
-            )
-            for item in _list(_dict(data).get("schedule_posts"))
-        ]
-
-    async def unschedule(self, cronjob_id: int) -> None:
-        """Cancel a scheduled post."""
-        await self.client.call(SCHEDULE_DELETE, {"cronjob_id": cronjob_id}, post=True)
+        return _field(_object(data, "schedule"), "cronjob_id", int, "schedule")
 
     async def set_reminder(self, post_id: int, remind_at: int) -> None:
         """Remind the user of a post at remind_at (ms)."""
@@ -788,33 +702,14 @@ class Chat:
             REMINDER_SET, {"post_id": post_id, "remind_at": remind_at}, post=True
         )
 
-    async def reminder(self, post_id: int) -> int:
-        """Return when the user is reminded of a post (ms; 0 = no reminder)."""
-        data = await self.client.call(REMINDER_GET, {"post_id": post_id})
-        return _int(_dict(data), "remind_at")
-
-    async def reminders(self, channel_id: int) -> list[ChatPost]:
-        """List the posts of a channel the user set a reminder on."""
-        return _posts(await self.client.call(REMINDER_LIST, {"channel_id": channel_id}))
-
-    async def delete_reminder(self, post_id: int) -> None:
-        """Remove the reminder of a post."""
-        await self.client.call(
-            REMINDER_DELETE,
-            {"post_id": post_id, "channel_id": channel_of_post(post_id)},
-            post=True,
-        )
-
     # --- users ---
 
     async def users(self) -> list[ChatUser]:
         """List every Chat user (people, bots and webhooks)."""
         data = await self.client.call(USER_LIST)
-        return [ChatUser.from_data(item) for item in _list(_dict(data).get("users"))]
-
-    async def user(self, user_id: int) -> ChatUser:
-        """Read one user."""
-        return parse_user(await self.client.call(USER_GET, {"user_id": user_id}))
+        return [
+            ChatUser.from_data(item) for item in _list_of(data, "users", "user list")
+        ]
 
     async def me(self) -> ChatUser:
         """Return the signed-in user: the Chat user whose account name is the DSM one.
@@ -836,39 +731,15 @@ class Chat:
         raise DsmResponseError(msg)
 
 
-class ChatBot:
-    """Sending through ``SYNO.Chat.External`` with an incoming-webhook or bot token.
+async def pause_after_rate_limit() -> None:
+    """Wait before posting again after "create post too fast"."""
+    await asyncio.sleep(RATE_LIMIT_BACKOFF_SECONDS)
 
-    No DSM session is used; the token is a secret and never appears in errors or logs.
-    """
 
-    def __init__(self, client: DsmClient, token: str) -> None:
-        """Send with token through client's address."""
-        self._client = client
-        self._token = token
-
-    def __repr__(self) -> str:
-        """Describe the bot without its token."""
-        return f"ChatBot({self._client.url})"
-
-    async def incoming(self, text: str, *, file_url: str | None = None) -> None:
-        """Post into the incoming webhook's channel."""
-        payload: dict[str, Any] = {"text": text}
-        if file_url:
-            payload["file_url"] = file_url
-        await self._client.call_without_session(
-            EXTERNAL_INCOMING, {"token": self._token, "payload": payload}
-        )
-
-    async def chatbot(
-        self, user_ids: Sequence[int], text: str, *, file_url: str | None = None
-    ) -> dict[int, int]:
-        """Send as a bot to users; return the post id created per user."""
-        payload: dict[str, Any] = {"text": text, "user_ids": list(user_ids)}
-        if file_url:
-            payload["file_url"] = file_url
-        data = await self._client.call_without_session(
-            EXTERNAL_CHATBOT, {"token": self._token, "payload": payload}
-        )
-        posted = _dict(_dict(_dict(data).get("succ")).get("user_id_post_map"))
-        return {int(user): int(post) for user, post in posted.items()}
+async def _posting(create: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a call that creates a post, once more after a pause if Chat says "too fast"."""
+    try:
+        return await create()
+    except DsmRateLimitError:
+        await pause_after_rate_limit()
+    return await create()

@@ -59,8 +59,6 @@ COMPOUND = Endpoint("SYNO.Entry.Request", "request", min_version=1, max_version=
 
 # The Info API is read from query.cgi before anything else is known (webapi.md §1).
 BOOTSTRAP_PATH = "query.cgi"
-# Routing parameters are sent raw even for JSON-format APIs (webapi.md §2).
-ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 # Query strings longer than this go as a form POST instead (webapi.md §2.1).
 MAX_GET_LENGTH = 1024
 DEFAULT_TIMEOUT = 30.0

@@ -54,6 +54,16 @@ class DsmResponseError(DsmError):
     """The body was not the JSON envelope every DSM API answers with."""
 
 
+class DsmFileTooLargeError(DsmError):
+    """A file is larger than the app accepts; nothing was sent."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        """Keep both sizes in bytes."""
+        super().__init__(f"the file has {size} bytes, the limit is {limit}")
+        self.size = size
+        self.limit = limit
+
+
 class DsmApiNotInstalledError(DsmError):
     """The API is not offered by this NAS (its package is missing or stopped)."""
 

@@ -5,6 +5,7 @@ INFERRED, CONFLICT or UNKNOWN, the choice made here lives in one named constant 
 function with a comment saying so, so a capture from a real NAS corrects it in one place.
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
@@ -17,7 +18,7 @@ from .errors import (
     DsmResponseError,
     register_error_codes,
 )
-from .models import Call, Endpoint
+from .models import Call, CallResult, Endpoint
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -86,8 +87,9 @@ COMMIT_DEVICE = {"device": "homeassistant", "listable": False}
 # characters is the usual limit of a database title column.
 MAX_TITLE_LENGTH = 255
 
-# INFERRED: one limit large enough for every to-do; DSM's default page size is unknown.
-TODO_LIST_LIMIT = 1000
+# INFERRED: DSM's largest page is unknown; lists are paged by the ``total`` DSM answers,
+# so a NAS that gives fewer per page costs requests, never to-dos.
+TODO_PAGE_SIZE = 1000
 
 
 class TodoPriority(StrEnum):
@@ -124,8 +126,11 @@ def priority_to_wire(priority: TodoPriority | None) -> int:
 
 
 def time_from_wire(value: int) -> datetime | None:
-    """Read epoch seconds where -1 means "not set"."""
-    return None if value < 0 else datetime.fromtimestamp(value, UTC)
+    """Read epoch seconds where -1 means "not set"; other negatives are before 1970.
+
+    Raises OverflowError, ValueError or OSError for a time a datetime cannot hold.
+    """
+    return None if value == NOT_SET else datetime.fromtimestamp(value, UTC)
 
 
 def time_to_wire(value: datetime | None) -> int:
@@ -247,6 +252,8 @@ class Todo:
     note_id: str | None
     note_title: str
     subtask_ids: tuple[str, ...]
+    # DSM's due value when no date can hold it (year 10000, 1e20); due is then None.
+    due_out_of_range: int | float | None = None
 
 
 class Unchanged(Enum):
@@ -313,47 +320,71 @@ def _items(data: Any, key: str) -> list[Any]:
     return items
 
 
-def _id_or_none(value: Any) -> str | None:
+def _field[T](data: Mapping[str, Any], key: str, kind: type[T]) -> T:
+    """Return a field that must be there with this JSON type (KeyError, TypeError)."""
+    value = data[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        msg = f"{key} is not {kind.__name__}"
+        raise TypeError(msg)
+    return value
+
+
+def _optional_field[T](
+    data: Mapping[str, Any], key: str, kind: type[T], default: T
+) -> T:
+    """Return a field DSM sends only in some answers, checked when it is there."""
+    return _field(data, key, kind) if data.get(key) is not None else default
+
+
+def _time(data: Mapping[str, Any], key: str) -> datetime | None:
+    return time_from_wire(_field(data, key, int))
+
+
+def _id_or_none(value: str) -> str | None:
     """Read an id where "" means none."""
-    return str(value) if value else None
+    return value or None
 
 
-def _ids(value: Any) -> tuple[str, ...]:
+def _ids(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     """Read an id list; DSM sends null or leaves it out when there is none."""
-    return tuple(str(item) for item in value or ())
+    ids = _optional_field(data, key, list, [])
+    if not all(isinstance(item, str) for item in ids):
+        msg = f"{key} holds something other than ids"
+        raise TypeError(msg)
+    return tuple(ids)
 
 
 def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) -> T:
     """Parse one object, turning a missing or mistyped field into DsmResponseError."""
     try:
         return parse(_object(data, kind))
-    except (KeyError, TypeError, ValueError) as err:
-        msg = f"Note Station answered with a malformed {kind}"
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as err:
+        msg = f"Note Station answered with a malformed {kind}: {err}"
         raise DsmResponseError(msg) from err
 
 
 def _notebook(data: Mapping[str, Any]) -> Notebook:
     return Notebook(
-        object_id=str(data["object_id"]),
-        title=str(data["title"]),
-        stack=str(data.get("stack") or ""),
-        note_ids=_ids(data.get("items")),
-        preset=bool(data.get("preset", False)),
-        mtime=time_from_wire(int(data.get("mtime", NOT_SET))),
+        object_id=_field(data, "object_id", str),
+        title=_field(data, "title", str),
+        stack=_optional_field(data, "stack", str, ""),
+        note_ids=_ids(data, "items"),
+        preset=_optional_field(data, "preset", bool, False),
+        mtime=_time(data, "mtime"),
     )
 
 
 def _note_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "object_id": str(data["object_id"]),
-        "notebook_id": str(data.get("parent_id", "")),
-        "title": str(data.get("title", "")),
-        "brief": str(data.get("brief", "")),
-        "ver": str(data["ver"]),
-        "ctime": time_from_wire(int(data.get("ctime", NOT_SET))),
-        "mtime": time_from_wire(int(data.get("mtime", NOT_SET))),
-        "in_trash": bool(data.get("recycle", False)),
-        "encrypted": bool(data.get("encrypt", False)),
+        "object_id": _field(data, "object_id", str),
+        "notebook_id": _field(data, "parent_id", str),
+        "title": _field(data, "title", str),
+        "brief": _optional_field(data, "brief", str, ""),
+        "ver": _field(data, "ver", str),
+        "ctime": _time(data, "ctime"),
+        "mtime": _time(data, "mtime"),
+        "in_trash": _field(data, "recycle", bool),
+        "encrypted": _field(data, "encrypt", bool),
     }
 
 
@@ -364,45 +395,66 @@ def _note_summary(data: Mapping[str, Any]) -> NoteSummary:
 def _note(data: Mapping[str, Any]) -> Note:
     return Note(
         **_note_fields(data),
-        content=str(data.get("content") or ""),
-        tags=_ids(data.get("tag")),
+        content=_optional_field(data, "content", str, ""),
+        tags=_ids(data, "tag"),
     )
 
 
 def _version(data: Mapping[str, Any]) -> NoteVersion:
     return NoteVersion(
-        version_id=int(data["id"]),
-        ver=str(data["version"]),
-        author=str(data.get("author", "")),
-        mtime=time_from_wire(int(data.get("mtime", NOT_SET))),
+        version_id=_field(data, "id", int),
+        ver=_field(data, "version", str),
+        author=_optional_field(data, "author", str, ""),
+        mtime=_time(data, "mtime"),
     )
 
 
 def _tag(data: Mapping[str, Any]) -> Tag:
     return Tag(
-        tag_id=str(data["tag_id"]),
-        title=str(data["title"]),
-        note_ids=_ids(data.get("items")),
+        tag_id=_field(data, "tag_id", str),
+        title=_field(data, "title", str),
+        note_ids=_ids(data, "items"),
     )
 
 
 def _smart(data: Mapping[str, Any]) -> SmartNotebook:
-    return SmartNotebook(object_id=str(data["object_id"]), title=str(data["title"]))
+    return SmartNotebook(
+        object_id=_field(data, "object_id", str), title=_field(data, "title", str)
+    )
+
+
+def _due(value: Any) -> tuple[datetime | None, int | float | None]:
+    """Read a to-do's due date; one no date can hold is kept aside, not raised.
+
+    DSM stores whatever epoch number a client sent (the integration's own create_todo
+    can store year 10000), so such a value must not make the whole list unreadable.
+    """
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        msg = "due_date is not a number"
+        raise TypeError(msg)
+    if value == NOT_SET:
+        return None, None
+    try:
+        return datetime.fromtimestamp(value, UTC), None
+    except OverflowError, ValueError, OSError:
+        return None, value
 
 
 def _todo(data: Mapping[str, Any]) -> Todo:
+    due, due_out_of_range = _due(data["due_date"])
     return Todo(
-        object_id=str(data["object_id"]),
-        title=str(data["title"]),
-        comment=str(data.get("comment") or ""),
-        done=bool(data.get("done", False)),
-        star=bool(data.get("star", False)),
-        priority=priority_from_wire(int(data.get("priority", NOT_SET))),
-        due=time_from_wire(int(data.get("due_date", NOT_SET))),
-        parent_id=_id_or_none(data.get("parent_id")),
-        note_id=_id_or_none(data.get("note_id")),
-        note_title=str(data.get("note_title") or ""),
-        subtask_ids=_ids(data.get("items")),
+        object_id=_field(data, "object_id", str),
+        title=_field(data, "title", str),
+        comment=_field(data, "comment", str),
+        done=_field(data, "done", bool),
+        star=_field(data, "star", bool),
+        priority=priority_from_wire(_field(data, "priority", int)),
+        due=due,
+        parent_id=_id_or_none(_field(data, "parent_id", str)),
+        note_id=_id_or_none(_field(data, "note_id", str)),
+        note_title=_optional_field(data, "note_title", str, ""),
+        subtask_ids=_ids(data, "items"),
+        due_out_of_range=due_out_of_range,
     )
 
 
@@ -425,30 +477,67 @@ def created_notebook(data: Any) -> Notebook:
 
 
 def parse_todos(lists: Iterable[Any]) -> tuple[Todo, ...]:
-    """Merge ``Todo.list`` answers into one tuple in DSM's order, each to-do once.
+    """Merge ``Todo.list`` pages into one tuple in DSM's order, each to-do once.
 
     UNCLEAR in the reference: whether the unfiltered list also returns subtasks, so a
     subtask may come both from it and from its parent's list.
     """
-    todos: dict[str, Todo] = {}
-    for data in lists:
-        for item in _items(data, "todos"):
-            todo = _parsed("to-do", _todo, item)
-            todos.setdefault(todo.object_id, todo)
-    return tuple(todos.values())
+    return first_of_each(
+        _parsed("to-do", _todo, item)
+        for data in lists
+        for item in _items(data, "todos")
+    )
 
 
-def todo_list_call(parent_id: str | None = None) -> Call:
-    """Build the ``Todo.list`` call for the top-level to-dos or one parent's subtasks."""
+def first_of_each(todos: Iterable[Todo]) -> tuple[Todo, ...]:
+    """Keep the first of to-dos that share an id, in order."""
+    unique: dict[str, Todo] = {}
+    for todo in todos:
+        unique.setdefault(todo.object_id, todo)
+    return tuple(unique.values())
+
+
+def todo_list_call(parent_id: str | None = None, offset: int = 0) -> Call:
+    """Build one page of ``Todo.list``: the top-level to-dos, or one parent's subtasks."""
     return Call(
         TODO_LIST,
         {
             "field": {"items": True},
             "filter": {} if parent_id is None else {"parent_id": parent_id},
-            "offset": 0,
-            "limit": TODO_LIST_LIMIT,
+            "offset": offset,
+            "limit": TODO_PAGE_SIZE,
         },
     )
+
+
+def todo_reads(parent_ids: Iterable[str] = ()) -> list[Call]:
+    """Return the first pages that read every to-do: the top-level list first.
+
+    parent_ids are the to-dos known to have subtasks, whose lists are read alongside;
+    ``NoteStation.todos_from`` reads whatever else these pages point to.
+    """
+    return [todo_list_call(), *(todo_list_call(parent_id) for parent_id in parent_ids)]
+
+
+def later_pages(first: Call, data: Any) -> list[Call]:
+    """Return the calls for the pages of a ``Todo.list`` after its first page.
+
+    DSM answers ``total``; a page may hold fewer to-dos than asked, so the first page's
+    length is the page size the rest are read in.
+    """
+    answer = _object(data, "to-do list")
+    total = answer.get("total")
+    if not isinstance(total, int) or isinstance(total, bool):
+        msg = "Note Station answered a to-do list without its total"
+        raise DsmResponseError(msg)
+    got = len(_items(answer, "todos"))
+    offset = int(first.params["offset"])
+    if got == 0:
+        return []
+    return [
+        Call(first.endpoint, {**first.params, "offset": later})
+        for later in range(offset + got, total, got)
+    ]
 
 
 def subtasks_missing(todos: Sequence[Todo]) -> tuple[str, ...]:
@@ -528,8 +617,8 @@ class NoteStation:
         )
         return NotePage(
             notes=notes,
-            offset=int(_object(data, "note list").get("offset", offset)),
-            total=int(_object(data, "note list").get("total", len(notes))),
+            offset=_parsed("note list", lambda page: _field(page, "offset", int), data),
+            total=_parsed("note list", lambda page: _field(page, "total", int), data),
         )
 
     async def note(self, note_id: str, ver: str | None = None) -> Note:
@@ -581,11 +670,11 @@ class NoteStation:
         if tags is not None:
             params["tag"] = list(tags)
         data = await self._client.call(NOTE_SET, params, post=True)
-        try:
-            return str(data["data"][0]["ver"])
-        except (KeyError, IndexError, TypeError) as err:
+        saved = _object(data, "saved note").get("data")
+        if not isinstance(saved, list) or not saved:
             msg = "Note.set answered without the new revision"
-            raise DsmResponseError(msg) from err
+            raise DsmResponseError(msg)
+        return _parsed("saved note", lambda item: _field(item, "ver", str), saved[0])
 
     async def trash_notes(self, note_ids: Sequence[str]) -> None:
         """Move notes to the trash."""
@@ -660,7 +749,9 @@ class NoteStation:
             {"title": title, "query": query, "commit_msg": COMMIT_DEVICE},
             post=True,
         )
-        return _parsed("smart notebook", lambda item: str(item["object_id"]), data)
+        return _parsed(
+            "smart notebook", lambda item: _field(item, "object_id", str), data
+        )
 
     # sharing
 
@@ -680,7 +771,7 @@ class NoteStation:
         data = await self._client.call(
             SHARE_LINK, {"object_id": object_id, "mode": "public"}
         )
-        return _parsed("sharing link", lambda item: str(item["url"]), data)
+        return _parsed("sharing link", lambda item: _field(item, "url", str), data)
 
     async def stop_sharing_publicly(self, object_id: str) -> None:
         """Revoke the public link."""
@@ -709,25 +800,52 @@ class NoteStation:
     # to-dos
 
     async def todos(self) -> tuple[Todo, ...]:
-        """Return every to-do, subtasks included; Todo.subtask_ids gives their order.
+        """Return every to-do, subtasks included; Todo.subtask_ids gives their order."""
+        return await self.todos_from(await self._client.compound(todo_reads()))
 
-        Subtasks DSM leaves out of the unfiltered list are read per parent in one more
-        request.
+    async def todos_from(self, results: Sequence[CallResult]) -> tuple[Todo, ...]:
+        """Finish reading every to-do from the answers to ``todo_reads()``.
+
+        The top-level list failing raises; a parent's list failing (deleted since it was
+        known) is dropped. Later pages of any list are read in one more request, and so
+        are subtasks none of the lists brought (a to-do that gained its first subtasks).
         """
-        top_level = todo_list_call()
-        todos = parse_todos(
-            [await self._client.call(top_level.endpoint, top_level.params)]
+        top_level, *subtask_lists = results
+        firsts = [(top_level.call, top_level.unwrap())] + [
+            (result.call, result.data)
+            for result in subtask_lists
+            if result.error is None
+        ]
+        pages = [data for _, data in firsts]
+        pages += await self._read_pages(
+            [page for call, data in firsts for page in later_pages(call, data)]
         )
+        parsed: list[Todo] = []
+        for page in pages:
+            parsed += parse_todos([page])
+            # A long list is parsed a page at a time, letting the event loop run between.
+            await asyncio.sleep(0)
+        todos = first_of_each(parsed)
         return todos + await self.subtasks(subtasks_missing(todos))
 
     async def subtasks(self, parent_ids: Sequence[str]) -> tuple[Todo, ...]:
-        """Return the subtasks of parents, in one compound request (none for none)."""
-        if not parent_ids:
-            return ()
-        results = await self._client.compound(
-            [todo_list_call(parent_id) for parent_id in parent_ids]
+        """Return the subtasks of parents (with every page), no request for none."""
+        firsts = [todo_list_call(parent_id) for parent_id in parent_ids]
+        first_pages = await self._read_pages(firsts)
+        rest = await self._read_pages(
+            [
+                page
+                for call, data in zip(firsts, first_pages, strict=True)
+                for page in later_pages(call, data)
+            ]
         )
-        return parse_todos([result.unwrap() for result in results])
+        return parse_todos(first_pages + rest)
+
+    async def _read_pages(self, calls: Sequence[Call]) -> list[Any]:
+        """Read list pages in one compound request; none for no calls."""
+        if not calls:
+            return []
+        return [result.unwrap() for result in await self._client.compound(calls)]
 
     async def create_todo(
         self,

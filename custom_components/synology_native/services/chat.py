@@ -22,6 +22,7 @@ from yarl import URL
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.chat import (
+    MAX_FILE_BYTES,
     MAX_MESSAGE_LENGTH,
     REACTION_NAMES,
     ChatPost,
@@ -32,7 +33,7 @@ from custom_components.synology_native.api.chat import (
 from custom_components.synology_native.chat_listener import ChatListener
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import (
     ATTR_LIMIT,
@@ -63,9 +64,6 @@ ATTR_EXPIRES_AT = "expires_at"
 ATTR_SEND_AT = "send_at"
 ATTR_REMIND_AT = "remind_at"
 ATTR_KEYWORD = "keyword"
-
-# Chat refuses files above this size (chat.md §8.2).
-MAX_FILE_BYTES = 32 * 1024 * 1024
 
 _TARGET = {
     probatio.Exclusive(ATTR_CHANNEL, "target"): cv.string,

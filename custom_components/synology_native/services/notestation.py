@@ -25,12 +25,12 @@ from custom_components.synology_native.coordinator import (
     NoteStationSnapshot,
 )
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.due import (
+from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.notestation_due import (
     due_for_dsm,
     due_for_home_assistant,
     is_overdue,
 )
-from custom_components.synology_native.exceptions import translate_dsm_errors
 
 from . import (
     ATTR_LIMIT,

@@ -1,4 +1,4 @@
-"""What users read when a DSM call made for them fails."""
+"""What a failed DSM call means: reauth, retry, slow down or refused; what users read."""
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
@@ -7,16 +7,50 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synology_native.api import (
+    DsmApiNotInstalledError,
+    DsmBusyError,
     DsmConnectionError,
     DsmError,
     DsmInvalidCredentialsError,
+    DsmOtpRequiredError,
     DsmPermissionError,
     DsmRateLimitError,
+    DsmResponseError,
+    DsmSessionExpiredError,
+    DsmTimeoutError,
 )
-from custom_components.synology_native.api.errors import DsmApiError
+from custom_components.synology_native.api.errors import (
+    DsmApiError,
+    DsmRequestTooLargeError,
+)
 from custom_components.synology_native.const import DOMAIN
-from custom_components.synology_native.exceptions import translate_dsm_errors
+from custom_components.synology_native.error_policy import (
+    Failure,
+    failure_of,
+    translate_dsm_errors,
+)
 from tests.conftest import setup_entry
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (DsmInvalidCredentialsError(400, "SYNO.API.Auth", "login"), "reauthenticate"),
+        (DsmOtpRequiredError(403, "SYNO.API.Auth", "login"), "reauthenticate"),
+        (DsmSessionExpiredError(119, "SYNO.X", "y"), "reauthenticate"),
+        (DsmRateLimitError(411, "SYNO.Chat.Post", "create"), "rate_limited"),
+        (DsmConnectionError("gone"), "not_ready"),
+        (DsmTimeoutError("slow"), "not_ready"),
+        (DsmBusyError(117, "SYNO.X", "y"), "not_ready"),
+        (DsmResponseError("not JSON"), "not_ready"),
+        (DsmRequestTooLargeError(), "failed"),
+        (DsmPermissionError(105, "SYNO.X", "y"), "failed"),
+        (DsmApiNotInstalledError("SYNO.X"), "failed"),
+    ],
+)
+def test_each_error_has_one_meaning(error: DsmError, failure: str) -> None:
+    """Every client error falls into exactly one of the four kinds."""
+    assert failure_of(error) is Failure(failure)
 
 
 async def loaded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
