@@ -89,11 +89,12 @@ async def test_todo_get(fake_dsm: FakeDsm, dsm_url: str) -> None:
 
 async def test_each_user_has_their_own_library(fake_dsm: FakeDsm, dsm_url: str) -> None:
     """A second account starts with no to-dos and does not see the first's."""
-    fake_dsm.store.add_user("alice", "alice-pw")
+    # alice is one of the demo's other accounts, with the demo password.
+    uid = fake_dsm.store.users["alice"].uid
     async with aiohttp.ClientSession() as http:
         alice = NoteStation(
             DsmClient(
-                http, dsm_url, credentials=PasswordCredentials("alice", "alice-pw")
+                http, dsm_url, credentials=PasswordCredentials("alice", DEMO_PASSWORD)
             )
         )
         demo = NoteStation(
@@ -103,7 +104,7 @@ async def test_each_user_has_their_own_library(fake_dsm: FakeDsm, dsm_url: str) 
         )
         assert await alice.todos() == ()
         created = await alice.create_todo("Feed the cat")
-        assert created.object_id.startswith("1028_")
+        assert created.object_id.startswith(f"{uid}_")
         assert [todo.title for todo in await alice.todos()] == ["Feed the cat"]
         assert "Feed the cat" not in [todo.title for todo in await demo.todos()]
         assert await alice.notebooks() == ()
