@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 import statistics
 import threading
@@ -29,6 +30,7 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
     mock_storage,
 )
+from synology_api.calendar import Calendar as SynologyApiCalendar
 
 from custom_components.synology_native.api import (
     Call,
@@ -37,8 +39,19 @@ from custom_components.synology_native.api import (
     DsmSystem,
     PasswordCredentials,
 )
+from custom_components.synology_native.api.calendar import (
+    CalendarKind,
+    SynoCalendarApi,
+    calendar_list_call,
+    event_list_call,
+    parse_calendars,
+    parse_events,
+    parse_tasks,
+    task_list_call,
+)
 from custom_components.synology_native.api.client import INFO
 from custom_components.synology_native.api.system import NAS_INFO
+from custom_components.synology_native.calendar_coordinator import window_at
 from custom_components.synology_native.chat_listener import (
     ChatListener,
     ConnectionMode,
@@ -148,6 +161,14 @@ CHAT_POSTS = 1000
 CHAT_SPACING = 0.02
 
 
+class LoopbackResolver(ThreadedResolver):
+    """The plain resolver, closed the way Home Assistant closes its own on stop."""
+
+    async def real_close(self) -> None:
+        """Close as ThreadedResolver does."""
+        await self.close()
+
+
 @asynccontextmanager
 async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListener]]:
     """Run the Chat listener against the simulator in a minimal Home Assistant."""
@@ -159,12 +180,12 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
         mock_storage(),
         patch(
             "homeassistant.helpers.aiohttp_client._async_make_resolver",
-            return_value=ThreadedResolver(),
+            return_value=LoopbackResolver(),
         ),
     ):
         async with (
-            async_test_home_assistant() as hass,
             run_simulator(sim) as url,
+            async_test_home_assistant() as hass,
         ):
             client = DsmClient(
                 async_get_clientsession(hass),
@@ -184,7 +205,9 @@ async def chat_listener(*, push: bool) -> AsyncIterator[tuple[FakeDsm, ChatListe
             try:
                 yield sim, listener
             finally:
-                await listener.async_stop()
+                # Stopping ends the listener (a background task) and closes its socket
+                # while the simulator still runs.
+                await hass.async_stop(force=True)
 
 
 async def post_and_time(
@@ -261,6 +284,146 @@ async def chat_burst(repeat: int) -> list[Row]:
                 higher_is_better=True,
             )
         )
+    return rows
+
+
+CALENDARS = 20
+EVENTS_PER_CALENDAR = 500
+CALENDAR_WINDOW_DAYS = 35
+CALENDAR_REPEAT = 3
+
+
+def seed_bench_calendars(sim: FakeDsm) -> None:
+    """Give the demo user CALENDARS calendars of EVENTS_PER_CALENDAR events each.
+
+    Every tenth event is a weekly series, the rest single events, spread over the
+    polled window.
+    """
+    store = sim.store.calendar
+    user = sim.store.users[DEMO_USER]
+    start = window_at(datetime.now(UTC))[0]
+    for number in range(CALENDARS):
+        calendar = store.add_calendar(user.name, user.uid, f"Calendar {number}")
+        for index in range(EVENTS_PER_CALENDAR):
+            begin = start + timedelta(hours=index * 24 * CALENDAR_WINDOW_DAYS // 500)
+            store.add_event(
+                calendar,
+                f"Event {index}",
+                begin,
+                begin + timedelta(hours=1),
+                rrule="FREQ=WEEKLY;COUNT=4" if index % 10 == 0 else None,
+            )
+
+
+@scenario(
+    "calendar",
+    f"Calendar: {CALENDARS} calendars x {EVENTS_PER_CALENDAR} events, "
+    f"{INJECTED_LATENCY * 1000:.0f} ms latency",
+)
+async def calendar_reads(repeat: int) -> list[Row]:
+    """One poll's reads (calendars, task lists, events of the window, tasks).
+
+    The baseline is the synology-api package (what scripts and other integrations
+    use today) reading the same, as its users call it: list the calendars, then the
+    events of each calendar, and the task lists and their tasks. It is synchronous,
+    so it runs in a thread. Requests are counted at the simulator.
+    """
+    # The simulator expands 10,000 events per read, seconds of CPU: a few runs do.
+    repeat = min(repeat, CALENDAR_REPEAT)
+    sim = FakeDsm(demo=True)
+    seed_bench_calendars(sim)
+    rows: list[Row] = []
+    async with run_simulator(sim) as url, aiohttp.ClientSession() as http:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        window = window_at(datetime.now(UTC))
+        start, end = (int(bound.timestamp()) for bound in window)
+
+        def baseline_client() -> Any:
+            # Its default DSM 7 sign-in; it stays out of the figures.
+            return SynologyApiCalendar(
+                host, port, DEMO_USER, DEMO_PASSWORD, debug=False
+            )
+
+        community = await asyncio.to_thread(baseline_client)
+
+        def per_calendar() -> None:
+            calendars = community.cal_list("event")["data"]["list"]
+            for calendar in calendars:
+                community.event_list(
+                    cal_id_list=[calendar["cal_id"]], start=start, end=end
+                )
+            task_lists = community.cal_list("todo")["data"]["list"]
+            for task_list in task_lists:
+                community.todo_list(cal_id_list=[task_list["cal_id"]])
+
+        client = DsmClient(
+            http, url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
+        )
+        api = SynoCalendarApi(client)
+        await api.calendars(CalendarKind.EVENT)  # discovery and sign-in stay out
+
+        async def one_cycle() -> None:
+            calendars, task_lists = (
+                parse_calendars(result.unwrap(), kind)
+                for result, kind in zip(
+                    await client.compound(
+                        [
+                            calendar_list_call(CalendarKind.EVENT),
+                            calendar_list_call(CalendarKind.TODO),
+                        ]
+                    ),
+                    (CalendarKind.EVENT, CalendarKind.TODO),
+                    strict=True,
+                )
+            )
+            events, tasks = await client.compound(
+                [
+                    event_list_call([item.cal_id for item in calendars], *window),
+                    task_list_call([item.cal_id for item in task_lists]),
+                ]
+            )
+            parse_events(events.unwrap())
+            parse_tasks(tasks.unwrap())
+
+        async def steady_cycle() -> None:
+            # A poll that knows the calendars already: everything in one request.
+            results = await client.compound(
+                [
+                    calendar_list_call(CalendarKind.EVENT),
+                    calendar_list_call(CalendarKind.TODO),
+                    event_list_call(known_calendars, *window),
+                    task_list_call(known_lists),
+                ]
+            )
+            parse_events(results[2].unwrap())
+            parse_tasks(results[3].unwrap())
+
+        known_calendars = [
+            item.cal_id for item in await api.calendars(CalendarKind.EVENT)
+        ]
+        known_lists = [item.cal_id for item in await api.calendars(CalendarKind.TODO)]
+        sim.faults.latency = INJECTED_LATENCY
+        for variant, run in (
+            (
+                "synology-api, per calendar (baseline)",
+                lambda: asyncio.to_thread(per_calendar),
+            ),
+            ("this client, first poll (2 requests)", one_cycle),
+            ("this client, later polls (1 request)", steady_cycle),
+        ):
+            sim.reset_request_log()
+            await run()
+            rows.append(
+                Row(f"{variant}: requests", len(sim.requests), "req", measure="req")
+            )
+            rows.append(
+                Row(
+                    f"{variant}: wall",
+                    await median_ms(repeat, run),
+                    "ms",
+                    measure="wall",
+                )
+            )
     return rows
 
 

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.synology_native.const import DOMAIN
@@ -18,7 +21,9 @@ from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
+    from datetime import timedelta
 
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
     from syrupy.assertion import SnapshotAssertion
 
@@ -122,6 +127,22 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Add entry to Home Assistant and set it up."""
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def advance_time(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Let delta pass and wait for the work its timers started (coordinator refreshes).
+
+    Only that work is awaited, not every background task: the Chat listener is one
+    that lasts as long as its entry, so waiting for all of them would never end.
+    """
+    freezer.tick(delta)
+    running = asyncio.all_tasks()
+    async_fire_time_changed(hass)
+    if started := asyncio.all_tasks() - running:
+        await asyncio.wait(started)
     await hass.async_block_till_done()
 
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 ME, ALICE, BOB = 1, 2, 3
 UNREAD = "sensor.ds923_demo_unread_chat_messages"
 CONNECTION = "sensor.ds923_demo_chat_connection"
-GENERAL_EVENTS = "event.ds923_demo_general_chat"
+GENERAL_EVENTS = "event.ds923_demo_general_chat_activity"
 GENERAL_NOTIFY = "notify.ds923_demo_general_chat"
 
 
@@ -52,6 +52,7 @@ def fast_listener(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(chat_listener, "CALIBRATE_SECONDS", 5.0)
     monkeypatch.setattr(chat_listener, "BACKOFF_MIN_SECONDS", 0.02)
     monkeypatch.setattr(chat_listener, "BACKOFF_MAX_SECONDS", 0.1)
+    monkeypatch.setattr(chat_listener, "RATE_LIMIT_PAUSE_SECONDS", 0.01)
 
 
 async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -90,7 +91,7 @@ async def test_post_reaches_the_bus_once(
 ) -> None:
     """A post in the simulator is one bus event with the right data, and an entity event."""
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
-    await push_ready(hass, config_entry)
+    chat = await push_ready(hass, config_entry)
     assert messages == []  # what was there before is not reported
     post = await fake_dsm.chat.post_as("alice", GENERAL, "Dinner? @u:1")
     await until(lambda: len(messages) == 1)
@@ -117,14 +118,14 @@ async def test_post_reaches_the_bus_once(
     assert state is not None
     assert state.attributes["event_type"] == "mention"
     assert state.attributes["post_id"] == post.post_id
-    await asyncio.sleep(0.2)
+    await chat.async_read_round()
     assert len(messages) == 1
 
 
 async def test_threads_files_and_new_conversations(
     hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
 ) -> None:
-    """Replies carry their thread; a new direct message gets an entity and its post."""
+    """Replies carry their thread, files their attachment; a new direct message its entity."""
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     await push_ready(hass, config_entry)
     root = await fake_dsm.chat.post_as("alice", GENERAL, "root")
@@ -133,12 +134,20 @@ async def test_threads_files_and_new_conversations(
     await until(lambda: len(messages) == 2)
     assert messages[1].data["thread_id"] == root.post_id
     assert messages[1].data["post_id"] == reply.post_id
+    report = {"name": "report.pdf", "size": 48211, "type": "pdf"}
+    file_post = await fake_dsm.chat.create_post(
+        fake_dsm.chat.channels[GENERAL], BOB, "", kind="file", file_props=report
+    )
+    await until(lambda: len(messages) == 3)
+    assert messages[2].data["attachments"] == [report | {"post_id": file_post.post_id}]
     channel = fake_dsm.chat.add_channel("", "anonymous", BOB, [ME, BOB])
     await fake_dsm.chat.post_as("bob", channel.channel_id, "hi from bob")
-    await until(lambda: len(messages) == 3)
-    assert messages[2].data["channel_name"] == "Bob"
-    assert messages[2].data["channel_type"] == "anonymous"
-    await until(lambda: hass.states.get("event.ds923_demo_bob_chat") is not None)
+    await until(lambda: len(messages) == 4)
+    assert messages[3].data["channel_name"] == "Bob"
+    assert messages[3].data["channel_type"] == "anonymous"
+    await until(
+        lambda: hass.states.get("event.ds923_demo_bob_chat_activity") is not None
+    )
 
 
 async def test_posts_while_socket_down_arrive_once_in_order(
@@ -155,17 +164,14 @@ async def test_posts_while_socket_down_arrive_once_in_order(
     caplog.set_level(logging.INFO)
     await fake_dsm.chat_socket.refuse_reconnects(0.6)
     await until(lambda: chat.mode is ConnectionMode.POLLING)
-    await asyncio.sleep(0.1)  # the read right after the drop is over
     for number in range(50):
         await fake_dsm.chat.post_as("alice", GENERAL, f"post {number}")
-    await asyncio.sleep(0.1)
-    assert messages == []
     await until(lambda: len(messages) == 50)
     await until(lambda: chat.mode is ConnectionMode.PUSH)
     assert texts(messages) == [f"post {number}" for number in range(50)]
     ids = [event.data["post_id"] for event in messages]
     assert ids == sorted(set(ids))
-    await asyncio.sleep(0.2)
+    await chat.async_read_round()
     assert len(messages) == 50
     assert caplog.text.count("Chat socket of demo dropped") == 1
     assert caplog.text.count("Chat socket of demo is back") == 1
@@ -188,8 +194,8 @@ async def test_posts_across_a_restart_arrive_once(
     assert texts(messages)[1:51] == [f"while down {n}" for n in range(50)]
     assert messages[51].data["thread_id"] == root.post_id
     assert await hass.config_entries.async_unload(config_entry.entry_id)
-    await push_ready(hass, config_entry)
-    await asyncio.sleep(0.2)
+    chat = await push_ready(hass, config_entry)
+    await chat.async_read_round()
     assert len(messages) == 52
 
 
@@ -215,9 +221,9 @@ async def test_outage_of_500_posts_in_3_channels_arrive_once_in_order(
         )
         expected[FAMILY].append(f"r{number}")
     fake_dsm.reset_request_log()
-    await push_ready(hass, config_entry)
+    chat = await push_ready(hass, config_entry)
     await until(lambda: len(messages) >= 500)
-    await asyncio.sleep(0.2)
+    await chat.async_read_round()
     assert len(messages) == 500
     for cid in channels:
         events = [e for e in messages if e.data["channel_id"] == cid]
@@ -260,7 +266,7 @@ async def test_polling_mode_without_socket(
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await setup_entry(hass, config_entry)
     await until(lambda: hass.states.get(CONNECTION).state == "polling")  # type: ignore[union-attr]
-    await asyncio.sleep(0.1)
+    await chat.async_read_round()
     lists_before = sum(1 for r in fake_dsm.requests if r.method == "list")
     await fake_dsm.chat.post_as("bob", GENERAL, "anyone?")
     await until(lambda: len(messages) == 1)
@@ -386,24 +392,37 @@ async def test_left_channel_and_bugs_do_not_stop_the_listener(
     config_entry: MockConfigEntry,
     fake_dsm: FakeDsm,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A channel that fails to read is skipped; an unexpected error is logged and survived."""
+    """A channel that fails to read waits for the next round alone; a bug is logged once."""
+    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 60.0)  # reads only when asked
+    fake_dsm.chat_socket.faults.socket_unavailable = True
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
-    chat = await push_ready(hass, config_entry)
+    chat = await setup_entry(hass, config_entry)
+    await chat.async_read_round()
+    await fake_dsm.chat.post_as("alice", GENERAL, "general 1")
+    await fake_dsm.chat.post_as("alice", FAMILY, "family 1")
+    # The first channel read (general) is refused, as if left between the two reads.
     fake_dsm.faults.fail_api("SYNO.Chat.Post", "list", 401)
-    await fake_dsm.chat.post_as("alice", GENERAL, "first")
-    await until(lambda: len(messages) == 1)
+    await chat.async_read_round()
+    assert texts(messages) == ["family 1"]
+    await chat.async_read_round()
+    assert texts(messages) == ["family 1", "general 1"]
+
     original = chat._diff
 
     def broken(*args: Any) -> None:
         raise RuntimeError
 
     monkeypatch.setattr(chat, "_diff", broken)
-    await fake_dsm.chat.post_as("alice", GENERAL, "second")
-    await asyncio.sleep(0.2)
+    await fake_dsm.chat.post_as("alice", GENERAL, "general 2")
+    await chat.async_read_round()
+    await chat.async_read_round()
     monkeypatch.setattr(chat, "_diff", original)
-    await fake_dsm.chat.post_as("alice", GENERAL, "third")
-    await until(lambda: len(messages) >= 3)
+    await fake_dsm.chat.post_as("alice", GENERAL, "general 3")
+    await chat.async_read_round()
+    assert texts(messages) == ["family 1", "general 1", "general 2", "general 3"]
+    assert caplog.text.count("Reading Chat of demo failed") == 1
 
 
 async def test_refused_sign_in_starts_reauth(

@@ -89,12 +89,11 @@ async def test_todo_get(fake_dsm: FakeDsm, dsm_url: str) -> None:
 
 async def test_each_user_has_their_own_library(fake_dsm: FakeDsm, dsm_url: str) -> None:
     """A second account starts with no to-dos and does not see the first's."""
-    # alice is one of the demo's other accounts, with the demo password.
-    uid = fake_dsm.store.users["alice"].uid
+    carol = fake_dsm.store.add_user("carol", "carol-pw")
     async with aiohttp.ClientSession() as http:
         alice = NoteStation(
             DsmClient(
-                http, dsm_url, credentials=PasswordCredentials("alice", DEMO_PASSWORD)
+                http, dsm_url, credentials=PasswordCredentials("carol", "carol-pw")
             )
         )
         demo = NoteStation(
@@ -104,7 +103,7 @@ async def test_each_user_has_their_own_library(fake_dsm: FakeDsm, dsm_url: str) 
         )
         assert await alice.todos() == ()
         created = await alice.create_todo("Feed the cat")
-        assert created.object_id.startswith(f"{uid}_")
+        assert created.object_id.startswith(f"{carol.uid}_")
         assert [todo.title for todo in await alice.todos()] == ["Feed the cat"]
         assert "Feed the cat" not in [todo.title for todo in await demo.todos()]
         assert await alice.notebooks() == ()

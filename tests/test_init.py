@@ -9,7 +9,6 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -21,7 +20,7 @@ from custom_components.synology_native.const import (
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
-from tests.conftest import setup_entry
+from tests.conftest import advance_time, setup_entry
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
@@ -45,9 +44,7 @@ def states(hass: HomeAssistant, *entity_ids: str) -> list[str]:
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Let one update interval pass and wait for the refresh it starts."""
-    freezer.tick(timedelta(minutes=5))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance_time(hass, freezer, timedelta(minutes=5))
 
 
 def logins(fake_dsm: FakeDsm) -> int:

@@ -19,7 +19,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     snapshot_platform,
 )
 
@@ -30,6 +29,7 @@ from custom_components.synology_native.const import (
     DOMAIN,
 )
 from custom_components.synology_native.todo import SUBTASK_PREFIX
+from tests.conftest import advance_time
 from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
 
@@ -297,14 +297,10 @@ async def test_sensors_count_and_follow_the_clock(
     assert state_of(hass, OVERDUE) == "1"
     assert state_of(hass, DUE_TODAY) == "2"
 
-    freezer.tick(timedelta(minutes=11))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance_time(hass, freezer, timedelta(minutes=11))
     assert state_of(hass, OVERDUE) == "2"
 
-    freezer.tick(timedelta(minutes=10))  # past midnight
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await advance_time(hass, freezer, timedelta(minutes=10))  # past midnight
     assert state_of(hass, OVERDUE) == "3"
     assert state_of(hass, DUE_TODAY) == "0"
 
@@ -359,6 +355,22 @@ async def test_every_todo_beyond_one_page(
     ]
     # The first page with the other reads, then the two later pages together.
     assert [page.count(("SYNO.NoteStation.Todo", "list")) for page in pages] == [2, 2]
+
+
+async def test_pages_shorter_than_asked(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+) -> None:
+    """A NAS that hands out fewer to-dos than asked still gives every one, by total."""
+    nas.todo_page_cap = 300
+    for number in range(1000):
+        nas.add_todo(f"Chore {number}")
+    await setup_entry(hass, config_entry)
+    titles = {item["summary"] for item in await items(hass)}
+    assert {f"Chore {number}" for number in range(1000)} <= titles
+    assert state_of(hass, TASKS) == "1004"
 
 
 async def test_an_odd_due_date_spoils_only_its_own_todo(

@@ -1,26 +1,15 @@
 """Base entity of Synology Native: one device per DSM account on a NAS."""
 
-from typing import TYPE_CHECKING, Any, override
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_URL, CONF_USERNAME
-from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .chat_listener import ConnectionMode, signal_state
 from .const import DOMAIN
 from .coordinator import DsmCoordinator
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from homeassistant.core import HomeAssistant
-    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
-    from .api.chat import ChatChannel
-    from .chat_listener import ChatListener
     from .data import DsmConfigEntry
 
 
@@ -51,83 +40,3 @@ class DsmEntity(CoordinatorEntity[DsmCoordinator[Any]]):
         self._attr_unique_id = f"{entry.unique_id}_{key}"
         self._attr_translation_key = key
         self._attr_device_info = account_device_info(entry)
-
-
-class ChatEntity(Entity):
-    """An entity fed by the Chat listener, on the account's device."""
-
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-
-    def __init__(self, entry: DsmConfigEntry, chat: ChatListener, key: str) -> None:
-        """Identify the entity by key within the entry's Chat."""
-        self.entry = entry
-        self.chat = chat
-        self._attr_unique_id = f"{entry.unique_id}_chat_{key}"
-        self._attr_device_info = account_device_info(entry)
-
-    @property
-    @override
-    def available(self) -> bool:
-        return self.chat.mode is not ConnectionMode.DOWN
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass, signal_state(self.entry.entry_id), self._async_chat_changed
-            )
-        )
-
-    @callback
-    def _async_chat_changed(self) -> None:
-        """Write the state after the listener read Chat."""
-        self.async_write_ha_state()
-
-
-class ChatChannelEntity(ChatEntity):
-    """An entity for one Chat conversation, named after it."""
-
-    _attr_translation_key = "chat_channel"
-    # Tells this entity's unique id from those of the conversation's other entities.
-    channel_kind: str
-
-    def __init__(
-        self, entry: DsmConfigEntry, chat: ChatListener, channel_id: int
-    ) -> None:
-        """Follow channel_id."""
-        super().__init__(entry, chat, f"{channel_id}_{self.channel_kind}")
-        self.channel_id = channel_id
-        self._attr_translation_placeholders = {
-            "channel": chat.channel_name(chat.channels[channel_id])
-        }
-
-
-@callback
-def async_follow_channels(
-    hass: HomeAssistant,
-    entry: DsmConfigEntry,
-    chat: ChatListener,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    *,
-    make: Callable[[int], ChatChannelEntity],
-    wanted: Callable[[ChatChannel], bool],
-) -> None:
-    """Add an entity per wanted conversation, now and for each one that appears later."""
-    added: set[int] = set()
-
-    @callback
-    def add_new_channels() -> None:
-        new = [
-            channel_id
-            for channel_id, channel in chat.channels.items()
-            if channel_id not in added and wanted(channel)
-        ]
-        added.update(new)
-        if new:
-            async_add_entities([make(channel_id) for channel_id in new])
-
-    add_new_channels()
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, signal_state(entry.entry_id), add_new_channels)
-    )

@@ -6,8 +6,8 @@ from homeassistant.components.event import EventEntity
 from homeassistant.core import callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
+from .chat_entity import ChatChannelEntity, async_follow_channels
 from .chat_listener import signal_channel_event
-from .entity import ChatChannelEntity, async_follow_channels
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -6,8 +6,8 @@ from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.exceptions import ServiceValidationError
 
+from .chat_entity import ChatChannelEntity, ChatEntity, async_follow_channels
 from .const import CONF_CHAT_DM_USERS, DOMAIN
-from .entity import ChatChannelEntity, ChatEntity, async_follow_channels
 from .error_policy import translate_dsm_errors
 
 if TYPE_CHECKING:

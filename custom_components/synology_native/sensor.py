@@ -17,8 +17,9 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .api.notestation import Todo
+from .chat_entity import ChatEntity
 from .chat_listener import ConnectionMode
-from .entity import ChatEntity, DsmEntity
+from .entity import DsmEntity
 from .notestation_due import is_due_today, is_overdue, next_due_change
 
 if TYPE_CHECKING:

@@ -514,6 +514,8 @@ async def todo_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     items = bool(optional(params, "field", dict, {}).get("items", False))
     offset = optional(params, "offset", int, 0)
     limit = optional(params, "limit", int, len(todos))
+    if store.todo_page_cap is not None:
+        limit = min(limit, store.todo_page_cap)
     page = [
         _todo_data(todo, store, items=items) for todo in todos[offset : offset + limit]
     ]

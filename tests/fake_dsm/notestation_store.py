@@ -102,6 +102,9 @@ class NoteStationStore:
         # Runs right before a `Note.set` is checked: a test's way to let another device
         # write between Home Assistant's read and its write.
         self.before_note_set: Callable[[SimNote], None] | None = None
+        # UNKNOWN in the reference: whether DSM hands out fewer to-dos per page than
+        # asked. A test sets a cap to make the client page by `total`.
+        self.todo_page_cap: int | None = None
 
     def now(self) -> int:
         """Return the time in epoch seconds, as DSM stamps objects."""

@@ -9,7 +9,8 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, chat, info, notestation  # noqa: F401
+from . import auth, calendar, chat, info, notestation  # noqa: F401
+from .calendar_rest import add_rest_routes
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSocketServer
 from .chat_store import seed_chat_demo
@@ -18,6 +19,8 @@ from .notestation_store import NoteStationStore
 from .sso import SimulatedSsoServer
 from .store import DEMO_USER, DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
+
+SHUTDOWN_SECONDS = 1.0
 
 
 class FakeDsm:
@@ -50,6 +53,7 @@ class FakeDsm:
             middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)]
         )
         self.webapi.add_routes(app.router)
+        add_rest_routes(app.router, self.webapi)
         self.sso.add_routes(app.router)
         self.chat_socket.attach(app)
         return app
@@ -82,7 +86,9 @@ async def run_simulator(
 
     With `ssl_context` it serves HTTPS, as SSO Server demands (auth.md §7.1).
     """
-    runner = web.AppRunner(sim.app)
+    # A client cancelled in the middle of opening its Chat socket can leave the
+    # connection half-open; stopping waits this long for it, not aiohttp's minute.
+    runner = web.AppRunner(sim.app, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
