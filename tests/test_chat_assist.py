@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.core import Event
+from homeassistant.core import CoreState, Event
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 import pytest
@@ -26,7 +26,15 @@ from custom_components.synology_native.const import (
 from custom_components.synology_native.logbook import async_describe_events
 from tests.fake_dsm.chat_store import DM_ALICE, GENERAL
 from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
-from tests.test_chat import ALICE, BOB, ME, fast_listener, push_ready, until
+from tests.test_chat import (
+    ALICE,
+    BOB,
+    ME,
+    fast_listener,
+    push_ready,
+    setup_entry,
+    until,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -355,3 +363,37 @@ async def test_logbook_names_who_asked_where(hass: HomeAssistant) -> None:
         Event(EVENT_CHAT_ASSIST, data | {"action_done": True})
     )
     assert line["message"] == "asked Assist in general, which acted"
+
+
+async def test_after_a_restart_only_young_messages_are_answered(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+    assist_entry: MockConfigEntry,
+) -> None:
+    """Written while Home Assistant was down: answered once after start if young enough."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+    await push_ready(hass, assist_entry)
+    assert await hass.config_entries.async_unload(assist_entry.entry_id)
+    exchanges = async_capture_events(hass, EVENT_CHAT_ASSIST)
+    clock = fake_dsm.store.clock
+    fake_dsm.store.clock = lambda: clock() - 10 * 60  # ten minutes ago
+    await fake_dsm.chat.post_as("alice", DM_ALICE, "add stale bread to my tasks")
+    fake_dsm.store.clock = clock
+    await fake_dsm.chat.post_as("alice", DM_ALICE, "add fresh milk to my tasks")
+    hass.set_state(CoreState.not_running)
+    chat = await setup_entry(hass, assist_entry)
+    await hass.async_block_till_done()
+    assert exchanges == []  # nothing is answered before Home Assistant runs
+
+    await hass.async_start()
+    await until(lambda: len(exchanges) == 1)
+    await chat.async_read_round()
+    await hass.async_block_till_done()
+    assert [event.data["question"] for event in exchanges] == [
+        "add fresh milk to my tasks"
+    ]
+    assert "Fresh milk" in titles(nas)
+    assert "Stale bread" not in titles(nas)

@@ -190,19 +190,21 @@ class ChatAssist:
         agent_id = self.entry.options.get(
             CONF_CHAT_ASSIST_AGENT, conversation.HOME_ASSISTANT_AGENT
         )
-        if conversation.async_get_agent_info(self.hass, agent_id) is None:
-            # The chosen agent was removed: say so rather than stay silent.
+        try:
+            result = await conversation.async_converse(
+                self.hass,
+                question.text,
+                conversation_id,
+                Context(user_id=ha_user_id),
+                language=self.hass.config.language,
+                agent_id=agent_id,
+            )
+        except ValueError:
+            # async_converse's way of saying the chosen agent is gone (removed since
+            # it was chosen): say so in Chat rather than stay silent.
             LOGGER.warning("Conversation agent %s for Chat is gone", agent_id)
             await self._async_post(question, await self._text("assist_no_agent"))
             return
-        result = await conversation.async_converse(
-            self.hass,
-            question.text,
-            conversation_id,
-            Context(user_id=ha_user_id),
-            language=self.hass.config.language,
-            agent_id=agent_id,
-        )
         response = result.response
         speech = response.speech.get("plain", {}).get("speech", "")
         if not speech:
