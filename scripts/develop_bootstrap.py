@@ -188,21 +188,23 @@ async def enable_chat_assist(
     http: aiohttp.ClientSession, url: str, headers: dict[str, str]
 ) -> None:
     """Let the demo user Alice talk to Assist from Chat, as the Developer user."""
-    entry_id = (await synology_entries(http, url, headers))[0]["entry_id"]
+    entry = (await synology_entries(http, url, headers))[0]
+    if entry["num_subentries"]:
+        return  # a restart of the demo: Alice is allowed already
+    entry_id = entry["entry_id"]
     subentries = f"{url}/api/config/config_entries/subentries/flow"
     form = await flow_step(
         http, subentries, headers, {"handler": [entry_id, "chat_assist_user"]}
     )
-    if form.get("type") == "form":
-        await flow_step(
-            http,
-            f"{subentries}/{form['flow_id']}",
-            headers,
-            {
-                "chat_user_id": option_labelled(form, "chat_user_id", "Alice"),
-                "user_id": option_labelled(form, "user_id", "Developer"),
-            },
-        )
+    await flow_step(
+        http,
+        f"{subentries}/{form['flow_id']}",
+        headers,
+        {
+            "chat_user_id": option_labelled(form, "chat_user_id", "Alice"),
+            "user_id": option_labelled(form, "user_id", "Developer"),
+        },
+    )
     options = f"{url}/api/config/config_entries/options/flow"
     form = await flow_step(http, options, headers, {"handler": entry_id})
     await flow_step(
