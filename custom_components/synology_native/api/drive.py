@@ -686,14 +686,7 @@ class Drive:
         conflict_action: ConflictAction = ConflictAction.STOP,
     ) -> TaskOutcome:
         """Move items into folder and wait until Drive has done it."""
-        return await self._run_task(
-            FILES_MOVE,
-            {
-                "files": list(paths),
-                "to_parent_folder": folder,
-                "conflict_action": conflict_action,
-            },
-        )
+        return await self._place(FILES_MOVE, paths, folder, conflict_action)
 
     async def copy(
         self,
@@ -703,8 +696,18 @@ class Drive:
         conflict_action: ConflictAction = ConflictAction.STOP,
     ) -> TaskOutcome:
         """Copy items into folder and wait until Drive has done it."""
+        return await self._place(FILES_COPY, paths, folder, conflict_action)
+
+    async def _place(
+        self,
+        endpoint: Endpoint,
+        paths: Sequence[str],
+        folder: str,
+        conflict_action: ConflictAction,
+    ) -> TaskOutcome:
+        """Run a move or copy: both take the same parameters."""
         return await self._run_task(
-            FILES_COPY,
+            endpoint,
             {
                 "files": list(paths),
                 "to_parent_folder": folder,
