@@ -15,7 +15,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.synology_native.const import DOMAIN
+from custom_components.synology_native.const import (
+    CONF_APPS,
+    CONF_UPDATE_INTERVAL,
+    DOMAIN,
+)
 from tests.fake_dsm import FakeDsm, run_simulator
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
@@ -100,15 +104,33 @@ def entry_data(dsm_url: str) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
-    """Give a config entry for the demo account on the simulator."""
+def demo_entry(
+    entry_data: dict[str, Any], options: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """Give a config entry for the demo account on the simulator, with options."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=DEMO_USER,
         unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
         data=entry_data,
+        options=options or {},
     )
+
+
+@pytest.fixture
+def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give a config entry for the demo account on the simulator."""
+    return demo_entry(entry_data)
+
+
+@pytest.fixture
+def notestation_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give the demo account using Note Station only, polled every 5 minutes.
+
+    Polling tests move the clock by minutes; Chat, which is not polled, would see its
+    real-time connection time out meanwhile.
+    """
+    return demo_entry(entry_data, {CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5})
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
+from tests.conftest import demo_entry
 from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
@@ -58,13 +59,7 @@ def cal(fake_dsm: FakeDsm) -> CalendarStore:
 @pytest.fixture
 def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
     """Give the demo account with Calendar and Note Station (no Chat socket to wait on)."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=DEMO_USER,
-        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
-        data=entry_data,
-        options={CONF_APPS: [DsmApp.CALENDAR, DsmApp.NOTESTATION]},
-    )
+    return demo_entry(entry_data, {CONF_APPS: [DsmApp.CALENDAR, DsmApp.NOTESTATION]})
 
 
 @pytest.fixture

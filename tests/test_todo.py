@@ -25,12 +25,11 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.synology_native.api.notestation import TODO_PAGE_SIZE
 from custom_components.synology_native.const import (
     CONF_APPS,
-    CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
 from custom_components.synology_native.todo import SUBTASK_PREFIX
-from tests.conftest import advance_time
-from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
+from tests.conftest import advance_time, demo_entry
+from tests.fake_dsm.store import DEMO_SERIAL
 from tests.test_init import poll, setup_entry
 
 if TYPE_CHECKING:
@@ -49,19 +48,9 @@ DUE_TODAY = "sensor.ds923_demo_to_dos_due_today"
 
 
 @pytest.fixture
-def config_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
-    """Give the demo account using Note Station only.
-
-    These tests move the clock by minutes; Chat, which is not under test here, would
-    see its real-time connection time out meanwhile.
-    """
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data=config_entry.data,
-        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
-    )
+def config_entry(notestation_entry: MockConfigEntry) -> MockConfigEntry:
+    """Use the demo account with Note Station only: these tests move the clock."""
+    return notestation_entry
 
 
 async def items(hass: HomeAssistant) -> list[dict[str, Any]]:
@@ -461,13 +450,7 @@ async def test_entities_snapshot(
     nas.todo_by_title("Pay rent").due_date = int(
         datetime(2026, 11, 29, 9, tzinfo=UTC).timestamp()
     )
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=DEMO_USER,
-        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
-        data=entry_data,
-        options={CONF_APPS: ["notestation"]},
-    )
+    entry = demo_entry(entry_data, {CONF_APPS: ["notestation"]})
     with patch("custom_components.synology_native.PLATFORMS", [platform]):
         await setup_entry(hass, entry)
     await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
