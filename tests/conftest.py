@@ -6,8 +6,10 @@ import logging
 import ssl
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.core import Context
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -166,6 +168,15 @@ async def advance_time(
     if started := asyncio.all_tasks() - running:
         await asyncio.wait(started)
     await hass.async_block_till_done()
+
+
+async def say(hass: HomeAssistant, text: str) -> str:
+    """Speak text to Assist, which must act on it; return what Assist answers."""
+    result = await conversation.async_converse(
+        hass, text, None, Context(), language="en"
+    )
+    assert result.response.response_type.value == "action_done", text
+    return str(result.response.speech["plain"]["speech"])
 
 
 def client_log_text(caplog: pytest.LogCaptureFixture) -> str:

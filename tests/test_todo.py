@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
-from homeassistant.components import conversation
 from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -12,7 +11,6 @@ from homeassistant.const import (
     CONF_USERNAME,
     Platform,
 )
-from homeassistant.core import Context
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -28,7 +26,7 @@ from custom_components.synology_native.const import (
     DOMAIN,
 )
 from custom_components.synology_native.todo import SUBTASK_PREFIX
-from tests.conftest import advance_time, demo_entry
+from tests.conftest import advance_time, demo_entry, say
 from tests.fake_dsm.store import DEMO_SERIAL
 from tests.test_init import poll, setup_entry
 
@@ -234,27 +232,20 @@ async def test_assist_adds_completes_and_removes(
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
 
-    async def say(text: str) -> str:
-        result = await conversation.async_converse(
-            hass, text, None, Context(), language="en"
-        )
-        assert result.response.response_type.value == "action_done", text
-        return str(result.response.speech["plain"]["speech"])
-
-    assert await say("add milk to my tasks") == "Added milk"
+    assert await say(hass, "add milk to my tasks") == "Added milk"
     milk = nas.todo_by_title("Milk")
     assert not milk.done
     # Checking off by voice keeps what the item already had.
     await call_todo(
         hass, "update_item", item="Milk", due_date="2030-01-02", description="2 l"
     )
-    await say("check off milk from my tasks")
+    await say(hass, "check off milk from my tasks")
     assert milk.done
     assert (milk.comment, milk.due_date) == (
         "2 l",
         int(dt_util.start_of_local_day(date(2030, 1, 2)).timestamp()),
     )
-    await say("remove milk from my tasks")
+    await say(hass, "remove milk from my tasks")
     assert milk.object_id not in nas.todos
     assert state_of(hass, TASKS) == "4"
 
@@ -421,14 +412,8 @@ async def test_assist_with_two_accounts(
     assert state is not None
     assert state.attributes["friendly_name"] == "alice tasks"
 
-    async def say(text: str) -> None:
-        result = await conversation.async_converse(
-            hass, text, None, Context(), language="en"
-        )
-        assert result.response.response_type.value == "action_done", text
-
-    await say("add milk to my tasks")
-    await say("add cat food to alice tasks")
+    await say(hass, "add milk to my tasks")
+    await say(hass, "add cat food to alice tasks")
     library = fake_dsm.store.notestation_of(alice)
     assert [todo.title for todo in library.todos.values()] == ["Cat food"]
     assert "Milk" in [todo.title for todo in nas.todos.values()]
