@@ -143,13 +143,6 @@ def zone(tz_id: str) -> ZoneInfo:
         raise DsmResponseError(msg) from err
 
 
-def recurrence_id_of(start: date | datetime) -> str:
-    """Name one occurrence: ``YYYYMMDD`` or ``YYYYMMDDThhmmss`` in the event's wall time."""
-    if isinstance(start, datetime):
-        return start.strftime("%Y%m%dT%H%M%S")
-    return start.strftime("%Y%m%d")
-
-
 # --- recurrence: RRULE <-> repeat_setting ------------------------------------------------
 
 _REPEAT_TYPES: Mapping[Frequency, str] = {
