@@ -242,10 +242,20 @@ def banner(ha_url: str, dsm_url: str) -> str:
             "  Synology Native is set up: Settings > Devices & services.",
             f"DSM simulator: {dsm_url}",
             *demo_logins(dsm_url),
+            *assist_instructions(dsm_url),
             *sso_instructions(dsm_url),
             "",
         ]
     )
+
+
+def assist_instructions(dsm_url: str) -> list[str]:
+    """Say how to talk to Assist from Chat as alice (enable_chat_assist allowed her)."""
+    return [
+        "Assist in Chat: alice may talk to Assist, with the Developer user's rights:",
+        f"  .venv/bin/python -m scripts.post_as alice demo 'add milk to my tasks' --dsm-url {dsm_url}",
+        "  Milk appears in the Tasks list; the logbook shows the exchange.",
+    ]
 
 
 def sso_instructions(dsm_url: str) -> list[str]:
