@@ -26,15 +26,17 @@ from .const import (
     SUPPORTED_APPS,
     AuthMethod,
 )
-from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
+from .coordinator import NasCoordinator
 from .data import (
     DsmConfigEntry,
     DsmRuntimeData,
     auth_method_of,
     create_entry_client,
 )
+from .drive_coordinator import DriveCoordinator
 from .drive_events import DriveFileChanges, DriveNotificationMarker
 from .error_policy import setup_error
+from .notestation_coordinator import NoteStationCoordinator
 from .services import async_setup_services
 
 if TYPE_CHECKING:

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
     from .calendar_coordinator import CalendarCoordinator
     from .chat_listener import ChatListener
-    from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
+    from .coordinator import NasCoordinator
+    from .drive_coordinator import DriveCoordinator
+    from .notestation_coordinator import NoteStationCoordinator
 
 
 @dataclass(slots=True)
