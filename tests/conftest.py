@@ -6,8 +6,10 @@ import logging
 import ssl
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.core import Context
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -15,7 +17,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.synology_native.const import DOMAIN
+from custom_components.synology_native.const import (
+    CONF_APPS,
+    CONF_UPDATE_INTERVAL,
+    DOMAIN,
+)
 from tests.fake_dsm import FakeDsm, run_simulator
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
@@ -100,15 +106,33 @@ def entry_data(dsm_url: str) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
-    """Give a config entry for the demo account on the simulator."""
+def demo_entry(
+    entry_data: dict[str, Any], options: dict[str, Any] | None = None
+) -> MockConfigEntry:
+    """Give a config entry for the demo account on the simulator, with options."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=DEMO_USER,
         unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
         data=entry_data,
+        options=options or {},
     )
+
+
+@pytest.fixture
+def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give a config entry for the demo account on the simulator."""
+    return demo_entry(entry_data)
+
+
+@pytest.fixture
+def notestation_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give the demo account using Note Station only, polled every 5 minutes.
+
+    Polling tests move the clock by minutes; Chat, which is not polled, would see its
+    real-time connection time out meanwhile.
+    """
+    return demo_entry(entry_data, {CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5})
 
 
 @pytest.fixture
@@ -144,6 +168,15 @@ async def advance_time(
     if started := asyncio.all_tasks() - running:
         await asyncio.wait(started)
     await hass.async_block_till_done()
+
+
+async def say(hass: HomeAssistant, text: str) -> str:
+    """Speak text to Assist, which must act on it; return what Assist answers."""
+    result = await conversation.async_converse(
+        hass, text, None, Context(), language="en"
+    )
+    assert result.response.response_type.value == "action_done", text
+    return str(result.response.speech["plain"]["speech"])
 
 
 def client_log_text(caplog: pytest.LogCaptureFixture) -> str:

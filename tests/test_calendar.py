@@ -11,10 +11,8 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from homeassistant.components import conversation
 from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.core import Context
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -27,6 +25,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
+from tests.conftest import demo_entry, say
 from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 from tests.test_init import poll, setup_entry
@@ -58,13 +57,7 @@ def cal(fake_dsm: FakeDsm) -> CalendarStore:
 @pytest.fixture
 def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
     """Give the demo account with Calendar and Note Station (no Chat socket to wait on)."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=DEMO_USER,
-        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
-        data=entry_data,
-        options={CONF_APPS: [DsmApp.CALENDAR, DsmApp.NOTESTATION]},
-    )
+    return demo_entry(entry_data, {CONF_APPS: [DsmApp.CALENDAR, DsmApp.NOTESTATION]})
 
 
 @pytest.fixture
@@ -763,19 +756,12 @@ async def test_assist_tells_the_task_lists_apart(
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
 
-    async def say(text: str) -> str:
-        result = await conversation.async_converse(
-            hass, text, None, Context(), language="en"
-        )
-        assert result.response.response_type.value == "action_done", text
-        return str(result.response.speech["plain"]["speech"])
-
-    assert await say("add bread to my calendar tasks") == "Added bread"
+    assert await say(hass, "add bread to my calendar tasks") == "Added bread"
     assert "Bread" in {task.summary for task in cal.tasks.values()}
-    assert await say("add milk to my tasks") == "Added milk"
+    assert await say(hass, "add milk to my tasks") == "Added milk"
     assert "Milk" not in {task.summary for task in cal.tasks.values()}
     assert fake_dsm.notestation.todo_by_title("Milk")
-    assert await say("check off bread from my calendar tasks")
+    assert await say(hass, "check off bread from my calendar tasks")
     bread = next(task for task in cal.tasks.values() if task.summary == "Bread")
     assert bread.percent_complete == 100
 

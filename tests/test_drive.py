@@ -54,6 +54,18 @@ def recorded(hass: HomeAssistant, event_type: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
+def drive_push_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give an entry of the demo account with Drive push on."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=DEMO_USER,
+        data=entry_data,
+        options={CONF_DRIVE_PUSH: True},
+    )
+
+
+@pytest.fixture
 def drive_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
     """Give an entry of the demo account polling Drive and Note Station, without Chat.
 
@@ -241,22 +253,15 @@ async def test_the_drive_webhook_goes_with_the_entry(
 
 async def test_push_without_a_local_url_falls_back_to_polling(
     hass: HomeAssistant,
-    entry_data: dict[str, Any],
+    drive_push_entry: MockConfigEntry,
     drive: DriveStore,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """No URL the NAS could reach: a warning, no Drive webhook, the entry still loads."""
     assert await async_setup_component(hass, DOMAIN, {})  # http sets a URL at setup
     hass.config.internal_url = hass.config.external_url = hass.config.api = None
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=DEMO_USER,
-        unique_id=DEMO_USER,
-        data=entry_data,
-        options={CONF_DRIVE_PUSH: True},
-    )
-    await setup_entry(hass, entry)
-    assert entry.state is ConfigEntryState.LOADED
+    await setup_entry(hass, drive_push_entry)
+    assert drive_push_entry.state is ConfigEntryState.LOADED
     assert drive.webhooks == {}
     assert "Drive push needs Home Assistant's local URL" in caplog.text
 
@@ -288,41 +293,27 @@ async def test_logbook_lines(hass: HomeAssistant) -> None:
 
 
 async def test_a_refused_webhook_registration_retries_setup(
-    hass: HomeAssistant, entry_data: dict[str, Any], fake_dsm: FakeDsm
+    hass: HomeAssistant, drive_push_entry: MockConfigEntry, fake_dsm: FakeDsm
 ) -> None:
     """Drive refusing the webhook: the entry retries later, no webhook is left."""
     fake_dsm.faults.fail_api("SYNO.SynologyDrive.Webhooks", "create", 105)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=DEMO_USER,
-        unique_id=DEMO_USER,
-        data=entry_data,
-        options={CONF_DRIVE_PUSH: True},
-    )
-    await setup_entry(hass, entry)
-    assert entry.state is ConfigEntryState.SETUP_RETRY
+    await setup_entry(hass, drive_push_entry)
+    assert drive_push_entry.state is ConfigEntryState.SETUP_RETRY
     assert fake_dsm.store.drive.webhooks == {}
 
 
 async def test_unloading_survives_a_failed_webhook_removal(
     hass: HomeAssistant,
-    entry_data: dict[str, Any],
+    drive_push_entry: MockConfigEntry,
     fake_dsm: FakeDsm,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Drive refusing to remove its webhook does not keep the entry from unloading."""
     caplog.set_level(logging.DEBUG)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=DEMO_USER,
-        unique_id=DEMO_USER,
-        data=entry_data,
-        options={CONF_DRIVE_PUSH: True},
-    )
-    await setup_entry(hass, entry)
+    await setup_entry(hass, drive_push_entry)
     fake_dsm.faults.fail_api("SYNO.SynologyDrive.Webhooks", "delete", 105)
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert await hass.config_entries.async_unload(drive_push_entry.entry_id)
+    assert drive_push_entry.state is ConfigEntryState.NOT_LOADED
     assert "Removing the Drive webhook failed" in caplog.text
     assert len(fake_dsm.store.drive.webhooks) == 1
 

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.helpers import entity_registry as er
-import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
@@ -182,22 +181,6 @@ async def test_nas_down_then_back(
         fake_dsm.store.dsm_version,
         "4",
     ]
-
-
-@pytest.fixture
-def notestation_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
-    """Give the demo account using Note Station only.
-
-    Polling tests move the clock by minutes; Chat, which is not polled, would see its
-    real-time connection time out meanwhile.
-    """
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data=config_entry.data,
-        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
-    )
 
 
 async def test_one_request_per_cycle(

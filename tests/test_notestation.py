@@ -30,19 +30,9 @@ WRITES = {"create", "set", "delete", "restore"}
 
 
 @pytest.fixture
-def config_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
-    """Give the demo account using Note Station only.
-
-    These tests move the clock by minutes; Chat, which is not under test here, would
-    see its real-time connection time out meanwhile.
-    """
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data=config_entry.data,
-        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
-    )
+def config_entry(notestation_entry: MockConfigEntry) -> MockConfigEntry:
+    """Use the demo account with Note Station only: these tests move the clock."""
+    return notestation_entry
 
 
 async def act(hass: HomeAssistant, action: str, **data: Any) -> Any:

@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
-from homeassistant.components import conversation
 from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
 from homeassistant.const import (
     ATTR_ENTITY_ID,
@@ -12,7 +11,6 @@ from homeassistant.const import (
     CONF_USERNAME,
     Platform,
 )
-from homeassistant.core import Context
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -25,12 +23,11 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.synology_native.api.notestation import TODO_PAGE_SIZE
 from custom_components.synology_native.const import (
     CONF_APPS,
-    CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
 from custom_components.synology_native.todo import SUBTASK_PREFIX
-from tests.conftest import advance_time
-from tests.fake_dsm.store import DEMO_SERIAL, DEMO_USER
+from tests.conftest import advance_time, demo_entry, say
+from tests.fake_dsm.store import DEMO_SERIAL
 from tests.test_init import poll, setup_entry
 
 if TYPE_CHECKING:
@@ -49,19 +46,9 @@ DUE_TODAY = "sensor.ds923_demo_to_dos_due_today"
 
 
 @pytest.fixture
-def config_entry(config_entry: MockConfigEntry) -> MockConfigEntry:
-    """Give the demo account using Note Station only.
-
-    These tests move the clock by minutes; Chat, which is not under test here, would
-    see its real-time connection time out meanwhile.
-    """
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=config_entry.title,
-        unique_id=config_entry.unique_id,
-        data=config_entry.data,
-        options={CONF_APPS: ["notestation"], CONF_UPDATE_INTERVAL: 5},
-    )
+def config_entry(notestation_entry: MockConfigEntry) -> MockConfigEntry:
+    """Use the demo account with Note Station only: these tests move the clock."""
+    return notestation_entry
 
 
 async def items(hass: HomeAssistant) -> list[dict[str, Any]]:
@@ -245,27 +232,20 @@ async def test_assist_adds_completes_and_removes(
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "conversation", {})
 
-    async def say(text: str) -> str:
-        result = await conversation.async_converse(
-            hass, text, None, Context(), language="en"
-        )
-        assert result.response.response_type.value == "action_done", text
-        return str(result.response.speech["plain"]["speech"])
-
-    assert await say("add milk to my tasks") == "Added milk"
+    assert await say(hass, "add milk to my tasks") == "Added milk"
     milk = nas.todo_by_title("Milk")
     assert not milk.done
     # Checking off by voice keeps what the item already had.
     await call_todo(
         hass, "update_item", item="Milk", due_date="2030-01-02", description="2 l"
     )
-    await say("check off milk from my tasks")
+    await say(hass, "check off milk from my tasks")
     assert milk.done
     assert (milk.comment, milk.due_date) == (
         "2 l",
         int(dt_util.start_of_local_day(date(2030, 1, 2)).timestamp()),
     )
-    await say("remove milk from my tasks")
+    await say(hass, "remove milk from my tasks")
     assert milk.object_id not in nas.todos
     assert state_of(hass, TASKS) == "4"
 
@@ -432,14 +412,8 @@ async def test_assist_with_two_accounts(
     assert state is not None
     assert state.attributes["friendly_name"] == "alice tasks"
 
-    async def say(text: str) -> None:
-        result = await conversation.async_converse(
-            hass, text, None, Context(), language="en"
-        )
-        assert result.response.response_type.value == "action_done", text
-
-    await say("add milk to my tasks")
-    await say("add cat food to alice tasks")
+    await say(hass, "add milk to my tasks")
+    await say(hass, "add cat food to alice tasks")
     library = fake_dsm.store.notestation_of(alice)
     assert [todo.title for todo in library.todos.values()] == ["Cat food"]
     assert "Milk" in [todo.title for todo in nas.todos.values()]
@@ -461,13 +435,7 @@ async def test_entities_snapshot(
     nas.todo_by_title("Pay rent").due_date = int(
         datetime(2026, 11, 29, 9, tzinfo=UTC).timestamp()
     )
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=DEMO_USER,
-        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
-        data=entry_data,
-        options={CONF_APPS: ["notestation"]},
-    )
+    entry = demo_entry(entry_data, {CONF_APPS: ["notestation"]})
     with patch("custom_components.synology_native.PLATFORMS", [platform]):
         await setup_entry(hass, entry)
     await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)

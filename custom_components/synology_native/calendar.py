@@ -105,13 +105,22 @@ def calendar_name(calendar: SynoCalendar) -> str:
     return f"{calendar.name} ({calendar.owner})" if calendar.shared else calendar.name
 
 
-def read_only_error(calendar: SynoCalendar) -> ServiceValidationError:
-    """Return the error for a write into a calendar shared read-only."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="calendar_read_only",
-        translation_placeholders={"calendar": calendar_name(calendar)},
-    )
+def writable(calendar: SynoCalendar | None) -> SynoCalendar:
+    """Return a calendar (or task list) to write to, refusing a gone or read-only one.
+
+    The refusal comes before anything is sent to the NAS.
+    """
+    if calendar is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="calendar_gone"
+        )
+    if not calendar.writable:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="calendar_read_only",
+            translation_placeholders={"calendar": calendar_name(calendar)},
+        )
+    return calendar
 
 
 def ha_event(event: CalEvent) -> CalendarEvent:
@@ -241,14 +250,7 @@ class SynologyCalendar(DsmEntity, CalendarEntity):
 
     def writable_calendar(self) -> SynoCalendar:
         """Return the calendar, refusing before anything is sent if it is read-only."""
-        calendar = self.calendar
-        if calendar is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="calendar_gone"
-            )
-        if not calendar.writable:
-            raise read_only_error(calendar)
-        return calendar
+        return writable(self.calendar)
 
     @override
     async def async_create_event(self, **kwargs: Any) -> None:

@@ -33,7 +33,7 @@ def async_describe_events(
     hass: HomeAssistant,
     async_describe_event: Callable[[str, str, Callable[[Event], dict[str, str]]], None],
 ) -> None:
-    """Describe the Chat events."""
+    """Describe the Chat and Drive events."""
 
     @callback
     def describe(event: Event) -> dict[str, str]:

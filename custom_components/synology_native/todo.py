@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 
 from .api.calendar import CalTask, SynoCalendar, TaskDraft
 from .api.notestation import UNCHANGED, Todo, TodoChanges
-from .calendar import async_follow_calendars, calendar_name, read_only_error
+from .calendar import async_follow_calendars, calendar_name, writable
 from .const import DOMAIN
 from .entity import DsmEntity
 from .error_policy import translate_dsm_errors
@@ -259,14 +259,7 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
     @property
     def task_list(self) -> SynoCalendar:
         """Return the task list as last read; writes to a vanished one are refused."""
-        task_list = self.coordinator.data.calendar(self.cal_id)
-        if task_list is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="calendar_gone"
-            )
-        if not task_list.writable:
-            raise read_only_error(task_list)
-        return task_list
+        return writable(self.coordinator.data.calendar(self.cal_id))
 
     @property
     @override

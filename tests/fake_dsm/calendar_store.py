@@ -348,6 +348,12 @@ class CalendarStore:
             rrule=Recur.from_rrule(rrule) if rrule else None,
             **({"uid": uid} if uid else {}),
         )
+        return self._store_event(calendar, master, tz_id, **fields)
+
+    def _store_event(
+        self, calendar: SimCalendar, master: Event, tz_id: str, **fields: Any
+    ) -> SimEvent:
+        """Store master (with its rule, if any) as a new event of calendar."""
         now = self.now()
         event = SimEvent(
             evt_id=self.next_id(),
@@ -444,24 +450,12 @@ class CalendarStore:
                 if isinstance(start, datetime) and isinstance(start.tzinfo, ZoneInfo)
                 else self.time_zones.get(calendar.owner, DEFAULT_ZONE)
             )
-            now = self.now()
-            event = SimEvent(
-                evt_id=self.next_id(),
-                cal_id=calendar.cal_id,
-                owner=calendar.owner,
-                etag=new_etag(),
-                tz_id=tz_id,
-                master=master,
-                color=master.color or "",
-                created=now,
-                modified=now,
-            )
+            event = self._store_event(calendar, master, tz_id, color=master.color or "")
             event.overrides = {
                 str(item.recurrence_id): item
                 for item in parsed.events
                 if item.uid == master.uid and item.recurrence_id is not None
             }
-            self.events[event.evt_id] = event
         for todo in parsed.todos:
             due = todo.due
             self.add_task(

@@ -375,24 +375,26 @@ async def tag_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     return _listing("tags", tags)
 
 
+def _smart_data(store: NoteStationStore, smart: SimSmart) -> dict[str, Any]:
+    """Give a smart notebook as Smart list and get send it, without its query."""
+    return {
+        "object_id": smart.object_id,
+        "title": smart.title,
+        "category": "smart",
+        "link_id": smart.link_id,
+        "ctime": smart.ctime,
+        "mtime": smart.ctime,
+        "perm": "owner",
+        "owner": _owner(store),
+        "acl": {},
+    }
+
+
 @handler("SYNO.NoteStation.Smart", "list")
 async def smart_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Smart notebooks, without their queries."""
     store = _store(ctx)
-    smarts = [
-        {
-            "object_id": smart.object_id,
-            "title": smart.title,
-            "category": "smart",
-            "link_id": smart.link_id,
-            "ctime": smart.ctime,
-            "mtime": smart.ctime,
-            "perm": "owner",
-            "owner": _owner(store),
-            "acl": {},
-        }
-        for smart in store.smarts.values()
-    ]
+    smarts = [_smart_data(store, smart) for smart in store.smarts.values()]
     return _listing("smarts", smarts)
 
 
@@ -657,17 +659,7 @@ async def smart_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """One smart notebook, by `object_id` (INFERRED parameter; 114 without it)."""
     store = _store(ctx)
     smart = _found(store.smarts, require(params, "object_id", str))
-    return {
-        "object_id": smart.object_id,
-        "title": smart.title,
-        "category": "smart",
-        "link_id": smart.link_id,
-        "ctime": smart.ctime,
-        "mtime": smart.ctime,
-        "perm": "owner",
-        "owner": _owner(store),
-        "acl": {},
-    }
+    return _smart_data(store, smart)
 
 
 @handler("SYNO.NoteStation.Share.Priv", "list")

@@ -27,6 +27,7 @@ from .errors import (
     register_error_codes,
 )
 from .models import Call, Endpoint
+from .typed import typed_field
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -140,13 +141,6 @@ def zone(tz_id: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError) as err:
         msg = f"Calendar answered with an unknown time zone {tz_id!r}"
         raise DsmResponseError(msg) from err
-
-
-def recurrence_id_of(start: date | datetime) -> str:
-    """Name one occurrence: ``YYYYMMDD`` or ``YYYYMMDDThhmmss`` in the event's wall time."""
-    if isinstance(start, datetime):
-        return start.strftime("%Y%m%dT%H%M%S")
-    return start.strftime("%Y%m%d")
 
 
 # --- recurrence: RRULE <-> repeat_setting ------------------------------------------------
@@ -637,30 +631,6 @@ def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) ->
         raise DsmResponseError(msg) from err
 
 
-def _text(data: Mapping[str, Any], key: str) -> str:
-    value = data[key]
-    if not isinstance(value, str):
-        msg = f"{key} is not text"
-        raise TypeError(msg)
-    return value
-
-
-def _flag(data: Mapping[str, Any], key: str) -> bool:
-    value = data[key]
-    if not isinstance(value, bool):
-        msg = f"{key} is not a boolean"
-        raise TypeError(msg)
-    return value
-
-
-def _number(data: Mapping[str, Any], key: str) -> int:
-    value = data[key]
-    if not isinstance(value, int) or isinstance(value, bool):
-        msg = f"{key} is not a number"
-        raise TypeError(msg)
-    return value
-
-
 def _epoch(data: Mapping[str, Any], key: str) -> datetime | None:
     value = data.get(key)
     return None if value is None else datetime.fromtimestamp(int(value), UTC)
@@ -673,10 +643,10 @@ def calendar_from_wire(
 
     def parse(data: Mapping[str, Any]) -> SynoCalendar:
         return SynoCalendar(
-            cal_id=_text(data, "cal_id"),
-            original_cal_id=_text(data, "original_cal_id"),
+            cal_id=typed_field(data, "cal_id", str),
+            original_cal_id=typed_field(data, "original_cal_id", str),
             owner=str(data.get("original_ug_name") or ""),
-            name=_text(data, "cal_displayname"),
+            name=typed_field(data, "cal_displayname", str),
             description=str(data.get("cal_description") or ""),
             color=str(data.get("cal_color") or ""),
             privilege=Privilege(data["cal_privilege"]),
@@ -696,16 +666,16 @@ def _times(
     unknown); timed ones from the epoch, shown in ``tz_id``.
     """
     tz_id = str(data.get("tz_id") or "")
-    if _flag(data, "is_all_day"):
+    if typed_field(data, "is_all_day", bool):
         return (
-            day_from_wire(_text(data, f"{start_key}_string")),
-            day_from_wire(_text(data, f"{end_key}_string")),
+            day_from_wire(typed_field(data, f"{start_key}_string", str)),
+            day_from_wire(typed_field(data, f"{end_key}_string", str)),
             tz_id,
         )
     tz = zone(tz_id)
     return (
-        datetime.fromtimestamp(_number(data, start_key), tz),
-        datetime.fromtimestamp(_number(data, end_key), tz),
+        datetime.fromtimestamp(typed_field(data, start_key, int), tz),
+        datetime.fromtimestamp(typed_field(data, end_key, int), tz),
         tz_id,
     )
 
@@ -720,7 +690,7 @@ def _reminder(data: Mapping[str, Any]) -> Reminder:
 
 def _attendee(data: Mapping[str, Any]) -> Attendee:
     return Attendee(
-        name=_text(data, "user_name"),
+        name=typed_field(data, "user_name", str),
         email=str(data.get("email") or ""),
         is_dsm_user=data.get("type") == "dsm",
         organizer=data.get("role") == "organizer",
@@ -732,7 +702,7 @@ def _repeat(data: Mapping[str, Any]) -> Repeat | None:
     setting = data.get("repeat_setting")
     if isinstance(setting, list):
         setting = setting[0] if setting else None
-    if not _flag(data, "is_repeat_evt") or not setting:
+    if not typed_field(data, "is_repeat_evt", bool) or not setting:
         return None
     return repeat_from_wire(setting)
 
@@ -766,14 +736,14 @@ def event_from_wire(data: Mapping[str, Any]) -> CalEvent:
         location_extra=location,
     )
     return CalEvent(
-        evt_id=_number(data, "evt_id"),
-        cal_id=_text(data, "cal_id"),
-        original_cal_id=_text(data, "original_cal_id"),
-        uid=_text(data, "ical_uid"),
-        etag=_text(data, "dav_etag"),
+        evt_id=typed_field(data, "evt_id", int),
+        cal_id=typed_field(data, "cal_id", str),
+        original_cal_id=typed_field(data, "original_cal_id", str),
+        uid=typed_field(data, "ical_uid", str),
+        etag=typed_field(data, "dav_etag", str),
         draft=draft,
         recurrence_id=str(data.get("recurrence_id") or "") or None,
-        recurring=_flag(data, "is_repeat_evt"),
+        recurring=typed_field(data, "is_repeat_evt", bool),
         master_start=master_start,
         repeat_index=int(extra["repeat_index"]) if "repeat_index" in extra else None,
         modified=_epoch(data, "modify_time"),
@@ -820,14 +790,14 @@ def task_from_wire(data: Mapping[str, Any]) -> CalTask:
     due: date | datetime | None = None
     if data.get("has_end_time"):
         if data.get("is_all_day"):
-            due = day_from_wire(_text(data, "due_string"))
+            due = day_from_wire(typed_field(data, "due_string", str))
         else:
-            due = datetime.fromtimestamp(_number(data, "due"), zone(tz_id))
+            due = datetime.fromtimestamp(typed_field(data, "due", int), zone(tz_id))
     return CalTask(
-        evt_id=_number(data, "evt_id"),
-        list_id=_text(data, "original_cal_id"),
+        evt_id=typed_field(data, "evt_id", int),
+        list_id=typed_field(data, "original_cal_id", str),
         uid=str(data.get("ical_uid") or ""),
-        etag=_text(data, "dav_etag"),
+        etag=typed_field(data, "dav_etag", str),
         priority_order=int(data.get("priority_order") or 0),
         draft=TaskDraft(
             summary=str(data.get("summary") or ""),
@@ -1117,7 +1087,7 @@ class SynoCalendarApi:
 
         def parse(data: Mapping[str, Any]) -> CalSettings:
             return CalSettings(
-                time_zone=_text(data, "time_zone"),
+                time_zone=typed_field(data, "time_zone", str),
                 default_cal_id=str(data.get("default_cal") or ""),
                 week_start_day=int(data.get("week_start_day") or 0),
             )
@@ -1128,7 +1098,7 @@ class SynoCalendarApi:
         """Return the IANA names Calendar offers."""
         data = await self._client.call(TIMEZONE_LIST)
         return tuple(
-            _parsed("time zone", lambda item: _text(item, "tzid"), item)
+            _parsed("time zone", lambda item: typed_field(item, "tzid", str), item)
             for item in _list(data, "time zone")
         )
 

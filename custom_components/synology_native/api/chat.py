@@ -23,6 +23,7 @@ from .errors import (
     register_error_codes,
 )
 from .models import Call, CallResult, Endpoint
+from .typed import is_kind
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -172,15 +173,10 @@ def _object(data: Any, what: str) -> Mapping[str, Any]:
     return data
 
 
-def _is_kind(value: Any, kind: type) -> bool:
-    # JSON booleans are Python ints; an id or a time is never true or false.
-    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-
-
 def _field[T](data: Mapping[str, Any], key: str, kind: type[T], what: str) -> T:
     """Return data[key], which DSM always sends, as a kind."""
     value = data.get(key)
-    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+    if is_kind(value, kind):
         return value
     msg = f"SYNO.Chat {what} without a valid {key}"
     raise DsmResponseError(msg)
@@ -204,7 +200,7 @@ def _list_of(data: Any, key: str, what: str) -> list[Any]:
 
 
 def _ids(value: Any, what: str) -> tuple[int, ...]:
-    if not isinstance(value, list) or not all(_is_kind(item, int) for item in value):
+    if not isinstance(value, list) or not all(is_kind(item, int) for item in value):
         msg = f"SYNO.Chat {what} with ids that are not a list of numbers"
         raise DsmResponseError(msg)
     return tuple(value)
@@ -298,7 +294,7 @@ def parse_reactions(value: Any) -> tuple[ChatReaction, ...]:
         name = entry.get("sticker_name", entry.get("name"))
         users = entry.get("user_ids", entry.get("users"))
         if isinstance(name, str) and name and isinstance(users, list):
-            ids = sorted(u for u in users if _is_kind(u, int))
+            ids = sorted(u for u in users if is_kind(u, int))
             reactions.append(ChatReaction(name, tuple(ids)))
     return tuple(sorted(reactions, key=lambda reaction: reaction.name))
 

@@ -29,6 +29,7 @@ from .errors import (
     register_error_codes,
 )
 from .models import Call, Endpoint
+from .typed import typed
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -313,55 +314,37 @@ def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) ->
         raise DsmResponseError(msg) from err
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(value)
-    return value
-
-
-def _number(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(value)
-    return value
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(value)
-    return value
-
-
 def _id(value: Any) -> str:
     """Read an id: a decimal string; CONFLICT (drive.md §4) numbers are accepted too."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return _text(value)
+    return typed(value, str)
 
 
 def _epoch(value: Any) -> datetime:
-    return datetime.fromtimestamp(_number(value), UTC)
+    return datetime.fromtimestamp(typed(value, int), UTC)
 
 
 def _file(data: Mapping[str, Any]) -> DriveFile:
-    kind = _text(data["type"])
+    kind = typed(data["type"], str)
     if kind not in ("file", "dir"):
         raise ValueError(kind)
     return DriveFile(
         file_id=_id(data["file_id"]),
-        name=_text(data["name"]),
+        name=typed(data["name"], str),
         is_dir=kind == "dir",
-        content_type=_text(data["content_type"]),
-        display_path=_text(data["display_path"]),
+        content_type=typed(data["content_type"], str),
+        display_path=typed(data["display_path"], str),
         parent_id=_id(data["parent_id"]),
-        size=_number(data["size"]),
+        size=typed(data["size"], int),
         modified=_epoch(data["modified_time"]),
         version_id=_id(data["version_id"]),
-        permanent_link=_text(data["permanent_link"]),
-        owner=_text(_object(data["owner"], "owner")["name"]),
-        starred=_flag(data["starred"]),
-        shared=_flag(data["shared"]),
-        removed=_flag(data["removed"]),
-        labels=tuple(_text(label["name"]) for label in data.get("labels", ())),
+        permanent_link=typed(data["permanent_link"], str),
+        owner=typed(_object(data["owner"], "owner")["name"], str),
+        starred=typed(data["starred"], bool),
+        shared=typed(data["shared"], bool),
+        removed=typed(data["removed"], bool),
+        labels=tuple(typed(label["name"], str) for label in data.get("labels", ())),
     )
 
 
@@ -374,7 +357,7 @@ def parse_file_page(data: Any) -> FilePage:
     """Read ``{total, items: [FileInfo]}``."""
     items = tuple(parse_file(item) for item in _items(data, "file list"))
     return FilePage(
-        items, _parsed("file list", lambda page: _number(page["total"]), data)
+        items, _parsed("file list", lambda page: typed(page["total"], int), data)
     )
 
 
@@ -399,17 +382,17 @@ def _team_folder(data: Mapping[str, Any]) -> TeamFolder:
     return TeamFolder(
         team_id=_id(data["team_id"]),
         file_id=_id(data["file_id"]),
-        name=_text(data["name"]),
-        versioning=_flag(data["enable_versioning"]),
-        keep_versions=_number(data["keep_versions"]),
+        name=typed(data["name"], str),
+        versioning=typed(data["enable_versioning"], bool),
+        keep_versions=typed(data["keep_versions"], int),
     )
 
 
 def _label(data: Mapping[str, Any]) -> DriveLabel:
     return DriveLabel(
         label_id=_id(data["label_id"]),
-        name=_text(data["name"]),
-        color=_text(data["color"]),
+        name=typed(data["name"], str),
+        color=typed(data["color"], str),
     )
 
 
@@ -430,7 +413,7 @@ def revision_restore_params(file_id: str, revision_id: str) -> dict[str, Any]:
 def _version(data: Mapping[str, Any]) -> FileVersion:
     return FileVersion(
         revision_id=_id(data["revision_id"]),
-        size=_number(data["size"]),
+        size=typed(data["size"], int),
         modified=_epoch(data["modified_time"]),
     )
 
@@ -457,13 +440,13 @@ def _notification(data: Mapping[str, Any]) -> DriveNotification:
     file = _object(data["file"], "notification file")
     return DriveNotification(
         notification_id=_id(data["notification_id"]),
-        kind=_text(data["type"]),
+        kind=typed(data["type"], str),
         time=_epoch(data["time"]),
-        read=_flag(data["is_read"]),
-        actor=_text(_object(data["actor"], "notification actor")["name"]),
+        read=typed(data["is_read"], bool),
+        actor=typed(_object(data["actor"], "notification actor")["name"], str),
         file_id=_id(file["file_id"]),
-        file_name=_text(file["name"]),
-        file_path=_text(file["display_path"]),
+        file_name=typed(file["name"], str),
+        file_path=typed(file["display_path"], str),
     )
 
 
@@ -473,7 +456,7 @@ def parse_notifications(data: Any) -> NotificationFeed:
         _parsed("notification", _notification, item)
         for item in _items(data, "notification list")
     )
-    total = _parsed("notification list", lambda feed: _number(feed["total"]), data)
+    total = _parsed("notification list", lambda feed: typed(feed["total"], int), data)
     return NotificationFeed(items, total)
 
 
@@ -490,7 +473,9 @@ def parse_quota(data: Any) -> DriveQuota:
     """
 
     def quota(item: Mapping[str, Any]) -> DriveQuota:
-        return DriveQuota(used=_number(item["used"]), total=_number(item["total"]))
+        return DriveQuota(
+            used=typed(item["used"], int), total=typed(item["total"], int)
+        )
 
     return _parsed("quota", quota, data)
 
@@ -502,10 +487,10 @@ def quota_call() -> Call:
 
 def _info(data: Mapping[str, Any]) -> DriveInfo:
     return DriveInfo(
-        uid=_number(data["uid"]),
-        username=_text(data["username"]),
-        mydrive_versioning=_flag(data["enable_mydrive_versioning"]),
-        mydrive_keep_versions=_number(data["mydrive_keep_versions"]),
+        uid=typed(data["uid"], int),
+        username=typed(data["username"], str),
+        mydrive_versioning=typed(data["enable_mydrive_versioning"], bool),
+        mydrive_keep_versions=typed(data["mydrive_keep_versions"], int),
     )
 
 
@@ -528,19 +513,19 @@ def advanced_link_params(
 def _webhook(data: Mapping[str, Any]) -> Webhook:
     return Webhook(
         webhook_id=_id(data["webhook_id"]),
-        app_id=_text(data["app_id"]),
-        url=_text(data.get("url", "")),
+        app_id=typed(data["app_id"], str),
+        url=typed(data.get("url", ""), str),
     )
 
 
 def _change(data: Mapping[str, Any]) -> FileChange:
-    file_type = _text(data["file_type"])
+    file_type = typed(data["file_type"], str)
     if file_type not in ("file", "dir"):
         raise ValueError(file_type)
     return FileChange(
-        event_type=FileChangeType(_text(data["event_type"])),
+        event_type=FileChangeType(typed(data["event_type"], str)),
         file_id=_id(data["file_id"]),
-        permanent_link=_text(data["permanent_link"]),
+        permanent_link=typed(data["permanent_link"], str),
         is_dir=file_type == "dir",
         parent_id=_id(data["parent_id"]),
     )
@@ -686,14 +671,7 @@ class Drive:
         conflict_action: ConflictAction = ConflictAction.STOP,
     ) -> TaskOutcome:
         """Move items into folder and wait until Drive has done it."""
-        return await self._run_task(
-            FILES_MOVE,
-            {
-                "files": list(paths),
-                "to_parent_folder": folder,
-                "conflict_action": conflict_action,
-            },
-        )
+        return await self._place(FILES_MOVE, paths, folder, conflict_action)
 
     async def copy(
         self,
@@ -703,8 +681,18 @@ class Drive:
         conflict_action: ConflictAction = ConflictAction.STOP,
     ) -> TaskOutcome:
         """Copy items into folder and wait until Drive has done it."""
+        return await self._place(FILES_COPY, paths, folder, conflict_action)
+
+    async def _place(
+        self,
+        endpoint: Endpoint,
+        paths: Sequence[str],
+        folder: str,
+        conflict_action: ConflictAction,
+    ) -> TaskOutcome:
+        """Run a move or copy: both take the same parameters."""
         return await self._run_task(
-            FILES_COPY,
+            endpoint,
             {
                 "files": list(paths),
                 "to_parent_folder": folder,
@@ -729,7 +717,9 @@ class Drive:
         failed with it (1022 is a conflict).
         """
         started = await self._client.call(endpoint, params, post=True)
-        task_id = _parsed("task", lambda data: _text(data["async_task_id"]), started)
+        task_id = _parsed(
+            "task", lambda data: typed(data["async_task_id"], str), started
+        )
         deadline = time.monotonic() + self._task_timeout
         while True:
             task = _object(
@@ -748,7 +738,7 @@ class Drive:
         try:
             errors = _task_errors(task)
             if errors:
-                code = _number(_object(errors[0], "task error")["code"])
+                code = typed(_object(errors[0], "task error")["code"], int)
                 raise error_from_code(code, endpoint.api, endpoint.method, errors)
             targets = _task_targets(task)
         except (KeyError, TypeError, AttributeError) as err:
@@ -769,7 +759,7 @@ class Drive:
         data = await self._client.call(SHARING_CREATE_LINK, {"path": path}, post=True)
         link = _parsed(
             "sharing link",
-            lambda item: ShareLink(_text(item["url"]), _id(item["link_id"])),
+            lambda item: ShareLink(typed(item["url"], str), _id(item["link_id"])),
             data,
         )
         if password is not None or expires is not None:

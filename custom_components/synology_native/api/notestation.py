@@ -19,6 +19,7 @@ from .errors import (
     register_error_codes,
 )
 from .models import Call, CallResult, Endpoint
+from .typed import typed_field
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -320,24 +321,15 @@ def _items(data: Any, key: str) -> list[Any]:
     return items
 
 
-def _field[T](data: Mapping[str, Any], key: str, kind: type[T]) -> T:
-    """Return a field that must be there with this JSON type (KeyError, TypeError)."""
-    value = data[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        msg = f"{key} is not {kind.__name__}"
-        raise TypeError(msg)
-    return value
-
-
 def _optional_field[T](
     data: Mapping[str, Any], key: str, kind: type[T], default: T
 ) -> T:
     """Return a field DSM sends only in some answers, checked when it is there."""
-    return _field(data, key, kind) if data.get(key) is not None else default
+    return typed_field(data, key, kind) if data.get(key) is not None else default
 
 
 def _time(data: Mapping[str, Any], key: str) -> datetime | None:
-    return time_from_wire(_field(data, key, int))
+    return time_from_wire(typed_field(data, key, int))
 
 
 def _id_or_none(value: str) -> str | None:
@@ -365,8 +357,8 @@ def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) ->
 
 def _notebook(data: Mapping[str, Any]) -> Notebook:
     return Notebook(
-        object_id=_field(data, "object_id", str),
-        title=_field(data, "title", str),
+        object_id=typed_field(data, "object_id", str),
+        title=typed_field(data, "title", str),
         stack=_optional_field(data, "stack", str, ""),
         note_ids=_ids(data, "items"),
         preset=_optional_field(data, "preset", bool, False),
@@ -376,15 +368,15 @@ def _notebook(data: Mapping[str, Any]) -> Notebook:
 
 def _note_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "object_id": _field(data, "object_id", str),
-        "notebook_id": _field(data, "parent_id", str),
-        "title": _field(data, "title", str),
+        "object_id": typed_field(data, "object_id", str),
+        "notebook_id": typed_field(data, "parent_id", str),
+        "title": typed_field(data, "title", str),
         "brief": _optional_field(data, "brief", str, ""),
-        "ver": _field(data, "ver", str),
+        "ver": typed_field(data, "ver", str),
         "ctime": _time(data, "ctime"),
         "mtime": _time(data, "mtime"),
-        "in_trash": _field(data, "recycle", bool),
-        "encrypted": _field(data, "encrypt", bool),
+        "in_trash": typed_field(data, "recycle", bool),
+        "encrypted": typed_field(data, "encrypt", bool),
     }
 
 
@@ -402,8 +394,8 @@ def _note(data: Mapping[str, Any]) -> Note:
 
 def _version(data: Mapping[str, Any]) -> NoteVersion:
     return NoteVersion(
-        version_id=_field(data, "id", int),
-        ver=_field(data, "version", str),
+        version_id=typed_field(data, "id", int),
+        ver=typed_field(data, "version", str),
         author=_optional_field(data, "author", str, ""),
         mtime=_time(data, "mtime"),
     )
@@ -411,15 +403,16 @@ def _version(data: Mapping[str, Any]) -> NoteVersion:
 
 def _tag(data: Mapping[str, Any]) -> Tag:
     return Tag(
-        tag_id=_field(data, "tag_id", str),
-        title=_field(data, "title", str),
+        tag_id=typed_field(data, "tag_id", str),
+        title=typed_field(data, "title", str),
         note_ids=_ids(data, "items"),
     )
 
 
 def _smart(data: Mapping[str, Any]) -> SmartNotebook:
     return SmartNotebook(
-        object_id=_field(data, "object_id", str), title=_field(data, "title", str)
+        object_id=typed_field(data, "object_id", str),
+        title=typed_field(data, "title", str),
     )
 
 
@@ -443,15 +436,15 @@ def _due(value: Any) -> tuple[datetime | None, int | float | None]:
 def _todo(data: Mapping[str, Any]) -> Todo:
     due, due_out_of_range = _due(data["due_date"])
     return Todo(
-        object_id=_field(data, "object_id", str),
-        title=_field(data, "title", str),
-        comment=_field(data, "comment", str),
-        done=_field(data, "done", bool),
-        star=_field(data, "star", bool),
-        priority=priority_from_wire(_field(data, "priority", int)),
+        object_id=typed_field(data, "object_id", str),
+        title=typed_field(data, "title", str),
+        comment=typed_field(data, "comment", str),
+        done=typed_field(data, "done", bool),
+        star=typed_field(data, "star", bool),
+        priority=priority_from_wire(typed_field(data, "priority", int)),
         due=due,
-        parent_id=_id_or_none(_field(data, "parent_id", str)),
-        note_id=_id_or_none(_field(data, "note_id", str)),
+        parent_id=_id_or_none(typed_field(data, "parent_id", str)),
+        note_id=_id_or_none(typed_field(data, "note_id", str)),
         note_title=_optional_field(data, "note_title", str, ""),
         subtask_ids=_ids(data, "items"),
         due_out_of_range=due_out_of_range,
@@ -617,8 +610,12 @@ class NoteStation:
         )
         return NotePage(
             notes=notes,
-            offset=_parsed("note list", lambda page: _field(page, "offset", int), data),
-            total=_parsed("note list", lambda page: _field(page, "total", int), data),
+            offset=_parsed(
+                "note list", lambda page: typed_field(page, "offset", int), data
+            ),
+            total=_parsed(
+                "note list", lambda page: typed_field(page, "total", int), data
+            ),
         )
 
     async def note(self, note_id: str, ver: str | None = None) -> Note:
@@ -674,7 +671,9 @@ class NoteStation:
         if not isinstance(saved, list) or not saved:
             msg = "Note.set answered without the new revision"
             raise DsmResponseError(msg)
-        return _parsed("saved note", lambda item: _field(item, "ver", str), saved[0])
+        return _parsed(
+            "saved note", lambda item: typed_field(item, "ver", str), saved[0]
+        )
 
     async def trash_notes(self, note_ids: Sequence[str]) -> None:
         """Move notes to the trash."""
@@ -750,7 +749,7 @@ class NoteStation:
             post=True,
         )
         return _parsed(
-            "smart notebook", lambda item: _field(item, "object_id", str), data
+            "smart notebook", lambda item: typed_field(item, "object_id", str), data
         )
 
     # sharing
@@ -771,7 +770,7 @@ class NoteStation:
         data = await self._client.call(
             SHARE_LINK, {"object_id": object_id, "mode": "public"}
         )
-        return _parsed("sharing link", lambda item: _field(item, "url", str), data)
+        return _parsed("sharing link", lambda item: typed_field(item, "url", str), data)
 
     async def stop_sharing_publicly(self, object_id: str) -> None:
         """Revoke the public link."""

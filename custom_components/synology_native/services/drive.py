@@ -432,28 +432,27 @@ async def _after_task(
     return {"files": [file_data(file) for file in files]}
 
 
-async def _move(call: ServiceCall) -> ServiceResponse:
-    """Move Drive items into a folder."""
-    entry, drive, items, destination, conflict = await _placed(call, "move")
+async def _place(call: ServiceCall, place: str) -> ServiceResponse:
+    """Move or copy Drive items into a folder."""
+    entry, drive, items, destination, conflict = await _placed(call, place)
+    run = drive.move if place == "move" else drive.copy
     with _drive_errors(call.hass, entry, destination.display_path):
-        outcome = await drive.move(
+        outcome = await run(
             [f"id:{item.file_id}" for item in items],
             f"id:{destination.file_id}",
             conflict_action=conflict,
         )
     return await _after_task(call, entry, drive, outcome.targets)
+
+
+async def _move(call: ServiceCall) -> ServiceResponse:
+    """Move Drive items into a folder."""
+    return await _place(call, "move")
 
 
 async def _copy(call: ServiceCall) -> ServiceResponse:
     """Copy Drive items into a folder."""
-    entry, drive, items, destination, conflict = await _placed(call, "copy")
-    with _drive_errors(call.hass, entry, destination.display_path):
-        outcome = await drive.copy(
-            [f"id:{item.file_id}" for item in items],
-            f"id:{destination.file_id}",
-            conflict_action=conflict,
-        )
-    return await _after_task(call, entry, drive, outcome.targets)
+    return await _place(call, "copy")
 
 
 async def _delete(call: ServiceCall) -> ServiceResponse:
