@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 import gc
 import socket
@@ -34,6 +35,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_storage,
 )
 from synology_api.base_api import BaseApi
+from synology_api.calendar import Calendar as SynologyApiCalendar
 from synology_api.chat import ChatUser
 from synology_api.core_sys_info import SysInfo
 from synology_api.notestation import NoteStation
@@ -45,6 +47,16 @@ from custom_components.synology_native.api import (
     DsmSystem,
     PasswordCredentials,
 )
+from custom_components.synology_native.api.calendar import (
+    CalendarKind,
+    SynoCalendarApi,
+    calendar_list_call,
+    event_list_call,
+    parse_calendars,
+    parse_events,
+    parse_tasks,
+    task_list_call,
+)
 from custom_components.synology_native.api.chat import (
     Chat,
     newest_posts_call,
@@ -52,6 +64,7 @@ from custom_components.synology_native.api.chat import (
 )
 from custom_components.synology_native.api.client import INFO
 from custom_components.synology_native.api.system import NAS_INFO
+from custom_components.synology_native.calendar_coordinator import window_at
 from custom_components.synology_native.chat_listener import (
     ChatListener,
     ConnectionMode,
@@ -349,6 +362,153 @@ def free_port() -> int:
         return port
 
 
+CALENDARS = 20
+EVENTS_PER_CALENDAR = 500
+CALENDAR_WINDOW_DAYS = 35
+CALENDAR_REPEAT = 3
+
+
+def seed_bench_calendars(sim: FakeDsm, events: int = EVENTS_PER_CALENDAR) -> None:
+    """Give the demo user CALENDARS calendars of events each.
+
+    Every tenth event is a weekly series, the rest single events, spread over the
+    polled window.
+    """
+    store = sim.store.calendar
+    user = sim.store.users[DEMO_USER]
+    start = window_at(datetime.now(UTC))[0]
+    for number in range(CALENDARS):
+        calendar = store.add_calendar(user.name, user.uid, f"Calendar {number}")
+        for index in range(events):
+            begin = start + timedelta(hours=index * 24 * CALENDAR_WINDOW_DAYS // events)
+            store.add_event(
+                calendar,
+                f"Event {index}",
+                begin,
+                begin + timedelta(hours=1),
+                rrule="FREQ=WEEKLY;COUNT=4" if index % 10 == 0 else None,
+            )
+
+
+def peer_calendar_reads(community: SynologyApiCalendar, start: int, end: int) -> None:
+    """Read Calendar as the package's users do, one call per calendar.
+
+    The calendars, then the events of each in the window (start, end in seconds),
+    and the task lists and the tasks of each.
+    """
+    calendars = community.cal_list("event")["data"]["list"]
+    for calendar in calendars:
+        community.event_list(cal_id_list=[calendar["cal_id"]], start=start, end=end)
+    task_lists = community.cal_list("todo")["data"]["list"]
+    for task_list in task_lists:
+        community.todo_list(cal_id_list=[task_list["cal_id"]])
+
+
+@scenario(
+    "calendar",
+    f"Calendar: {CALENDARS} calendars x {EVENTS_PER_CALENDAR} events, "
+    f"{INJECTED_LATENCY * 1000:.0f} ms latency",
+)
+async def calendar_reads(repeat: int) -> list[Row]:
+    """One poll's reads (calendars, task lists, events of the window, tasks).
+
+    The baseline is the synology-api package (what scripts and other integrations
+    use today) reading the same, as its users call it: list the calendars, then the
+    events of each calendar, and the task lists and their tasks. It is synchronous,
+    so it runs in a thread. Requests are counted at the simulator.
+    """
+    # The simulator expands 10,000 events per read, seconds of CPU: a few runs do.
+    repeat = min(repeat, CALENDAR_REPEAT)
+    sim = FakeDsm(demo=True)
+    seed_bench_calendars(sim)
+    rows: list[Row] = []
+    async with run_simulator(sim) as url, aiohttp.ClientSession() as http:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        window = window_at(datetime.now(UTC))
+        start, end = (int(bound.timestamp()) for bound in window)
+
+        def baseline_client() -> Any:
+            # Its default DSM 7 sign-in; it stays out of the figures.
+            return SynologyApiCalendar(
+                host, port, DEMO_USER, DEMO_PASSWORD, debug=False
+            )
+
+        community = await asyncio.to_thread(baseline_client)
+
+        def per_calendar() -> None:
+            peer_calendar_reads(community, start, end)
+
+        client = DsmClient(
+            http, url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
+        )
+        api = SynoCalendarApi(client)
+        await api.calendars(CalendarKind.EVENT)  # discovery and sign-in stay out
+
+        async def one_cycle() -> None:
+            calendars, task_lists = (
+                parse_calendars(result.unwrap(), kind)
+                for result, kind in zip(
+                    await client.compound(
+                        [
+                            calendar_list_call(CalendarKind.EVENT),
+                            calendar_list_call(CalendarKind.TODO),
+                        ]
+                    ),
+                    (CalendarKind.EVENT, CalendarKind.TODO),
+                    strict=True,
+                )
+            )
+            events, tasks = await client.compound(
+                [
+                    event_list_call([item.cal_id for item in calendars], *window),
+                    task_list_call([item.cal_id for item in task_lists]),
+                ]
+            )
+            parse_events(events.unwrap())
+            parse_tasks(tasks.unwrap())
+
+        async def steady_cycle() -> None:
+            # A poll that knows the calendars already: everything in one request.
+            results = await client.compound(
+                [
+                    calendar_list_call(CalendarKind.EVENT),
+                    calendar_list_call(CalendarKind.TODO),
+                    event_list_call(known_calendars, *window),
+                    task_list_call(known_lists),
+                ]
+            )
+            parse_events(results[2].unwrap())
+            parse_tasks(results[3].unwrap())
+
+        known_calendars = [
+            item.cal_id for item in await api.calendars(CalendarKind.EVENT)
+        ]
+        known_lists = [item.cal_id for item in await api.calendars(CalendarKind.TODO)]
+        sim.faults.latency = INJECTED_LATENCY
+        for variant, run in (
+            (
+                "synology-api, per calendar (baseline)",
+                lambda: asyncio.to_thread(per_calendar),
+            ),
+            ("this client, first poll (2 requests)", one_cycle),
+            ("this client, later polls (1 request)", steady_cycle),
+        ):
+            sim.reset_request_log()
+            await run()
+            rows.append(
+                Row(f"{variant}: requests", len(sim.requests), "req", measure="req")
+            )
+            rows.append(
+                Row(
+                    f"{variant}: wall",
+                    await median_ms(repeat, run),
+                    "ms",
+                    measure="wall",
+                )
+            )
+    return rows
+
+
 @asynccontextmanager
 async def home_assistant() -> AsyncIterator[HomeAssistant]:
     """Run a minimal Home Assistant that finds this repository's integration."""
@@ -569,6 +729,7 @@ class PeerApps:
     system: SysInfo
     notes: NoteStation
     chat: ChatUser
+    calendar: SynologyApiCalendar
 
 
 def peer_session(url: str) -> PeerApps:
@@ -579,6 +740,7 @@ def peer_session(url: str) -> PeerApps:
         system=peer_connect(SysInfo, url),
         notes=notes,
         chat=peer_connect(ChatUser, url),
+        calendar=peer_connect(SynologyApiCalendar, url),
     )
 
 
@@ -588,9 +750,16 @@ def peer_notestation(peer: PeerApps) -> None:
     peer.notes.todo()
 
 
+def peer_calendar(peer: PeerApps) -> None:
+    """Read Calendar's window as the calendar bench's baseline does."""
+    start, end = (int(bound.timestamp()) for bound in window_at(datetime.now(UTC)))
+    peer_calendar_reads(peer.calendar, start, end)
+
+
 # What the package reads for each polled app of an update cycle, by coordinator name.
 PEER_POLL_READS: dict[str, Callable[[PeerApps], None]] = {
     "notestation": peer_notestation,
+    "calendar": peer_calendar,
 }
 
 
@@ -735,6 +904,7 @@ async def peer_sign_in(repeat: int) -> list[Row]:
 
 
 LOADED_TODOS = 10_000
+LOADED_EVENTS_PER_CALENDAR = 250  # 5,000 events in CALENDARS calendars
 LOADED_POSTS = 1000
 LOOP_BLOCK_TARGET_MS = 50
 
@@ -761,7 +931,8 @@ async def loaded_figures(sim: FakeDsm) -> tuple[float, float]:
 
 @scenario(
     "loaded",
-    f"entry: {LOADED_TODOS} to-dos, {PEER_CHANNELS}x{LOADED_POSTS} posts",
+    f"entry: {LOADED_TODOS} to-dos, {CALENDARS * LOADED_EVENTS_PER_CALENDAR} "
+    f"events, {PEER_CHANNELS}x{LOADED_POSTS} posts",
 )
 async def loaded(repeat: int) -> list[Row]:
     """Memory held by a loaded entry, and the longest event-loop block of a refresh.
@@ -774,6 +945,7 @@ async def loaded(repeat: int) -> list[Row]:
     for number in range(LOADED_TODOS):
         sim.notestation.add_todo(f"To-do {number}", due_date=1_800_000_000 + number)
     await seed_channels(sim, LOADED_POSTS)
+    seed_bench_calendars(sim, LOADED_EVENTS_PER_CALENDAR)
     memory, block = await loaded_figures(sim)
     return [
         Row("demo data: memory", demo_memory, "MB", measure="memory"),

@@ -160,6 +160,58 @@ async def until_started(
     sys.exit(f"Home Assistant at {url} did not finish starting")
 
 
+async def flow_step(
+    http: aiohttp.ClientSession, url: str, headers: dict[str, str], body: dict[str, Any]
+) -> dict[str, Any]:
+    """POST one step of a flow and return Home Assistant's answer."""
+    async with http.post(url, json=body, headers=headers) as response:
+        response.raise_for_status()
+        result: dict[str, Any] = await response.json()
+        return result
+
+
+def option_labelled(form: dict[str, Any], field: str, label: str) -> str:
+    """Return the value of the select option shown as label in a flow form."""
+    for item in form["data_schema"]:
+        if item["name"] == field:
+            for option in item["selector"]["select"]["options"]:
+                if option["label"] == label:
+                    return str(option["value"])
+    sys.exit(f"The form has no {label} for {field}: {form}")
+
+
+async def enable_chat_assist(
+    http: aiohttp.ClientSession, url: str, headers: dict[str, str]
+) -> None:
+    """Let the demo user Alice talk to Assist from Chat, as the Developer user."""
+    async with http.get(
+        f"{url}/api/config/config_entries/entry",
+        params={"domain": DOMAIN},
+        headers=headers,
+    ) as response:
+        response.raise_for_status()
+        entry_id = (await response.json())[0]["entry_id"]
+    subentries = f"{url}/api/config/config_entries/subentries/flow"
+    form = await flow_step(
+        http, subentries, headers, {"handler": [entry_id, "chat_assist_user"]}
+    )
+    if form.get("type") == "form":
+        await flow_step(
+            http,
+            f"{subentries}/{form['flow_id']}",
+            headers,
+            {
+                "chat_user_id": option_labelled(form, "chat_user_id", "Alice"),
+                "user_id": option_labelled(form, "user_id", "Developer"),
+            },
+        )
+    options = f"{url}/api/config/config_entries/options/flow"
+    form = await flow_step(http, options, headers, {"handler": entry_id})
+    await flow_step(
+        http, f"{options}/{form['flow_id']}", headers, {"chat_assist": True}
+    )
+
+
 async def prepare(http: aiohttp.ClientSession, ha_url: str, dsm_url: str) -> str:
     """Onboard Home Assistant and add Synology Native; return an access token."""
     steps = await onboarding_steps(http, ha_url)
@@ -167,6 +219,8 @@ async def prepare(http: aiohttp.ClientSession, ha_url: str, dsm_url: str) -> str
     await finish_onboarding(http, ha_url, steps, headers)
     await add_integration(http, ha_url, dsm_url, headers)
     await until_started(http, ha_url, headers)
+    await enable_chat_assist(http, ha_url, headers)
+    await until_started(http, ha_url, headers)  # the options reload the entry
     return headers["Authorization"].removeprefix("Bearer ")
 
 

@@ -47,6 +47,15 @@ BAD_TIMES = (
 LONG_MESSAGE = "x" * (MAX_MESSAGE_LENGTH + 1)
 LONG_TITLE = "t" * (MAX_TITLE_LENGTH + 1)
 
+# The Calendar actions target a calendar entity instead of naming an entry.
+CALENDAR = {"entity_id": "calendar.ds923_demo_my_calendar"}
+EVENT = {
+    **CALENDAR,
+    "summary": "x",
+    "start": "2026-03-04 09:00",
+    "end": "2026-03-04 10:00",
+}
+
 # (action, data, translation key). Every action has at least one row.
 BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("create_note", {"title": "  ", "body": "b", "notebook": "Home"}, "empty_title"),
@@ -162,11 +171,44 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ("search_messages", {"keyword": "x", "channel": "nowhere"}, "unknown_channel"),
     ("list_channels", {"config_entry_id": "{notestation_only}"}, "app_not_used"),
     ("list_users", {"config_entry_id": "{notestation_only}"}, "app_not_used"),
+    *(("create_event", {**EVENT, "start": when}, "invalid_time") for when in BAD_TIMES),
+    ("create_event", {**EVENT, "end": "2026-03-04 08:00"}, "calendar_end_before_start"),
+    ("create_event", {**EVENT, "end": "2026-03-05"}, "calendar_mixed_times"),
+    ("create_event", {**EVENT, "time_zone": "Mars/Olympus"}, "unknown_time_zone"),
+    (
+        "create_event",
+        {**EVENT, "rrule": "FREQ=MONTHLY;BYDAY=-1FR"},
+        "calendar_rule_unsupported",
+    ),
+    ("get_events", {**CALENDAR, "start": "tomorrow"}, "invalid_time"),
+    (
+        "get_events",
+        {**CALENDAR, "start": "2026-03-05", "end": "2026-03-01"},
+        "calendar_end_before_start",
+    ),
+    (
+        "update_event",
+        {**CALENDAR, "uid": "x", "scope": "this"},
+        "calendar_recurrence_id_required",
+    ),
+    ("update_event", {**CALENDAR, "uid": "no-such-uid"}, "dsm_refused"),
+    (
+        "delete_event",
+        {**CALENDAR, "uid": "x", "scope": "this_and_following"},
+        "calendar_recurrence_id_required",
+    ),
+    (
+        "export_ics",
+        {**CALENDAR, "path": "/etc/calendar.ics"},
+        "calendar_path_not_allowed",
+    ),
+    ("import_ics", {**CALENDAR, "ics": "hello"}, "calendar_not_ics"),
+    ("import_ics", CALENDAR, "calendar_ics_missing"),
 ]
 
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
-    """Copy what the simulated NAS holds: Chat and Note Station data."""
+    """Copy what the simulated NAS holds: Chat, Note Station and Calendar data."""
     return copy.deepcopy(
         tuple(
             {
@@ -174,7 +216,7 @@ def nas_contents(fake_dsm: FakeDsm) -> Any:
                 for name, value in vars(store).items()
                 if value is not None and not callable(value)
             }
-            for store in (fake_dsm.chat, fake_dsm.notestation)
+            for store in (fake_dsm.chat, fake_dsm.notestation, fake_dsm.store.calendar)
         )
     )
 
@@ -221,7 +263,7 @@ async def test_every_action_refuses_bad_input(
     }
     failures = []
     for action, data, key in BAD_INPUTS:
-        call = default_entry | {
+        call = ({} if "entity_id" in data else default_entry) | {
             name: filled(value, entries) for name, value in data.items()
         }
         before = nas_contents(fake_dsm)

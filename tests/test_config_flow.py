@@ -12,6 +12,9 @@ from custom_components.synology_native.config_flow import normalize_url
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_AUTH_METHOD,
+    CONF_CHAT_ASSIST,
+    CONF_CHAT_ASSIST_AGENT,
+    CONF_CHAT_ASSIST_MAX_AGE,
     CONF_CHAT_DM_USERS,
     CONF_DEVICE_TOKEN,
     CONF_OTP_CODE,
@@ -227,6 +230,7 @@ async def test_no_supported_app(
     """A NAS with only apps the integration does not support yet is refused."""
     fake_dsm.uninstall("SYNO.Chat.")
     fake_dsm.uninstall("SYNO.NoteStation.")
+    fake_dsm.uninstall("SYNO.Cal.")
     result = await start(hass, dsm_url)
     assert result["errors"] == {"base": "no_apps"}
 
@@ -369,14 +373,21 @@ async def test_options(
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
-    # Calendar, Contacts and Drive are installed but do nothing yet.
-    assert apps_selector.config["options"] == ["chat"]
+    # Contacts and Drive are installed but do nothing yet.
+    assert apps_selector.config["options"] == ["calendar", "chat"]
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert config_entry.options == {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
+    assert config_entry.options == {
+        CONF_APPS: ["chat"],
+        CONF_UPDATE_INTERVAL: 15,
+        # Assist in Chat stays off until chosen.
+        CONF_CHAT_ASSIST: False,
+        CONF_CHAT_ASSIST_AGENT: "conversation.home_assistant",
+        CONF_CHAT_ASSIST_MAX_AGE: 5,
+    }
     assert config_entry.state is ConfigEntryState.LOADED
     coordinator = config_entry.runtime_data.nas_coordinator
     assert coordinator.update_interval is not None

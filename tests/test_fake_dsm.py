@@ -230,10 +230,15 @@ async def test_cgi_paths(dsm: WireClient) -> None:
 async def test_unimplemented_cataloged_method_is_501(dsm: WireClient) -> None:
     """A method the catalog has but no handler answers HTTP 501, never a fake success."""
     sid = (await dsm.login())["sid"]
-    form = {"api": "SYNO.Cal.Cal", "version": "5", "method": "list", "_sid": sid}
+    form = {
+        "api": "SYNO.SynologyDrive.DBUsage",
+        "version": "1",
+        "method": "get",
+        "_sid": sid,
+    }
     async with dsm.http.post(dsm.base_url + ENTRY, data=form) as resp:
         assert resp.status == 501
-        assert await resp.text() == "not simulated: SYNO.Cal.Cal.list"
+        assert await resp.text() == "not simulated: SYNO.SynologyDrive.DBUsage.get"
 
 
 async def test_uninstall_removes_api(dsm: WireClient, sim: FakeDsm) -> None:

@@ -9,10 +9,13 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.storage import Store
 
 from .api import DsmApp, DsmClient, DsmError, DsmSystem
+from .calendar_coordinator import CalendarCoordinator
+from .chat_assist import ChatAssist, assist_storage_key
 from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
 from .const import (
     APP_NAMES,
     CONF_APPS,
+    CONF_CHAT_ASSIST,
     CONF_UPDATE_INTERVAL,
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
 
 PLATFORMS: list[Platform] = [
+    Platform.CALENDAR,
     Platform.EVENT,
     Platform.NOTIFY,
     Platform.SENSOR,
@@ -71,6 +75,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     notestation = (
         NoteStationCoordinator(nas_coordinator) if DsmApp.NOTESTATION in apps else None
     )
+    calendar = CalendarCoordinator(nas_coordinator) if DsmApp.CALENDAR in apps else None
     # The first request signs in; a refused sign-in starts reauth from here.
     await nas_coordinator.async_config_entry_first_refresh()
     for app in nas_coordinator.polled_apps:
@@ -92,9 +97,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         notestation=notestation,
         chat=chat,
+        calendar=calendar,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if chat is not None:
+        if entry.options.get(CONF_CHAT_ASSIST, False):
+            # Listening before the listener starts, so no post slips past Assist.
+            await ChatAssist(hass, entry, chat).async_start()
         chat.async_start()
     return True
 
@@ -117,10 +126,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget what the entry kept: the Chat cursors, and an SSO entry's DSM session."""
-    await Store[dict[str, Any]](
-        hass, STORAGE_VERSION, chat_storage_key(entry.entry_id)
-    ).async_remove()
+    """Forget what the entry kept: Chat cursors and answers, an SSO entry's session."""
+    for key in (chat_storage_key(entry.entry_id), assist_storage_key(entry.entry_id)):
+        await Store[dict[str, Any]](hass, STORAGE_VERSION, key).async_remove()
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

@@ -10,13 +10,17 @@ with the one-time code step.
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, override
 
+from homeassistant.components import conversation
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
+    ConfigEntry,
     ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlowWithReload,
+    SubentryFlowResult,
 )
 from homeassistant.const import (
     CONF_PASSWORD,
@@ -29,6 +33,8 @@ from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    ConversationAgentSelector,
+    ConversationAgentSelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -68,19 +74,26 @@ from .const import (
     APP_NAMES,
     CONF_APPS,
     CONF_AUTH_METHOD,
+    CONF_CHAT_ASSIST,
+    CONF_CHAT_ASSIST_AGENT,
+    CONF_CHAT_ASSIST_MAX_AGE,
     CONF_CHAT_DM_USERS,
+    CONF_CHAT_USER_ID,
     CONF_DEVICE_TOKEN,
     CONF_OTP_CODE,
     CONF_SESSION_ID,
     CONF_SSO_LANDING,
     CONF_SYNOTOKEN,
     CONF_UPDATE_INTERVAL,
+    DEFAULT_CHAT_ASSIST_MAX_AGE,
     DEFAULT_PORTS,
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     LOGGER,
+    MAX_CHAT_ASSIST_MAX_AGE_MINUTES,
     MAX_UPDATE_INTERVAL_MINUTES,
     MIN_UPDATE_INTERVAL_MINUTES,
+    SUBENTRY_CHAT_ASSIST_USER,
     SUPPORTED_APPS,
     AuthMethod,
 )
@@ -199,6 +212,14 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         config_entry: DsmConfigEntry,
     ) -> SynologyNativeOptionsFlow:
         return SynologyNativeOptionsFlow()
+
+    @classmethod
+    @callback
+    @override
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        return {SUBENTRY_CHAT_ASSIST_USER: ChatAssistUserFlow}
 
     @override
     async def async_step_user(
@@ -659,7 +680,102 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                         },
                     ): SelectSelector(
                         SelectSelectorConfig(options=people, multiple=True)
-                    )
+                    ),
+                    # Who may talk to Assist is chosen per person, as subentries.
+                    probatio.Required(
+                        CONF_CHAT_ASSIST,
+                        default=entry.options.get(CONF_CHAT_ASSIST, False),
+                    ): BooleanSelector(),
+                    probatio.Required(
+                        CONF_CHAT_ASSIST_AGENT,
+                        default=entry.options.get(
+                            CONF_CHAT_ASSIST_AGENT, conversation.HOME_ASSISTANT_AGENT
+                        ),
+                    ): ConversationAgentSelector(
+                        ConversationAgentSelectorConfig(
+                            language=self.hass.config.language
+                        )
+                    ),
+                    probatio.Required(
+                        CONF_CHAT_ASSIST_MAX_AGE,
+                        default=entry.options.get(
+                            CONF_CHAT_ASSIST_MAX_AGE,
+                            DEFAULT_CHAT_ASSIST_MAX_AGE.total_seconds() / 60,
+                        ),
+                    ): NumberSelector(
+                        NumberSelectorConfig(
+                            min=1,
+                            max=MAX_CHAT_ASSIST_MAX_AGE_MINUTES,
+                            step=1,
+                            mode=NumberSelectorMode.BOX,
+                            unit_of_measurement="min",
+                        )
+                    ),
                 }
             )
         return self.async_show_form(step_id="init", data_schema=schema)
+
+
+class ChatAssistUserFlow(ConfigSubentryFlow):
+    """Let one Chat user talk to Assist, as one Home Assistant user."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Choose the Chat user and the Home Assistant user they act as."""
+        entry: DsmConfigEntry = self._get_entry()
+        if entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        chat = entry.runtime_data.chat
+        if chat is None:
+            return self.async_abort(reason="chat_not_used")
+        taken = {
+            str(subentry.data[CONF_CHAT_USER_ID])
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_CHAT_ASSIST_USER
+        }
+        me = chat.me.user_id if chat.me else None
+        people = {
+            str(user.user_id): user.display_name
+            for user in sorted(chat.users.values(), key=lambda u: u.display_name)
+            if user.type == "human"
+            and not user.deleted
+            and user.user_id != me
+            and str(user.user_id) not in taken
+        }
+        ha_users = {
+            user.id: user.name or user.id
+            for user in await self.hass.auth.async_get_users()
+            if user.is_active and not user.system_generated
+        }
+        if user_input is not None:
+            chat_user = user_input[CONF_CHAT_USER_ID]
+            ha_user = user_input["user_id"]
+            return self.async_create_entry(
+                title=f"{people[chat_user]} → {ha_users[ha_user]}",
+                data={CONF_CHAT_USER_ID: int(chat_user), "user_id": ha_user},
+                unique_id=chat_user,
+            )
+        if not people:
+            return self.async_abort(reason="no_chat_users")
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_CHAT_USER_ID): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=k, label=v)
+                            for k, v in people.items()
+                        ]
+                    )
+                ),
+                probatio.Required("user_id"): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=k, label=v)
+                            for k, v in ha_users.items()
+                        ]
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(step_id="user", data_schema=schema)

@@ -40,9 +40,19 @@ EVENT_CHAT_REACTION: Final = f"{DOMAIN}_chat_reaction"
 # Options: Chat users to offer a direct-message notify entity for.
 CONF_CHAT_DM_USERS: Final = "chat_dm_users"
 
+# Assist in Chat: options, and the subentry that lets one Chat user talk to it.
+CONF_CHAT_ASSIST: Final = "chat_assist"
+CONF_CHAT_ASSIST_AGENT: Final = "chat_assist_agent"
+CONF_CHAT_ASSIST_MAX_AGE: Final = "chat_assist_max_age"
+DEFAULT_CHAT_ASSIST_MAX_AGE: Final = timedelta(minutes=5)
+MAX_CHAT_ASSIST_MAX_AGE_MINUTES: Final = 24 * 60
+SUBENTRY_CHAT_ASSIST_USER: Final = "chat_assist_user"
+CONF_CHAT_USER_ID: Final = "chat_user_id"
+EVENT_CHAT_ASSIST: Final = f"{DOMAIN}_chat_assist"
+
 # The apps the integration has entities or actions for: only these are offered in the
 # options. An app joins with one line here once its platforms and actions exist.
-SUPPORTED_APPS: Final = frozenset({DsmApp.CHAT, DsmApp.NOTESTATION})
+SUPPORTED_APPS: Final = frozenset({DsmApp.CALENDAR, DsmApp.CHAT, DsmApp.NOTESTATION})
 
 # Product names, for repair issues (they are names, not translatable text).
 APP_NAMES: Final = {

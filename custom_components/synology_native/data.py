@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
+    from .calendar_coordinator import CalendarCoordinator
     from .chat_listener import ChatListener
     from .coordinator import NasCoordinator, NoteStationCoordinator
 
@@ -38,6 +39,8 @@ class DsmRuntimeData:
     notestation: NoteStationCoordinator | None
     # The Chat push listener, when Chat is used.
     chat: ChatListener | None
+    # None unless Synology Calendar is among apps.
+    calendar: CalendarCoordinator | None = None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

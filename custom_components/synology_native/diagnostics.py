@@ -40,6 +40,7 @@ async def async_get_config_entry_diagnostics(
             "apps": sorted(runtime.apps),
             "notestation": _notestation_state(runtime),
             "chat": _chat_state(runtime),
+            "calendar": _calendar_state(runtime),
             "signed_in": runtime.client.session is not None,
             "app_apis": {
                 name: [info.min_version, info.max_version]
@@ -70,4 +71,19 @@ def _chat_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
         "mode": chat.mode,
         "channels": len(chat.channels),
         "unread": sum(chat.unread.values()),
+    }
+
+
+def _calendar_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
+    """Count calendars, events and tasks; names and contents stay out."""
+    if (coordinator := runtime.calendar) is None:
+        return None
+    snapshot = coordinator.data
+    return {
+        "last_update_success": coordinator.last_update_success,
+        "calendars": len(snapshot.calendars),
+        "read_only_calendars": sum(not item.writable for item in snapshot.calendars),
+        "task_lists": len(snapshot.task_lists),
+        "events_in_window": len(snapshot.events),
+        "tasks": len(snapshot.tasks),
     }

@@ -11,6 +11,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 
 from .const import (
     DOMAIN,
+    EVENT_CHAT_ASSIST,
     EVENT_CHAT_MESSAGE,
     EVENT_CHAT_MESSAGE_DELETED,
     EVENT_CHAT_MESSAGE_UPDATED,
@@ -35,6 +36,14 @@ def async_describe_events(
     @callback
     def describe(event: Event) -> dict[str, str]:
         data: Mapping[str, Any] = event.data
+        if event.event_type == EVENT_CHAT_ASSIST:
+            return {
+                LOGBOOK_ENTRY_NAME: str(data.get("author_name", "")),
+                LOGBOOK_ENTRY_MESSAGE: (
+                    f"asked Assist in {data.get('channel_name')}"
+                    + (", which acted" if data.get("action_done") else "")
+                ),
+            }
         if event.event_type == EVENT_CHAT_REACTION:
             return {
                 LOGBOOK_ENTRY_NAME: str(data.get("user_name", "")),
@@ -50,5 +59,5 @@ def async_describe_events(
             ),
         }
 
-    for event_type in (*_DESCRIPTIONS, EVENT_CHAT_REACTION):
+    for event_type in (*_DESCRIPTIONS, EVENT_CHAT_REACTION, EVENT_CHAT_ASSIST):
         async_describe_event(DOMAIN, event_type, describe)

@@ -1,4 +1,6 @@
-"""Note Station's to-dos as one to-do list, subtasks right under their parent.
+"""To-do lists: Note Station's to-dos, and each Synology Calendar task list.
+
+Note Station's to-dos are one list, subtasks right under their parent.
 
 Subtask convention: a subtask's summary starts with SUBTASK_PREFIX and it follows its
 parent, in the order DSM keeps. The prefix is only shown: it is stripped from what is
@@ -7,15 +9,20 @@ written back, and an edit never changes which to-do a subtask belongs to.
 No reordering: DSM keeps no order of top-level to-dos that a client can set.
 """
 
+from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, override
 
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
-from homeassistant.const import CONF_USERNAME
+from homeassistant.const import CONF_USERNAME, Platform
 from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.util import dt as dt_util
 
+from .api.calendar import CalTask, SynoCalendar, TaskDraft
 from .api.notestation import UNCHANGED, Todo, TodoChanges
+from .calendar import async_follow_calendars, calendar_name, read_only_error
 from .const import DOMAIN
 from .entity import DsmEntity
 from .error_policy import translate_dsm_errors
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+    from .calendar_coordinator import CalendarCoordinator
     from .coordinator import NoteStationCoordinator, NoteStationSnapshot
     from .data import DsmConfigEntry
 
@@ -39,9 +47,18 @@ async def async_setup_entry(
     entry: DsmConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the Note Station to-do list when the entry uses Note Station."""
+    """Add the Note Station list and a list per Calendar task list, as used."""
     if (coordinator := entry.runtime_data.notestation) is not None:
         async_add_entities([NoteStationTodoList(coordinator)])
+    if (calendar := entry.runtime_data.calendar) is not None:
+        async_follow_calendars(
+            hass,
+            calendar,
+            async_add_entities,
+            platform=Platform.TODO,
+            listed=lambda snapshot: snapshot.task_lists,
+            make=lambda task_list: CalendarTaskList(calendar, task_list),
+        )
 
 
 def _is_first_account(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
@@ -172,4 +189,148 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     async def async_delete_todo_items(self, uids: list[str]) -> None:
         with translate_dsm_errors(self.hass, self.coordinator.config_entry):
             await self.coordinator.notestation.delete_todos(uids)
+        await self.coordinator.async_refresh()
+
+
+def task_list_name(task_list: SynoCalendar, account: str | None) -> str:
+    """Name a Calendar task list so voice tells it from Note Station's "Tasks".
+
+    DSM's default list is "My Tasks", and Assist hears "my tasks" as Note Station's
+    list; "Calendar" in front (and a leading "My " dropped) keeps both reachable:
+    "add milk to my tasks", "add milk to my calendar tasks". Lists of accounts added
+    after the first also name the account, as Note Station's do.
+    """
+    name = calendar_name(task_list)
+    if name.casefold().startswith("my "):
+        name = name[3:]
+    return f"Calendar {name}" if account is None else f"Calendar {name} ({account})"
+
+
+def task_item(task: CalTask) -> TodoItem:
+    """Show a Calendar task as a to-do item; its uid is DSM's evt_id."""
+    due = task.draft.due
+    return TodoItem(
+        summary=task.summary,
+        uid=str(task.evt_id),
+        status=TodoItemStatus.COMPLETED
+        if task.draft.done
+        else TodoItemStatus.NEEDS_ACTION,
+        due=dt_util.as_local(due) if isinstance(due, datetime) else due,
+        description=task.draft.description or None,
+    )
+
+
+class CalendarTaskList(DsmEntity, TodoListEntity):
+    """One Synology Calendar task list.
+
+    Off the device, like Note Station's list, so Assist finds it by its own name
+    (task_list_name).
+    """
+
+    _attr_supported_features = (
+        TodoListEntityFeature.CREATE_TODO_ITEM
+        | TodoListEntityFeature.UPDATE_TODO_ITEM
+        | TodoListEntityFeature.DELETE_TODO_ITEM
+        | TodoListEntityFeature.SET_DUE_DATE_ON_ITEM
+        | TodoListEntityFeature.SET_DUE_DATETIME_ON_ITEM
+        | TodoListEntityFeature.SET_DESCRIPTION_ON_ITEM
+    )
+    coordinator: CalendarCoordinator
+
+    def __init__(
+        self, coordinator: CalendarCoordinator, task_list: SynoCalendar
+    ) -> None:
+        """Follow task_list."""
+        super().__init__(coordinator, "calendar_tasks")
+        self.cal_id = task_list.cal_id
+        self._attr_unique_id = (
+            f"{coordinator.config_entry.unique_id}_calendar_{task_list.cal_id}"
+        )
+        self._attr_translation_key = None
+        entry = coordinator.config_entry
+        self._attr_name = task_list_name(
+            task_list,
+            None
+            if _is_first_account(coordinator.hass, entry)
+            else entry.data[CONF_USERNAME],
+        )
+        self._attr_device_info = None
+
+    @property
+    def task_list(self) -> SynoCalendar:
+        """Return the task list as last read; writes to a vanished one are refused."""
+        task_list = self.coordinator.data.calendar(self.cal_id)
+        if task_list is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="calendar_gone"
+            )
+        if not task_list.writable:
+            raise read_only_error(task_list)
+        return task_list
+
+    @property
+    @override
+    def available(self) -> bool:
+        return (
+            super().available
+            and self.coordinator.data.calendar(self.cal_id) is not None
+        )
+
+    @property
+    @override
+    def todo_items(self) -> list[TodoItem]:
+        list_id = self.coordinator.data.calendar(self.cal_id)
+        return [
+            task_item(task)
+            for task in self.coordinator.data.tasks
+            if list_id is not None and task.list_id == list_id.original_cal_id
+        ]
+
+    def _task(self, uid: str | None) -> CalTask:
+        """Return the task behind an item; Home Assistant passes only listed items."""
+        return next(
+            task for task in self.coordinator.data.tasks if str(task.evt_id) == uid
+        )
+
+    @override
+    async def async_create_todo_item(self, item: TodoItem) -> None:
+        task_list = self.task_list
+        draft = TaskDraft(
+            summary=item.summary or "",
+            description=item.description or "",
+            due=item.due,
+            done=item.status == TodoItemStatus.COMPLETED,
+            tz_id=str(self.hass.config.time_zone),
+        )
+        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
+            await self.coordinator.api.create_task(task_list, draft)
+        await self.coordinator.async_refresh()
+
+    @override
+    async def async_update_todo_item(self, item: TodoItem) -> None:
+        self.task_list  # noqa: B018 - refuses a read-only or vanished list
+        task = self._task(item.uid)
+        # Assist's "check off" gives only the summary and status: no due date or
+        # description means "not given" then, as for Note Station's list.
+        status_only = item.due is None and item.description is None
+        draft = replace(
+            task.draft,
+            summary=item.summary or task.summary,
+            done=item.status == TodoItemStatus.COMPLETED,
+        )
+        if not status_only:
+            draft = replace(draft, due=item.due, description=item.description or "")
+        if draft == task.draft:
+            return
+        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
+            await self.coordinator.api.update_task(task, draft)
+        await self.coordinator.async_refresh()
+
+    @override
+    async def async_delete_todo_items(self, uids: list[str]) -> None:
+        self.task_list  # noqa: B018 - refuses a read-only or vanished list
+        tasks = [self._task(uid) for uid in uids]
+        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
+            for task in tasks:
+                await self.coordinator.api.delete_task(task.evt_id)
         await self.coordinator.async_refresh()

@@ -22,54 +22,6 @@ left out until they are simulated with the shapes the reference gives.
 # import/export jobs, encryption, attachments, shelves, tag edits...) is left out until a
 # test needs it, and answers 103 like any method DSM does not have.
 APP_MANIFESTS = """
-SYNO.Cal.AuthForeign 1-1
-    1: create delete get list set
-SYNO.Cal.Cal 1-5
-    1: create delete export get import list set
-    2: create list
-    5: create delete get list set
-SYNO.Cal.Chatbot 1-1
-    1: cancel receive send
-SYNO.Cal.Contact 1-1
-    1: get_user_info list notify_reset_contact notify_update_contact
-SYNO.Cal.Event 1-5
-    1: create create_by_ics create_simple delete get list reply search set
-    2: create get list set set_attach
-    3: create get list set set_attach
-    4: get list
-    5: create delete get invite_event_set invite_subevent_set list set set_exdate
-       set_personal_property subevent_set
-SYNO.Cal.InviteMail 1-1
-    1: reply
-SYNO.Cal.InviteMailInit 1-5
-    1: token tokens
-    5: token tokens
-SYNO.Cal.Proxy 1-5
-    1: cal_list task_create task_create_ics task_list task_update
-    5: get_config jitsi jitsi_list set_config
-SYNO.Cal.SendMail 1-1
-    1: send_cancel
-SYNO.Cal.Setting 1-5
-    1: get list set
-    2: get list set
-    5: get list set
-SYNO.Cal.Share.Priv 1-1
-    1: list
-SYNO.Cal.Sharing 1-1
-    1: get set
-SYNO.Cal.SyncUser 1-1
-    1: check_convert_fake_email_status convert_fake_email has_converted_fake_email
-       sync
-SYNO.Cal.Timezone 1-5
-    1: list
-    2: list
-    5: list
-SYNO.Cal.Todo 1-5
-    1: clean_complete count_todo create delete get list list_count search set
-       set_order
-    5: count_todo create delete get list set
-SYNO.Cal.UserAction 1-1
-    1: set
 SYNO.Chat.Admin.Setting 1-4
     1: get
     2: get
@@ -351,7 +303,6 @@ SYNO.SynologyDrive.Webhooks 1-2
 NEWER_NAS_MAX_VERSION: dict[str, int] = {
     "SYNO.Cal.Event": 6,
     "SYNO.Cal.Todo": 6,
-    "SYNO.Cal.UserAction": 2,
     "SYNO.Chat.Admin.Setting": 5,
     "SYNO.Chat.External": 3,
     "SYNO.Chat.User": 3,
@@ -369,3 +320,20 @@ PROBED_ONLY_APIS: dict[str, str] = {
     "SYNO.SynologyDrive.NodeLocking": "list",
     "SYNO.SynologyDrive.NodeLockingOption": "get",
 }
+
+# --- Synology Calendar ----------------------------------------------------------------
+# Only the methods the simulator answers (tests/fake_dsm/calendar.py), in the versions the
+# DSM 7.2.2 manifest gives them: v5 for everything, v1 for export and import. A 2026 NAS
+# reports Event and Todo up to v6 (NEWER_NAS_MAX_VERSION above).
+APP_MANIFESTS += """SYNO.Cal.Cal 1-5
+    1: export import
+    5: create delete get list set
+SYNO.Cal.Event 1-5
+    5: create delete get list set set_exdate subevent_set
+SYNO.Cal.Setting 1-5
+    5: get set
+SYNO.Cal.Timezone 1-5
+    5: list
+SYNO.Cal.Todo 1-5
+    5: create delete get list set
+"""

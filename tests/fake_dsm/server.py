@@ -9,7 +9,8 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, chat, info, notestation  # noqa: F401
+from . import auth, calendar, chat, info, notestation  # noqa: F401
+from .calendar_rest import add_rest_routes
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSocketServer
 from .chat_store import seed_chat_demo
@@ -52,6 +53,7 @@ class FakeDsm:
             middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)]
         )
         self.webapi.add_routes(app.router)
+        add_rest_routes(app.router, self.webapi)
         self.sso.add_routes(app.router)
         self.chat_socket.attach(app)
         return app

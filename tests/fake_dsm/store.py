@@ -9,6 +9,7 @@ import time
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from .calendar_store import CalendarStore, seed_calendar_demo
 from .chat_store import ChatStore
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
@@ -116,6 +117,8 @@ class DsmStore:
         # Each user's Note Station library, by user name (see notestation_of).
         self.notestation_libraries: dict[str, NoteStationStore] = {}
         self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
+        # Through a lambda for the same reason: every user's calendars, events and tasks.
+        self.calendar = CalendarStore(lambda: self.clock())  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         # DSM's own SSO Client (DSM signing in through an OpenID Connect provider).
@@ -196,9 +199,10 @@ class DsmStore:
 
 
 def seed_demo(store: DsmStore) -> None:
-    """Add the no-NAS demo accounts (plain, two-step, and two others) and the notes."""
-    store.add_user(DEMO_USER, DEMO_PASSWORD)
+    """Add the no-NAS demo accounts (plain, two-step, and two others) and their data."""
+    demo = store.add_user(DEMO_USER, DEMO_PASSWORD)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     for name in DEMO_OTHER_USERS:
         store.add_user(name, DEMO_PASSWORD)
-    seed_notestation_demo(store.notestation_of(store.users[DEMO_USER]))
+    seed_notestation_demo(store.notestation_of(demo))
+    seed_calendar_demo(store.calendar, demo.name, demo.uid)

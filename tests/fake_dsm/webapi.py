@@ -65,6 +65,14 @@ class DsmError(Exception):
         return error
 
 
+@dataclass(frozen=True)
+class FileBody:
+    """A handler's answer that is a file, sent as the raw body instead of an envelope."""
+
+    content: bytes
+    content_type: str
+
+
 class NotSimulatedError(Exception):
     """A cataloged method without a handler: answered with HTTP 501 (tests must never hit it)."""
 
@@ -238,15 +246,17 @@ class WebApi:
         cgi = request.path.partition("/webapi/")[2].split("/", 1)[0]
         form = await _form_params(request)
         http = HttpCall(request, {**request.query, **(form or {})})
-        self._record(request, http.params)
+        self.record(request, http.params)
         try:
             data = await self._run_request(http, cgi, empty_post=form is None)
-            body = _succeeded(data)
+            if isinstance(data, FileBody):
+                return web.Response(body=data.content, content_type=data.content_type)
+            body = succeeded(data)
         except DsmError as err:
             body = {"error": err.error(), "success": False}
         except NotSimulatedError as err:
             return web.Response(status=501, text=str(err))
-        response = web.json_response(body, dumps=_compact_json)
+        response = web.json_response(body, dumps=compact_json)
         for name, value in http.cookies_to_set.items():
             response.set_cookie(name, value, path="/")
         return response
@@ -334,7 +344,8 @@ class WebApi:
         session.last_used = now
         return session
 
-    def _record(self, request: web.Request, params: Mapping[str, Any]) -> None:
+    def record(self, request: web.Request, params: Mapping[str, Any]) -> None:
+        """Log a request that reached the NAS (text parameters only)."""
         text = {name: value for name, value in params.items() if isinstance(value, str)}
         self.request_log.append(
             RecordedRequest(
@@ -360,12 +371,13 @@ async def _form_params(request: web.Request) -> Mapping[str, Any] | None:
     return await request.post()
 
 
-def _succeeded(data: Any) -> dict[str, Any]:
+def succeeded(data: Any) -> dict[str, Any]:
     """Wrap a handler's result: `data` is left out for a void method."""
     return {"success": True} if data is None else {"data": data, "success": True}
 
 
-def _compact_json(value: Any) -> str:
+def compact_json(value: Any) -> str:
+    """Serialize an answer as DSM does: no spaces."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -434,5 +446,5 @@ async def compound_request(ctx: CallContext, params: dict[str, Any]) -> dict[str
                 {**_item_identity(item), "success": False, "error": err.error()}
             )
         else:
-            results.append({**_item_identity(item), **_succeeded(data)})
+            results.append({**_item_identity(item), **succeeded(data)})
     return {"has_fail": has_fail, "result": results}

@@ -334,6 +334,21 @@ class DsmClient:
             )
         )
 
+    async def download(
+        self, endpoint: Endpoint, params: Mapping[str, Any] | None = None
+    ) -> bytes:
+        """Call a method that answers with a file instead of a JSON envelope.
+
+        A failure still comes as an envelope and raises its typed error.
+        """
+        info, version = await self._resolve(endpoint)
+        body: bytes = await self._with_session(
+            lambda session: self._send(
+                info, endpoint, version, params or {}, session, post=True, raw=True
+            )
+        )
+        return body
+
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False
     ) -> list[CallResult]:
@@ -376,8 +391,9 @@ class DsmClient:
         *,
         post: bool = False,
         upload: _Upload | None = None,
+        raw: bool = False,
     ) -> Any:
-        """Send one request and return the ``data`` of its envelope."""
+        """Send one request and return the ``data`` of its envelope (raw: the body)."""
         form = {
             "api": endpoint.api,
             "version": str(version),
@@ -424,6 +440,8 @@ class DsmClient:
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await response.read()
+                if raw and response.content_type != "application/json":
+                    return body
         return _unwrap_envelope(body, endpoint.api, endpoint.method)
 
 

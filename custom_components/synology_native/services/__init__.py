@@ -105,7 +105,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
             schema=action.schema,
             supports_response=action.supports_response,
         )
+    calendar.async_register(hass)
 
 
 # The app modules build on the helpers above, so they are imported after them.
-from . import chat, notestation  # noqa: E402
+from . import calendar, chat, notestation  # noqa: E402

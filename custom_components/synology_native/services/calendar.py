@@ -1,0 +1,351 @@
+"""Synology Calendar actions: events with ids, UIDs and recurrence scopes; iCalendar.
+
+They target calendar entities of this integration. Unlike core's calendar actions,
+get_events returns each event's iCalendar UID, DSM id and recurrence id, and the
+update and delete actions take the recurrence scope the frontend offers.
+"""
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from homeassistant.components.calendar.const import DOMAIN as CALENDAR_DOMAIN
+from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.helpers import config_validation as cv, service
+from homeassistant.util import dt as dt_util
+from ical.calendar_stream import IcsCalendarStream
+from ical.exceptions import CalendarParseError
+import probatio
+
+from custom_components.synology_native.api.calendar import (
+    Attendee,
+    CalEvent,
+    EventDraft,
+    Reminder,
+)
+from custom_components.synology_native.calendar import (
+    THIS_AND_FUTURE,
+    SynologyCalendar,
+    draft_from_ha,
+)
+from custom_components.synology_native.const import DOMAIN
+from custom_components.synology_native.error_policy import translate_dsm_errors
+
+from . import invalid, parse_time
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
+    from homeassistant.core import HomeAssistant
+
+ATTR_ATTENDEES = "attendees"
+ATTR_COLOR = "color"
+ATTR_DESCRIPTION = "description"
+ATTR_END = "end"
+ATTR_ETAG = "etag"
+ATTR_ICS = "ics"
+ATTR_LOCATION = "location"
+ATTR_MEETING_URL = "meeting_url"
+ATTR_PATH = "path"
+ATTR_RECURRENCE_ID = "recurrence_id"
+ATTR_REMINDERS = "reminders"
+ATTR_RRULE = "rrule"
+ATTR_SCOPE = "scope"
+ATTR_START = "start"
+ATTR_SUMMARY = "summary"
+ATTR_TIME_ZONE = "time_zone"
+ATTR_UID = "uid"
+
+SCOPE_THIS = "this"
+SCOPE_FOLLOWING = "this_and_following"
+SCOPE_ALL = "all"
+SCOPES = [SCOPE_THIS, SCOPE_FOLLOWING, SCOPE_ALL]
+# Home Assistant's recurrence_range for each scope that names an occurrence.
+_RANGES = {SCOPE_THIS: None, SCOPE_FOLLOWING: THIS_AND_FUTURE}
+
+# Without an end, get_events reads this long from the start.
+DEFAULT_SPAN = timedelta(days=7)
+
+# Times are read in the action (parse_time), so a wrong one gets a translated error.
+_WHEN = object
+_COLOR = probatio.Match(r"^#[0-9A-Fa-f]{6}$")
+
+EVENT_FIELDS = {
+    probatio.Optional(ATTR_DESCRIPTION): cv.string,
+    probatio.Optional(ATTR_LOCATION): cv.string,
+    probatio.Optional(ATTR_RRULE): cv.string,
+    probatio.Optional(ATTR_TIME_ZONE): cv.string,
+    probatio.Optional(ATTR_COLOR): _COLOR,
+    probatio.Optional(ATTR_MEETING_URL): cv.url,
+    probatio.Optional(ATTR_ATTENDEES): probatio.All(cv.ensure_list, [cv.string]),
+    probatio.Optional(ATTR_REMINDERS): probatio.All(
+        cv.ensure_list, [probatio.All(probatio.Coerce(int), probatio.Range(min=0))]
+    ),
+}
+GET_EVENTS_SCHEMA: dict[Any, Any] = {
+    probatio.Required(ATTR_START): _WHEN,
+    probatio.Optional(ATTR_END): _WHEN,
+}
+CREATE_EVENT_SCHEMA: dict[Any, Any] = {
+    probatio.Required(ATTR_SUMMARY): cv.string,
+    probatio.Required(ATTR_START): _WHEN,
+    probatio.Required(ATTR_END): _WHEN,
+    **EVENT_FIELDS,
+}
+TARGET_FIELDS = {
+    probatio.Required(ATTR_UID): cv.string,
+    probatio.Optional(ATTR_RECURRENCE_ID): cv.string,
+    probatio.Optional(ATTR_SCOPE, default=SCOPE_ALL): probatio.In(SCOPES),
+}
+UPDATE_EVENT_SCHEMA: dict[Any, Any] = {
+    **TARGET_FIELDS,
+    probatio.Optional(ATTR_ETAG): cv.string,
+    probatio.Optional(ATTR_SUMMARY): cv.string,
+    probatio.Optional(ATTR_START): _WHEN,
+    probatio.Optional(ATTR_END): _WHEN,
+    **EVENT_FIELDS,
+}
+DELETE_EVENT_SCHEMA: dict[Any, Any] = {**TARGET_FIELDS}
+EXPORT_SCHEMA: dict[Any, Any] = {probatio.Optional(ATTR_PATH): cv.string}
+IMPORT_SCHEMA: dict[Any, Any] = {
+    probatio.Exclusive(ATTR_ICS, "source"): cv.string,
+    probatio.Exclusive(ATTR_PATH, "source"): cv.string,
+}
+
+
+def _zone(call: ServiceCall) -> ZoneInfo:
+    """Return the zone naive times are in: the action's time_zone, else Home Assistant's."""
+    name = call.data.get(ATTR_TIME_ZONE) or str(call.hass.config.time_zone)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise invalid("unknown_time_zone", zone=name) from err
+
+
+def _when(raw: Any, zone: ZoneInfo) -> date | datetime:
+    """Return a datetime in zone (naive ones are wall time there); a date as it is."""
+    value = parse_time(raw, dates=True)
+    if value is None:
+        raise invalid("invalid_time", time=str(raw))
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value.astimezone(zone)
+
+
+def _draft(call: ServiceCall, base: EventDraft | None) -> EventDraft:
+    """Build the event to store from the action's fields over base (if any)."""
+    data = call.data
+    zone = _zone(call)
+    start = _when(data[ATTR_START], zone) if ATTR_START in data else None
+    end = _when(data[ATTR_END], zone) if ATTR_END in data else None
+    if base is not None:
+        start = start if start is not None else base.start
+        end = end if end is not None else base.end
+    # The schema or base gives both.
+    assert start is not None  # noqa: S101
+    assert end is not None  # noqa: S101
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        raise invalid("calendar_mixed_times")
+    if end <= start:
+        raise invalid("calendar_end_before_start")
+    fields: dict[str, Any] = {
+        "dtstart": start,
+        "dtend": end,
+        "summary": data.get(ATTR_SUMMARY, base.summary if base else ""),
+        "description": data.get(ATTR_DESCRIPTION, base.description if base else ""),
+        "location": data.get(ATTR_LOCATION, base.location if base else ""),
+    }
+    if ATTR_RRULE in data:
+        fields["rrule"] = data[ATTR_RRULE]
+    elif base is not None and base.repeat is not None:
+        fields["rrule"] = base.repeat.rrule(base.start)
+    draft = draft_from_ha(call.hass, fields, base)
+    if not isinstance(start, datetime):
+        draft = replace(draft, tz_id=str(zone))
+    return replace(
+        draft,
+        color=data.get(ATTR_COLOR, draft.color),
+        meeting_url=data.get(ATTR_MEETING_URL, draft.meeting_url),
+        attendees=tuple(_attendee(item) for item in data[ATTR_ATTENDEES])
+        if ATTR_ATTENDEES in data
+        else draft.attendees,
+        reminders=tuple(Reminder(minutes) for minutes in data[ATTR_REMINDERS])
+        if ATTR_REMINDERS in data
+        else draft.reminders,
+    )
+
+
+def _attendee(text: str) -> Attendee:
+    """Read a DSM account name, or an e-mail address for someone outside the NAS."""
+    if "@" in text:
+        return Attendee(name=text, email=text, is_dsm_user=False)
+    return Attendee(name=text, email="", is_dsm_user=True)
+
+
+def _as_text(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+def event_response(event: CalEvent) -> dict[str, Any]:
+    """Describe an event or occurrence for an action's response."""
+    draft = event.draft
+    start, end = draft.start, draft.end
+    return {
+        ATTR_UID: event.uid,
+        "event_id": event.evt_id,
+        ATTR_RECURRENCE_ID: event.recurrence_id,
+        ATTR_SUMMARY: draft.summary,
+        ATTR_DESCRIPTION: draft.description,
+        ATTR_LOCATION: draft.location,
+        ATTR_START: _as_text(
+            dt_util.as_local(start) if isinstance(start, datetime) else start
+        ),
+        ATTR_END: _as_text(dt_util.as_local(end) if isinstance(end, datetime) else end),
+        "all_day": draft.all_day,
+        ATTR_TIME_ZONE: draft.tz_id,
+        ATTR_RRULE: event.rrule,
+        ATTR_COLOR: draft.color,
+        ATTR_MEETING_URL: draft.meeting_url,
+        ATTR_ATTENDEES: [attendee.name for attendee in draft.attendees],
+        ATTR_REMINDERS: [reminder.minutes_before for reminder in draft.reminders],
+        ATTR_ETAG: event.etag,
+    }
+
+
+async def _get_events(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
+    zone = _zone(call)
+    start = _bound(call.data[ATTR_START], zone)
+    end = _bound(call.data[ATTR_END], zone) if ATTR_END in call.data else None
+    end = end or start + DEFAULT_SPAN
+    if end <= start:
+        raise invalid("calendar_end_before_start")
+    with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
+        events = await entity.coordinator.async_events(entity.cal_id, start, end)
+    return {"events": [event_response(event) for event in events]}
+
+
+def _bound(raw: Any, zone: ZoneInfo) -> datetime:
+    """Return a range bound: a date means its midnight in zone."""
+    when = _when(raw, zone)
+    if not isinstance(when, datetime):
+        return datetime(when.year, when.month, when.day, tzinfo=zone)
+    return when
+
+
+async def _create_event(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
+    entity.writable_calendar()
+    created = await entity.async_create(_draft(call, None))
+    return event_response(created)
+
+
+def _scope(call: ServiceCall) -> tuple[str | None, str | None]:
+    """Return the occurrence an action names and the recurrence range of its scope."""
+    scope = call.data[ATTR_SCOPE]
+    recurrence_id = call.data.get(ATTR_RECURRENCE_ID)
+    if scope == SCOPE_ALL:
+        return None, None
+    if not recurrence_id:
+        raise invalid("calendar_recurrence_id_required", scope=scope)
+    return recurrence_id, _RANGES[scope]
+
+
+async def _update_event(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
+    recurrence_id, recurrence_range = _scope(call)
+    found = await entity.async_find(call.data[ATTR_UID], recurrence_id)
+    if ATTR_ETAG in call.data:
+        # The caller's etag: DSM refuses the write if the event changed since.
+        found = replace(found, etag=call.data[ATTR_ETAG])
+    draft = _draft(call, found.draft)
+    if recurrence_id and ATTR_RRULE not in call.data:
+        draft = replace(draft, repeat=found.draft.repeat)
+    updated = await entity.async_apply(found, draft, recurrence_range)
+    return event_response(updated)
+
+
+async def _delete_event(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
+    recurrence_id, recurrence_range = _scope(call)
+    found = await entity.async_find(call.data[ATTR_UID], recurrence_id)
+    await entity.async_delete(found, recurrence_range)
+    return None
+
+
+def _allowed_path(hass: HomeAssistant, path: str) -> Path:
+    """Return a path Home Assistant may read or write (allowlist_external_dirs)."""
+    if not hass.config.is_allowed_path(path):
+        raise invalid("calendar_path_not_allowed", path=path)
+    return Path(path)
+
+
+async def _export_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
+    path = call.data.get(ATTR_PATH)
+    target = _allowed_path(call.hass, path) if path else None
+    with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
+        ics = await entity.coordinator.api.export_ics(entity.cal_id)
+    if target is None:
+        return {ATTR_ICS: ics}
+    await call.hass.async_add_executor_job(target.write_text, ics)
+    return {ATTR_PATH: str(target)}
+
+
+def _counted(ics: str) -> dict[str, Any]:
+    """Count what a file holds, refusing text that is not iCalendar."""
+    try:
+        parsed = IcsCalendarStream.calendar_from_ics(ics)
+    except CalendarParseError as err:
+        raise invalid("calendar_not_ics") from err
+    return {
+        "events": len({event.uid for event in parsed.events}),
+        "tasks": len(parsed.todos),
+    }
+
+
+async def _import_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
+    calendar = entity.writable_calendar()
+    if ATTR_PATH in call.data:
+        target = _allowed_path(call.hass, call.data[ATTR_PATH])
+        try:
+            ics = await call.hass.async_add_executor_job(target.read_text)
+        except (OSError, UnicodeDecodeError) as err:
+            raise invalid("file_not_readable", path=str(target)) from err
+    elif ATTR_ICS in call.data:
+        ics = call.data[ATTR_ICS]
+    else:
+        raise invalid("calendar_ics_missing")
+    counts = _counted(ics)
+    with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
+        await entity.coordinator.api.import_ics(calendar.cal_id, ics)
+    await entity.coordinator.async_refresh()
+    entity.async_update_event_listeners()
+    return counts
+
+
+type EntityHandler = Callable[
+    [SynologyCalendar, ServiceCall], Coroutine[Any, Any, ServiceResponse]
+]
+
+ENTITY_ACTIONS: list[tuple[str, EntityHandler, dict[Any, Any], SupportsResponse]] = [
+    ("get_events", _get_events, GET_EVENTS_SCHEMA, SupportsResponse.ONLY),
+    ("create_event", _create_event, CREATE_EVENT_SCHEMA, SupportsResponse.OPTIONAL),
+    ("update_event", _update_event, UPDATE_EVENT_SCHEMA, SupportsResponse.OPTIONAL),
+    ("delete_event", _delete_event, DELETE_EVENT_SCHEMA, SupportsResponse.NONE),
+    ("export_ics", _export_ics, EXPORT_SCHEMA, SupportsResponse.OPTIONAL),
+    ("import_ics", _import_ics, IMPORT_SCHEMA, SupportsResponse.OPTIONAL),
+]
+
+
+def async_register(hass: HomeAssistant) -> None:
+    """Register the actions that target this integration's calendar entities."""
+    for name, handler, schema, supports_response in ENTITY_ACTIONS:
+        service.async_register_platform_entity_service(
+            hass,
+            DOMAIN,
+            name,
+            entity_domain=CALENDAR_DOMAIN,
+            func=handler,
+            schema=schema,
+            supports_response=supports_response,
+        )

@@ -1,0 +1,884 @@
+"""Synology Calendar through Home Assistant, against the simulator over real HTTP.
+
+The frontend's calendar and to-do WebSocket commands, the actions, the poll, Assist.
+
+Home Assistant runs in US/Pacific (the test default); the NAS user's zone is
+Europe/Berlin, and some events are in America/New_York.
+"""
+
+from datetime import date, datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from homeassistant.components import conversation
+from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import Context
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+from ical.calendar_stream import IcsCalendarStream
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+
+from custom_components.synology_native.api import DsmApp
+from custom_components.synology_native.const import CONF_APPS, DOMAIN
+from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE
+from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
+from tests.test_init import poll, setup_entry
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import (
+        ClientSessionGenerator,
+        WebSocketGenerator,
+    )
+
+    from tests.fake_dsm import FakeDsm
+    from tests.fake_dsm.calendar_store import CalendarStore, SimCalendar
+
+HOME = "calendar.ds923_demo_my_calendar"
+TASKS = "todo.calendar_tasks"
+PACIFIC = ZoneInfo("US/Pacific")
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 2, 12, tzinfo=PACIFIC)
+
+
+@pytest.fixture
+def cal(fake_dsm: FakeDsm) -> CalendarStore:
+    """Give the simulator's calendars, changed directly as another device would."""
+    return fake_dsm.store.calendar
+
+
+@pytest.fixture
+def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give the demo account with Calendar and Note Station (no Chat socket to wait on)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
+        data=entry_data,
+        options={CONF_APPS: [DsmApp.CALENDAR, DsmApp.NOTESTATION]},
+    )
+
+
+@pytest.fixture
+async def loaded(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    cal: CalendarStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Set up the demo account on 2 March 2026, its calendar cleared of the demo."""
+    freezer.move_to(NOW)
+    cal.ensure_user(DEMO_USER, 1026)
+    cal.events.clear()
+    await setup_entry(hass, config_entry)
+
+
+def home(cal: CalendarStore) -> SimCalendar:
+    """Return the demo user's default calendar in the simulator."""
+    return cal.calendars[f"/{DEMO_USER}/home/"]
+
+
+async def listed(
+    hass_client: ClientSessionGenerator,
+    entity_id: str = HOME,
+    start: str = "2026-03-01T00:00:00-08:00",
+    end: str = "2026-04-30T00:00:00-07:00",
+) -> list[dict[str, Any]]:
+    """Read events as the frontend's calendar panel does."""
+    client = await hass_client()
+    response = await client.get(
+        f"/api/calendars/{entity_id}", params={"start": start, "end": end}
+    )
+    assert response.status == HTTPStatus.OK
+    result: list[dict[str, Any]] = await response.json()
+    return result
+
+
+async def ws(
+    hass_ws_client: WebSocketGenerator, command: str, **data: Any
+) -> dict[str, Any]:
+    """Send one calendar WebSocket command as the frontend does; return the answer."""
+    client = await hass_ws_client()
+    await client.send_json_auto_id({"type": command, **data})
+    result: dict[str, Any] = await client.receive_json()
+    return result
+
+
+async def action(hass: HomeAssistant, name: str, **data: Any) -> Any:
+    """Call one of our calendar actions on the home calendar; return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        name,
+        {ATTR_ENTITY_ID: HOME, **data},
+        blocking=True,
+        return_response=name != "delete_event",
+    )
+    return None if response is None else response[HOME]
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_single_event_create_edit_delete_from_the_frontend(
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+    cal: CalendarStore,
+) -> None:
+    """The calendar card creates, edits and deletes a one-off event."""
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/create",
+        entity_id=HOME,
+        event={
+            "summary": "Dentist",
+            "dtstart": "2026-03-04T10:00:00-08:00",
+            "dtend": "2026-03-04T11:00:00-08:00",
+            "location": "Main Street",
+            "description": "Bring the card",
+        },
+    )
+    assert answer["success"], answer
+    [stored] = cal.events.values()
+    assert stored.tz_id == "US/Pacific"
+    assert stored.master.summary == "Dentist"
+    [event] = await listed(hass_client)
+    assert event["summary"] == "Dentist"
+    assert event["start"] == {"dateTime": "2026-03-04T10:00:00-08:00"}
+    assert event["location"] == "Main Street"
+    assert event["uid"] == stored.uid
+    assert event["recurrence_id"] is None
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/update",
+        entity_id=HOME,
+        uid=stored.uid,
+        event={
+            "summary": "Dentist (moved)",
+            "dtstart": "2026-03-05T14:00:00-08:00",
+            "dtend": "2026-03-05T15:00:00-08:00",
+            "description": "Bring the card",
+        },
+    )
+    assert answer["success"], answer
+    [event] = await listed(hass_client)
+    assert event["summary"] == "Dentist (moved)"
+    assert event["start"] == {"dateTime": "2026-03-05T14:00:00-08:00"}
+    answer = await ws(
+        hass_ws_client, "calendar/event/delete", entity_id=HOME, uid=stored.uid
+    )
+    assert answer["success"], answer
+    assert await listed(hass_client) == []
+    assert cal.events == {}
+
+
+async def _weekly(
+    hass_ws_client: WebSocketGenerator, hass_client: ClientSessionGenerator
+) -> list[dict[str, Any]]:
+    """Create a weekly 09:00 series of five from Monday 2 March; return its occurrences."""
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/create",
+        entity_id=HOME,
+        event={
+            "summary": "Stand-up",
+            "dtstart": "2026-03-02T09:00:00-08:00",
+            "dtend": "2026-03-02T09:15:00-08:00",
+            "rrule": "FREQ=WEEKLY;COUNT=5",
+        },
+    )
+    assert answer["success"], answer
+    return await listed(hass_client)
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_series_across_dst_and_the_three_scopes(
+    hass_ws_client: WebSocketGenerator, hass_client: ClientSessionGenerator
+) -> None:
+    """A weekly series keeps 09:00 across the 8 March change; this, following, all."""
+    events = await _weekly(hass_ws_client, hass_client)
+    assert [event["start"]["dateTime"] for event in events] == [
+        "2026-03-02T09:00:00-08:00",
+        "2026-03-09T09:00:00-07:00",
+        "2026-03-16T09:00:00-07:00",
+        "2026-03-23T09:00:00-07:00",
+        "2026-03-30T09:00:00-07:00",
+    ]
+    assert {event["rrule"] for event in events} == {"FREQ=WEEKLY;COUNT=5"}
+    uid = events[0]["uid"]
+    # this occurrence: move the second one an hour later
+    second = events[1]
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/update",
+        entity_id=HOME,
+        uid=uid,
+        recurrence_id=second["recurrence_id"],
+        event={
+            "summary": "Stand-up (late)",
+            "dtstart": "2026-03-09T10:00:00-07:00",
+            "dtend": "2026-03-09T10:15:00-07:00",
+        },
+    )
+    assert answer["success"], answer
+    # this occurrence: delete the third
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/delete",
+        entity_id=HOME,
+        uid=uid,
+        recurrence_id=events[2]["recurrence_id"],
+    )
+    assert answer["success"], answer
+    events = await listed(hass_client)
+    assert [(event["summary"], event["start"]["dateTime"]) for event in events] == [
+        ("Stand-up", "2026-03-02T09:00:00-08:00"),
+        ("Stand-up (late)", "2026-03-09T10:00:00-07:00"),
+        ("Stand-up", "2026-03-23T09:00:00-07:00"),
+        ("Stand-up", "2026-03-30T09:00:00-07:00"),
+    ]
+    # this and following: rename from the fourth on
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/update",
+        entity_id=HOME,
+        uid=uid,
+        recurrence_id=events[2]["recurrence_id"],
+        recurrence_range="THISANDFUTURE",
+        event={
+            "summary": "Retro",
+            "dtstart": "2026-03-23T09:00:00-07:00",
+            "dtend": "2026-03-23T09:15:00-07:00",
+        },
+    )
+    assert answer["success"], answer
+    events = await listed(hass_client)
+    assert [event["summary"] for event in events] == [
+        "Stand-up",
+        "Stand-up (late)",
+        "Retro",
+        "Retro",
+    ]
+    assert events[2]["uid"] != uid
+    assert events[2]["rrule"] == "FREQ=WEEKLY;COUNT=2"
+    # this and following: delete the old series from its second occurrence
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/delete",
+        entity_id=HOME,
+        uid=uid,
+        recurrence_id=events[1]["recurrence_id"],
+        recurrence_range="THISANDFUTURE",
+    )
+    assert answer["success"], answer
+    assert [event["summary"] for event in await listed(hass_client)] == [
+        "Stand-up",
+        "Retro",
+        "Retro",
+    ]
+    # all: the new series as a whole
+    answer = await ws(
+        hass_ws_client, "calendar/event/delete", entity_id=HOME, uid=events[2]["uid"]
+    )
+    assert answer["success"], answer
+    assert [event["summary"] for event in await listed(hass_client)] == ["Stand-up"]
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_whole_series_edit_and_scoped_actions(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """update_event and delete_event actions with each scope; ids in get_events."""
+    await _weekly(hass_ws_client, hass_client)
+    got = await action(hass, "get_events", start="2026-03-01", end="2026-04-01")
+    events = got["events"]
+    assert len(events) == 5
+    assert {event["event_id"] for event in events} == {events[0]["event_id"]}
+    uid = events[0]["uid"]
+    assert events[1]["recurrence_id"] == "20260309T090000"
+    assert events[1]["time_zone"] == "US/Pacific"
+    renamed = await action(
+        hass, "update_event", uid=uid, summary="Daily", rrule="FREQ=DAILY;COUNT=3"
+    )
+    assert renamed["rrule"] == "FREQ=DAILY;COUNT=3"
+    events = (await action(hass, "get_events", start="2026-03-01", end="2026-04-01"))[
+        "events"
+    ]
+    assert [event["start"] for event in events] == [
+        "2026-03-02T09:00:00-08:00",
+        "2026-03-03T09:00:00-08:00",
+        "2026-03-04T09:00:00-08:00",
+    ]
+    await action(
+        hass,
+        "update_event",
+        uid=uid,
+        recurrence_id=events[1]["recurrence_id"],
+        scope="this",
+        summary="Special",
+    )
+    await action(
+        hass,
+        "delete_event",
+        uid=uid,
+        recurrence_id=events[2]["recurrence_id"],
+        scope="this_and_following",
+    )
+    events = (await action(hass, "get_events", start="2026-03-01", end="2026-04-01"))[
+        "events"
+    ]
+    assert [event["summary"] for event in events] == ["Daily", "Special"]
+    with pytest.raises(ServiceValidationError, match="needs the recurrence_id"):
+        await action(hass, "delete_event", uid=uid, scope="this")
+    await action(hass, "delete_event", uid=uid)
+    assert await action(hass, "get_events", start="2026-03-01") == {"events": []}
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_all_day_end_is_exclusive(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+    cal: CalendarStore,
+) -> None:
+    """A one-day event covers that day only, in the frontend and on the NAS."""
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/create",
+        entity_id=HOME,
+        event={"summary": "Holiday", "dtstart": "2026-03-06", "dtend": "2026-03-07"},
+    )
+    assert answer["success"], answer
+    [event] = await listed(hass_client)
+    assert (event["start"], event["end"]) == (
+        {"date": "2026-03-06"},
+        {"date": "2026-03-07"},
+    )
+    [stored] = cal.events.values()
+    assert (stored.master.dtstart, stored.master.end) == (
+        date(2026, 3, 6),
+        date(2026, 3, 7),
+    )
+    next_day = await listed(
+        hass_client, start="2026-03-07T00:00:00-08:00", end="2026-03-08T00:00:00-08:00"
+    )
+    assert next_day == []
+    day_before = await listed(
+        hass_client, start="2026-03-05T00:00:00-08:00", end="2026-03-06T00:00:00-08:00"
+    )
+    assert day_before == []
+    created = await action(
+        hass, "create_event", summary="Trip", start="2026-03-10", end="2026-03-13"
+    )
+    assert (created["start"], created["end"], created["all_day"]) == (
+        "2026-03-10",
+        "2026-03-13",
+        True,
+    )
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_event_in_another_time_zone(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, cal: CalendarStore
+) -> None:
+    """A New York meeting keeps its zone on the NAS and shows in Pacific time."""
+    created = await action(
+        hass,
+        "create_event",
+        summary="Call with NY",
+        start="2026-03-04 09:00:00",
+        end="2026-03-04 10:00:00",
+        time_zone="America/New_York",
+        attendees=["alice", "bob@example.com"],
+        reminders=[15],
+        color="#112233",
+        meeting_url="https://meet.example.com/ny",
+        location="Video",
+    )
+    assert created["time_zone"] == "America/New_York"
+    assert created["start"] == "2026-03-04T06:00:00-08:00"
+    assert created["attendees"] == ["alice", "bob@example.com"]
+    assert created["reminders"] == [15]
+    assert created["meeting_url"] == "https://meet.example.com/ny"
+    [stored] = cal.events.values()
+    assert stored.tz_id == "America/New_York"
+    assert stored.color == "#112233"
+    assert stored.participant[1]["type"] == "email"
+    [event] = await listed(hass_client)
+    assert event["start"] == {"dateTime": "2026-03-04T06:00:00-08:00"}
+    assert event["description"] == "Meeting link: https://meet.example.com/ny"
+    with pytest.raises(ServiceValidationError, match="not a time zone"):
+        await action(
+            hass,
+            "create_event",
+            summary="x",
+            start="2026-03-04 09:00:00",
+            end="2026-03-04 10:00:00",
+            time_zone="Mars/Olympus",
+        )
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_stale_etag_is_refused(
+    hass: HomeAssistant, cal: CalendarStore, fake_dsm: FakeDsm
+) -> None:
+    """An update with an etag older than the NAS's changes nothing."""
+    created = await action(
+        hass,
+        "create_event",
+        summary="Budget",
+        start="2026-03-04 09:00:00",
+        end="2026-03-04 10:00:00",
+    )
+    stored = cal.events[created["event_id"]]
+    stored.master.summary = "Budget (edited on the phone)"
+    cal.touch(stored)
+    with pytest.raises(HomeAssistantError, match="changed since it was read"):
+        await action(
+            hass,
+            "update_event",
+            uid=created["uid"],
+            etag=created["etag"],
+            summary="Mine",
+        )
+    assert stored.master.summary == "Budget (edited on the phone)"
+    updated = await action(
+        hass, "update_event", uid=created["uid"], etag=stored.etag, summary="Mine"
+    )
+    assert updated["summary"] == "Mine"
+
+
+async def test_read_only_calendar_refuses_before_sending(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    cal: CalendarStore,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A calendar shared read-only offers no editing, and our actions refuse it."""
+    alice = fake_dsm.store.users["alice"]  # a demo account
+    family = cal.add_calendar(
+        "alice", alice.uid, "Family", shares={DEMO_USER: READ_ONLY}
+    )
+    party = cal.add_event(family, "Party", date(2026, 8, 1), date(2026, 8, 2))
+    cal.add_calendar("alice", alice.uid, "Private")
+    await setup_entry(hass, config_entry)
+    entity_id = "calendar.ds923_demo_family_alice"
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.attributes["supported_features"] == 0
+    assert hass.states.get("calendar.ds923_demo_private") is None
+    fake_dsm.reset_request_log()
+    for name, data in (
+        ("create_event", {"summary": "x", "start": "2026-08-01", "end": "2026-08-02"}),
+        ("delete_event", {"uid": party.uid}),
+        ("update_event", {"uid": party.uid, "summary": "Mine"}),
+        ("import_ics", {"ics": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"}),
+    ):
+        with pytest.raises(ServiceValidationError, match="read-only"):
+            await hass.services.async_call(
+                DOMAIN,
+                name,
+                {ATTR_ENTITY_ID: entity_id, **data},
+                blocking=True,
+                return_response=name != "delete_event",
+            )
+    assert fake_dsm.requests == []
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/create",
+        entity_id=entity_id,
+        event={"summary": "x", "dtstart": "2026-08-01", "dtend": "2026-08-02"},
+    )
+    assert answer["error"]["code"] == "not_supported"
+    assert party.master.summary == "Party"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_bad_input_changes_nothing(
+    hass: HomeAssistant, cal: CalendarStore
+) -> None:
+    """Rules DSM cannot store, reversed or mixed times: refused, nothing created."""
+    for data, message in (
+        (
+            {"rrule": "FREQ=MONTHLY;BYDAY=-1FR"},
+            "cannot store the repeat rule",
+        ),
+        ({"end": "2026-03-04 08:00:00"}, "end must be after"),
+        ({"end": "2026-03-05"}, "both be dates"),
+    ):
+        with pytest.raises(ServiceValidationError, match=message):
+            await action(
+                hass,
+                "create_event",
+                **{
+                    "summary": "x",
+                    "start": "2026-03-04 09:00:00",
+                    "end": "2026-03-04 10:00:00",
+                    **data,
+                },
+            )
+    assert cal.events == {}
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_export_import_round_trip(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+    cal: CalendarStore,
+    tmp_path: Any,
+) -> None:
+    """Export to a file, wipe, import: UID, rule, moved and deleted occurrences stay."""
+    events = await _weekly(hass_ws_client, hass_client)
+    uid = events[0]["uid"]
+    await action(
+        hass,
+        "update_event",
+        uid=uid,
+        recurrence_id=events[1]["recurrence_id"],
+        scope="this",
+        summary="Moved",
+        start="2026-03-09 11:00:00",
+        end="2026-03-09 11:15:00",
+    )
+    await action(
+        hass,
+        "delete_event",
+        uid=uid,
+        recurrence_id=events[3]["recurrence_id"],
+        scope="this",
+    )
+    before = await listed(hass_client)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    target = tmp_path / "home.ics"
+    assert await action(hass, "export_ics", path=str(target)) == {"path": str(target)}
+    text = await action(hass, "export_ics")
+    assert text["ics"] == target.read_text()
+    parsed = IcsCalendarStream.calendar_from_ics(text["ics"])
+    assert {event.uid for event in parsed.events} == {uid}
+    cal.events.clear()
+    assert await action(hass, "import_ics", path=str(target)) == {
+        "events": 1,
+        "tasks": 0,
+    }
+    after = await listed(hass_client)
+    assert [
+        (event["uid"], event["summary"], event["start"], event["recurrence_id"])
+        for event in after
+    ] == [
+        (event["uid"], event["summary"], event["start"], event["recurrence_id"])
+        for event in before
+    ]
+    with pytest.raises(ServiceValidationError, match="not an iCalendar"):
+        await action(hass, "import_ics", ics="hello")
+    with pytest.raises(ServiceValidationError, match="allowlist_external_dirs"):
+        await action(hass, "export_ics", path="/etc/passwd")
+    with pytest.raises(ServiceValidationError, match="Give either"):
+        await action(hass, "import_ics")
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_calendars_appear_and_disappear(
+    hass: HomeAssistant,
+    cal: CalendarStore,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A calendar and a task list added on the NAS appear; deleted ones go away."""
+    registry = er.async_get(hass)
+    trips = cal.add_calendar(DEMO_USER, 1026, "Trips")
+    groceries = cal.add_calendar(DEMO_USER, 1026, "Groceries", kind="todo")
+    alice = fake_dsm.store.users["alice"]  # a demo account
+    work = cal.add_calendar("alice", alice.uid, "Work", shares={DEMO_USER: READ_WRITE})
+    cal.add_event(work, "Offsite", date(2026, 3, 3), date(2026, 3, 4))
+    await poll(hass, freezer)
+    assert hass.states.get("calendar.ds923_demo_trips") is not None
+    assert hass.states.get("todo.calendar_groceries") is not None
+    state = hass.states.get("calendar.ds923_demo_work_alice")
+    assert state is not None
+    assert state.attributes["message"] == "Offsite"
+    assert state.attributes["supported_features"] == 7
+    cal.delete_calendar(trips.cal_id)
+    cal.delete_calendar(groceries.cal_id)
+    await poll(hass, freezer)
+    assert hass.states.get("calendar.ds923_demo_trips") is None
+    assert registry.async_get("calendar.ds923_demo_trips") is None
+    assert registry.async_get("todo.calendar_groceries") is None
+    assert hass.states.get(HOME) is not None
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_poll_is_one_request_and_writes_nothing_unchanged(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    cal: CalendarStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A cycle is one request for the entry, Calendar included; unchanged, no state."""
+    cal.add_event(
+        home(cal),
+        "Lunch",
+        datetime(2026, 3, 2, 13, tzinfo=PACIFIC),
+        datetime(2026, 3, 2, 14, tzinfo=PACIFIC),
+    )
+    await poll(hass, freezer)
+    state = hass.states.get(HOME)
+    assert state is not None
+    assert state.attributes["message"] == "Lunch"
+    assert state.state == "off"
+    fake_dsm.reset_request_log()
+    await poll(hass, freezer)
+    [request] = fake_dsm.requests
+    calendar_items = [
+        item for item in request.compound if item[0].startswith("SYNO.Cal.")
+    ]
+    assert calendar_items == [
+        ("SYNO.Cal.Cal", "list"),
+        ("SYNO.Cal.Cal", "list"),
+        ("SYNO.Cal.Event", "list"),
+        ("SYNO.Cal.Todo", "list"),
+    ]
+    assert ("SYNO.DSM.Info", "getinfo") in request.compound
+    assert any(api.startswith("SYNO.NoteStation.") for api, _ in request.compound)
+    after = hass.states.get(HOME)
+    assert after is not None
+    assert after.last_updated == state.last_updated
+    # The event is on now (13:00 plus two polls of five minutes).
+    freezer.move_to(datetime(2026, 3, 2, 13, 30, tzinfo=PACIFIC))
+    await poll(hass, freezer)
+    now_on = hass.states.get(HOME)
+    assert now_on is not None
+    assert now_on.state == "on"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_range_outside_the_window_is_one_request(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    cal: CalendarStore,
+    fake_dsm: FakeDsm,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Inside the polled window no request; a range beyond it one Event.list."""
+    cal.add_event(home(cal), "Far", date(2026, 9, 1), date(2026, 9, 2))
+    cal.add_event(home(cal), "Near", date(2026, 3, 3), date(2026, 3, 4))
+    await poll(hass, freezer)
+    fake_dsm.reset_request_log()
+    near = await listed(hass_client, end="2026-03-10T00:00:00-08:00")
+    assert [event["summary"] for event in near] == ["Near"]
+    assert calendar_requests(fake_dsm) == []
+    far = await listed(
+        hass_client, start="2026-08-01T00:00:00-07:00", end="2026-10-01T00:00:00-07:00"
+    )
+    assert [event["summary"] for event in far] == ["Far"]
+    assert calendar_requests(fake_dsm) == [("SYNO.Cal.Event", "list")]
+
+
+def calendar_requests(fake_dsm: FakeDsm) -> list[tuple[str | None, str | None]]:
+    """Return (api, method) of the requests that read or wrote Calendar."""
+    return [
+        (request.api, request.method)
+        for request in fake_dsm.requests
+        if str(request.api).startswith("SYNO.Cal.")
+        or any(api.startswith("SYNO.Cal.") for api, _ in request.compound)
+    ]
+
+
+async def task_items(hass_ws_client: WebSocketGenerator) -> list[dict[str, Any]]:
+    """Read the task list as the to-do card does."""
+    answer = await ws(hass_ws_client, "todo/item/list", entity_id=TASKS)
+    assert answer["success"], answer
+    items: list[dict[str, Any]] = answer["result"]["items"]
+    return items
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_tasks_from_the_to_do_card(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, cal: CalendarStore
+) -> None:
+    """Tasks are created with a due date, completed, re-dated and removed."""
+    cal.tasks.clear()
+    await hass.services.async_call(
+        TODO_DOMAIN,
+        "add_item",
+        {
+            ATTR_ENTITY_ID: TASKS,
+            "item": "Pay the bill",
+            "due_date": "2026-03-10",
+            "description": "Electricity",
+        },
+        blocking=True,
+    )
+    [item] = await task_items(hass_ws_client)
+    assert (item["summary"], item["due"], item["description"], item["status"]) == (
+        "Pay the bill",
+        "2026-03-10",
+        "Electricity",
+        "needs_action",
+    )
+    [task] = cal.tasks.values()
+    assert task.is_all_day
+    await hass.services.async_call(
+        TODO_DOMAIN,
+        "update_item",
+        {
+            ATTR_ENTITY_ID: TASKS,
+            "item": item["uid"],
+            "status": "completed",
+            "due_datetime": "2026-03-10 18:00:00",
+        },
+        blocking=True,
+    )
+    [item] = await task_items(hass_ws_client)
+    assert item["status"] == "completed"
+    assert item["due"] == "2026-03-10T18:00:00-07:00"
+    assert task.percent_complete == 100
+    state = hass.states.get(TASKS)
+    assert state is not None
+    assert state.state == "0"
+    assert state.attributes["friendly_name"] == "Calendar Tasks"
+    await hass.services.async_call(
+        TODO_DOMAIN,
+        "remove_item",
+        {ATTR_ENTITY_ID: TASKS, "item": item["uid"]},
+        blocking=True,
+    )
+    assert await task_items(hass_ws_client) == []
+    assert cal.tasks == {}
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_assist_tells_the_task_lists_apart(
+    hass: HomeAssistant, cal: CalendarStore, fake_dsm: FakeDsm
+) -> None:
+    """Say "my tasks" for Note Station's list, "my calendar tasks" for Calendar's."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+
+    async def say(text: str) -> str:
+        result = await conversation.async_converse(
+            hass, text, None, Context(), language="en"
+        )
+        assert result.response.response_type.value == "action_done", text
+        return str(result.response.speech["plain"]["speech"])
+
+    assert await say("add bread to my calendar tasks") == "Added bread"
+    assert "Bread" in {task.summary for task in cal.tasks.values()}
+    assert await say("add milk to my tasks") == "Added milk"
+    assert "Milk" not in {task.summary for task in cal.tasks.values()}
+    assert fake_dsm.notestation.todo_by_title("Milk")
+    assert await say("check off bread from my calendar tasks")
+    bread = next(task for task in cal.tasks.values() if task.summary == "Bread")
+    assert bread.percent_complete == 100
+
+
+async def test_shared_task_lists_and_refusals(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    cal: CalendarStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A read-only shared task list refuses edits; unknown items and no-ops send nothing."""
+    alice = fake_dsm.store.users["alice"]  # a demo account
+    chores = cal.add_calendar(
+        "alice", alice.uid, "Chores", kind="todo", shares={DEMO_USER: READ_ONLY}
+    )
+    cal.add_task(chores, "Water the plants")
+    await setup_entry(hass, config_entry)
+    shared = "todo.calendar_chores_alice"
+    state = hass.states.get(shared)
+    assert state is not None
+    assert state.state == "1"
+    fake_dsm.reset_request_log()
+    with pytest.raises(ServiceValidationError, match="read-only"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "add_item",
+            {ATTR_ENTITY_ID: shared, "item": "Mow"},
+            blocking=True,
+        )
+    with pytest.raises(ServiceValidationError, match="read-only"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "remove_item",
+            {ATTR_ENTITY_ID: shared, "item": "Water the plants"},
+            blocking=True,
+        )
+    [task] = [
+        task for task in cal.tasks.values() if task.summary == "Renew the NAS warranty"
+    ]
+    await hass.services.async_call(
+        TODO_DOMAIN,
+        "update_item",
+        {ATTR_ENTITY_ID: TASKS, "item": str(task.evt_id), "rename": task.summary},
+        blocking=True,
+    )
+    assert calendar_requests(fake_dsm) == []
+    with pytest.raises(ServiceValidationError, match="Unable to find"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "update_item",
+            {ATTR_ENTITY_ID: TASKS, "item": "999999", "rename": "x"},
+            blocking=True,
+        )
+    cal.delete_calendar(chores.cal_id)
+    await poll(hass, freezer)
+    assert hass.states.get(shared) is None
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_diagnostics_count_without_contents(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    cal: CalendarStore,
+) -> None:
+    """Diagnostics count calendars, events and tasks; no title or user name shows."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, config_entry
+    )
+    assert diagnostics["calendar"] == {
+        "last_update_success": True,
+        "calendars": 1,
+        "read_only_calendars": 0,
+        "task_lists": 1,
+        "events_in_window": 0,
+        "tasks": 2,
+    }
+    text = str(diagnostics)
+    for task in cal.tasks.values():
+        assert task.summary not in text
+    assert DEMO_USER not in text
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_second_account_lists_name_the_account(
+    hass: HomeAssistant, entry_data: dict[str, Any], fake_dsm: FakeDsm
+) -> None:
+    """Each account sees its own calendars; a later account's lists carry its name."""
+    alice = MockConfigEntry(
+        domain=DOMAIN,
+        title="alice",
+        unique_id=f"{DEMO_SERIAL}_alice",
+        data={**entry_data, "username": "alice", "password": DEMO_PASSWORD},
+        options={CONF_APPS: [DsmApp.CALENDAR]},
+    )
+    # Added after the demo account (whose entry was made before the clock moved back).
+    object.__setattr__(alice, "created_at", datetime(2027, 1, 1, tzinfo=PACIFIC))
+    await setup_entry(hass, alice)
+    state = hass.states.get("todo.calendar_tasks_alice")
+    assert state is not None
+    assert state.attributes["friendly_name"] == "Calendar Tasks (alice)"
+    assert state.state == "0"  # alice has none of the demo user's tasks
+    first = hass.states.get(TASKS)
+    assert first is not None
+    assert first.attributes["friendly_name"] == "Calendar Tasks"
