@@ -1006,7 +1006,7 @@ async def main() -> None:
     args = parser.parse_args()
     names = [name for arg in args.names for name in SETS.get(arg, [arg])]
     header = (
-        f"{'scenario':<40} {'variant':<44} {'value':>12} {'vs baseline':>12}"
+        f"{'scenario':<48} {'variant':<44} {'value':>12} {'vs baseline':>12}"
         f" {'target':>14}"
     )
     print(header)
@@ -1023,7 +1023,7 @@ async def main() -> None:
             times = ratio(baseline, row)
             versus = "" if times is None else f"{times:.2f}x"
             print(
-                f"{label:<40} {row.variant:<44} {value:>12} {versus:>12}"
+                f"{label:<48} {row.variant:<44} {value:>12} {versus:>12}"
                 f" {target_text(row):>14}"
             )
             if not row.meets_target():
