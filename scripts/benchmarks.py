@@ -756,10 +756,28 @@ def peer_calendar(peer: PeerApps) -> None:
     peer_calendar_reads(peer.calendar, start, end)
 
 
+# synology-api has no wrapper for a user's Drive; its users call its generic request
+# with an API name and parameters, one request each (drive.md: the poll's two reads).
+PEER_DRIVE_READS = (
+    ("SYNO.SynologyDrive.Notifications", {"method": "list", "offset": 0, "limit": 50}),
+    ("SYNO.SynologyDrive.Info", {"method": "quota"}),
+)
+
+
+def peer_drive(peer: PeerApps) -> None:
+    """Read Drive's notifications and quota through the package's generic call."""
+    for api, params in PEER_DRIVE_READS:
+        info = peer.notes.gen_list[api]
+        peer.notes.request_data(
+            api, info["path"], {"version": info["maxVersion"], **params}
+        )
+
+
 # What the package reads for each polled app of an update cycle, by coordinator name.
 PEER_POLL_READS: dict[str, Callable[[PeerApps], None]] = {
     "notestation": peer_notestation,
     "calendar": peer_calendar,
+    "drive": peer_drive,
 }
 
 
