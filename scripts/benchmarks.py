@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 import gc
+from pathlib import Path
 import socket
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -63,6 +65,7 @@ from custom_components.synology_native.api.chat import (
     posts_of,
 )
 from custom_components.synology_native.api.client import INFO
+from custom_components.synology_native.api.drive import ConflictAction, Drive
 from custom_components.synology_native.api.system import NAS_INFO
 from custom_components.synology_native.calendar_coordinator import window_at
 from custom_components.synology_native.chat_listener import (
@@ -709,6 +712,79 @@ async def _todo_rows(count: int, repeat: int) -> list[Row]:
         Row(f"{count} to-dos: longest loop block", block, "ms", measure="block"),
         Row(f"{count} to-dos: peak memory", peak, "MB", measure="memory"),
     ]
+
+
+DRIVE_FILE_MB = 200
+MIB = 1024 * 1024
+
+
+async def peak_mib(run: Callable[[], Awaitable[object]]) -> float:
+    """Run once and return the peak of Python's traced memory meanwhile, in MiB."""
+    tracemalloc.start()
+    try:
+        await run()
+        return tracemalloc.get_traced_memory()[1] / MIB
+    finally:
+        tracemalloc.stop()
+
+
+def write_file(path: Path, mib: int) -> None:
+    """Write a file of mib MiB, a MiB at a time."""
+    chunk = bytes(range(256)) * (MIB // 256)
+    with path.open("wb") as out:
+        for _ in range(mib):
+            out.write(chunk)
+
+
+@scenario(
+    "drive-files",
+    f"Drive {DRIVE_FILE_MB} MB upload/download, peak memory",
+)
+async def drive_files(repeat: int) -> list[Row]:
+    """Peak memory of streaming a 1 MiB and a DRIVE_FILE_MB MiB file each way.
+
+    Not a timed figure: memory must not grow with the file, so each ratio to the
+    1 MiB baseline should stay near 1.
+    """
+    sim = FakeDsm(demo=True)
+    with tempfile.TemporaryDirectory() as folder:
+        sizes = {"1 MB": 1, f"{DRIVE_FILE_MB} MB": DRIVE_FILE_MB}
+        for label, mib in sizes.items():
+            await asyncio.to_thread(write_file, Path(folder, label), mib)
+        async with run_simulator(sim) as url, aiohttp.ClientSession() as http:
+            drive = Drive(
+                DsmClient(
+                    http, url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
+                )
+            )
+            await drive.info()  # discovery and sign-in stay out of the figures
+            rows = []
+            for direction in ("upload", "download"):
+                for label, mib in sizes.items():
+                    local = Path(folder, label)
+
+                    async def upload(local: Path = local) -> None:
+                        with local.open("rb") as source:
+                            await drive.upload(
+                                f"/mydrive/{local.name}",
+                                source,
+                                conflict_action=ConflictAction.OVERWRITE,
+                            )
+
+                    async def download(local: Path = local, mib: int = mib) -> None:
+                        received = 0
+                        async with drive.download(f"/mydrive/{local.name}") as chunks:
+                            with local.with_suffix(".copy").open("wb") as sink:
+                                async for chunk in chunks:
+                                    sink.write(chunk)
+                                    received += len(chunk)
+                        if received != mib * MIB:
+                            msg = "the download is not the file"
+                            raise AssertionError(msg)
+
+                    run = upload if direction == "upload" else download
+                    rows.append(Row(f"{direction} {label}", await peak_mib(run), "MiB"))
+    return rows
 
 
 # --- Against the peer: the synology-api package, driven as its users call it ---------

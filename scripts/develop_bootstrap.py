@@ -106,18 +106,26 @@ async def finish_onboarding(
             response.raise_for_status()
 
 
-async def add_integration(
-    http: aiohttp.ClientSession, url: str, dsm_url: str, headers: dict[str, str]
-) -> None:
-    """Add Synology Native for the demo DSM account unless it is there already."""
+async def synology_entries(
+    http: aiohttp.ClientSession, url: str, headers: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Return Home Assistant's Synology Native config entries."""
     async with http.get(
         f"{url}/api/config/config_entries/entry",
         params={"domain": DOMAIN},
         headers=headers,
     ) as response:
         response.raise_for_status()
-        if await response.json():
-            return
+        entries: list[dict[str, Any]] = await response.json()
+        return entries
+
+
+async def add_integration(
+    http: aiohttp.ClientSession, url: str, dsm_url: str, headers: dict[str, str]
+) -> None:
+    """Add Synology Native for the demo DSM account unless it is there already."""
+    if await synology_entries(http, url, headers):
+        return
     async with http.post(
         f"{url}/api/config/config_entries/flow",
         json={"handler": DOMAIN},
@@ -148,12 +156,8 @@ async def until_started(
     for _ in range(STARTUP_SECONDS * 2):
         async with http.get(f"{url}/api/config", headers=headers) as response:
             running = (await response.json())["state"] == "RUNNING"
-        async with http.get(
-            f"{url}/api/config/config_entries/entry",
-            params={"domain": DOMAIN},
-            headers=headers,
-        ) as response:
-            loaded = all(entry["state"] == "loaded" for entry in await response.json())
+        entries = await synology_entries(http, url, headers)
+        loaded = all(entry["state"] == "loaded" for entry in entries)
         if running and loaded:
             return
         await asyncio.sleep(0.5)
@@ -184,13 +188,7 @@ async def enable_chat_assist(
     http: aiohttp.ClientSession, url: str, headers: dict[str, str]
 ) -> None:
     """Let the demo user Alice talk to Assist from Chat, as the Developer user."""
-    async with http.get(
-        f"{url}/api/config/config_entries/entry",
-        params={"domain": DOMAIN},
-        headers=headers,
-    ) as response:
-        response.raise_for_status()
-        entry_id = (await response.json())[0]["entry_id"]
+    entry_id = (await synology_entries(http, url, headers))[0]["entry_id"]
     subentries = f"{url}/api/config/config_entries/subentries/flow"
     form = await flow_step(
         http, subentries, headers, {"handler": [entry_id, "chat_assist_user"]}
@@ -244,10 +242,20 @@ def banner(ha_url: str, dsm_url: str) -> str:
             "  Synology Native is set up: Settings > Devices & services.",
             f"DSM simulator: {dsm_url}",
             *demo_logins(dsm_url),
+            *assist_instructions(dsm_url),
             *sso_instructions(dsm_url),
             "",
         ]
     )
+
+
+def assist_instructions(dsm_url: str) -> list[str]:
+    """Say how to talk to Assist from Chat as alice (enable_chat_assist allowed her)."""
+    return [
+        "Assist in Chat: alice may talk to Assist, with the Developer user's rights:",
+        f"  .venv/bin/python -m scripts.post_as alice demo 'add milk to my tasks' --dsm-url {dsm_url}",
+        "  Milk appears in the Tasks list; the logbook shows the exchange.",
+    ]
 
 
 def sso_instructions(dsm_url: str) -> list[str]:

@@ -204,20 +204,73 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("import_ics", {**CALENDAR, "ics": "hello"}, "calendar_not_ics"),
     ("import_ics", CALENDAR, "calendar_ics_missing"),
+    (
+        "upload_file",
+        {"file_path": "/etc/hostname", "folder": "/mydrive"},
+        "path_not_allowed",
+    ),
+    (
+        "download_file",
+        {"path": "/mydrive/Documents/Welcome.txt", "target_path": "/etc/x.txt"},
+        "drive_target_not_allowed",
+    ),
+    ("create_share_link", {"path": "Documents/Welcome.txt"}, "drive_path_invalid"),
+    (
+        "create_share_link",
+        {"path": "/mydrive/Documents/Welcome.txt", "expires": "tomorrow"},
+        "invalid_time",
+    ),
+    ("list_files", {"folder": "/mydrive/ghost"}, "drive_not_found"),
+    ("search_files", {"query": "x", "config_entry_id": "{chat_only}"}, "app_not_used"),
+    ("create_folder", {"path": "/mydrive/Documents"}, "drive_name_taken"),
+    (
+        "move",
+        {"paths": ["/mydrive/ghost.txt"], "destination": "/mydrive/Camera"},
+        "drive_not_found",
+    ),
+    (
+        "copy",
+        {
+            "paths": ["/mydrive/Documents/Welcome.txt"],
+            "destination": "/mydrive/Documents",
+        },
+        "drive_name_taken",
+    ),
+    ("delete", {"paths": ["/mydrive"]}, "drive_root"),
+    ("list_versions", {"path": "/mydrive/Documents"}, "drive_not_a_file"),
+    (
+        "restore_version",
+        {"path": "/mydrive/Documents/Welcome.txt", "version_id": "404"},
+        "drive_not_found",
+    ),
+    ("list_team_folders", {"config_entry_id": "{chat_only}"}, "app_not_used"),
 ]
 
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
-    """Copy what the simulated NAS holds: Chat, Note Station and Calendar data."""
-    return copy.deepcopy(
-        tuple(
-            {
-                name: value
-                for name, value in vars(store).items()
-                if value is not None and not callable(value)
-            }
-            for store in (fake_dsm.chat, fake_dsm.notestation, fake_dsm.store.calendar)
-        )
+    """Copy what the simulated NAS holds: Chat, Note Station, Calendar and Drive data."""
+    drive = fake_dsm.store.drive
+    return (
+        *copy.deepcopy(
+            tuple(
+                {
+                    name: value
+                    for name, value in vars(store).items()
+                    if value is not None and not callable(value)
+                }
+                for store in (
+                    fake_dsm.chat,
+                    fake_dsm.notestation,
+                    fake_dsm.store.calendar,
+                )
+            )
+        ),
+        [
+            (node.name, node.parent_id, node.removed, len(node.revisions))
+            for node in drive.nodes.values()
+        ],
+        sorted(drive.links),
+        sorted(drive.webhooks),
     )
 
 

@@ -17,6 +17,7 @@ from custom_components.synology_native.const import (
     CONF_CHAT_ASSIST_MAX_AGE,
     CONF_CHAT_DM_USERS,
     CONF_DEVICE_TOKEN,
+    CONF_DRIVE_PUSH,
     CONF_OTP_CODE,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
@@ -231,6 +232,7 @@ async def test_no_supported_app(
     fake_dsm.uninstall("SYNO.Chat.")
     fake_dsm.uninstall("SYNO.NoteStation.")
     fake_dsm.uninstall("SYNO.Cal.")
+    fake_dsm.uninstall("SYNO.SynologyDrive.")
     result = await start(hass, dsm_url)
     assert result["errors"] == {"base": "no_apps"}
 
@@ -373,8 +375,10 @@ async def test_options(
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
-    # Contacts and Drive are installed but do nothing yet.
-    assert apps_selector.config["options"] == ["calendar", "chat"]
+    # Contacts is installed but does nothing yet.
+    assert apps_selector.config["options"] == ["calendar", "chat", "drive"]
+    # Drive push is offered while Drive is used.
+    assert CONF_DRIVE_PUSH in result["data_schema"].schema
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
     )
@@ -387,6 +391,7 @@ async def test_options(
         CONF_CHAT_ASSIST: False,
         CONF_CHAT_ASSIST_AGENT: "conversation.home_assistant",
         CONF_CHAT_ASSIST_MAX_AGE: 5,
+        CONF_DRIVE_PUSH: False,
     }
     assert config_entry.state is ConfigEntryState.LOADED
     coordinator = config_entry.runtime_data.nas_coordinator

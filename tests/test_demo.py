@@ -18,7 +18,7 @@ async def test_banner_command_posts_as_alice(fake_dsm: FakeDsm, dsm_url: str) ->
     text = banner("http://127.0.0.1:8123", dsm_url)
     assert totp_code(DEMO_OTP_SECRET) in text
     assert " python " not in text  # every command names the project's interpreter
-    command = next(line for line in text.splitlines() if "scripts.post_as" in line)
+    command = next(line for line in text.splitlines() if "general" in line)
     words = shlex.split(command)
     assert words[:3] == [".venv/bin/python", "-m", "scripts.post_as"]
     args = arguments(words[3:])
@@ -37,3 +37,15 @@ async def test_post_directly_to_a_person(fake_dsm: FakeDsm, dsm_url: str) -> Non
     assert bob is not None
     assert demo is not None
     assert sorted(channel.members) == sorted([bob.user_id, demo.user_id])
+
+
+def test_banner_says_how_to_talk_to_assist() -> None:
+    """The banner's Assist line writes to the demo account as alice, who is allowed."""
+    text = banner("http://127.0.0.1:8123", "https://127.0.0.1:5000")
+    command = next(line for line in text.splitlines() if "my tasks" in line)
+    args = arguments(shlex.split(command)[3:])
+    assert (args.account, args.to, args.text) == (
+        "alice",
+        "demo",
+        "add milk to my tasks",
+    )

@@ -10,6 +10,7 @@ import pytest
 from yarl import URL
 
 from tests.fake_dsm import FakeDsm, run_simulator, totp_code
+from tests.fake_dsm.catalog import parse_table
 from tests.fake_dsm.store import (
     DEMO_OTP_SECRET,
     DEMO_OTP_USER,
@@ -161,7 +162,9 @@ async def test_info_query_list_prefix_and_quoted(dsm: WireClient) -> None:
         "SYNO.Contacts.OU",
     ]
     quoted = await dsm.call("SYNO.API.Info", "query", 1, query='"ALL"')
-    assert len(quoted["data"]) > 100
+    plain = await dsm.call("SYNO.API.Info", "query", 1, query="ALL")
+    assert quoted["data"] == plain["data"]
+    assert "SYNO.SynologyDrive.Files" in quoted["data"]
 
 
 # --- catalog checks ---
@@ -227,18 +230,20 @@ async def test_cgi_paths(dsm: WireClient) -> None:
     assert routed["success"]
 
 
-async def test_unimplemented_cataloged_method_is_501(dsm: WireClient) -> None:
-    """A method the catalog has but no handler answers HTTP 501, never a fake success."""
+async def test_unimplemented_cataloged_method_is_501(
+    dsm: WireClient, sim: FakeDsm
+) -> None:
+    """A method the catalog has but no handler answers HTTP 501, never a fake success.
+
+    The shipped catalog lists only answered methods, so the test adds one.
+    """
+    (entry,) = parse_table("SYNO.Test.Unanswered 1-1\n    1: get")
+    sim.catalog[entry.name] = entry
     sid = (await dsm.login())["sid"]
-    form = {
-        "api": "SYNO.SynologyDrive.DBUsage",
-        "version": "1",
-        "method": "get",
-        "_sid": sid,
-    }
+    form = {"api": entry.name, "version": "1", "method": "get", "_sid": sid}
     async with dsm.http.post(dsm.base_url + ENTRY, data=form) as resp:
         assert resp.status == 501
-        assert await resp.text() == "not simulated: SYNO.SynologyDrive.DBUsage.get"
+        assert await resp.text() == "not simulated: SYNO.Test.Unanswered.get"
 
 
 async def test_uninstall_removes_api(dsm: WireClient, sim: FakeDsm) -> None:

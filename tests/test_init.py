@@ -322,6 +322,8 @@ async def test_diagnostics_redact_secrets(
     assert diagnostics["notestation"]["todos"] > 0
     assert diagnostics["chat"]["mode"] in {"push", "polling"}
     assert diagnostics["chat"]["channels"] > 0
+    assert diagnostics["drive"]["unread"] == 2
+    assert diagnostics["drive"]["quota"]["used"] > 0
     assert "SYNO.NoteStation.Todo" in diagnostics["app_apis"]
     assert "SYNO.API.Auth" not in diagnostics["app_apis"]
 

@@ -16,6 +16,7 @@ from .const import (
     APP_NAMES,
     CONF_APPS,
     CONF_CHAT_ASSIST,
+    CONF_DRIVE_PUSH,
     CONF_UPDATE_INTERVAL,
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
@@ -23,13 +24,14 @@ from .const import (
     SUPPORTED_APPS,
     AuthMethod,
 )
-from .coordinator import NasCoordinator, NoteStationCoordinator
+from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
 from .data import (
     DsmConfigEntry,
     DsmRuntimeData,
     auth_method_of,
     create_entry_client,
 )
+from .drive_events import DriveFileChanges, DriveNotificationMarker
 from .error_policy import setup_error
 from .services import async_setup_services
 
@@ -76,6 +78,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         NoteStationCoordinator(nas_coordinator) if DsmApp.NOTESTATION in apps else None
     )
     calendar = CalendarCoordinator(nas_coordinator) if DsmApp.CALENDAR in apps else None
+    drive = DriveCoordinator(nas_coordinator) if DsmApp.DRIVE in apps else None
+    if drive is not None:
+        # The stored marker first, so the first poll reports only what is new.
+        await drive.marker.async_load()
     # The first request signs in; a refused sign-in starts reauth from here.
     await nas_coordinator.async_config_entry_first_refresh()
     for app in nas_coordinator.polled_apps:
@@ -90,6 +96,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     if auth_method_of(entry.data) is AuthMethod.PASSWORD:
         entry.async_on_unload(lambda: _async_logout(client))
     chat = await _async_start_chat(hass, entry, client) if DsmApp.CHAT in apps else None
+    if drive is not None and entry.options.get(CONF_DRIVE_PUSH, False):
+        await _async_start_drive_push(hass, entry, drive)
     entry.runtime_data = DsmRuntimeData(
         client=client,
         installed_apps=installed_apps,
@@ -98,6 +106,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         notestation=notestation,
         chat=chat,
         calendar=calendar,
+        drive=drive,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if chat is not None:
@@ -120,15 +129,29 @@ async def _async_start_chat(
     return chat
 
 
+async def _async_start_drive_push(
+    hass: HomeAssistant, entry: DsmConfigEntry, drive: DriveCoordinator
+) -> None:
+    """Have Drive push file changes to a Home Assistant webhook until unload."""
+    push = DriveFileChanges(hass, entry, drive.drive)
+    try:
+        registered = await push.async_start()
+    except DsmError as err:
+        raise setup_error(err) from err
+    if registered is not None:
+        entry.async_on_unload(lambda: push.async_stop(registered))
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     """Unload platforms; the DSM session ends through the on-unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget what the entry kept: Chat cursors and answers, an SSO entry's session."""
+    """Forget what the entry kept: Chat state, the Drive marker, an SSO session."""
     for key in (chat_storage_key(entry.entry_id), assist_storage_key(entry.entry_id)):
         await Store[dict[str, Any]](hass, STORAGE_VERSION, key).async_remove()
+    await DriveNotificationMarker(hass, entry).async_remove()
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

@@ -80,6 +80,7 @@ from .const import (
     CONF_CHAT_DM_USERS,
     CONF_CHAT_USER_ID,
     CONF_DEVICE_TOKEN,
+    CONF_DRIVE_PUSH,
     CONF_OTP_CODE,
     CONF_SESSION_ID,
     CONF_SSO_LANDING,
@@ -660,6 +661,15 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
+        if entry.runtime_data.drive is not None:
+            schema = schema.extend(
+                {
+                    probatio.Required(
+                        CONF_DRIVE_PUSH,
+                        default=entry.options.get(CONF_DRIVE_PUSH, False),
+                    ): BooleanSelector()
+                }
+            )
         if (chat := entry.runtime_data.chat) is not None:
             # People to offer a "Chat with ..." notify entity for.
             me = chat.me.user_id if chat.me else None

@@ -52,7 +52,9 @@ EVENT_CHAT_ASSIST: Final = f"{DOMAIN}_chat_assist"
 
 # The apps the integration has entities or actions for: only these are offered in the
 # options. An app joins with one line here once its platforms and actions exist.
-SUPPORTED_APPS: Final = frozenset({DsmApp.CALENDAR, DsmApp.CHAT, DsmApp.NOTESTATION})
+SUPPORTED_APPS: Final = frozenset(
+    {DsmApp.CALENDAR, DsmApp.CHAT, DsmApp.DRIVE, DsmApp.NOTESTATION}
+)
 
 # Product names, for repair issues (they are names, not translatable text).
 APP_NAMES: Final = {
@@ -67,3 +69,8 @@ DEFAULT_PORTS: Final = {"http": 5000, "https": 5001}
 DEFAULT_UPDATE_INTERVAL: Final = timedelta(minutes=5)
 MIN_UPDATE_INTERVAL_MINUTES: Final = 1
 MAX_UPDATE_INTERVAL_MINUTES: Final = 60
+
+# Synology Drive: bus events (documented in the README) and the push option.
+EVENT_DRIVE_NOTIFICATION: Final = f"{DOMAIN}_drive_notification"
+EVENT_DRIVE_FILE_CHANGED: Final = f"{DOMAIN}_drive_file_changed"
+CONF_DRIVE_PUSH: Final = "drive_push"

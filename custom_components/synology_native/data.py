@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from .calendar_coordinator import CalendarCoordinator
     from .chat_listener import ChatListener
-    from .coordinator import NasCoordinator, NoteStationCoordinator
+    from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
 
 
 @dataclass(slots=True)
@@ -41,6 +41,8 @@ class DsmRuntimeData:
     chat: ChatListener | None
     # None unless Synology Calendar is among apps.
     calendar: CalendarCoordinator | None = None
+    # None unless Drive is among apps.
+    drive: DriveCoordinator | None = None
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

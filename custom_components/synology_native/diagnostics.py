@@ -41,6 +41,7 @@ async def async_get_config_entry_diagnostics(
             "notestation": _notestation_state(runtime),
             "chat": _chat_state(runtime),
             "calendar": _calendar_state(runtime),
+            "drive": _drive_state(runtime),
             "signed_in": runtime.client.session is not None,
             "app_apis": {
                 name: [info.min_version, info.max_version]
@@ -86,4 +87,16 @@ def _calendar_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
         "task_lists": len(snapshot.task_lists),
         "events_in_window": len(snapshot.events),
         "tasks": len(snapshot.tasks),
+    }
+
+
+def _drive_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
+    """Count Drive notifications and give the quota; names and paths stay out."""
+    if (coordinator := runtime.drive) is None:
+        return None
+    return {
+        "last_update_success": coordinator.last_update_success,
+        "notifications": len(coordinator.data.feed.items),
+        "unread": coordinator.data.feed.unread,
+        "quota": asdict(coordinator.data.quota),
     }

@@ -1,4 +1,4 @@
-"""Logbook lines for the Chat bus events."""
+"""Logbook lines for the Chat and Drive bus events."""
 
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,6 +16,8 @@ from .const import (
     EVENT_CHAT_MESSAGE_DELETED,
     EVENT_CHAT_MESSAGE_UPDATED,
     EVENT_CHAT_REACTION,
+    EVENT_DRIVE_FILE_CHANGED,
+    EVENT_DRIVE_NOTIFICATION,
 )
 
 # Message texts stay out of the logbook; who did what where is enough.
@@ -61,3 +63,21 @@ def async_describe_events(
 
     for event_type in (*_DESCRIPTIONS, EVENT_CHAT_REACTION, EVENT_CHAT_ASSIST):
         async_describe_event(DOMAIN, event_type, describe)
+
+    @callback
+    def describe_drive(event: Event) -> dict[str, str]:
+        data: Mapping[str, Any] = event.data
+        if event.event_type == EVENT_DRIVE_NOTIFICATION:
+            return {
+                LOGBOOK_ENTRY_NAME: str(data.get("actor", "")),
+                LOGBOOK_ENTRY_MESSAGE: (
+                    f"Drive: {data.get('type')} {data.get('file_path')}"
+                ),
+            }
+        return {
+            LOGBOOK_ENTRY_NAME: "Synology Drive",
+            LOGBOOK_ENTRY_MESSAGE: f"{data.get('event_type')} item {data.get('file_id')}",
+        }
+
+    for event_type in (EVENT_DRIVE_NOTIFICATION, EVENT_DRIVE_FILE_CHANGED):
+        async_describe_event(DOMAIN, event_type, describe_drive)

@@ -1,4 +1,4 @@
-"""Sensors of Synology Native: the DSM version, and counts of Note Station to-dos."""
+"""Sensors of Synology Native: the DSM version, Note Station to-dos, Chat and Drive."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, UnitOfInformation
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .chat_listener import ChatListener
-    from .coordinator import NasCoordinator, NoteStationCoordinator
+    from .coordinator import (
+        DriveCoordinator,
+        DriveSnapshot,
+        NasCoordinator,
+        NoteStationCoordinator,
+    )
     from .data import DsmConfigEntry
 
 # Coordinator-fed: reading never calls the NAS.
@@ -65,6 +70,40 @@ TODO_COUNTS = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class DriveSensorDescription(SensorEntityDescription):
+    """A sensor reading value(snapshot) from the Drive coordinator."""
+
+    value: Callable[[DriveSnapshot], int]
+
+
+DRIVE_SENSORS = (
+    DriveSensorDescription(
+        key="drive_unread_notifications",
+        state_class=SensorStateClass.MEASUREMENT,
+        value=lambda snapshot: snapshot.feed.unread,
+    ),
+    DriveSensorDescription(
+        key="drive_quota_used",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        suggested_display_precision=2,
+        value=lambda snapshot: snapshot.quota.used,
+    ),
+    DriveSensorDescription(
+        key="drive_quota_total",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        suggested_display_precision=2,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value=lambda snapshot: snapshot.quota.total,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: DsmConfigEntry,
@@ -78,6 +117,8 @@ async def async_setup_entry(
         )
     if (chat := entry.runtime_data.chat) is not None:
         sensors += [ChatUnreadSensor(entry, chat), ChatConnectionSensor(entry, chat)]
+    if (drive := entry.runtime_data.drive) is not None:
+        sensors.extend(DriveSensor(drive, description) for description in DRIVE_SENSORS)
     async_add_entities(sensors)
 
 
@@ -203,3 +244,22 @@ class ChatConnectionSensor(ChatEntity, SensorEntity):
     @override
     def native_value(self) -> str:
         return self.chat.mode.value
+
+
+class DriveSensor(DsmEntity, SensorEntity):
+    """Unread Drive notifications, or the Drive quota used or in all."""
+
+    coordinator: DriveCoordinator
+    entity_description: DriveSensorDescription
+
+    def __init__(
+        self, coordinator: DriveCoordinator, description: DriveSensorDescription
+    ) -> None:
+        """Attach to the Drive coordinator."""
+        super().__init__(coordinator, description.key)
+        self.entity_description = description
+
+    @property
+    @override
+    def native_value(self) -> int:
+        return self.entity_description.value(self.coordinator.data)

@@ -7,7 +7,7 @@ before any handler runs, exactly as a NAS checks its installed manifests.
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .catalog_apps import APP_MANIFESTS, NEWER_NAS_MAX_VERSION, PROBED_ONLY_APIS
+from .catalog_apps import APP_MANIFESTS, NEWER_NAS_MAX_VERSION
 
 ENTRY_CGI = "entry.cgi"
 
@@ -151,25 +151,13 @@ def _with_newer_maximum(entry: ApiEntry, max_version: int) -> ApiEntry:
 
 
 def _app_entries() -> list[ApiEntry]:
-    """Build the apps' entries: manifests, newer maxima, probe-only Drive APIs."""
-    entries = [
+    """Build the apps' entries: manifests and newer maxima."""
+    return [
         _with_newer_maximum(entry, NEWER_NAS_MAX_VERSION[entry.name])
         if entry.name in NEWER_NAS_MAX_VERSION
         else entry
         for entry in parse_table(APP_MANIFESTS)
     ]
-    entries.extend(
-        ApiEntry(
-            name=name,
-            path=ENTRY_CGI,
-            min_version=1,
-            max_version=1,
-            json_format=True,
-            methods={1: frozenset(methods.split())},
-        )
-        for name, methods in PROBED_ONLY_APIS.items()
-    )
-    return entries
 
 
 def default_catalog() -> dict[str, ApiEntry]:

@@ -142,160 +142,6 @@ SYNO.NoteStation.Tag 1-2
 SYNO.NoteStation.Todo 1-2
     1: create delete get list set
     2: create delete get list set
-SYNO.SynologyDrive.Activation 1-1
-    1: get set
-SYNO.SynologyDrive.AdvanceSharing 1-1
-    1: create delete get update verify
-SYNO.SynologyDrive.AdvanceSharing.Public 1-1
-    1: auth
-SYNO.SynologyDrive.AppIntegration 1-1
-    1: create delete get list update
-SYNO.SynologyDrive.Authentication 1-3
-    1: authenticate_by_dsm revoke
-    2: authenticate_by_dsm revoke set_active
-    3: authenticate_by_dsm revoke set_active
-SYNO.SynologyDrive.Config 1-1
-    1: get set
-SYNO.SynologyDrive.Connection 1-2
-    1: delete list
-    2: delete list summary
-SYNO.SynologyDrive.DBUsage 1-1
-    1: get start status stop
-SYNO.SynologyDrive.DSM 1-1
-    1: get
-SYNO.SynologyDrive.Dashboard 1-1
-    1: top_access_files
-SYNO.SynologyDrive.Files 1-10
-    1: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_labelled list_starred move recent request_access search
-       shared_with_me shared_with_others star update upload upload_from_dsm
-    2: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_labelled list_starred move recent request_access search
-       shared_with_me shared_with_others star update upload upload_from_dsm
-    3: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_backup_tasks list_labelled list_starred move recent
-       request_access search shared_with_me shared_with_others star update upload
-       upload_from_dsm
-    4: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_backup_tasks list_labelled list_starred move recent
-       request_access search shared_with_me shared_with_others star update upload
-       upload_from_dsm
-    5: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_backup_tasks list_labelled list_starred move recent
-       request_access search shared_with_me shared_with_others star update upload
-       upload_from_dsm
-    6: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_backup_tasks list_labelled list_starred move recent
-       request_access search shared_with_me shared_with_others star update upload
-       upload_from_dsm
-    7: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_backup_tasks list_labelled list_starred move recent
-       request_access search shared_with_me shared_with_others star update upload
-       upload_from_dsm
-    8: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_backup_tasks list_labelled list_starred move recent
-       request_access search shared_with_me shared_with_others star update upload
-       upload_from_dsm
-    9: convert_office copy create delete download get get_thumbnail label list
-       list_ancestor list_backup_tasks list_labelled list_starred move recent
-       request_access search shared_with_me shared_with_others star update upload
-       upload_from_dsm
-    10: convert_office copy create delete download get get_thumbnail label list
-        list_ancestor list_backup_tasks list_labelled list_starred move recent
-        request_access search shared_with_me shared_with_others star update upload
-        upload_from_dsm
-SYNO.SynologyDrive.HybridShare.Privilege 1-1
-    1: list update
-SYNO.SynologyDrive.Index 1-1
-    1: get_native_client_status set_native_client_index_pause
-SYNO.SynologyDrive.Info 1-2
-    1: get noop
-    2: get noop quota
-SYNO.SynologyDrive.KeyManagement 1-1
-    1: delete export get import list set
-SYNO.SynologyDrive.Labels 1-2
-    1: create delete list update
-    2: create delete list update
-SYNO.SynologyDrive.Log 1-1
-    1: delete export list
-SYNO.SynologyDrive.Metrics 1-1
-    1: get
-SYNO.SynologyDrive.Metrics.Token 1-1
-    1: get refresh
-SYNO.SynologyDrive.Migration 1-1
-    1: import import_trash
-SYNO.SynologyDrive.Migration.UserHome 1-1
-    1: list start status
-SYNO.SynologyDrive.Mobile.Notification 1-1
-    1: pair subscribe unpair unsubscribe
-SYNO.SynologyDrive.Node 1-1
-    1: dry_run list list_parent list_version
-SYNO.SynologyDrive.Node.Delete 1-1
-    1: get_schedule set_schedule start status
-SYNO.SynologyDrive.Node.Download 1-1
-    1: finish start status stop
-SYNO.SynologyDrive.Node.Restore 1-1
-    1: finish start status
-SYNO.SynologyDrive.Notifications 1-2
-    1: create delete list
-    2: create delete list
-SYNO.SynologyDrive.Office 1-1
-    1: status
-SYNO.SynologyDrive.Photos 1-3
-    1: get_metadata
-    2: get_metadata list upload
-    3: get_metadata list upload
-SYNO.SynologyDrive.Privilege 1-1
-    1: list set status
-SYNO.SynologyDrive.Profiles 1-2
-    1: delete get_sync_profiles list set
-    2: delete get_sync_profiles list set
-SYNO.SynologyDrive.Revisions 1-2
-    1: download list restore
-    2: download list restore
-SYNO.SynologyDrive.SCIM.Photo 1-1
-    1: get
-SYNO.SynologyDrive.SCIM.User 1-1
-    1: get
-SYNO.SynologyDrive.Services.DocumentViewer 1-1
-    1: create
-SYNO.SynologyDrive.Services.SynologyChat 1-1
-    1: bind list
-SYNO.SynologyDrive.Services.VideoStation 1-1
-    1: create
-SYNO.SynologyDrive.Settings 1-2
-    1: list update
-    2: list list_targets update
-SYNO.SynologyDrive.Shard 1-1
-    1: get getjs init
-SYNO.SynologyDrive.Share 1-2
-    1: get_hybrid_share_rotate_span get_migrate_index_home_config list list_active
-       migrate_index_home set
-    2: get_hybrid_share_rotate_span get_migrate_index_home_config list list_active
-       migrate_index_home set
-SYNO.SynologyDrive.Share.Priv 1-1
-    1: list
-SYNO.SynologyDrive.Sharing 1-2
-    1: create_link list sync_to_device update use_link
-    2: create_link get_base_url list sync_to_device update use_link
-SYNO.SynologyDrive.Sharing.Report 1-1
-    1: list_target start status stop
-SYNO.SynologyDrive.Statistics 1-1
-    1: get
-SYNO.SynologyDrive.String 1-1
-    1: get
-SYNO.SynologyDrive.Tasks 1-1
-    1: delete get list
-SYNO.SynologyDrive.TeamFolders 1-1
-    1: list list_members
-SYNO.SynologyDrive.Trash 1-2
-    1: empty list list_ancestor
-    2: empty get_size list list_ancestor
-SYNO.SynologyDrive.Users 1-1
-    1: get list update
-SYNO.SynologyDrive.Webhooks 1-2
-    1: create delete get list update
-    2: create delete get list update
 """
 
 #: maxVersion a live 2026 NAS reports above the manifest's maximum. Which methods those newer
@@ -308,17 +154,6 @@ NEWER_NAS_MAX_VERSION: dict[str, int] = {
     "SYNO.Chat.User": 3,
     "SYNO.SynologyDrive.Files": 11,
     "SYNO.SynologyDrive.Labels": 3,
-    "SYNO.SynologyDrive.Settings": 3,
-}
-
-#: Drive APIs (version 1 only) that only a live 2026 NAS shows, with no manifest. INFERRED method
-#: lists: the methods a parameterless probe of a few common names found to exist (any answer
-#: other than 103); other methods may exist.
-PROBED_ONLY_APIS: dict[str, str] = {
-    "SYNO.SynologyDrive.FileRequest": "get list",
-    "SYNO.SynologyDrive.FileRequest.Public": "get",
-    "SYNO.SynologyDrive.NodeLocking": "list",
-    "SYNO.SynologyDrive.NodeLockingOption": "get",
 }
 
 # --- Synology Calendar ----------------------------------------------------------------
@@ -336,4 +171,36 @@ SYNO.Cal.Timezone 1-5
     5: list
 SYNO.Cal.Todo 1-5
     5: create delete get list set
+"""
+
+# --- Synology Drive -------------------------------------------------------------------
+# Only the methods the simulator answers (tests/fake_dsm/drive.py), with the versions of the
+# DSM 7.2.2 manifest; Files and Labels get the newer maxima above. The package has many
+# more APIs (drive.md §1), including ones only a 2026 probe shows: a NAS lists them, this
+# simulator does not.
+APP_MANIFESTS += """SYNO.SynologyDrive.AdvanceSharing 1-1
+    1: create
+SYNO.SynologyDrive.Files 1-10
+    10: copy create delete download get label list move search star update upload
+SYNO.SynologyDrive.Info 1-2
+    1: get
+    2: get quota
+SYNO.SynologyDrive.Labels 1-2
+    1: list
+    2: list
+SYNO.SynologyDrive.Notifications 1-2
+    1: list
+    2: list
+SYNO.SynologyDrive.Revisions 1-2
+    1: list restore
+    2: list restore
+SYNO.SynologyDrive.Sharing 1-2
+    1: create_link
+    2: create_link
+SYNO.SynologyDrive.Tasks 1-1
+    1: get
+SYNO.SynologyDrive.TeamFolders 1-1
+    1: list
+SYNO.SynologyDrive.Webhooks 1-2
+    2: create delete list
 """

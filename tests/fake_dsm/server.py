@@ -9,7 +9,7 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, calendar, chat, info, notestation  # noqa: F401
+from . import auth, calendar, chat, drive, info, notestation  # noqa: F401
 from .calendar_rest import add_rest_routes
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSocketServer
@@ -52,6 +52,7 @@ class FakeDsm:
         app = web.Application(
             middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)]
         )
+        app.on_cleanup.append(lambda _app: self.store.drive.close())
         self.webapi.add_routes(app.router)
         add_rest_routes(app.router, self.webapi)
         self.sso.add_routes(app.router)

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from .calendar_store import CalendarStore, seed_calendar_demo
 from .chat_store import ChatStore
+from .drive_store import DriveStore, seed_drive_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
 FIRST_UID = 1026  # DSM numbers the first user account it creates 1026
@@ -119,6 +120,8 @@ class DsmStore:
         self.chat = ChatStore(lambda: self.clock())  # noqa: PLW0108
         # Through a lambda for the same reason: every user's calendars, events and tasks.
         self.calendar = CalendarStore(lambda: self.clock())  # noqa: PLW0108
+        # Synology Drive for every user; its clock follows `clock` like Note Station's.
+        self.drive = DriveStore(lambda: self.clock(), self.users)  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         # DSM's own SSO Client (DSM signing in through an OpenID Connect provider).
@@ -206,3 +209,4 @@ def seed_demo(store: DsmStore) -> None:
         store.add_user(name, DEMO_PASSWORD)
     seed_notestation_demo(store.notestation_of(demo))
     seed_calendar_demo(store.calendar, demo.name, demo.uid)
+    seed_drive_demo(store.drive, DEMO_USER, DEMO_OTHER_USERS[0])

@@ -43,6 +43,10 @@ LEGACY_CGI_API = {
     "encryption.cgi": "SYNO.API.Encryption",
 }
 
+# Multipart bodies (file uploads) of any size: DSM's web server accepts large uploads, while
+# other bodies keep aiohttp's 1 MiB limit (answered with HTTP 413, as a NAS does).
+MAX_UPLOAD_BYTES = 1 << 40
+
 # INFERRED: only the `errors.reason` "required" is seen on real NASes; the text for a parameter
 # of the wrong JSON type is ours.
 INVALID_PARAM_REASON = "invalid"
@@ -251,6 +255,8 @@ class WebApi:
             data = await self._run_request(http, cgi, empty_post=form is None)
             if isinstance(data, FileBody):
                 return web.Response(body=data.content, content_type=data.content_type)
+            if isinstance(data, web.StreamResponse):
+                return data  # a file streamed from disk (Drive downloads)
             body = succeeded(data)
         except DsmError as err:
             body = {"error": err.error(), "success": False}
@@ -366,7 +372,10 @@ async def _form_params(request: web.Request) -> Mapping[str, Any] | None:
     """Return the POST body's fields ({} for GET); None for a POST with an empty body."""
     if request.method != "POST":
         return {}
-    if request.content_type != "multipart/form-data" and not await request.read():
+    if request.content_type == "multipart/form-data":
+        # File uploads (Drive) may be of any size; aiohttp spools their parts to disk.
+        return await request.clone(client_max_size=MAX_UPLOAD_BYTES).post()
+    if not await request.read():
         return None
     return await request.post()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlencode
 
 import aiohttp
@@ -50,7 +50,13 @@ from .models import ApiInfo, Call, CallResult, Endpoint
 from .transport import transport_errors
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping, Sequence
+    from collections.abc import (
+        AsyncIterator,
+        Awaitable,
+        Callable,
+        Mapping,
+        Sequence,
+    )
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -62,6 +68,8 @@ BOOTSTRAP_PATH = "query.cgi"
 # Query strings longer than this go as a form POST instead (webapi.md §2.1).
 MAX_GET_LENGTH = 1024
 DEFAULT_TIMEOUT = 30.0
+# File bodies stream in chunks of this size, so memory does not grow with the file.
+STREAM_CHUNK_SIZE = 256 * 1024
 
 
 def encode_value(value: Any, *, json_format: bool) -> str:
@@ -318,36 +326,88 @@ class DsmClient:
         params: Mapping[str, Any],
         *,
         file_name: str,
-        content: bytes,
+        content: bytes | BinaryIO,
         content_type: str = "application/octet-stream",
     ) -> Any:
         """Call a method with a multipart body carrying one file part named ``file``.
 
         Routing parameters and the session go in the query string, method parameters
-        and the file in the body (webapi.md §2.1).
+        and the file in the body (webapi.md §2.1). An open binary file streams in
+        chunks from where it stands (read again from there if the session must be
+        renewed), so memory does not grow with its size.
         """
         info, version = await self._resolve(endpoint)
         upload = _Upload(file_name, content, content_type)
-        return await self._with_session(
-            lambda session: self._send(
+        start = None if isinstance(content, bytes) else content.tell()
+
+        async def send(session: DsmSession) -> Any:
+            if start is not None and not isinstance(content, bytes):
+                content.seek(start)
+            return await self._send(
                 info, endpoint, version, params, session, post=True, upload=upload
             )
+
+        return await self._with_session(send)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, endpoint: Endpoint, params: Mapping[str, Any]
+    ) -> AsyncIterator[AsyncIterator[bytes]]:
+        """Call a method that answers with a file, and give its body chunk by chunk.
+
+        DSM answers a refused download with its usual JSON envelope instead of the
+        file; that raises the typed error before anything is given. Only the time
+        between two chunks is limited, not the whole transfer.
+        """
+        info, version = await self._resolve(endpoint)
+        response = await self._with_session(
+            lambda session: self._open_download(
+                info, endpoint, version, params, session
+            )
         )
+        try:
+            yield _chunks(response, self.url)
+        finally:
+            response.release()
+
+    async def _open_download(
+        self,
+        info: ApiInfo,
+        endpoint: Endpoint,
+        version: int,
+        params: Mapping[str, Any],
+        session: DsmSession,
+    ) -> aiohttp.ClientResponse:
+        form, headers, url = self._routing(info, endpoint, version, session)
+        form.update(_encoded(params, info))
+        with transport_errors(self.url):
+            response = await self._http.post(
+                url,
+                data=form,
+                headers=headers,
+                ssl=self._ssl,
+                timeout=aiohttp.ClientTimeout(sock_read=self._timeout.total),
+            )
+            if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
+                response.release()
+                raise DsmHttpError(response.status)
+            if response.content_type != "application/json":
+                return response
+            body = await response.read()
+        _unwrap_envelope(body, endpoint.api, endpoint.method)
+        msg = f"{endpoint.api}.{endpoint.method} answered with JSON instead of a file"
+        raise DsmResponseError(msg)
 
     async def download(
         self, endpoint: Endpoint, params: Mapping[str, Any] | None = None
     ) -> bytes:
-        """Call a method that answers with a file instead of a JSON envelope.
+        """Call a method that answers with a small file, and return it whole.
 
-        A failure still comes as an envelope and raises its typed error.
+        A failure still comes as an envelope and raises its typed error. Large files
+        go through stream() instead.
         """
-        info, version = await self._resolve(endpoint)
-        body: bytes = await self._with_session(
-            lambda session: self._send(
-                info, endpoint, version, params or {}, session, post=True, raw=True
-            )
-        )
-        return body
+        async with self.stream(endpoint, params or {}) as chunks:
+            return b"".join([chunk async for chunk in chunks])
 
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False
@@ -391,26 +451,13 @@ class DsmClient:
         *,
         post: bool = False,
         upload: _Upload | None = None,
-        raw: bool = False,
     ) -> Any:
-        """Send one request and return the ``data`` of its envelope (raw: the body)."""
-        form = {
-            "api": endpoint.api,
-            "version": str(version),
-            "method": endpoint.method,
-        }
-        headers = {}
-        if session is not None:
-            form["_sid"] = session.sid
-            if session.synotoken:
-                headers["X-SYNO-TOKEN"] = session.synotoken
-        url = f"{self.url}/webapi/{info.path}"
+        """Send one request and return the ``data`` of its envelope."""
+        form, headers, url = self._routing(info, endpoint, version, session)
         query: dict[str, str] | None = None
         payload: dict[str, str] | aiohttp.FormData | None = None
-        encoded = {
-            name: encode_value(value, json_format=info.json_format)
-            for name, value in params.items()
-        }
+        encoded = _encoded(params, info)
+        timeout = self._timeout
         if upload is not None:
             query = form
             payload = aiohttp.FormData(encoded)
@@ -420,6 +467,8 @@ class DsmClient:
                 filename=upload.file_name,
                 content_type=upload.content_type,
             )
+            # A large file takes as long as it takes; only a stalled answer times out.
+            timeout = aiohttp.ClientTimeout(sock_read=self._timeout.total)
         else:
             form.update(encoded)
             if not post and len(urlencode(form)) > MAX_GET_LENGTH:
@@ -433,24 +482,56 @@ class DsmClient:
                 data=payload,
                 headers=headers,
                 ssl=self._ssl,
-                timeout=self._timeout,
+                timeout=timeout,
             ) as response:
                 if response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
                     raise DsmRequestTooLargeError
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await response.read()
-                if raw and response.content_type != "application/json":
-                    return body
         return _unwrap_envelope(body, endpoint.api, endpoint.method)
+
+    def _routing(
+        self,
+        info: ApiInfo,
+        endpoint: Endpoint,
+        version: int,
+        session: DsmSession | None,
+    ) -> tuple[dict[str, str], dict[str, str], str]:
+        """Return the routing parameters, headers and URL of one call."""
+        form = {
+            "api": endpoint.api,
+            "version": str(version),
+            "method": endpoint.method,
+        }
+        headers = {}
+        if session is not None:
+            form["_sid"] = session.sid
+            if session.synotoken:
+                headers["X-SYNO-TOKEN"] = session.synotoken
+        return form, headers, f"{self.url}/webapi/{info.path}"
+
+
+def _encoded(params: Mapping[str, Any], info: ApiInfo) -> dict[str, str]:
+    return {
+        name: encode_value(value, json_format=info.json_format)
+        for name, value in params.items()
+    }
+
+
+async def _chunks(response: aiohttp.ClientResponse, url: str) -> AsyncIterator[bytes]:
+    """Give a streamed body; a connection that breaks midway raises the client's error."""
+    with transport_errors(url):
+        async for chunk in response.content.iter_chunked(STREAM_CHUNK_SIZE):
+            yield chunk
 
 
 @dataclass(frozen=True, slots=True)
 class _Upload:
-    """The file part of a multipart request."""
+    """The file part of a multipart request: bytes, or an open file read in chunks."""
 
     file_name: str
-    content: bytes = field(repr=False)
+    content: bytes | BinaryIO = field(repr=False)
     content_type: str
 
 

@@ -131,6 +131,10 @@ class DsmConflictError(DsmApiError):
     """The object changed on the NAS since it was read."""
 
 
+class DsmQuotaExceededError(DsmApiError):
+    """The account's storage quota has no room for what was asked."""
+
+
 class DsmAuthError(DsmApiError):
     """Sign-in failed (``SYNO.API.Auth`` codes 400-411)."""
 

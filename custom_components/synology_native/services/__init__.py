@@ -97,7 +97,7 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every action of the integration."""
-    for action in (*notestation.ACTIONS, *chat.ACTIONS):
+    for action in (*notestation.ACTIONS, *chat.ACTIONS, *drive.ACTIONS):
         hass.services.async_register(
             DOMAIN,
             action.name,
@@ -109,4 +109,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 
 # The app modules build on the helpers above, so they are imported after them.
-from . import calendar, chat, notestation  # noqa: E402
+from . import calendar, chat, drive, notestation  # noqa: E402

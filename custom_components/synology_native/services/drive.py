@@ -1,0 +1,538 @@
+"""Synology Drive actions: files in and out, folders, links, versions, team folders.
+
+Every check that can be made before touching the NAS is made first (the local path is
+in allowlist_external_dirs, the Drive items exist, the name is free, the file fits the
+quota), so a refused action changes nothing. Files stream in chunks both ways: memory
+does not grow with their size.
+"""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+import mimetypes
+from pathlib import Path
+from typing import IO, Any, BinaryIO
+
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+)
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+import probatio
+
+from custom_components.synology_native.api import (
+    DsmApp,
+    DsmConflictError,
+    DsmNotFoundError,
+    DsmQuotaExceededError,
+)
+from custom_components.synology_native.api.drive import (
+    MY_DRIVE,
+    ConflictAction,
+    Drive,
+    DriveFile,
+    child_path,
+    is_drive_path,
+)
+from custom_components.synology_native.data import DsmConfigEntry
+from custom_components.synology_native.error_policy import translate_dsm_errors
+
+from . import (
+    ATTR_LIMIT,
+    ENTRY_FIELD,
+    LIMIT_FIELD,
+    Action,
+    invalid,
+    loaded_entry,
+    parse_time,
+)
+
+ATTR_FILE_PATH = "file_path"
+ATTR_FOLDER = "folder"
+ATTR_NAME = "name"
+ATTR_CONFLICT = "conflict"
+ATTR_PATH = "path"
+ATTR_PATHS = "paths"
+ATTR_TARGET_PATH = "target_path"
+ATTR_OVERWRITE = "overwrite"
+ATTR_PASSWORD = "password"
+ATTR_EXPIRES = "expires"
+ATTR_QUERY = "query"
+ATTR_LOCATION = "location"
+ATTR_DESTINATION = "destination"
+ATTR_PERMANENT = "permanent"
+ATTR_VERSION_ID = "version_id"
+
+# What the conflict field offers per action; "stop" refuses a taken name.
+UPLOAD_CONFLICTS = [action.value for action in ConflictAction]
+PLACE_CONFLICTS = [
+    ConflictAction.STOP.value,
+    ConflictAction.AUTORENAME.value,
+    ConflictAction.OVERWRITE.value,
+]
+SEARCH_LOCATIONS = ["any", "mydrive", "team_folders"]
+
+_PATH = {probatio.Required(ATTR_PATH): cv.string}
+_PATHS = {
+    probatio.Required(ATTR_PATHS): probatio.All(
+        cv.ensure_list, [cv.string], probatio.Length(min=1)
+    )
+}
+
+UPLOAD_SCHEMA = probatio.Schema(
+    {
+        **ENTRY_FIELD,
+        probatio.Required(ATTR_FILE_PATH): cv.string,
+        probatio.Required(ATTR_FOLDER): cv.string,
+        probatio.Optional(ATTR_NAME): cv.string,
+        probatio.Optional(ATTR_CONFLICT, default="stop"): probatio.In(UPLOAD_CONFLICTS),
+    }
+)
+DOWNLOAD_SCHEMA = probatio.Schema(
+    {
+        **ENTRY_FIELD,
+        **_PATH,
+        probatio.Required(ATTR_TARGET_PATH): cv.string,
+        probatio.Optional(ATTR_OVERWRITE, default=False): cv.boolean,
+    }
+)
+SHARE_LINK_SCHEMA = probatio.Schema(
+    {
+        **ENTRY_FIELD,
+        **_PATH,
+        probatio.Optional(ATTR_PASSWORD): cv.string,
+        probatio.Optional(ATTR_EXPIRES): cv.string,
+    }
+)
+LIST_FILES_SCHEMA = probatio.Schema(
+    {
+        **ENTRY_FIELD,
+        probatio.Optional(ATTR_FOLDER, default=MY_DRIVE): cv.string,
+        **LIMIT_FIELD,
+    }
+)
+SEARCH_FILES_SCHEMA = probatio.Schema(
+    {
+        **ENTRY_FIELD,
+        probatio.Required(ATTR_QUERY): cv.string,
+        probatio.Optional(ATTR_LOCATION, default="any"): probatio.In(SEARCH_LOCATIONS),
+        **LIMIT_FIELD,
+    }
+)
+PATH_SCHEMA = probatio.Schema({**ENTRY_FIELD, **_PATH})
+PLACE_SCHEMA = probatio.Schema(
+    {
+        **ENTRY_FIELD,
+        **_PATHS,
+        probatio.Required(ATTR_DESTINATION): cv.string,
+        probatio.Optional(ATTR_CONFLICT, default="stop"): probatio.In(PLACE_CONFLICTS),
+    }
+)
+DELETE_SCHEMA = probatio.Schema(
+    {
+        **ENTRY_FIELD,
+        **_PATHS,
+        probatio.Optional(ATTR_PERMANENT, default=False): cv.boolean,
+    }
+)
+RESTORE_VERSION_SCHEMA = probatio.Schema(
+    {**ENTRY_FIELD, **_PATH, probatio.Required(ATTR_VERSION_ID): cv.string}
+)
+ENTRY_SCHEMA = probatio.Schema(ENTRY_FIELD)
+
+
+def _drive(call: ServiceCall) -> tuple[DsmConfigEntry, Drive]:
+    entry = loaded_entry(call, DsmApp.DRIVE)
+    assert entry.runtime_data.drive is not None  # noqa: S101 - Drive is used
+    return entry, entry.runtime_data.drive.drive
+
+
+async def _refresh(entry: DsmConfigEntry) -> None:
+    """Read the quota and notifications again after a change (Drive alone)."""
+    assert entry.runtime_data.drive is not None  # noqa: S101 - Drive is used
+    await entry.runtime_data.drive.async_refresh()
+
+
+def _drive_path(path: str) -> str:
+    if not is_drive_path(path):
+        raise invalid("drive_path_invalid", path=path)
+    return path
+
+
+@contextmanager
+def _drive_errors(
+    hass: HomeAssistant, entry: DsmConfigEntry, path: str
+) -> Iterator[None]:
+    """Translate what Drive refuses about path; everything else as any DSM error."""
+    with translate_dsm_errors(hass, entry):
+        try:
+            yield
+        except DsmNotFoundError as err:
+            raise invalid("drive_not_found", path=path) from err
+        except DsmConflictError as err:
+            raise invalid("drive_name_taken", path=path) from err
+        except DsmQuotaExceededError as err:
+            raise invalid("drive_over_quota", path=path) from err
+
+
+async def _existing(
+    hass: HomeAssistant, entry: DsmConfigEntry, drive: Drive, path: str
+) -> DriveFile:
+    with _drive_errors(hass, entry, path):
+        return await drive.file(_drive_path(path))
+
+
+async def _folder(
+    hass: HomeAssistant, entry: DsmConfigEntry, drive: Drive, path: str
+) -> DriveFile:
+    folder = await _existing(hass, entry, drive, path)
+    if not folder.is_dir:
+        raise invalid("drive_not_a_folder", path=path)
+    return folder
+
+
+async def _name_is_free(
+    hass: HomeAssistant, entry: DsmConfigEntry, drive: Drive, path: str
+) -> None:
+    """Refuse path when an item already has it."""
+    with translate_dsm_errors(hass, entry):
+        try:
+            await drive.file(path)
+        except DsmNotFoundError:
+            return
+    raise invalid("drive_name_taken", path=path)
+
+
+def file_data(file: DriveFile) -> dict[str, Any]:
+    """Describe a Drive item in an action's response."""
+    return {
+        "id": file.file_id,
+        "name": file.name,
+        "path": file.display_path,
+        "folder": file.is_dir,
+        "size": file.size,
+        "modified": file.modified.isoformat(),
+        "owner": file.owner,
+        "starred": file.starred,
+        "shared": file.shared,
+        "labels": list(file.labels),
+        "permanent_link": file.permanent_link,
+    }
+
+
+async def _allowed(hass: HomeAssistant, path: str, refusal: str) -> Path:
+    """Return path if allowlist_external_dirs lets Home Assistant use it."""
+    if not await hass.async_add_executor_job(hass.config.is_allowed_path, path):
+        raise invalid(refusal, path=path)
+    return Path(path)
+
+
+# --- upload and download ------------------------------------------------------------
+
+
+async def _upload_file(call: ServiceCall) -> ServiceResponse:
+    """Store a local file in a Drive folder."""
+    entry, drive = _drive(call)
+    hass = call.hass
+    local = await _allowed(hass, call.data[ATTR_FILE_PATH], "path_not_allowed")
+    size = await hass.async_add_executor_job(_file_size, local)
+    if size is None:
+        raise invalid("local_file_missing", path=str(local))
+    folder = await _folder(hass, entry, drive, call.data[ATTR_FOLDER])
+    name = call.data.get(ATTR_NAME) or local.name
+    if "/" in name:
+        raise invalid("drive_name_invalid", name=name)
+    target = child_path(f"id:{folder.file_id}", name)
+    shown = child_path(folder.display_path, name)
+    conflict = ConflictAction(call.data[ATTR_CONFLICT])
+    if conflict is ConflictAction.STOP:
+        await _name_is_free(hass, entry, drive, target)
+    if folder.display_path.startswith(MY_DRIVE):
+        with translate_dsm_errors(hass, entry):
+            quota = await drive.quota()
+        if size > quota.free:
+            raise invalid("drive_over_quota", path=shown)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    source: BinaryIO = await hass.async_add_executor_job(local.open, "rb")
+    try:
+        with _drive_errors(hass, entry, shown):
+            stored = await drive.upload(
+                target, source, conflict_action=conflict, content_type=content_type
+            )
+    finally:
+        await hass.async_add_executor_job(source.close)
+    await _refresh(entry)
+    return {"file": file_data(stored)}
+
+
+def _file_size(path: Path) -> int | None:
+    """Return the size of a regular file, None when there is none."""
+    return path.stat().st_size if path.is_file() else None
+
+
+async def _download_file(call: ServiceCall) -> ServiceResponse:
+    """Write a Drive file to a local path, whole or not at all."""
+    entry, drive = _drive(call)
+    hass = call.hass
+    target = await _allowed(
+        hass, call.data[ATTR_TARGET_PATH], "drive_target_not_allowed"
+    )
+    problem = await hass.async_add_executor_job(
+        _unwritable, target, call.data[ATTR_OVERWRITE]
+    )
+    if problem is not None:
+        raise invalid(problem, path=str(target))
+    path = call.data[ATTR_PATH]
+    file = await _existing(hass, entry, drive, path)
+    if file.is_dir:
+        raise invalid("drive_not_a_file", path=path)
+    partial = target.with_name(f".{target.name}.part")
+    sink: IO[bytes] = await hass.async_add_executor_job(partial.open, "wb")
+    size = 0
+    try:
+        with _drive_errors(hass, entry, path):
+            async with drive.download(f"id:{file.file_id}") as chunks:
+                async for chunk in chunks:
+                    await hass.async_add_executor_job(sink.write, chunk)
+                    size += len(chunk)
+    except BaseException:
+        await hass.async_add_executor_job(_discard, sink, partial)
+        raise
+    await hass.async_add_executor_job(_keep, sink, partial, target)
+    return {"path": str(target), "size": size, "file": file_data(file)}
+
+
+def _unwritable(target: Path, overwrite: bool) -> str | None:
+    """Name what keeps target from being written, None when it can be."""
+    if not target.parent.is_dir():
+        return "local_folder_missing"
+    if target.is_dir() or (target.exists() and not overwrite):
+        return "local_file_exists"
+    return None
+
+
+def _discard(sink: IO[bytes], partial: Path) -> None:
+    sink.close()
+    partial.unlink(missing_ok=True)
+
+
+def _keep(sink: IO[bytes], partial: Path, target: Path) -> None:
+    sink.close()
+    partial.replace(target)
+
+
+# --- links, listing, search -----------------------------------------------------------
+
+
+async def _create_share_link(call: ServiceCall) -> ServiceResponse:
+    """Return a file's sharing link, protected if asked."""
+    entry, drive = _drive(call)
+    path = call.data[ATTR_PATH]
+    expires = None
+    if ATTR_EXPIRES in call.data:
+        moment = parse_time(call.data[ATTR_EXPIRES], dates=False)
+        if moment is None:
+            raise invalid("invalid_time", time=call.data[ATTR_EXPIRES])
+        expires = dt_util.as_utc(moment)  # type: ignore[arg-type]
+        if expires <= dt_util.utcnow():
+            raise invalid("time_in_past")
+    with _drive_errors(call.hass, entry, path):
+        link = await drive.share_link(
+            _drive_path(path), password=call.data.get(ATTR_PASSWORD), expires=expires
+        )
+    return {"url": link.url, "link_id": link.link_id}
+
+
+async def _list_files(call: ServiceCall) -> ServiceResponse:
+    """List a Drive folder."""
+    entry, drive = _drive(call)
+    folder = call.data[ATTR_FOLDER]
+    with _drive_errors(call.hass, entry, folder):
+        page = await drive.files(_drive_path(folder), limit=call.data[ATTR_LIMIT])
+    return {"files": [file_data(item) for item in page.items], "total": page.total}
+
+
+async def _search_files(call: ServiceCall) -> ServiceResponse:
+    """Find Drive items by name."""
+    entry, drive = _drive(call)
+    with translate_dsm_errors(call.hass, entry):
+        page = await drive.search(
+            call.data[ATTR_QUERY],
+            location=call.data[ATTR_LOCATION],
+            limit=call.data[ATTR_LIMIT],
+        )
+    return {"files": [file_data(item) for item in page.items], "total": page.total}
+
+
+async def _list_team_folders(call: ServiceCall) -> ServiceResponse:
+    """List the team folders the account may use."""
+    entry, drive = _drive(call)
+    with translate_dsm_errors(call.hass, entry):
+        folders = await drive.team_folders()
+    return {
+        "team_folders": [
+            {
+                "name": folder.name,
+                "id": folder.file_id,
+                "path": f"/team-folders/{folder.name}",
+                "versioning": folder.versioning,
+                "keep_versions": folder.keep_versions,
+            }
+            for folder in folders
+        ]
+    }
+
+
+# --- folders, move, copy, delete ---------------------------------------------------------
+
+
+async def _create_folder(call: ServiceCall) -> ServiceResponse:
+    """Create a Drive folder in an existing one."""
+    entry, drive = _drive(call)
+    path = _drive_path(call.data[ATTR_PATH].rstrip("/"))
+    with _drive_errors(call.hass, entry, path):
+        folder = await drive.create_folder(path)
+    return {"folder": file_data(folder)}
+
+
+async def _placed(
+    call: ServiceCall, place: str
+) -> tuple[DsmConfigEntry, Drive, list[DriveFile], DriveFile, ConflictAction]:
+    """Check a move or copy: every item exists, and with "stop" every name is free."""
+    entry, drive = _drive(call)
+    hass = call.hass
+    items = [
+        await _existing(hass, entry, drive, path) for path in call.data[ATTR_PATHS]
+    ]
+    destination = await _folder(hass, entry, drive, call.data[ATTR_DESTINATION])
+    conflict = ConflictAction(call.data[ATTR_CONFLICT])
+    if conflict is ConflictAction.STOP:
+        for item in items:
+            await _name_is_free(
+                hass, entry, drive, child_path(f"id:{destination.file_id}", item.name)
+            )
+    if place == "move" and any(
+        destination.display_path.startswith(item.display_path + "/")
+        or destination.file_id == item.file_id
+        for item in items
+    ):
+        raise invalid("drive_move_into_itself", path=destination.display_path)
+    return entry, drive, items, destination, conflict
+
+
+async def _after_task(
+    call: ServiceCall, entry: DsmConfigEntry, drive: Drive, file_ids: Sequence[str]
+) -> ServiceResponse:
+    """Describe the items a task produced."""
+    with translate_dsm_errors(call.hass, entry):
+        files = [await drive.file(f"id:{file_id}") for file_id in file_ids]
+    await _refresh(entry)
+    return {"files": [file_data(file) for file in files]}
+
+
+async def _move(call: ServiceCall) -> ServiceResponse:
+    """Move Drive items into a folder."""
+    entry, drive, items, destination, conflict = await _placed(call, "move")
+    with _drive_errors(call.hass, entry, destination.display_path):
+        outcome = await drive.move(
+            [f"id:{item.file_id}" for item in items],
+            f"id:{destination.file_id}",
+            conflict_action=conflict,
+        )
+    return await _after_task(call, entry, drive, outcome.targets)
+
+
+async def _copy(call: ServiceCall) -> ServiceResponse:
+    """Copy Drive items into a folder."""
+    entry, drive, items, destination, conflict = await _placed(call, "copy")
+    with _drive_errors(call.hass, entry, destination.display_path):
+        outcome = await drive.copy(
+            [f"id:{item.file_id}" for item in items],
+            f"id:{destination.file_id}",
+            conflict_action=conflict,
+        )
+    return await _after_task(call, entry, drive, outcome.targets)
+
+
+async def _delete(call: ServiceCall) -> ServiceResponse:
+    """Move Drive items to the recycle bin, or delete them for good."""
+    entry, drive = _drive(call)
+    hass = call.hass
+    items = [
+        await _existing(hass, entry, drive, path) for path in call.data[ATTR_PATHS]
+    ]
+    if any(item.parent_id == "0" for item in items):
+        raise invalid("drive_root", path=items[0].display_path)
+    with translate_dsm_errors(hass, entry):
+        await drive.delete(
+            [f"id:{item.file_id}" for item in items],
+            permanent=call.data[ATTR_PERMANENT],
+        )
+    await _refresh(entry)
+    return {"deleted": [item.display_path for item in items]}
+
+
+# --- versions ----------------------------------------------------------------------------
+
+
+async def _list_versions(call: ServiceCall) -> ServiceResponse:
+    """List a file's stored versions, newest first."""
+    entry, drive = _drive(call)
+    path = call.data[ATTR_PATH]
+    file = await _existing(call.hass, entry, drive, path)
+    if file.is_dir:
+        raise invalid("drive_not_a_file", path=path)
+    with _drive_errors(call.hass, entry, path):
+        versions = await drive.versions(file.file_id)
+    return {
+        "versions": [
+            {
+                "version_id": version.revision_id,
+                "size": version.size,
+                "modified": version.modified.isoformat(),
+            }
+            for version in versions
+        ]
+    }
+
+
+async def _restore_version(call: ServiceCall) -> ServiceResponse:
+    """Make an earlier version of a file its content again."""
+    entry, drive = _drive(call)
+    path = call.data[ATTR_PATH]
+    file = await _existing(call.hass, entry, drive, path)
+    version_id = call.data[ATTR_VERSION_ID]
+    with _drive_errors(call.hass, entry, f"{path} ({version_id})"):
+        await drive.restore_version(file.file_id, version_id)
+        restored = await drive.file(f"id:{file.file_id}")
+    return {"file": file_data(restored)}
+
+
+ACTIONS = (
+    Action("upload_file", _upload_file, UPLOAD_SCHEMA, SupportsResponse.OPTIONAL),
+    Action("download_file", _download_file, DOWNLOAD_SCHEMA, SupportsResponse.OPTIONAL),
+    Action(
+        "create_share_link",
+        _create_share_link,
+        SHARE_LINK_SCHEMA,
+        SupportsResponse.ONLY,
+    ),
+    Action("list_files", _list_files, LIST_FILES_SCHEMA, SupportsResponse.ONLY),
+    Action("search_files", _search_files, SEARCH_FILES_SCHEMA, SupportsResponse.ONLY),
+    Action("create_folder", _create_folder, PATH_SCHEMA, SupportsResponse.OPTIONAL),
+    Action("move", _move, PLACE_SCHEMA, SupportsResponse.OPTIONAL),
+    Action("copy", _copy, PLACE_SCHEMA, SupportsResponse.OPTIONAL),
+    Action("delete", _delete, DELETE_SCHEMA, SupportsResponse.OPTIONAL),
+    Action("list_versions", _list_versions, PATH_SCHEMA, SupportsResponse.ONLY),
+    Action(
+        "restore_version",
+        _restore_version,
+        RESTORE_VERSION_SCHEMA,
+        SupportsResponse.OPTIONAL,
+    ),
+    Action(
+        "list_team_folders", _list_team_folders, ENTRY_SCHEMA, SupportsResponse.ONLY
+    ),
+)
