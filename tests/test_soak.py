@@ -6,8 +6,8 @@ while posts keep coming. At the end every post has reached the bus once, every e
 is available again without a reload, each outage was logged once going and once coming
 back, nothing unhandled reached the log, and the integration's memory did not grow.
 
-The short form runs in the test command. ``SOAK_SECONDS`` runs it longer, e.g.
-``scripts/soak 600`` (seconds; it sets ``SOAK_SECONDS``) prints the figure table.
+The test command runs the short form (12 s); ``scripts/soak 600`` (or ``SOAK_SECONDS=600``
+with pytest) runs it for ten minutes. Both print the figure table (pytest with ``-s``).
 """
 
 import asyncio
