@@ -18,6 +18,7 @@ from custom_components.synology_native.api.chat import MAX_MESSAGE_LENGTH
 from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
 from tests.fake_dsm.chat_store import FAMILY, GENERAL, post_id_for
+from tests.fake_dsm.store import DEMO_USER
 from tests.test_chat import fast_listener, push_ready  # noqa: F401
 
 if TYPE_CHECKING:
@@ -244,11 +245,31 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
         "drive_not_found",
     ),
     ("list_team_folders", {"config_entry_id": "{chat_only}"}, "app_not_used"),
+    # Contacts, WebDAV administration and call_api (details in their own test modules).
+    ("find_contacts", {"query": " "}, "empty_query"),
+    ("list_address_books", {"config_entry_id": "{chat_only}"}, "app_not_used"),
+    (
+        "create_contact",
+        {"address_book": "Colleagues", "name": "X"},
+        "address_book_read_only",
+    ),
+    ("update_contact", {"contact": 9999, "name": "X"}, "contact_not_found"),
+    ("delete_contact", {"contact": 9999}, "contact_not_found"),
+    # The WebDAV rows run as an account outside DSM's administrators (see the test).
+    ("get_webdav_settings", {}, "webdav_admin_required"),
+    (
+        "set_webdav_settings",
+        {"settings": {"enable_http": False}},
+        "webdav_admin_required",
+    ),
+    ("get_webdav_transfer_log", {}, "webdav_admin_required"),
+    ("set_webdav_transfer_log", {"enabled": True}, "webdav_admin_required"),
+    ("call_api", {"api": "SYNO.Contacts.Label", "method": "search"}, "unknown_method"),
 ]
 
 
 def nas_contents(fake_dsm: FakeDsm) -> Any:
-    """Copy what the simulated NAS holds: Chat, Note Station, Calendar and Drive data."""
+    """Copy what the simulated NAS holds: Chat, Note Station, Calendar, Drive, Contacts, WebDAV."""
     drive = fake_dsm.store.drive
     return (
         *copy.deepcopy(
@@ -271,6 +292,8 @@ def nas_contents(fake_dsm: FakeDsm) -> Any:
         ],
         sorted(drive.links),
         sorted(drive.webhooks),
+        copy.deepcopy(fake_dsm.store.contacts),
+        copy.deepcopy(fake_dsm.webdav),
     )
 
 
@@ -314,6 +337,7 @@ async def test_every_action_refuses_bad_input(
     default_entry = {
         "config_entry_id": hass.config_entries.async_entries(DOMAIN)[0].entry_id
     }
+    fake_dsm.store.users[DEMO_USER].admin = False
     failures = []
     for action, data, key in BAD_INPUTS:
         call = ({} if "entity_id" in data else default_entry) | {

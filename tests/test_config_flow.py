@@ -231,6 +231,7 @@ async def test_no_supported_app(
     """A NAS with only apps the integration does not support yet is refused."""
     fake_dsm.uninstall("SYNO.Chat.")
     fake_dsm.uninstall("SYNO.NoteStation.")
+    fake_dsm.uninstall("SYNO.Contacts.")
     fake_dsm.uninstall("SYNO.Cal.")
     fake_dsm.uninstall("SYNO.SynologyDrive.")
     result = await start(hass, dsm_url)
@@ -375,8 +376,7 @@ async def test_options(
     result = await hass.config_entries.options.async_init(config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
-    # Contacts is installed but does nothing yet.
-    assert apps_selector.config["options"] == ["calendar", "chat", "drive"]
+    assert apps_selector.config["options"] == ["calendar", "chat", "contacts", "drive"]
     # Drive push is offered while Drive is used.
     assert CONF_DRIVE_PUSH in result["data_schema"].schema
     result = await hass.config_entries.options.async_configure(

@@ -19,7 +19,13 @@ from tests.test_fake_dsm import ENTRY, WireClient, error_code
 
 ME, ALICE = 1, 2
 # The apps whose every listed method is simulated (a real NAS never answers 501).
-FULLY_SIMULATED = ("SYNO.Chat.",)
+FULLY_SIMULATED = (
+    "SYNO.Chat.",
+    "SYNO.Contacts.",
+    "SYNO.Core.SyslogClient.FileTransfer",
+    "SYNO.WebDAVServer.",
+    "SYNO.Backup.Storage.WebDAV.",
+)
 
 
 class ChatWire:

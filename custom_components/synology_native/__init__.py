@@ -9,6 +9,8 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.storage import Store
 
 from .api import DsmApp, DsmClient, DsmError, DsmSystem
+from .api.contacts import Contacts
+from .api.webdav import WebDav
 from .calendar_coordinator import CalendarCoordinator
 from .chat_assist import ChatAssist, assist_storage_key
 from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
@@ -24,15 +26,17 @@ from .const import (
     SUPPORTED_APPS,
     AuthMethod,
 )
-from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
+from .coordinator import NasCoordinator
 from .data import (
     DsmConfigEntry,
     DsmRuntimeData,
     auth_method_of,
     create_entry_client,
 )
+from .drive_coordinator import DriveCoordinator
 from .drive_events import DriveFileChanges, DriveNotificationMarker
 from .error_policy import setup_error
+from .notestation_coordinator import NoteStationCoordinator
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -107,6 +111,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         chat=chat,
         calendar=calendar,
         drive=drive,
+        contacts=Contacts(client) if DsmApp.CONTACTS in apps else None,
+        webdav=WebDav(client),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if chat is not None:

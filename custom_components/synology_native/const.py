@@ -53,7 +53,13 @@ EVENT_CHAT_ASSIST: Final = f"{DOMAIN}_chat_assist"
 # The apps the integration has entities or actions for: only these are offered in the
 # options. An app joins with one line here once its platforms and actions exist.
 SUPPORTED_APPS: Final = frozenset(
-    {DsmApp.CALENDAR, DsmApp.CHAT, DsmApp.DRIVE, DsmApp.NOTESTATION}
+    {
+        DsmApp.CALENDAR,
+        DsmApp.CHAT,
+        DsmApp.CONTACTS,
+        DsmApp.DRIVE,
+        DsmApp.NOTESTATION,
+    }
 )
 
 # Product names, for repair issues (they are names, not translatable text).

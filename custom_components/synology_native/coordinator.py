@@ -8,7 +8,8 @@ app's failed reads fail only that app. A failure of the request as a whole fails
 
 Adding a polled app (the contract):
 
-1. Subclass ``PolledAppCoordinator[Snapshot]`` with a frozen dataclass ``Snapshot`` that
+1. In ``<app>_coordinator.py`` (as ``notestation_coordinator.py``), subclass
+   ``PolledAppCoordinator[Snapshot]`` with a frozen dataclass ``Snapshot`` that
    compares equal when nothing changed (``always_update=False``: no state is written).
 2. ``reads()`` returns the ``Call`` list the app needs this cycle (build the calls in
    ``api/``; wire logic lives there).
@@ -24,7 +25,6 @@ Adding a polled app (the contract):
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, override
 
@@ -32,27 +32,9 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .api import CallResult, DsmClient, DsmError, NasInfo
-from .api.drive import (
-    Drive,
-    DriveQuota,
-    NotificationFeed,
-    notifications_call,
-    parse_notifications,
-    parse_quota,
-    quota_call,
-)
 from .api.models import Call
-from .api.notestation import (
-    NOTEBOOK_LIST,
-    Notebook,
-    NoteStation,
-    Todo,
-    parse_notebooks,
-    todo_reads,
-)
 from .api.system import NAS_INFO, parse_nas_info
 from .const import DOMAIN, LOGGER
-from .drive_events import DriveNotificationMarker
 from .error_policy import update_error
 
 if TYPE_CHECKING:
@@ -193,103 +175,3 @@ class PolledAppCoordinator[SnapshotT](DsmCoordinator[SnapshotT]):
             remove_from_poll()
 
         return remove_both
-
-
-@dataclass(frozen=True, slots=True)
-class NoteStationSnapshot:
-    """What Note Station entities and actions read: every to-do and notebook.
-
-    To-dos are in DSM's order, subtasks included (after the top-level ones).
-    """
-
-    todos: tuple[Todo, ...]
-    notebooks: tuple[Notebook, ...]
-
-    def todo(self, todo_id: str) -> Todo | None:
-        """Return the to-do with this id, if there is one."""
-        return next((todo for todo in self.todos if todo.object_id == todo_id), None)
-
-
-class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot]):
-    """Note Station's to-dos and notebooks, read with the entry's poll.
-
-    The reads are the notebook list, the first page of the top-level to-dos and the
-    subtask list of each to-do that had subtasks at the last refresh. Only more pages,
-    or a to-do that gained its first subtasks, cost a request of their own.
-    """
-
-    def __init__(self, poll: NasCoordinator) -> None:
-        """Join the entry's poll with the entry's Note Station client."""
-        super().__init__(poll, "notestation")
-        self.notestation = NoteStation(self.client)
-        # To-dos whose unreadable due date was already reported, so it is said once.
-        self._reported_due: set[str] = set()
-
-    @override
-    def reads(self) -> list[Call]:
-        parents = (
-            ()
-            if self.data is None
-            else (todo.object_id for todo in self.data.todos if todo.subtask_ids)
-        )
-        return [Call(NOTEBOOK_LIST), *todo_reads(parents)]
-
-    @override
-    async def _async_snapshot(
-        self, results: Sequence[CallResult]
-    ) -> NoteStationSnapshot:
-        notebooks, *todo_lists = results
-        todos = await self.notestation.todos_from(todo_lists)
-        self._report_unreadable_due(todos)
-        return NoteStationSnapshot(
-            todos=todos, notebooks=parse_notebooks(notebooks.unwrap())
-        )
-
-    def _report_unreadable_due(self, todos: Sequence[Todo]) -> None:
-        for todo in todos:
-            if todo.due_out_of_range is None or todo.object_id in self._reported_due:
-                continue
-            self._reported_due.add(todo.object_id)
-            LOGGER.warning(
-                "The Note Station to-do %r (%s) of %s has a due date no calendar "
-                "can hold (%s); it shows without a due date",
-                todo.title,
-                todo.object_id,
-                self.config_entry.title,
-                todo.due_out_of_range,
-            )
-
-
-@dataclass(frozen=True, slots=True)
-class DriveSnapshot:
-    """What Drive entities read: the newest notifications and the quota."""
-
-    feed: NotificationFeed
-    quota: DriveQuota
-
-
-class DriveCoordinator(PolledAppCoordinator[DriveSnapshot]):
-    """Drive in the entry's poll: the notification feed and the quota.
-
-    Owns the entry's Drive calls, and the marker that turns each new notification
-    into one bus event (load it before the first poll).
-    """
-
-    def __init__(self, poll: NasCoordinator) -> None:
-        """Join the entry's poll."""
-        super().__init__(poll, "drive")
-        self.drive = Drive(poll.client)
-        self.marker = DriveNotificationMarker(poll.hass, poll.config_entry)
-
-    @override
-    def reads(self) -> list[Call]:
-        return [notifications_call(), quota_call()]
-
-    @override
-    async def _async_snapshot(self, results: Sequence[CallResult]) -> DriveSnapshot:
-        feed, quota = results
-        snapshot = DriveSnapshot(
-            feed=parse_notifications(feed.unwrap()), quota=parse_quota(quota.unwrap())
-        )
-        await self.marker.async_feed_read(snapshot.feed)
-        return snapshot

@@ -8,6 +8,8 @@ from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VER
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api import DsmApp, DsmClient, DsmSession, PasswordCredentials
+from .api.contacts import Contacts
+from .api.webdav import WebDav
 from .const import (
     CONF_AUTH_METHOD,
     CONF_DEVICE_TOKEN,
@@ -23,7 +25,9 @@ if TYPE_CHECKING:
 
     from .calendar_coordinator import CalendarCoordinator
     from .chat_listener import ChatListener
-    from .coordinator import DriveCoordinator, NasCoordinator, NoteStationCoordinator
+    from .coordinator import NasCoordinator
+    from .drive_coordinator import DriveCoordinator
+    from .notestation_coordinator import NoteStationCoordinator
 
 
 @dataclass(slots=True)
@@ -39,6 +43,10 @@ class DsmRuntimeData:
     notestation: NoteStationCoordinator | None
     # The Chat push listener, when Chat is used.
     chat: ChatListener | None
+    # Contacts calls (no polling: actions only), when Contacts is used.
+    contacts: Contacts | None
+    # WebDAV Server administration; its settings API is found when an action runs.
+    webdav: WebDav
     # None unless Synology Calendar is among apps.
     calendar: CalendarCoordinator | None = None
     # None unless Drive is among apps.

@@ -27,13 +27,10 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .chat_listener import ChatListener
-    from .coordinator import (
-        DriveCoordinator,
-        DriveSnapshot,
-        NasCoordinator,
-        NoteStationCoordinator,
-    )
+    from .coordinator import NasCoordinator
     from .data import DsmConfigEntry
+    from .drive_coordinator import DriveCoordinator, DriveSnapshot
+    from .notestation_coordinator import NoteStationCoordinator
 
 # Coordinator-fed: reading never calls the NAS.
 PARALLEL_UPDATES = 0

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .calendar_coordinator import CalendarCoordinator
-    from .coordinator import NoteStationCoordinator, NoteStationSnapshot
     from .data import DsmConfigEntry
+    from .notestation_coordinator import NoteStationCoordinator, NoteStationSnapshot
 
 # One writer per NAS: edits wait for each other.
 PARALLEL_UPDATES = 1

@@ -74,25 +74,6 @@ SYNO.Chat.User 1-2
     2: get list
 SYNO.Chat.Webhook.Incoming 1-1
     1: create get list set
-SYNO.Contacts.Addressbook 1-1
-    1: copy_member create delete export get import import_preview list list_principal
-       move_member set set_addressbook_display share_addressbook
-SYNO.Contacts.AdminSetting 1-1
-    1: get migrate set set_sharing
-SYNO.Contacts.Contact 1-2
-    1: create delete export get get_photo list list_group list_team_contact set
-       toggle_group toggle_member toggle_person update_usage_frequency
-    2: create delete export get get_photo list list_group list_team_contact set
-       toggle_group toggle_member toggle_person update_usage_frequency
-SYNO.Contacts.ExternalSource 1-1
-    1: create create_carddav get list refresh set set_carddav
-SYNO.Contacts.Info 1-2
-    1: get get_timezone
-SYNO.Contacts.Label 1-2
-    1: add_member create delete export list remove_member set
-    2: add_member create delete export list remove_member set
-SYNO.Contacts.OU 1-1
-    1: list
 SYNO.NoteStation.Export.Notebook 1-1
     1: status
 SYNO.NoteStation.FTS 1-1
@@ -203,4 +184,31 @@ SYNO.SynologyDrive.TeamFolders 1-1
     1: list
 SYNO.SynologyDrive.Webhooks 1-2
     2: create delete list
+"""
+
+# Synology Contacts (contacts.md §2 versions) and WebDAV administration's transfer-log switch
+# (webdav.md §2): only the methods tests/fake_dsm/contacts.py and webdav.py answer. The WebDAV
+# Server package's own API and Hyper Backup's look-alike are installed by webdav.WebDavSim.
+APP_MANIFESTS += """\
+SYNO.Contacts.Addressbook 1-1
+    1: export list
+SYNO.Contacts.AdminSetting 1-1
+    1: get
+SYNO.Contacts.Contact 1-2
+    1: create delete get list set
+    2: create delete get list set
+SYNO.Contacts.ExternalSource 1-1
+    1: list
+SYNO.Contacts.Info 1-2
+    1: get
+SYNO.Contacts.Label 1-2
+    1: list
+    2: list
+SYNO.Contacts.OU 1-1
+    1: list
+SYNO.Core.SyslogClient.FileTransfer 1-1
+    1: get set
+SYNO.Backup.Storage.WebDAV.Container 1-2
+    1: list
+    2: list
 """

@@ -9,7 +9,7 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, calendar, chat, drive, info, notestation  # noqa: F401
+from . import auth, calendar, chat, contacts, drive, info, notestation  # noqa: F401
 from .calendar_rest import add_rest_routes
 from .catalog import ApiEntry, default_catalog
 from .chat import ChatSocketServer
@@ -19,6 +19,7 @@ from .notestation_store import NoteStationStore
 from .sso import SimulatedSsoServer
 from .store import DEMO_USER, DsmStore, seed_demo
 from .webapi import RecordedRequest, WebApi
+from .webdav import DEFAULT_NAMESPACE, WebDavSim
 
 SHUTDOWN_SECONDS = 1.0
 
@@ -40,6 +41,9 @@ class FakeDsm:
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
         self.webapi.sso = self.sso
+        self.webdav = WebDavSim()
+        self.webapi.webdav = self.webdav
+        self.webdav.install(self.webapi, DEFAULT_NAMESPACE)
         self.app = self.create_app()
 
     @property

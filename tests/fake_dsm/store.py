@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from .calendar_store import CalendarStore, seed_calendar_demo
 from .chat_store import ChatStore
+from .contacts_store import ContactsStore, seed_contacts_demo
 from .drive_store import DriveStore, seed_drive_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
@@ -37,6 +38,8 @@ class User:
     otp_secret: str | None = None
     disabled: bool = False
     must_change_password: bool = False
+    # Member of DSM's administrators group: admin-only APIs answer 105 to everyone else.
+    admin: bool = False
 
 
 @dataclass
@@ -124,6 +127,7 @@ class DsmStore:
         self.drive = DriveStore(lambda: self.clock(), self.users)  # noqa: PLW0108
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
+        self.contacts = ContactsStore()
         # DSM's own SSO Client (DSM signing in through an OpenID Connect provider).
         self.sso_client = SsoClientSettings()
         # Sign-ins waiting for their one-time code, by the 403 answer's `token`.
@@ -150,10 +154,13 @@ class DsmStore:
         otp_secret: str | None = None,
         disabled: bool = False,
         must_change_password: bool = False,
+        admin: bool = False,
     ) -> User:
         """Create a user with the next free uid."""
         uid = max((user.uid for user in self.users.values()), default=FIRST_UID - 1) + 1
-        user = User(name, password, uid, otp_secret, disabled, must_change_password)
+        user = User(
+            name, password, uid, otp_secret, disabled, must_change_password, admin
+        )
         self.users[name] = user
         return user
 
@@ -202,11 +209,12 @@ class DsmStore:
 
 
 def seed_demo(store: DsmStore) -> None:
-    """Add the no-NAS demo accounts (plain, two-step, and two others) and their data."""
-    demo = store.add_user(DEMO_USER, DEMO_PASSWORD)
+    """Add the no-NAS demo accounts (an administrator, two-step, two others) and their data."""
+    demo = store.add_user(DEMO_USER, DEMO_PASSWORD, admin=True)
     store.add_user(DEMO_OTP_USER, DEMO_PASSWORD, otp_secret=DEMO_OTP_SECRET)
     for name in DEMO_OTHER_USERS:
         store.add_user(name, DEMO_PASSWORD)
     seed_notestation_demo(store.notestation_of(demo))
     seed_calendar_demo(store.calendar, demo.name, demo.uid)
     seed_drive_demo(store.drive, DEMO_USER, DEMO_OTHER_USERS[0])
+    seed_contacts_demo(store.contacts, DEMO_USER, DEMO_OTHER_USERS[0])

@@ -18,6 +18,7 @@ from .store import DsmStore, Session
 
 if TYPE_CHECKING:
     from .sso import SimulatedSsoServer
+    from .webdav import WebDavSim
 
 ROUTING_PARAMS = frozenset({"api", "version", "method", "_sid", "SynoToken"})
 SESSION_COOKIE = "id"
@@ -238,6 +239,9 @@ class WebApi:
         self.catalog = catalog
         self.request_log = request_log
         self.sso: SimulatedSsoServer  # set by FakeDsm
+        self.webdav: WebDavSim  # set by FakeDsm
+        # Handlers of APIs whose name a test chooses (the WebDAV package), before _HANDLERS.
+        self.handlers: dict[tuple[str, str], Handler] = {}
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
         """Route GET and POST of every CGI path to the dispatcher."""
@@ -325,7 +329,7 @@ class WebApi:
         session = self._checked_session(http) if entry.needs_session else None
         if (fault_code := self.faults.api_fault(api, method)) is not None:
             raise DsmError(fault_code)
-        run = _HANDLERS.get((api, method))
+        run = self.handlers.get((api, method)) or _HANDLERS.get((api, method))
         if run is None:
             raise NotSimulatedError(api, method)
         return await run(CallContext(self, http, api, method, number, session), params)

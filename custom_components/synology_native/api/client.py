@@ -300,9 +300,16 @@ class DsmClient:
         params: Mapping[str, Any] | None = None,
         *,
         post: bool = False,
+        json_format: bool | None = None,
     ) -> Any:
-        """Call one method in the signed-in session and return its ``data``."""
+        """Call one method in the signed-in session and return its ``data``.
+
+        json_format, when given, encodes the parameters that way instead of as the
+        NAS's ``requestFormat`` says (the generic action encodes as the spec says).
+        """
         info, version = await self._resolve(endpoint)
+        if json_format is not None:
+            info = replace(info, json_format=json_format)
         return await self._with_session(
             lambda session: self._send(
                 info, endpoint, version, params or {}, session, post=post

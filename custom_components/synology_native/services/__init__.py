@@ -9,6 +9,7 @@ what DSM refuses is translated by translate_dsm_errors.
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from homeassistant.core import (
@@ -46,14 +47,16 @@ class Action:
     handler: Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
     schema: probatio.Schema
     supports_response: SupportsResponse = SupportsResponse.NONE
+    # Only Home Assistant administrators may call it (checked on the call's user).
+    admin: bool = False
 
 
-def loaded_entry(call: ServiceCall, app: DsmApp) -> DsmConfigEntry:
-    """Return the loaded entry the call names (or the only one) that uses app."""
+def loaded_entry(call: ServiceCall, app: DsmApp | None = None) -> DsmConfigEntry:
+    """Return the loaded entry the call names (or the only one), using app if given."""
     entry: DsmConfigEntry = service.async_get_config_entry(
         call.hass, DOMAIN, call.data.get(ATTR_CONFIG_ENTRY_ID)
     )
-    if app not in entry.runtime_data.apps:
+    if app is not None and app not in entry.runtime_data.apps:
         raise invalid("app_not_used", app=APP_NAMES[app])
     return entry
 
@@ -97,8 +100,20 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every action of the integration."""
-    for action in (*notestation.ACTIONS, *chat.ACTIONS, *drive.ACTIONS):
-        hass.services.async_register(
+    for action in (
+        *notestation.ACTIONS,
+        *chat.ACTIONS,
+        *drive.ACTIONS,
+        *contacts.ACTIONS,
+        *webdav.ACTIONS,
+        *call_api.ACTIONS,
+    ):
+        register = (
+            partial(service.async_register_admin_service, hass)
+            if action.admin
+            else hass.services.async_register
+        )
+        register(
             DOMAIN,
             action.name,
             action.handler,
@@ -109,4 +124,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 
 # The app modules build on the helpers above, so they are imported after them.
-from . import calendar, chat, drive, notestation  # noqa: E402
+from . import calendar, call_api, chat, contacts, drive, notestation, webdav  # noqa: E402

@@ -20,12 +20,12 @@ from custom_components.synology_native.api.notestation import (
     TodoChanges,
     TodoPriority,
 )
-from custom_components.synology_native.coordinator import (
+from custom_components.synology_native.data import DsmConfigEntry
+from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.notestation_coordinator import (
     NoteStationCoordinator,
     NoteStationSnapshot,
 )
-from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.error_policy import translate_dsm_errors
 from custom_components.synology_native.notestation_due import (
     due_for_dsm,
     due_for_home_assistant,

@@ -1,0 +1,83 @@
+"""Note Station in the entry's poll: every to-do and notebook, as one snapshot."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import override
+
+from .api import CallResult
+from .api.models import Call
+from .api.notestation import (
+    NOTEBOOK_LIST,
+    Notebook,
+    NoteStation,
+    Todo,
+    parse_notebooks,
+    todo_reads,
+)
+from .const import LOGGER
+from .coordinator import NasCoordinator, PolledAppCoordinator
+
+
+@dataclass(frozen=True, slots=True)
+class NoteStationSnapshot:
+    """What Note Station entities and actions read: every to-do and notebook.
+
+    To-dos are in DSM's order, subtasks included (after the top-level ones).
+    """
+
+    todos: tuple[Todo, ...]
+    notebooks: tuple[Notebook, ...]
+
+    def todo(self, todo_id: str) -> Todo | None:
+        """Return the to-do with this id, if there is one."""
+        return next((todo for todo in self.todos if todo.object_id == todo_id), None)
+
+
+class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot]):
+    """Note Station's to-dos and notebooks, read with the entry's poll.
+
+    The reads are the notebook list, the first page of the top-level to-dos and the
+    subtask list of each to-do that had subtasks at the last refresh. Only more pages,
+    or a to-do that gained its first subtasks, cost a request of their own.
+    """
+
+    def __init__(self, poll: NasCoordinator) -> None:
+        """Join the entry's poll with the entry's Note Station client."""
+        super().__init__(poll, "notestation")
+        self.notestation = NoteStation(self.client)
+        # To-dos whose unreadable due date was already reported, so it is said once.
+        self._reported_due: set[str] = set()
+
+    @override
+    def reads(self) -> list[Call]:
+        parents = (
+            ()
+            if self.data is None
+            else (todo.object_id for todo in self.data.todos if todo.subtask_ids)
+        )
+        return [Call(NOTEBOOK_LIST), *todo_reads(parents)]
+
+    @override
+    async def _async_snapshot(
+        self, results: Sequence[CallResult]
+    ) -> NoteStationSnapshot:
+        notebooks, *todo_lists = results
+        todos = await self.notestation.todos_from(todo_lists)
+        self._report_unreadable_due(todos)
+        return NoteStationSnapshot(
+            todos=todos, notebooks=parse_notebooks(notebooks.unwrap())
+        )
+
+    def _report_unreadable_due(self, todos: Sequence[Todo]) -> None:
+        for todo in todos:
+            if todo.due_out_of_range is None or todo.object_id in self._reported_due:
+                continue
+            self._reported_due.add(todo.object_id)
+            LOGGER.warning(
+                "The Note Station to-do %r (%s) of %s has a due date no calendar "
+                "can hold (%s); it shows without a due date",
+                todo.title,
+                todo.object_id,
+                self.config_entry.title,
+                todo.due_out_of_range,
+            )
