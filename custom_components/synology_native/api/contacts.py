@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DsmResponseError
 from .models import Call, Endpoint
+from .typed import typed_field
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -155,23 +156,16 @@ def _object(data: Any, what: str) -> Mapping[str, Any]:
     return data
 
 
-def _typed[T](data: Mapping[str, Any], key: str, kind: type[T]) -> T:
-    value = data[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise TypeError(key)
-    return value
-
-
 def _int(data: Mapping[str, Any], key: str) -> int:
-    return _typed(data, key, int)
+    return typed_field(data, key, int)
 
 
 def _str(data: Mapping[str, Any], key: str) -> str:
-    return _typed(data, key, str)
+    return typed_field(data, key, str)
 
 
 def _bool(data: Mapping[str, Any], key: str) -> bool:
-    return _typed(data, key, bool)
+    return typed_field(data, key, bool)
 
 
 def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) -> T:
