@@ -6,7 +6,7 @@ Home Assistant runs in US/Pacific (the test default); the NAS user's zone is
 Europe/Berlin, and some events are in America/New_York.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 
 from custom_components.synology_native.api import DsmApp
+from custom_components.synology_native.calendar_coordinator import window_at
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
 from tests.conftest import demo_entry, say
 from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE
@@ -868,3 +869,17 @@ async def test_second_account_lists_name_the_account(
     first = hass.states.get(TASKS)
     assert first is not None
     assert first.attributes["friendly_name"] == "Calendar Tasks"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_the_snapshot_window_is_the_one_read_across_midnight(
+    hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    """A UTC day that begins between the read and the parse moves no window."""
+    freezer.move_to(datetime(2026, 3, 2, 23, 59, 50, tzinfo=UTC))
+    coordinator = config_entry.runtime_data.calendar
+    assert coordinator is not None
+    results = await coordinator.client.compound(coordinator.reads())
+    freezer.move_to(datetime(2026, 3, 3, 0, 0, 10, tzinfo=UTC))
+    snapshot = await coordinator._async_snapshot(results)
+    assert snapshot.window == window_at(datetime(2026, 3, 2, 23, 59, 50, tzinfo=UTC))

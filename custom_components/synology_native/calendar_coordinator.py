@@ -22,6 +22,7 @@ from .api.calendar import (
     SynoCalendarApi,
     calendar_list_call,
     event_list_call,
+    event_list_window,
     parse_calendars,
     parse_events,
     parse_tasks,
@@ -62,14 +63,15 @@ class CalendarSnapshot:
         cls,
         calendars: tuple[SynoCalendar, ...],
         task_lists: tuple[SynoCalendar, ...],
+        window: tuple[datetime, datetime],
         events: Any,
         tasks: Any,
     ) -> CalendarSnapshot:
-        """Read the event and task lists of this cycle into a snapshot."""
+        """Read the event and task lists of this cycle, read for window, into a snapshot."""
         return cls(
             calendars=calendars,
             task_lists=task_lists,
-            window=window_at(dt_util.utcnow()),
+            window=window,
             events=parse_events(events),
             tasks=parse_tasks(tasks),
         )
@@ -138,11 +140,17 @@ class CalendarCoordinator(PolledAppCoordinator[CalendarSnapshot]):
             reads = self._content_reads(calendars, task_lists)
             contents = await self.client.compound(reads) if reads else []
         answers = iter(contents)
-        events = next(answers).unwrap() if calendars else {"list": []}
+        window = window_at(dt_util.utcnow())
+        events: Any = {"list": []}
+        if calendars:
+            read = next(answers)
+            # The window the events were read for, even when a day began since.
+            window = event_list_window(read.call)
+            events = read.unwrap()
         tasks = next(answers).unwrap() if task_lists else {"list": []}
         # Thousands of occurrences take a while to read: not on the event loop.
         return await self.hass.async_add_executor_job(
-            CalendarSnapshot.parse, calendars, task_lists, events, tasks
+            CalendarSnapshot.parse, calendars, task_lists, window, events, tasks
         )
 
     async def async_events(

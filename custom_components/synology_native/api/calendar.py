@@ -840,6 +840,14 @@ def event_list_call(cal_ids: Sequence[str], start: datetime, end: datetime) -> C
     )
 
 
+def event_list_window(call: Call) -> tuple[datetime, datetime]:
+    """Return the [start, end) an ``event_list_call`` asked for."""
+    return (
+        datetime.fromtimestamp(call.params["start"], UTC),
+        datetime.fromtimestamp(call.params["end"], UTC),
+    )
+
+
 def task_list_call(list_ids: Sequence[str]) -> Call:
     """Build ``Todo.list`` for every task, done or not, of many task lists."""
     return Call(
