@@ -67,8 +67,8 @@ from custom_components.synology_native.api.chat import (
 from custom_components.synology_native.api.client import INFO
 from custom_components.synology_native.api.drive import ConflictAction, Drive
 from custom_components.synology_native.api.system import NAS_INFO
-from custom_components.synology_native.calendar_coordinator import window_at
-from custom_components.synology_native.chat_listener import (
+from custom_components.synology_native.apps.calendar.coordinator import window_at
+from custom_components.synology_native.apps.chat.listener import (
     ChatListener,
     ConnectionMode,
 )

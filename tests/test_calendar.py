@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 
 from custom_components.synology_native.api import DsmApp
-from custom_components.synology_native.calendar_coordinator import window_at
+from custom_components.synology_native.apps.calendar.coordinator import window_at
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
 from tests.conftest import demo_entry, say
 from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE

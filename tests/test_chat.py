@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.synology_native import chat_listener
-from custom_components.synology_native.chat_listener import (
+from custom_components.synology_native.apps.chat import listener as chat_listener
+from custom_components.synology_native.apps.chat.listener import (
     ConnectionMode,
     backoff_seconds,
 )
@@ -34,7 +34,7 @@ from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL, RANDOM
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
 
-    from custom_components.synology_native.chat_listener import ChatListener
+    from custom_components.synology_native.apps.chat.listener import ChatListener
     from tests.fake_dsm import FakeDsm
 
 ME, ALICE, BOB = 1, 2, 3

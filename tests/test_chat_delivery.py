@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.synology_native.chat_listener import ConnectionMode
+from custom_components.synology_native.apps.chat.listener import ConnectionMode
 from custom_components.synology_native.const import EVENT_CHAT_MESSAGE
 from tests.fake_dsm.chat_store import FAMILY, GENERAL
 from tests.test_chat import (  # noqa: F401 - fast_listener applies to these tests too

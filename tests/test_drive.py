@@ -11,6 +11,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synology_native.apps.drive.events import webhook_app_id
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_DRIVE_PUSH,
@@ -18,7 +19,6 @@ from custom_components.synology_native.const import (
     EVENT_DRIVE_FILE_CHANGED,
     EVENT_DRIVE_NOTIFICATION,
 )
-from custom_components.synology_native.drive_events import webhook_app_id
 from tests.conftest import setup_entry
 from tests.fake_dsm.store import DEMO_USER
 from tests.test_init import poll

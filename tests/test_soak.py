@@ -28,7 +28,7 @@ from homeassistant.core import Event, callback
 from homeassistant.helpers import entity_registry as er, storage
 import pytest
 
-from custom_components.synology_native.chat_listener import (
+from custom_components.synology_native.apps.chat.listener import (
     RECENT_WINDOW,
     ConnectionMode,
 )
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-    from custom_components.synology_native.chat_listener import ChatListener
+    from custom_components.synology_native.apps.chat.listener import ChatListener
     from tests.fake_dsm import FakeDsm
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "12"))

@@ -11,9 +11,12 @@ from homeassistant.helpers.storage import Store
 from .api import DsmApp, DsmClient, DsmError, DsmSystem
 from .api.contacts import Contacts
 from .api.webdav import WebDav
-from .calendar_coordinator import CalendarCoordinator
-from .chat_assist import ChatAssist, assist_storage_key
-from .chat_listener import STORAGE_VERSION, ChatListener, chat_storage_key
+from .apps.calendar.coordinator import CalendarCoordinator
+from .apps.chat.assist import ChatAssist, assist_storage_key
+from .apps.chat.listener import STORAGE_VERSION, ChatListener, chat_storage_key
+from .apps.drive.coordinator import DriveCoordinator
+from .apps.drive.events import DriveFileChanges, DriveNotificationMarker
+from .apps.notestation.coordinator import NoteStationCoordinator
 from .const import (
     APP_NAMES,
     CONF_APPS,
@@ -33,10 +36,7 @@ from .data import (
     auth_method_of,
     create_entry_client,
 )
-from .drive_coordinator import DriveCoordinator
-from .drive_events import DriveFileChanges, DriveNotificationMarker
 from .error_policy import setup_error
-from .notestation_coordinator import NoteStationCoordinator
 from .services import async_setup_services
 
 if TYPE_CHECKING:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .calendar_coordinator import CalendarCoordinator, CalendarSnapshot
+    from .apps.calendar.coordinator import CalendarCoordinator, CalendarSnapshot
     from .data import DsmConfigEntry
 
 # One writer per NAS: edits wait for each other.

@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .calendar_coordinator import CalendarCoordinator
-    from .chat_listener import ChatListener
+    from .apps.calendar.coordinator import CalendarCoordinator
+    from .apps.chat.listener import ChatListener
+    from .apps.drive.coordinator import DriveCoordinator
+    from .apps.notestation.coordinator import NoteStationCoordinator
     from .coordinator import NasCoordinator
-    from .drive_coordinator import DriveCoordinator
-    from .notestation_coordinator import NoteStationCoordinator
 
 
 @dataclass(slots=True)

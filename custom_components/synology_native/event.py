@@ -6,8 +6,8 @@ from homeassistant.components.event import EventEntity
 from homeassistant.core import callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
-from .chat_entity import ChatChannelEntity, async_follow_channels
-from .chat_listener import signal_channel_event
+from .apps.chat.entity import ChatChannelEntity, async_follow_channels
+from .apps.chat.listener import signal_channel_event
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -6,7 +6,7 @@ from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.exceptions import ServiceValidationError
 
-from .chat_entity import ChatChannelEntity, ChatEntity, async_follow_channels
+from .apps.chat.entity import ChatChannelEntity, ChatEntity, async_follow_channels
 from .const import CONF_CHAT_DM_USERS, DOMAIN
 from .error_policy import translate_dsm_errors
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .chat_listener import ChatListener
+    from .apps.chat.listener import ChatListener
     from .data import DsmConfigEntry
 
 # Each message is one write to the NAS.

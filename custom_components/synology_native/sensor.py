@@ -17,20 +17,20 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .api.notestation import Todo
-from .chat_entity import ChatEntity
-from .chat_listener import ConnectionMode
+from .apps.chat.entity import ChatEntity
+from .apps.chat.listener import ConnectionMode
+from .apps.notestation.due import is_due_today, is_overdue, next_due_change
 from .entity import DsmEntity
-from .notestation_due import is_due_today, is_overdue, next_due_change
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .chat_listener import ChatListener
+    from .apps.chat.listener import ChatListener
+    from .apps.drive.coordinator import DriveCoordinator, DriveSnapshot
+    from .apps.notestation.coordinator import NoteStationCoordinator
     from .coordinator import NasCoordinator
     from .data import DsmConfigEntry
-    from .drive_coordinator import DriveCoordinator, DriveSnapshot
-    from .notestation_coordinator import NoteStationCoordinator
 
 # Coordinator-fed: reading never calls the NAS.
 PARALLEL_UPDATES = 0

@@ -22,19 +22,22 @@ from homeassistant.util import dt as dt_util
 
 from .api.calendar import CalTask, SynoCalendar, TaskDraft
 from .api.notestation import UNCHANGED, Todo, TodoChanges
+from .apps.notestation.due import due_for_dsm, due_for_home_assistant
 from .calendar import async_follow_calendars, calendar_name, writable
 from .const import DOMAIN
 from .entity import DsmEntity
 from .error_policy import translate_dsm_errors
-from .notestation_due import due_for_dsm, due_for_home_assistant
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .calendar_coordinator import CalendarCoordinator
+    from .apps.calendar.coordinator import CalendarCoordinator
+    from .apps.notestation.coordinator import (
+        NoteStationCoordinator,
+        NoteStationSnapshot,
+    )
     from .data import DsmConfigEntry
-    from .notestation_coordinator import NoteStationCoordinator, NoteStationSnapshot
 
 # One writer per NAS: edits wait for each other.
 PARALLEL_UPDATES = 1

@@ -124,4 +124,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 
 # The app modules build on the helpers above, so they are imported after them.
-from . import calendar, call_api, chat, contacts, drive, notestation, webdav  # noqa: E402
+from custom_components.synology_native.apps.calendar import services as calendar  # noqa: E402
+from custom_components.synology_native.apps.chat import services as chat  # noqa: E402
+from custom_components.synology_native.apps.contacts import services as contacts  # noqa: E402
+from custom_components.synology_native.apps.drive import services as drive  # noqa: E402
+from custom_components.synology_native.apps.notestation import services as notestation  # noqa: E402
+from custom_components.synology_native.apps.webdav import services as webdav  # noqa: E402
+
+from . import call_api  # noqa: E402

@@ -30,12 +30,11 @@ from custom_components.synology_native.api.chat import (
     channel_of_post,
     mention_text,
 )
-from custom_components.synology_native.chat_listener import ChatListener
+from custom_components.synology_native.apps.chat.listener import ChatListener
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
-
-from . import (
+from custom_components.synology_native.services import (
     ATTR_LIMIT,
     ENTRY_FIELD,
     LIMIT_FIELD,

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from homeassistant.util import dt as dt_util
 
-from .api.notestation import Todo
+from custom_components.synology_native.api.notestation import Todo
 
 
 def due_for_home_assistant(due: datetime) -> date | datetime:

@@ -14,8 +14,14 @@ from custom_components.synology_native.api.contacts import (
 )
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
-
-from . import ATTR_LIMIT, ENTRY_FIELD, LIMIT_FIELD, Action, invalid, loaded_entry
+from custom_components.synology_native.services import (
+    ATTR_LIMIT,
+    ENTRY_FIELD,
+    LIMIT_FIELD,
+    Action,
+    invalid,
+    loaded_entry,
+)
 
 ATTR_ADDRESS_BOOK = "address_book"
 ATTR_CONTACT = "contact"

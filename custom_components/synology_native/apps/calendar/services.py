@@ -32,8 +32,7 @@ from custom_components.synology_native.calendar import (
 )
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.error_policy import translate_dsm_errors
-
-from . import invalid, parse_time
+from custom_components.synology_native.services import invalid, parse_time
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine

@@ -25,10 +25,9 @@ from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
-from .api import DsmError
-from .api.chat import ChatChannel
-from .chat_listener import ChatListener
-from .const import (
+from custom_components.synology_native.api import DsmError
+from custom_components.synology_native.api.chat import ChatChannel
+from custom_components.synology_native.const import (
     CONF_CHAT_ASSIST_AGENT,
     CONF_CHAT_ASSIST_MAX_AGE,
     CONF_CHAT_USER_ID,
@@ -39,7 +38,9 @@ from .const import (
     LOGGER,
     SUBENTRY_CHAT_ASSIST_USER,
 )
-from .data import DsmConfigEntry
+from custom_components.synology_native.data import DsmConfigEntry
+
+from .listener import ChatListener
 
 STORAGE_VERSION = 1
 # Enough to recognise any post the listener could report again; older ids fall off.

@@ -29,8 +29,12 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 
-from .api import DsmClient, DsmConnectionError, DsmError
-from .api.chat import (
+from custom_components.synology_native.api import (
+    DsmClient,
+    DsmConnectionError,
+    DsmError,
+)
+from custom_components.synology_native.api.chat import (
     Chat,
     ChatChannel,
     ChatPost,
@@ -38,8 +42,8 @@ from .api.chat import (
     newest_posts_call,
     posts_of,
 )
-from .api.chat_socket import ChatSocket
-from .const import (
+from custom_components.synology_native.api.chat_socket import ChatSocket
+from custom_components.synology_native.const import (
     DOMAIN,
     EVENT_CHAT_MESSAGE,
     EVENT_CHAT_MESSAGE_DELETED,
@@ -47,10 +51,14 @@ from .const import (
     EVENT_CHAT_REACTION,
     LOGGER,
 )
-from .error_policy import Failure, failure_of, start_reauth_if_needed
+from custom_components.synology_native.error_policy import (
+    Failure,
+    failure_of,
+    start_reauth_if_needed,
+)
 
 if TYPE_CHECKING:
-    from .data import DsmConfigEntry
+    from custom_components.synology_native.data import DsmConfigEntry
 
 STORAGE_VERSION = 1
 

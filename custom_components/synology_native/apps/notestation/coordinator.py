@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import override
 
-from .api import CallResult
-from .api.models import Call
-from .api.notestation import (
+from custom_components.synology_native.api import CallResult
+from custom_components.synology_native.api.models import Call
+from custom_components.synology_native.api.notestation import (
     NOTEBOOK_LIST,
     Notebook,
     NoteStation,
@@ -14,8 +14,11 @@ from .api.notestation import (
     parse_notebooks,
     todo_reads,
 )
-from .const import LOGGER
-from .coordinator import NasCoordinator, PolledAppCoordinator
+from custom_components.synology_native.const import LOGGER
+from custom_components.synology_native.coordinator import (
+    NasCoordinator,
+    PolledAppCoordinator,
+)
 
 
 @dataclass(frozen=True, slots=True)

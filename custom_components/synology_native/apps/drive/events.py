@@ -20,9 +20,13 @@ from homeassistant.components import webhook
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.storage import Store
 
-from .api import DsmError, DsmResponseError
-from .api.drive import WEBHOOK_APP_ID, Drive, parse_webhook_delivery
-from .const import (
+from custom_components.synology_native.api import DsmError, DsmResponseError
+from custom_components.synology_native.api.drive import (
+    WEBHOOK_APP_ID,
+    Drive,
+    parse_webhook_delivery,
+)
+from custom_components.synology_native.const import (
     DOMAIN,
     EVENT_DRIVE_FILE_CHANGED,
     EVENT_DRIVE_NOTIFICATION,
@@ -32,8 +36,8 @@ from .const import (
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .api.drive import NotificationFeed, Webhook
-    from .data import DsmConfigEntry
+    from custom_components.synology_native.api.drive import NotificationFeed, Webhook
+    from custom_components.synology_native.data import DsmConfigEntry
 
 STORAGE_VERSION = 1
 

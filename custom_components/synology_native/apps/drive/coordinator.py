@@ -4,8 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import override
 
-from .api import CallResult
-from .api.drive import (
+from custom_components.synology_native.api import CallResult
+from custom_components.synology_native.api.drive import (
     Drive,
     DriveQuota,
     NotificationFeed,
@@ -14,9 +14,13 @@ from .api.drive import (
     parse_quota,
     quota_call,
 )
-from .api.models import Call
-from .coordinator import NasCoordinator, PolledAppCoordinator
-from .drive_events import DriveNotificationMarker
+from custom_components.synology_native.api.models import Call
+from custom_components.synology_native.coordinator import (
+    NasCoordinator,
+    PolledAppCoordinator,
+)
+
+from .events import DriveNotificationMarker
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ from homeassistant.core import callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 
-from .chat_listener import ConnectionMode, signal_state
-from .entity import account_device_info
+from custom_components.synology_native.entity import account_device_info
+
+from .listener import ConnectionMode, signal_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -15,9 +16,10 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .api.chat import ChatChannel
-    from .chat_listener import ChatListener
-    from .data import DsmConfigEntry
+    from custom_components.synology_native.api.chat import ChatChannel
+    from custom_components.synology_native.data import DsmConfigEntry
+
+    from .listener import ChatListener
 
 
 class ChatEntity(Entity):

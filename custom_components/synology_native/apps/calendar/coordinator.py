@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.util import dt as dt_util
 
-from .api import CallResult
-from .api.calendar import (
+from custom_components.synology_native.api import CallResult
+from custom_components.synology_native.api.calendar import (
     CalendarKind,
     CalEvent,
     CalTask,
@@ -28,10 +28,13 @@ from .api.calendar import (
     parse_tasks,
     task_list_call,
 )
-from .coordinator import NasCoordinator, PolledAppCoordinator
+from custom_components.synology_native.coordinator import (
+    NasCoordinator,
+    PolledAppCoordinator,
+)
 
 if TYPE_CHECKING:
-    from .api.models import Call
+    from custom_components.synology_native.api.models import Call
 
 # The window of events each cycle reads: from yesterday on, this many days ahead. Day
 # boundaries keep the window (and so the snapshot) equal between cycles of one day.

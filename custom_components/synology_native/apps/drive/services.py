@@ -38,8 +38,7 @@ from custom_components.synology_native.api.drive import (
 )
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
-
-from . import (
+from custom_components.synology_native.services import (
     ATTR_LIMIT,
     ENTRY_FIELD,
     LIMIT_FIELD,

@@ -20,19 +20,18 @@ from custom_components.synology_native.api.notestation import (
     TodoChanges,
     TodoPriority,
 )
-from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.error_policy import translate_dsm_errors
-from custom_components.synology_native.notestation_coordinator import (
+from custom_components.synology_native.apps.notestation.coordinator import (
     NoteStationCoordinator,
     NoteStationSnapshot,
 )
-from custom_components.synology_native.notestation_due import (
+from custom_components.synology_native.apps.notestation.due import (
     due_for_dsm,
     due_for_home_assistant,
     is_overdue,
 )
-
-from . import (
+from custom_components.synology_native.data import DsmConfigEntry
+from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.services import (
     ATTR_LIMIT,
     ENTRY_FIELD,
     LIMIT_FIELD,

@@ -24,8 +24,12 @@ from custom_components.synology_native.api.webdav import (
 )
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
-
-from . import ENTRY_FIELD, Action, invalid, loaded_entry
+from custom_components.synology_native.services import (
+    ENTRY_FIELD,
+    Action,
+    invalid,
+    loaded_entry,
+)
 
 ATTR_SETTINGS = "settings"
 ATTR_ENABLED = "enabled"

@@ -1,0 +1,1 @@
+"""The apps of the integration, each in a package of its own."""

@@ -1,0 +1,1 @@
+"""The contacts app's Home Assistant side."""

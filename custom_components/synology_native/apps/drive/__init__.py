@@ -1,0 +1,1 @@
+"""The drive app's Home Assistant side."""

@@ -1,0 +1,1 @@
+"""The notestation app's Home Assistant side."""

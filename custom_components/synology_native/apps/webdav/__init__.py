@@ -1,0 +1,1 @@
+"""The webdav app's Home Assistant side."""
