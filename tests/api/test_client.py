@@ -127,11 +127,15 @@ def test_parameter_encoding(value: object, json_format: bool, wire: str) -> None
     assert encode_value(value, json_format=json_format) == wire
 
 
-async def test_long_parameters_go_by_post(client: DsmClient, fake_dsm: FakeDsm) -> None:
-    """A query string over the GET limit is sent as a form POST that DSM decodes."""
+async def test_every_call_is_a_post_with_nothing_in_the_url(
+    client: DsmClient, fake_dsm: FakeDsm
+) -> None:
+    """Routing, parameters and the session go in the body; the URL holds no query."""
     await client.call(NAS_INFO, {"padding": "x" * 2000})
     request = fake_dsm.requests[-1]
     assert (request.api, request.http_method) == ("SYNO.DSM.Info", "POST")
+    assert "_sid" in request.params
+    assert all(url.query_string == "" for url in fake_dsm.urls)
 
 
 async def test_wrong_password(http: aiohttp.ClientSession, dsm_url: str) -> None:
@@ -359,7 +363,7 @@ async def test_envelope_shapes(
     async def answer(_: web.Request) -> web.Response:
         return web.Response(body=envelope, content_type="application/json")
 
-    app.router.add_get("/webapi/query.cgi", answer)
+    app.router.add_post("/webapi/query.cgi", answer)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

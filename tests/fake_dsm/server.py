@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 import ssl
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 import trustme
 from yarl import URL
 
@@ -23,6 +24,10 @@ from .webdav import DEFAULT_NAMESPACE, WebDavSim
 
 SHUTDOWN_SECONDS = 1.0
 
+# Every simulator made since the suite's last look (tests/conftest.py takes them after
+# each test and checks every URL they received).
+MADE: list[FakeDsm] = []
+
 
 class FakeDsm:
     """One simulated Synology NAS: state, installed APIs, faults, request log, aiohttp app."""
@@ -38,6 +43,8 @@ class FakeDsm:
         self.chat = self.store.chat
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
+        # Every URL asked for, in order, as a web server's access log keeps them.
+        self.urls: list[URL] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
         self.webapi.sso = self.sso
@@ -45,6 +52,7 @@ class FakeDsm:
         self.webapi.webdav = self.webdav
         self.webdav.install(self.webapi, DEFAULT_NAMESPACE)
         self.app = self.create_app()
+        MADE.append(self)
 
     @property
     def notestation(self) -> NoteStationStore:
@@ -54,7 +62,11 @@ class FakeDsm:
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""
         app = web.Application(
-            middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)]
+            middlewares=[
+                self._record_url,
+                self.chat_socket.middleware(),
+                fault_middleware(self.faults),
+            ]
         )
         app.on_cleanup.append(lambda _app: self.store.drive.close())
         self.webapi.add_routes(app.router)
@@ -62,6 +74,13 @@ class FakeDsm:
         self.sso.add_routes(app.router)
         self.chat_socket.attach(app)
         return app
+
+    @web.middleware
+    async def _record_url(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        self.urls.append(request.rel_url)
+        return await handler(request)
 
     def uninstall(self, api_prefix: str) -> None:
         """Remove every API whose name starts with `api_prefix` (a package that is not installed)."""

@@ -912,7 +912,6 @@ class SynoCalendarApi:
         data = await self._client.call(
             CAL_CREATE,
             {**_calendar_fields(name, color, description), "cal_type": kind},
-            post=True,
         )
         return _parsed("calendar", calendar_from_wire(kind), data)
 
@@ -927,13 +926,12 @@ class SynoCalendarApi:
                 "original_cal_id": calendar.original_cal_id,
                 **_calendar_fields(name, color, description),
             },
-            post=True,
         )
         return _parsed("calendar", calendar_from_wire(calendar.kind), data)
 
     async def delete_calendar(self, cal_id: str) -> None:
         """Delete a calendar with everything in it."""
-        await self._client.call(CAL_DELETE, {"cal_id": cal_id}, post=True)
+        await self._client.call(CAL_DELETE, {"cal_id": cal_id})
 
     # events
 
@@ -974,7 +972,7 @@ class SynoCalendarApi:
             **_repeat_params(draft.repeat),
         }
         params.pop("attachments")  # not a create field (§7.4)
-        data = await self._client.call(EVENT_CREATE, params, post=True)
+        data = await self._client.call(EVENT_CREATE, params)
         return _parsed("event", event_from_wire, data)
 
     async def update_event(self, event: CalEvent, draft: EventDraft) -> CalEvent:
@@ -986,7 +984,6 @@ class SynoCalendarApi:
         data = await self._client.call(
             EVENT_SET,
             {**_identity(event), **draft.wire(), **_repeat_params(draft.repeat)},
-            post=True,
         )
         return _parsed("event", event_from_wire, data)
 
@@ -1001,12 +998,12 @@ class SynoCalendarApi:
             **draft.wire(),
         }
         params.pop("participant")  # subevent_set takes no participants (§7.6)
-        data = await self._client.call(EVENT_SUBEVENT_SET, params, post=True)
+        data = await self._client.call(EVENT_SUBEVENT_SET, params)
         return _parsed("event", event_from_wire, data)
 
     async def delete_event(self, evt_id: int) -> None:
         """Delete an event; for a series, every occurrence."""
-        await self._client.call(EVENT_DELETE, {"evt_id": evt_id}, post=True)
+        await self._client.call(EVENT_DELETE, {"evt_id": evt_id})
 
     async def delete_occurrence(self, occurrence: CalEvent) -> None:
         """Delete one occurrence of a series (``set_exdate``)."""
@@ -1017,7 +1014,6 @@ class SynoCalendarApi:
                 "dav_etag": occurrence.etag,
                 "exdate": _recurrence_id(occurrence),
             },
-            post=True,
         )
 
     async def update_following(
@@ -1067,7 +1063,6 @@ class SynoCalendarApi:
         data = await self._client.call(
             TODO_CREATE,
             {"original_cal_id": task_list.original_cal_id, **draft.wire()},
-            post=True,
         )
         return _parsed("task", task_from_wire, data)
 
@@ -1085,13 +1080,12 @@ class SynoCalendarApi:
                 "priority_order": task.priority_order,
                 **draft.wire(),
             },
-            post=True,
         )
         return _parsed("task", task_from_wire, data)
 
     async def delete_task(self, evt_id: int) -> None:
         """Delete a task."""
-        await self._client.call(TODO_DELETE, {"evt_id": evt_id}, post=True)
+        await self._client.call(TODO_DELETE, {"evt_id": evt_id})
 
     # settings, time zones, iCalendar
 

@@ -487,7 +487,7 @@ class Chat:
         ``user_ids`` holds only the other user: ``[other, self]`` is refused (chat.md §4.6).
         """
         data = await self.client.call(
-            DIRECT_INITIATE, {"user_ids": [user_id], "encrypted": False}, post=True
+            DIRECT_INITIATE, {"user_ids": [user_id], "encrypted": False}
         )
         return parse_channel(data)
 
@@ -598,7 +598,7 @@ class Chat:
             params["thread_id"] = thread_id
         if conn_id:
             params["conn_id"] = conn_id
-        data = await _posting(lambda: self.client.call(POST_CREATE, params, post=True))
+        data = await _posting(lambda: self.client.call(POST_CREATE, params))
         return ChatPost.from_data(data)
 
     async def send_file(
@@ -642,12 +642,11 @@ class Chat:
                 "post_id": post_id,
                 "message": message,
             },
-            post=True,
         )
 
     async def delete(self, post_id: int) -> None:
         """Delete one of the user's posts."""
-        await self.client.call(POST_DELETE, {"post_id": post_id}, post=True)
+        await self.client.call(POST_DELETE, {"post_id": post_id})
 
     async def react(self, post_id: int, name: str, *, remove: bool = False) -> None:
         """Add (or remove) a reaction such as ``thumbsup`` or ``heart``.
@@ -657,7 +656,6 @@ class Chat:
         await self.client.call(
             REACTION_DELETE if remove else REACTION_SET,
             {"post_id": post_id, "sticker_name": name},
-            post=True,
         )
 
     async def create_poll(
@@ -680,7 +678,7 @@ class Chat:
                 "expire_at": poll.expire_at,
             },
         }
-        data = await self.client.call(VOTE_CREATE, params, post=True)
+        data = await self.client.call(VOTE_CREATE, params)
         return ChatPost.from_data(data)
 
     async def schedule(self, channel_id: int, message: str, send_at: int) -> int:
@@ -688,14 +686,13 @@ class Chat:
         data = await self.client.call(
             SCHEDULE_CREATE,
             {"channel_id": channel_id, "message": message, "send_at": send_at},
-            post=True,
         )
         return _field(_object(data, "schedule"), "cronjob_id", int, "schedule")
 
     async def set_reminder(self, post_id: int, remind_at: int) -> None:
         """Remind the user of a post at remind_at (ms)."""
         await self.client.call(
-            REMINDER_SET, {"post_id": post_id, "remind_at": remind_at}, post=True
+            REMINDER_SET, {"post_id": post_id, "remind_at": remind_at}
         )
 
     # --- users ---

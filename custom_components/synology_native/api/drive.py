@@ -600,15 +600,12 @@ class Drive:
         data = await self._client.call(
             FILES_CREATE,
             {"path": path, "type": "folder", "conflict_action": conflict_action},
-            post=True,
         )
         return parse_file(data)
 
     async def rename(self, path: str, name: str) -> DriveFile:
         """Give an item a new name in the same folder; a taken name is a conflict."""
-        data = await self._client.call(
-            FILES_UPDATE, {"path": path, "name": name}, post=True
-        )
+        data = await self._client.call(FILES_UPDATE, {"path": path, "name": name})
         return parse_file(data)
 
     async def restore_from_trash(self, path: str) -> DriveFile:
@@ -617,23 +614,18 @@ class Drive:
         UNKNOWN in drive.md §7 (no documented user method); ``Files.update`` with
         ``removed=false`` is the reference's candidate.
         """
-        data = await self._client.call(
-            FILES_UPDATE, {"path": path, "removed": False}, post=True
-        )
+        data = await self._client.call(FILES_UPDATE, {"path": path, "removed": False})
         return parse_file(data)
 
     async def set_starred(self, paths: Sequence[str], *, starred: bool) -> None:
         """Star or unstar items."""
-        await self._client.call(
-            FILES_STAR, {"files": list(paths), "starred": starred}, post=True
-        )
+        await self._client.call(FILES_STAR, {"files": list(paths), "starred": starred})
 
     async def set_labels(self, paths: Sequence[str], label_ids: Sequence[str]) -> None:
         """Give items exactly these labels (none removes all)."""
         await self._client.call(
             FILES_LABEL,
             {"files": list(paths), "labels": list(label_ids)},
-            post=True,
         )
 
     async def upload(
@@ -716,7 +708,7 @@ class Drive:
         A failed item raises the typed error of its code, as if the starting call had
         failed with it (1022 is a conflict).
         """
-        started = await self._client.call(endpoint, params, post=True)
+        started = await self._client.call(endpoint, params)
         task_id = _parsed(
             "task", lambda data: typed(data["async_task_id"], str), started
         )
@@ -756,7 +748,7 @@ class Drive:
         expires: datetime | None = None,
     ) -> ShareLink:
         """Return the file's sharing link, protected by password and expiry if given."""
-        data = await self._client.call(SHARING_CREATE_LINK, {"path": path}, post=True)
+        data = await self._client.call(SHARING_CREATE_LINK, {"path": path})
         link = _parsed(
             "sharing link",
             lambda item: ShareLink(typed(item["url"], str), _id(item["link_id"])),
@@ -766,7 +758,6 @@ class Drive:
             await self._client.call(
                 ADVANCE_SHARING_CREATE,
                 advanced_link_params(link.link_id, password=password, expires=expires),
-                post=True,
             )
         return link
 
@@ -799,7 +790,6 @@ class Drive:
         await self._client.call(
             REVISIONS_RESTORE,
             revision_restore_params(file_id, revision_id),
-            post=True,
         )
 
     # notifications, info, quota
@@ -822,7 +812,7 @@ class Drive:
     async def create_webhook(self, url: str, app_id: str = WEBHOOK_APP_ID) -> Webhook:
         """Ask Drive to POST changes of the user's files to url."""
         data = await self._client.call(
-            WEBHOOK_CREATE, {"type": "url", "url": url, "app_id": app_id}, post=True
+            WEBHOOK_CREATE, {"type": "url", "url": url, "app_id": app_id}
         )
         return _parsed("webhook", _webhook, data)
 
@@ -838,5 +828,5 @@ class Drive:
     ) -> None:
         """Stop a webhook."""
         await self._client.call(
-            WEBHOOK_DELETE, {"webhook_id": webhook_id, "app_id": app_id}, post=True
+            WEBHOOK_DELETE, {"webhook_id": webhook_id, "app_id": app_id}
         )

@@ -567,18 +567,18 @@ class NoteStation:
     async def create_notebook(self, title: str) -> Notebook:
         """Create a notebook."""
         return created_notebook(
-            await self._client.call(NOTEBOOK_CREATE, {"title": title}, post=True)
+            await self._client.call(NOTEBOOK_CREATE, {"title": title})
         )
 
     async def rename_notebook(self, notebook_id: str, title: str) -> None:
         """Give a notebook a new title (INFERRED parameters)."""
         await self._client.call(
-            NOTEBOOK_SET, {"object_id": notebook_id, "title": title}, post=True
+            NOTEBOOK_SET, {"object_id": notebook_id, "title": title}
         )
 
     async def delete_notebook(self, notebook_id: str) -> None:
         """Delete a notebook; its id is a JSON string here, not an array."""
-        await self._client.call(NOTEBOOK_DELETE, {"object_id": notebook_id}, post=True)
+        await self._client.call(NOTEBOOK_DELETE, {"object_id": notebook_id})
 
     # notes
 
@@ -636,7 +636,6 @@ class NoteStation:
                 "commit_msg": COMMIT_DEVICE,
                 "encrypt": False,
             },
-            post=True,
         )
         return _parsed("note", _note_summary, data)
 
@@ -666,7 +665,7 @@ class NoteStation:
             params |= {"content": html, "brief": text_from_html(html)}
         if tags is not None:
             params["tag"] = list(tags)
-        data = await self._client.call(NOTE_SET, params, post=True)
+        data = await self._client.call(NOTE_SET, params)
         saved = _object(data, "saved note").get("data")
         if not isinstance(saved, list) or not saved:
             msg = "Note.set answered without the new revision"
@@ -685,12 +684,12 @@ class NoteStation:
 
     async def _delete_notes(self, note_ids: Sequence[str], *, recycle: bool) -> None:
         await self._client.call(
-            NOTE_DELETE, {"object_id": list(note_ids), "recycle": recycle}, post=True
+            NOTE_DELETE, {"object_id": list(note_ids), "recycle": recycle}
         )
 
     async def restore_notes(self, note_ids: Sequence[str]) -> None:
         """Take notes out of the trash, back into the notebook they were in."""
-        await self._client.call(NOTE_RESTORE, {"object_id": list(note_ids)}, post=True)
+        await self._client.call(NOTE_RESTORE, {"object_id": list(note_ids)})
 
     async def search(self, keyword: str, limit: int = 20) -> tuple[NoteSummary, ...]:
         """Return the notes whose title or content matches keyword."""
@@ -716,7 +715,7 @@ class NoteStation:
     async def restore_version(self, note_id: str, ver: str) -> Note:
         """Make an earlier revision the note's content again."""
         data = await self._client.call(
-            VERSION_RESTORE, {"object_id": note_id, "ver": ver}, post=True
+            VERSION_RESTORE, {"object_id": note_id, "ver": ver}
         )
         return _parsed("note", _note, data)
 
@@ -746,7 +745,6 @@ class NoteStation:
         data = await self._client.call(
             SMART_CREATE,
             {"title": title, "query": query, "commit_msg": COMMIT_DEVICE},
-            post=True,
         )
         return _parsed(
             "smart notebook", lambda item: typed_field(item, "object_id", str), data
@@ -756,16 +754,14 @@ class NoteStation:
 
     async def set_sharing(self, object_id: str, *, enabled: bool) -> None:
         """Turn sharing of a note or notebook on or off."""
-        await self._client.call(
-            SHARING, {"object_id": object_id, "enabled": enabled}, post=True
-        )
+        await self._client.call(SHARING, {"object_id": object_id, "enabled": enabled})
 
     async def share_publicly(
         self, object_id: str, permission: SharePermission = SharePermission.READ
     ) -> str:
         """Share with anyone who has the link; return the link."""
         await self._client.call(
-            SHARE_PUBLIC, {"object_id": object_id, "perm": permission}, post=True
+            SHARE_PUBLIC, {"object_id": object_id, "perm": permission}
         )
         data = await self._client.call(
             SHARE_LINK, {"object_id": object_id, "mode": "public"}
@@ -774,7 +770,7 @@ class NoteStation:
 
     async def stop_sharing_publicly(self, object_id: str) -> None:
         """Revoke the public link."""
-        await self._client.call(UNSHARE_PUBLIC, {"object_id": object_id}, post=True)
+        await self._client.call(UNSHARE_PUBLIC, {"object_id": object_id})
 
     async def share_with_user(
         self, object_id: str, username: str, permission: SharePermission
@@ -783,7 +779,6 @@ class NoteStation:
         await self._client.call(
             SHARE_USER,
             {"object_id": object_id, "username": username, "perm": permission},
-            post=True,
         )
 
     async def stop_sharing_with_user(
@@ -793,7 +788,6 @@ class NoteStation:
         await self._client.call(
             UNSHARE_USER,
             {"object_id": object_id, "username": username, "uid": uid},
-            post=True,
         )
 
     # to-dos
@@ -873,15 +867,15 @@ class NoteStation:
             params["star"] = True
         if note_id is not None:
             params["note_id"] = note_id
-        data = await self._client.call(TODO_CREATE, params, post=True)
+        data = await self._client.call(TODO_CREATE, params)
         return _parsed("to-do", _todo, data)
 
     async def set_todos(self, todo_ids: Sequence[str], changes: TodoChanges) -> None:
         """Apply the same changes to one or more to-dos."""
         await self._client.call(
-            TODO_SET, {"object_id": list(todo_ids), **changes.params()}, post=True
+            TODO_SET, {"object_id": list(todo_ids), **changes.params()}
         )
 
     async def delete_todos(self, todo_ids: Sequence[str]) -> None:
         """Delete to-dos (INFERRED: with their subtasks)."""
-        await self._client.call(TODO_DELETE, {"object_id": list(todo_ids)}, post=True)
+        await self._client.call(TODO_DELETE, {"object_id": list(todo_ids)})

@@ -223,7 +223,6 @@ async def _call_api(call: ServiceCall) -> ServiceResponse:
         data = await client.call(
             request,
             params,
-            post=True,
             json_format=found.api.encoding is Encoding.JSON,
         )
     return {**answer, "data": data}

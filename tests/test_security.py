@@ -1,0 +1,79 @@
+"""Attacks on the integration, driven through Home Assistant against the simulator (issue 20).
+
+Each test plays one party that must not get in (a proxy reading URLs, a user without
+administrator rights, an automation, a LAN host, a hostile NAS) and asserts the safe outcome.
+"""
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import Context
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+
+from custom_components.synology_native.const import DOMAIN
+from tests.conftest import client_log_text, secrets_in_urls
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
+    from tests.fake_dsm import FakeDsm
+
+
+async def act(
+    hass: HomeAssistant, action: str, context: Context | None = None, **data: Any
+) -> Any:
+    """Call an action of the integration and return its response."""
+    return await hass.services.async_call(
+        DOMAIN, action, data, blocking=True, return_response=True, context=context
+    )
+
+
+async def refused(
+    hass: HomeAssistant,
+    action: str,
+    key: str,
+    context: Context | None = None,
+    **data: Any,
+) -> None:
+    """Assert that the action is refused with the translated error key."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await act(hass, action, context, **data)
+    assert caught.value.translation_key == key
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_no_secret_travels_in_a_url(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Sign-in, reads, compound calls and uploads keep the session out of every URL.
+
+    A reverse proxy or the NAS's access log keeps URLs; the web server's access log
+    stands in for them.
+    """
+    caplog.set_level(logging.INFO)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    photo = tmp_path / "door.jpg"
+    photo.write_bytes(b"\xff\xd8" + bytes(1000))
+    await act(hass, "upload_file", file_path=str(photo), folder="/mydrive")
+    await act(
+        hass,
+        "call_api",
+        api="SYNO.Entry.Request",
+        method="request",
+        params={"compound": [{"api": "SYNO.SynologyDrive.Info", "method": "get"}]},
+    )
+    await act(hass, "list_channels")
+    assert {request.path for request in fake_dsm.requests} >= {
+        "/webapi/query.cgi",
+        "/webapi/entry.cgi",
+    }
+    assert secrets_in_urls([fake_dsm]) == []
+    sids = {session.sid for session in fake_dsm.store.sessions.values()}
+    log = client_log_text(caplog)
+    assert "aiohttp.access" in log
+    assert not [sid for sid in sids if sid in log]
