@@ -16,6 +16,7 @@ from custom_components.synology_native.const import DOMAIN
 from tests.conftest import client_log_text, secrets_in_urls
 
 if TYPE_CHECKING:
+    from homeassistant.auth.models import User
     from homeassistant.core import HomeAssistant
 
     from tests.fake_dsm import FakeDsm
@@ -77,3 +78,49 @@ async def test_no_secret_travels_in_a_url(
     log = client_log_text(caplog)
     assert "aiohttp.access" in log
     assert not [sid for sid in sids if sid in log]
+
+
+@pytest.mark.usefixtures("loaded")
+@pytest.mark.parametrize(
+    ("api", "method", "key"),
+    [
+        ("SYNO.Core.OTP", "get", "api_hands_out_secrets"),
+        ("SYNO.API.Auth.Key", "get", "api_hands_out_secrets"),
+        ("SYNO.OAUTH.Token", "list", "api_hands_out_secrets"),
+        ("SYNO.Core.Directory.OIDC.SSO", "get", "api_hands_out_secrets"),
+        ("SYNO.Chat.Webhook.Incoming", "list", "api_hands_out_secrets"),
+        ("SYNO.SynologyDrive.Webhooks", "list", "api_hands_out_secrets"),
+        ("SYNO.Core.NormalUser", "set", "api_changes_accounts"),
+        ("SYNO.Chat.User", "change_password", "api_changes_accounts"),
+    ],
+)
+async def test_call_api_refuses_secrets_and_accounts_to_everyone(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    hass_admin_user: User,
+    api: str,
+    method: str,
+    key: str,
+) -> None:
+    """An automation (no user) and an administrator alike: refused, nothing sent.
+
+    Home Assistant lets a call with no user through an administrator-only action (only
+    administrators write automations); what no one may do is refused by the catalog.
+    """
+    fake_dsm.reset_request_log()
+    for context in (Context(), Context(user_id=hass_admin_user.id)):
+        await refused(hass, "call_api", key, context, api=api, method=method)
+        await refused(
+            hass,
+            "call_api",
+            key,
+            context,
+            api="SYNO.Entry.Request",
+            method="request",
+            params={"compound": [{"api": api, "method": method}]},
+        )
+    assert fake_dsm.requests == []
+    allowed = await act(
+        hass, "call_api", Context(), api="SYNO.DSM.Info", method="getinfo"
+    )
+    assert allowed["api"] == "SYNO.DSM.Info"

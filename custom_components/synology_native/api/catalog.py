@@ -41,6 +41,13 @@ class CatalogSection(StrEnum):
     WEBDAV = "WebDAV administration"
 
 
+class Refusal(StrEnum):
+    """Why call_api refuses a method to everyone; the value is its translation key."""
+
+    SECRETS = "api_hands_out_secrets"
+    ACCOUNTS = "api_changes_accounts"
+
+
 # What covers a method nothing typed covers: the generic action.
 CALL_API = "call_api"
 # Methods that open, renew or end the entry's session: the integration's own sign-in uses
@@ -677,6 +684,55 @@ COVERAGE: Mapping[tuple[str, str], str] = (
     | _SIGN_IN_METHODS
 )
 
+# APIs call_api refuses to everyone, administrators and automations included: their answers
+# carry secrets a response, a trace or a log would keep (2-step seeds, sign-in keys, OAuth
+# clients and tokens, the SSO Client's secrets, bot and webhook tokens, stored passwords of
+# external sources), or they change accounts, sign-in and who may use what. The DSM web UI
+# is the place for those. A name ending in "." covers every API it begins (SECURITY.md
+# lists them); a set of methods limits the refusal to those.
+REFUSED: Mapping[str, tuple[Refusal, frozenset[str] | None]] = {
+    "SYNO.API.Auth.Key": (Refusal.SECRETS, None),
+    "SYNO.API.Auth.Key.Code": (Refusal.SECRETS, None),
+    "SYNO.Core.OTP": (Refusal.SECRETS, None),
+    "SYNO.Core.OTP.": (Refusal.SECRETS, None),
+    "SYNO.Core.OAuth.": (Refusal.SECRETS, None),
+    "SYNO.OAUTH.Client": (Refusal.SECRETS, None),
+    "SYNO.OAUTH.Token": (Refusal.SECRETS, None),
+    "SYNO.OAUTH.Common": (Refusal.ACCOUNTS, None),
+    "SYNO.Core.Directory.": (Refusal.SECRETS, None),
+    "SYNO.Core.NormalUser": (Refusal.ACCOUNTS, None),
+    "SYNO.Core.NormalUser.": (Refusal.ACCOUNTS, None),
+    "SYNO.Core.AppPriv.Rule": (Refusal.ACCOUNTS, frozenset({"set", "delete"})),
+    "SYNO.Chat.Webhook.": (Refusal.SECRETS, None),
+    "SYNO.Chat.Bot": (Refusal.SECRETS, None),
+    "SYNO.Chat.Chatbot": (Refusal.SECRETS, None),
+    "SYNO.Chat.App": (Refusal.SECRETS, None),
+    "SYNO.Chat.User": (
+        Refusal.ACCOUNTS,
+        frozenset({"change_password", "login", "set", "update_key", "notify_encrypt"}),
+    ),
+    "SYNO.Chat.Channel.GuestUser": (Refusal.ACCOUNTS, None),
+    "SYNO.NoteStation.Import.Evernote": (Refusal.SECRETS, None),
+    "SYNO.Cal.AuthForeign": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.Webhooks": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.Metrics.Token": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.KeyManagement": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.Authentication": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.SCIM.": (Refusal.ACCOUNTS, None),
+    "SYNO.Contacts.ExternalSource": (Refusal.SECRETS, None),
+}
+
+
+def refusal(api: str, method: str) -> Refusal | None:
+    """Return why call_api refuses api.method to everyone, or None."""
+    for name, (reason, methods) in REFUSED.items():
+        if (api == name or (name.endswith(".") and api.startswith(name))) and (
+            methods is None or method in methods
+        ):
+            return reason
+    return None
+
+
 # Methods that answer a file instead of a JSON envelope: the Chat manifest's allowDownload
 # flags, and the downloads and exports the app references describe.
 DOWNLOADS: frozenset[tuple[str, str]] = frozenset(
@@ -787,6 +843,7 @@ class CatalogEndpoint:
     download: bool
     upload: bool
     parameters: Mapping[str, type]
+    refused: Refusal | None
 
     @property
     def typed(self) -> bool:
@@ -795,8 +852,8 @@ class CatalogEndpoint:
 
     @property
     def via_call_api(self) -> bool:
-        """Tell whether call_api is the way to reach it (it sends no file uploads)."""
-        return self.coverage == CALL_API and not self.upload
+        """Tell whether call_api reaches it (no file uploads, nothing it refuses)."""
+        return self.coverage == CALL_API and not self.upload and self.refused is None
 
 
 def parse_section(section: CatalogSection, table: str) -> list[CatalogApi]:
@@ -845,6 +902,7 @@ def endpoint(api: str, method: str) -> CatalogEndpoint | None:
         download=key in DOWNLOADS,
         upload=key in UPLOADS,
         parameters=PARAMETER_TYPES.get(key, {}),
+        refused=refusal(api, method),
     )
 
 

@@ -1,5 +1,8 @@
 """``call_api``: any cataloged DSM method, for administrators, with DSM's answer as response.
 
+Methods the catalog marks refused (secrets, accounts: api.catalog.REFUSED) are refused to
+everyone, automations included.
+
 The call is checked against the integration's catalog (api.catalog) and against what the
 connected NAS reports in ``SYNO.API.Info`` before anything is sent; what fails a check is a
 translated validation error. Parameters are encoded as the catalog says for the API (JSON
@@ -74,6 +77,8 @@ def _cataloged(api: str, method: str) -> CatalogEndpoint:
         )
     if found.coverage == SIGN_IN:
         raise invalid("method_reserved", api=api, method=method)
+    if found.refused is not None:
+        raise invalid(found.refused.value, api=api, method=method)
     if found.upload:
         raise invalid("upload_not_supported", api=api, method=method)
     return found
