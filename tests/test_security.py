@@ -8,12 +8,13 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.core import Context
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.core import Context, SupportsResponse
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
 import pytest
 
 from custom_components.synology_native.const import DOMAIN
 from tests.conftest import client_log_text, secrets_in_urls
+from tests.fake_dsm.store import DEMO_USER
 
 if TYPE_CHECKING:
     from homeassistant.auth.models import User
@@ -25,9 +26,15 @@ if TYPE_CHECKING:
 async def act(
     hass: HomeAssistant, action: str, context: Context | None = None, **data: Any
 ) -> Any:
-    """Call an action of the integration and return its response."""
+    """Call an action of the integration and return its response, if it gives one."""
     return await hass.services.async_call(
-        DOMAIN, action, data, blocking=True, return_response=True, context=context
+        DOMAIN,
+        action,
+        data,
+        blocking=True,
+        return_response=hass.services.supports_response(DOMAIN, action)
+        is not SupportsResponse.NONE,
+        context=context,
     )
 
 
@@ -124,3 +131,40 @@ async def test_call_api_refuses_secrets_and_accounts_to_everyone(
         hass, "call_api", Context(), api="SYNO.DSM.Info", method="getinfo"
     )
     assert allowed["api"] == "SYNO.DSM.Info"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_a_user_without_administrator_rights_changes_nothing_nas_wide(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    hass_read_only_user: User,
+    hass_admin_user: User,
+) -> None:
+    """NAS-wide settings, public links and deleting for good are for administrators.
+
+    The user may still move a file to the recycle bin, which the owner can undo.
+    """
+    drive = fake_dsm.store.drive
+    drive.task_seconds = 0.05
+    fake_dsm.webdav.transfer_log["webdav"] = True
+    user = Context(user_id=hass_read_only_user.id)
+    fake_dsm.reset_request_log()
+    for action, data in (
+        ("set_webdav_transfer_log", {"enabled": False}),
+        ("set_webdav_settings", {"settings": {"enable_http": False}}),
+        ("get_webdav_transfer_log", {}),
+        ("create_share_link", {"path": "/mydrive/Documents/Welcome.txt"}),
+        ("delete", {"paths": ["/mydrive/Documents/Welcome.txt"], "permanent": True}),
+    ):
+        with pytest.raises(Unauthorized):
+            await act(hass, action, user, **data)
+    assert fake_dsm.requests == []
+    assert fake_dsm.webdav.transfer_log["webdav"] is True
+    assert fake_dsm.webdav.settings["enable_http"] is True
+    assert drive.links == {}
+    assert drive.resolve(DEMO_USER, "/mydrive/Documents/Welcome.txt")
+
+    await act(hass, "delete", user, paths=["/mydrive/Documents/Welcome.txt"])
+    admin = Context(user_id=hass_admin_user.id)
+    await act(hass, "set_webdav_transfer_log", admin, enabled=False)
+    assert fake_dsm.webdav.transfer_log["webdav"] is False

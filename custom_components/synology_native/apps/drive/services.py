@@ -46,6 +46,7 @@ from custom_components.synology_native.services import (
     invalid,
     loaded_entry,
     parse_time,
+    require_admin,
 )
 
 ATTR_FILE_PATH = "file_path"
@@ -455,7 +456,9 @@ async def _copy(call: ServiceCall) -> ServiceResponse:
 
 
 async def _delete(call: ServiceCall) -> ServiceResponse:
-    """Move Drive items to the recycle bin, or delete them for good."""
+    """Move Drive items to the recycle bin, or (administrators) delete them for good."""
+    if call.data[ATTR_PERMANENT]:
+        await require_admin(call)
     entry, drive = _drive(call)
     hass = call.hass
     items = [
@@ -516,6 +519,7 @@ ACTIONS = (
         _create_share_link,
         SHARE_LINK_SCHEMA,
         SupportsResponse.ONLY,
+        admin=True,  # makes a file public
     ),
     Action("list_files", _list_files, LIST_FILES_SCHEMA, SupportsResponse.ONLY),
     Action("search_files", _search_files, SEARCH_FILES_SCHEMA, SupportsResponse.ONLY),
