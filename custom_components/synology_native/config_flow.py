@@ -50,6 +50,7 @@ import probatio
 from yarl import URL
 
 from .api import (
+    APP_NAMES,
     SSO_CODE_LIFETIME_SECONDS,
     DsmAccountUnusableError,
     DsmApp,
@@ -70,8 +71,9 @@ from .api import (
     answers_plain_http,
     second_factor_token,
 )
+from .apps import SUPPORTED_APPS
+from .apps.chat.listener import CHAT
 from .const import (
-    APP_NAMES,
     CONF_APPS,
     CONF_AUTH_METHOD,
     CONF_CHAT_ASSIST,
@@ -95,7 +97,6 @@ from .const import (
     MAX_UPDATE_INTERVAL_MINUTES,
     MIN_UPDATE_INTERVAL_MINUTES,
     SUBENTRY_CHAT_ASSIST_USER,
-    SUPPORTED_APPS,
     AuthMethod,
 )
 from .data import DsmConfigEntry, auth_method_of, create_client, credentials_from
@@ -661,7 +662,7 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
-        if entry.runtime_data.drive is not None:
+        if DsmApp.DRIVE in entry.runtime_data.apps:
             schema = schema.extend(
                 {
                     probatio.Required(
@@ -670,7 +671,8 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                     ): BooleanSelector()
                 }
             )
-        if (chat := entry.runtime_data.chat) is not None:
+        if (chat_app := entry.runtime_data.app(CHAT)) is not None:
+            chat = chat_app.listener
             # People to offer a "Chat with ..." notify entity for.
             me = chat.me.user_id if chat.me else None
             people = [
@@ -736,9 +738,10 @@ class ChatAssistUserFlow(ConfigSubentryFlow):
         entry: DsmConfigEntry = self._get_entry()
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
-        chat = entry.runtime_data.chat
-        if chat is None:
+        chat_app = entry.runtime_data.app(CHAT)
+        if chat_app is None:
             return self.async_abort(reason="chat_not_used")
+        chat = chat_app.listener
         taken = {
             str(subentry.data[CONF_CHAT_USER_ID])
             for subentry in entry.subentries.values()

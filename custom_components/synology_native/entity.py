@@ -10,6 +10,8 @@ from .const import DOMAIN
 from .coordinator import DsmCoordinator
 
 if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+
     from .data import DsmConfigEntry
 
 
@@ -26,6 +28,19 @@ def account_device_info(entry: DsmConfigEntry) -> DeviceInfo:
         configuration_url=entry.data[CONF_URL],
         entry_type=DeviceEntryType.SERVICE,
     )
+
+
+def is_first_account(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
+    """Tell whether entry is the first account added: its list alone is "Tasks".
+
+    Lists of accounts added later are named after the account, so adding one never
+    renames a list Assist already knows.
+    """
+    first = min(
+        hass.config_entries.async_entries(DOMAIN),
+        key=lambda other: (other.created_at, other.entry_id),
+    )
+    return first.entry_id == entry.entry_id
 
 
 class DsmEntity(CoordinatorEntity[DsmCoordinator[Any]]):

@@ -39,9 +39,8 @@ from .api import (
 from .const import DOMAIN
 
 if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
-
-    from .data import DsmConfigEntry
 
 # How long a poll waits after DSM said "too many requests" before asking again.
 RATE_LIMIT_BACKOFF_SECONDS = 60
@@ -108,7 +107,7 @@ def update_error(err: DsmError) -> ConfigEntryAuthFailed | UpdateFailed:
 
 
 def start_reauth_if_needed(
-    hass: HomeAssistant, entry: DsmConfigEntry, err: DsmError
+    hass: HomeAssistant, entry: ConfigEntry, err: DsmError
 ) -> bool:
     """Start reauth when err means the sign-in is refused; tell whether it did."""
     if failure_of(err) is not Failure.REAUTHENTICATE:
@@ -118,7 +117,7 @@ def start_reauth_if_needed(
 
 
 def action_error(
-    hass: HomeAssistant, entry: DsmConfigEntry, err: DsmError
+    hass: HomeAssistant, entry: ConfigEntry, err: DsmError
 ) -> HomeAssistantError:
     """Return the translated error an action or entity write raises (reauth starts)."""
     match failure_of(err):
@@ -159,7 +158,7 @@ def action_error(
 
 
 @contextmanager
-def translate_dsm_errors(hass: HomeAssistant, entry: DsmConfigEntry) -> Iterator[None]:
+def translate_dsm_errors(hass: HomeAssistant, entry: ConfigEntry) -> Iterator[None]:
     """Raise what a failed DSM call in this block means for the user, translated."""
     try:
         yield

@@ -12,7 +12,7 @@ from custom_components.synology_native.api.contacts import (
     Contact,
     Contacts,
 )
-from custom_components.synology_native.data import DsmConfigEntry
+from custom_components.synology_native.data import AppKey, AppRuntime, DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
 from custom_components.synology_native.services import (
     ATTR_LIMIT,
@@ -20,7 +20,7 @@ from custom_components.synology_native.services import (
     LIMIT_FIELD,
     Action,
     invalid,
-    loaded_entry,
+    loaded_app,
 )
 
 ATTR_ADDRESS_BOOK = "address_book"
@@ -80,11 +80,14 @@ UPDATE_CONTACT_SCHEMA = probatio.Schema(
 DELETE_CONTACT_SCHEMA = probatio.Schema({**ENTRY_FIELD, **CONTACT_ID_FIELD})
 
 
+# Contacts as a used app of an entry: its client (actions only, nothing to poll).
+type ContactsApp = AppRuntime[Contacts]
+CONTACTS: AppKey[ContactsApp] = AppKey(DsmApp.CONTACTS)
+
+
 def _contacts(call: ServiceCall) -> tuple[DsmConfigEntry, Contacts]:
-    entry = loaded_entry(call, DsmApp.CONTACTS)
-    contacts = entry.runtime_data.contacts
-    assert contacts is not None  # noqa: S101 - set whenever the app is used
-    return entry, contacts
+    entry, contacts = loaded_app(call, CONTACTS)
+    return entry, contacts.client
 
 
 def _book(books: tuple[AddressBook, ...], value: str) -> AddressBook:

@@ -23,7 +23,6 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from custom_components.synology_native.api import (
-    DsmApp,
     DsmConflictError,
     DsmNotFoundError,
     DsmQuotaExceededError,
@@ -36,6 +35,7 @@ from custom_components.synology_native.api.drive import (
     child_path,
     is_drive_path,
 )
+from custom_components.synology_native.apps.drive.coordinator import DRIVE
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
 from custom_components.synology_native.services import (
@@ -44,7 +44,7 @@ from custom_components.synology_native.services import (
     LIMIT_FIELD,
     Action,
     invalid,
-    loaded_entry,
+    loaded_app,
     parse_time,
 )
 
@@ -143,15 +143,13 @@ ENTRY_SCHEMA = probatio.Schema(ENTRY_FIELD)
 
 
 def _drive(call: ServiceCall) -> tuple[DsmConfigEntry, Drive]:
-    entry = loaded_entry(call, DsmApp.DRIVE)
-    assert entry.runtime_data.drive is not None  # noqa: S101 - Drive is used
-    return entry, entry.runtime_data.drive.drive
+    entry, drive = loaded_app(call, DRIVE)
+    return entry, drive.client
 
 
-async def _refresh(entry: DsmConfigEntry) -> None:
+async def _refresh(call: ServiceCall) -> None:
     """Read the quota and notifications again after a change (Drive alone)."""
-    assert entry.runtime_data.drive is not None  # noqa: S101 - Drive is used
-    await entry.runtime_data.drive.async_refresh()
+    await loaded_app(call, DRIVE)[1].coordinator.async_refresh()
 
 
 def _drive_path(path: str) -> str:
@@ -262,7 +260,7 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
             )
     finally:
         await hass.async_add_executor_job(source.close)
-    await _refresh(entry)
+    await _refresh(call)
     return {"file": file_data(stored)}
 
 
@@ -427,7 +425,7 @@ async def _after_task(
     """Describe the items a task produced."""
     with translate_dsm_errors(call.hass, entry):
         files = [await drive.file(f"id:{file_id}") for file_id in file_ids]
-    await _refresh(entry)
+    await _refresh(call)
     return {"files": [file_data(file) for file in files]}
 
 
@@ -468,7 +466,7 @@ async def _delete(call: ServiceCall) -> ServiceResponse:
             [f"id:{item.file_id}" for item in items],
             permanent=call.data[ATTR_PERMANENT],
         )
-    await _refresh(entry)
+    await _refresh(call)
     return {"deleted": [item.display_path for item in items]}
 
 

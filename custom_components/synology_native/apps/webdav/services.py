@@ -46,7 +46,7 @@ SET_TRANSFER_LOG_SCHEMA = probatio.Schema(
 
 def _webdav(call: ServiceCall) -> tuple[DsmConfigEntry, WebDav]:
     entry = loaded_entry(call)
-    return entry, entry.runtime_data.webdav
+    return entry, WebDav(entry.runtime_data.client)
 
 
 @contextmanager
