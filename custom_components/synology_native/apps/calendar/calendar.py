@@ -27,8 +27,7 @@ from custom_components.synology_native.api.calendar import (
     with_meeting_url,
 )
 from custom_components.synology_native.const import DOMAIN
-from custom_components.synology_native.entity import DsmEntity
-from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.entity import DsmEntity, dsm_errors
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -228,14 +227,12 @@ class SynologyCalendar(DsmEntity, CalendarEntity):
                 return shown
         return None
 
+    @dsm_errors
     @override
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
-        with translate_dsm_errors(hass, self.coordinator.config_entry):
-            events = await self.coordinator.async_events(
-                self.cal_id, start_date, end_date
-            )
+        events = await self.coordinator.async_events(self.cal_id, start_date, end_date)
         return [ha_event(event) for event in events]
 
     def writable_calendar(self) -> SynoCalendar:
@@ -246,21 +243,21 @@ class SynologyCalendar(DsmEntity, CalendarEntity):
     async def async_create_event(self, **kwargs: Any) -> None:
         await self.async_create(draft_from_ha(self.hass, kwargs, None))
 
+    @dsm_errors
     async def async_create(self, draft: EventDraft) -> CalEvent:
         """Create an event from a complete draft and refresh."""
         calendar = self.writable_calendar()
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            created = await self.coordinator.api.create_event(calendar, draft)
+        created = await self.coordinator.api.create_event(calendar, draft)
         await self._async_changed()
         return created
 
+    @dsm_errors
     async def async_find(self, uid: str, recurrence_id: str | None) -> CalEvent:
         """Return the series (or event) with uid, or its occurrence recurrence_id."""
         calendar = self.writable_calendar()
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            event = await self.coordinator.api.event_by_uid(calendar.cal_id, uid)
-            if recurrence_id:
-                event = await self.coordinator.api.event(event.evt_id, recurrence_id)
+        event = await self.coordinator.api.event_by_uid(calendar.cal_id, uid)
+        if recurrence_id:
+            event = await self.coordinator.api.event(event.evt_id, recurrence_id)
         return event
 
     @override
@@ -279,20 +276,18 @@ class SynologyCalendar(DsmEntity, CalendarEntity):
             draft = replace(draft, repeat=found.draft.repeat)
         await self.async_apply(found, draft, recurrence_range)
 
+    @dsm_errors
     async def async_apply(
         self, found: CalEvent, draft: EventDraft, recurrence_range: str | None
     ) -> CalEvent:
         """Apply draft to an event, one occurrence, or an occurrence and the rest."""
         api = self.coordinator.api
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            if found.recurrence_id is None:
-                updated = await api.update_event(found, draft)
-            elif recurrence_range == THIS_AND_FUTURE:
-                updated = await api.update_following(found, draft)
-            else:
-                updated = await api.update_occurrence(
-                    found, replace(draft, repeat=None)
-                )
+        if found.recurrence_id is None:
+            updated = await api.update_event(found, draft)
+        elif recurrence_range == THIS_AND_FUTURE:
+            updated = await api.update_following(found, draft)
+        else:
+            updated = await api.update_occurrence(found, replace(draft, repeat=None))
         await self._async_changed()
         return updated
 
@@ -307,16 +302,16 @@ class SynologyCalendar(DsmEntity, CalendarEntity):
             await self.async_find(uid, recurrence_id), recurrence_range
         )
 
+    @dsm_errors
     async def async_delete(self, found: CalEvent, recurrence_range: str | None) -> None:
         """Delete an event (a whole series), one occurrence, or it and the rest."""
         api = self.coordinator.api
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            if found.recurrence_id is None:
-                await api.delete_event(found.evt_id)
-            elif recurrence_range == THIS_AND_FUTURE:
-                await api.delete_following(found)
-            else:
-                await api.delete_occurrence(found)
+        if found.recurrence_id is None:
+            await api.delete_event(found.evt_id)
+        elif recurrence_range == THIS_AND_FUTURE:
+            await api.delete_following(found)
+        else:
+            await api.delete_occurrence(found)
         await self._async_changed()
 
     async def _async_changed(self) -> None:

@@ -14,8 +14,11 @@ from custom_components.synology_native.api.calendar import (
     SynoCalendar,
     TaskDraft,
 )
-from custom_components.synology_native.entity import DsmEntity, is_first_account
-from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.entity import (
+    DsmEntity,
+    dsm_errors,
+    is_first_account,
+)
 
 from .calendar import calendar_name, follow_calendars, writable
 
@@ -116,6 +119,7 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             task for task in self.coordinator.data.tasks if str(task.evt_id) == uid
         )
 
+    @dsm_errors
     @override
     async def async_create_todo_item(self, item: TodoItem) -> None:
         task_list = self.task_list
@@ -126,10 +130,10 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             done=item.status == TodoItemStatus.COMPLETED,
             tz_id=str(self.hass.config.time_zone),
         )
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            await self.coordinator.api.create_task(task_list, draft)
+        await self.coordinator.api.create_task(task_list, draft)
         await self.coordinator.async_refresh()
 
+    @dsm_errors
     @override
     async def async_update_todo_item(self, item: TodoItem) -> None:
         self.task_list  # noqa: B018 - refuses a read-only or vanished list
@@ -146,17 +150,16 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             draft = replace(draft, due=item.due, description=item.description or "")
         if draft == task.draft:
             return
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            await self.coordinator.api.update_task(task, draft)
+        await self.coordinator.api.update_task(task, draft)
         await self.coordinator.async_refresh()
 
+    @dsm_errors
     @override
     async def async_delete_todo_items(self, uids: list[str]) -> None:
         self.task_list  # noqa: B018 - refuses a read-only or vanished list
         tasks = [self._task(uid) for uid in uids]
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            for task in tasks:
-                await self.coordinator.api.delete_task(task.evt_id)
+        for task in tasks:
+            await self.coordinator.api.delete_task(task.evt_id)
         await self.coordinator.async_refresh()
 
 

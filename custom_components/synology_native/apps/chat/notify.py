@@ -8,7 +8,7 @@ from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
 
 from custom_components.synology_native.const import CONF_CHAT_DM_USERS, DOMAIN
-from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.entity import dsm_errors
 
 from .entity import ChatChannelEntity, ChatEntity, async_follow_channels
 
@@ -62,11 +62,11 @@ class ChatChannelNotify(ChatChannelEntity, NotifyEntity):
     channel_kind = "notify"
     _attr_supported_features = NotifyEntityFeature.TITLE
 
+    @dsm_errors
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         text = compose(message, title)
-        with translate_dsm_errors(self.hass, self.entry):
-            await self.client.send(self.channel_id, text, conn_id=self.listener.conn_id)
+        await self.client.send(self.channel_id, text, conn_id=self.listener.conn_id)
         self.listener.async_request_catch_up()
 
 
@@ -84,12 +84,10 @@ class ChatDirectNotify(ChatEntity, NotifyEntity):
             "user": chat.listener.users[self.user_id].display_name
         }
 
+    @dsm_errors
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         text = compose(message, title)
-        with translate_dsm_errors(self.hass, self.entry):
-            channel = await self.client.direct_channel(self.user_id)
-            await self.client.send(
-                channel.channel_id, text, conn_id=self.listener.conn_id
-            )
+        channel = await self.client.direct_channel(self.user_id)
+        await self.client.send(channel.channel_id, text, conn_id=self.listener.conn_id)
         self.listener.async_request_catch_up()

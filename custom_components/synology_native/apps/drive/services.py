@@ -37,7 +37,10 @@ from custom_components.synology_native.api.drive import (
 )
 from custom_components.synology_native.apps.drive.coordinator import DRIVE
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.error_policy import (
+    Refusals,
+    translate_dsm_errors,
+)
 from custom_components.synology_native.services import (
     ATTR_LIMIT,
     ENTRY_FIELD,
@@ -142,6 +145,14 @@ RESTORE_VERSION_SCHEMA = probatio.Schema(
 ENTRY_SCHEMA = probatio.Schema(ENTRY_FIELD)
 
 
+# What Drive refuses about a path, said with the path.
+DRIVE_REFUSALS: Refusals = {
+    DsmNotFoundError: "drive_not_found",
+    DsmConflictError: "drive_name_taken",
+    DsmQuotaExceededError: "drive_over_quota",
+}
+
+
 def _drive(call: ServiceCall) -> tuple[DsmConfigEntry, Drive]:
     entry, drive = loaded_app(call, DRIVE)
     return entry, drive.client
@@ -163,15 +174,8 @@ def _drive_errors(
     hass: HomeAssistant, entry: DsmConfigEntry, path: str
 ) -> Iterator[None]:
     """Translate what Drive refuses about path; everything else as any DSM error."""
-    with translate_dsm_errors(hass, entry):
-        try:
-            yield
-        except DsmNotFoundError as err:
-            raise invalid("drive_not_found", path=path) from err
-        except DsmConflictError as err:
-            raise invalid("drive_name_taken", path=path) from err
-        except DsmQuotaExceededError as err:
-            raise invalid("drive_over_quota", path=path) from err
+    with translate_dsm_errors(hass, entry, DRIVE_REFUSALS, path=path):
+        yield
 
 
 async def _existing(

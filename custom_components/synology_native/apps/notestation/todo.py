@@ -21,8 +21,11 @@ from custom_components.synology_native.api.notestation import (
     TodoChanges,
 )
 from custom_components.synology_native.const import DOMAIN
-from custom_components.synology_native.entity import DsmEntity, is_first_account
-from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.entity import (
+    DsmEntity,
+    dsm_errors,
+    is_first_account,
+)
 
 from .due import due_for_dsm, due_for_home_assistant
 
@@ -137,16 +140,17 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
         self._attr_todo_items = ordered_items(self.coordinator.data)
         super()._handle_coordinator_update()
 
+    @dsm_errors
     @override
     async def async_create_todo_item(self, item: TodoItem) -> None:
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            await self.coordinator.api.create_todo(
-                title_of(item),
-                due=None if item.due is None else due_for_dsm(item.due),
-                comment=item.description or "",
-            )
+        await self.coordinator.api.create_todo(
+            title_of(item),
+            due=None if item.due is None else due_for_dsm(item.due),
+            comment=item.description or "",
+        )
         await self.coordinator.async_refresh()
 
+    @dsm_errors
     @override
     async def async_update_todo_item(self, item: TodoItem) -> None:
         todo = self.coordinator.data.todo(item.uid or "")
@@ -159,12 +163,11 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
         changes = changes_between(todo, item)
         if changes == TodoChanges():
             return
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            await self.coordinator.api.set_todos([todo.object_id], changes)
+        await self.coordinator.api.set_todos([todo.object_id], changes)
         await self.coordinator.async_refresh()
 
+    @dsm_errors
     @override
     async def async_delete_todo_items(self, uids: list[str]) -> None:
-        with translate_dsm_errors(self.hass, self.coordinator.config_entry):
-            await self.coordinator.api.delete_todos(uids)
+        await self.coordinator.api.delete_todos(uids)
         await self.coordinator.async_refresh()
