@@ -40,6 +40,15 @@ APP_MARKER_API: Mapping[DsmApp, str] = {
 }
 
 
+# Product names, for repair issues and errors (they are names, not translatable text).
+APP_NAMES: Mapping[DsmApp, str] = {
+    DsmApp.CHAT: "Synology Chat",
+    DsmApp.CALENDAR: "Synology Calendar",
+    DsmApp.NOTESTATION: "Note Station",
+    DsmApp.DRIVE: "Synology Drive",
+    DsmApp.CONTACTS: "Synology Contacts",
+}
+
 # Every API of an app's package starts with its prefix.
 APP_API_PREFIX: Mapping[DsmApp, str] = {
     DsmApp.CHAT: "SYNO.Chat.",
