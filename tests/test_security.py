@@ -4,16 +4,22 @@ Each test plays one party that must not get in (a proxy reading URLs, a user wit
 administrator rights, an automation, a LAN host, a hostile NAS) and asserts the safe outcome.
 """
 
+import asyncio
+from collections.abc import Callable
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import web
 from homeassistant.core import Context, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError, Unauthorized
 import pytest
 
+from custom_components.synology_native.apps.chat import services as chat_services
 from custom_components.synology_native.const import DOMAIN
 from tests.conftest import client_log_text, secrets_in_urls
+from tests.fake_dsm.chat_store import FAMILY
+from tests.fake_dsm.drive_store import DriveError
 from tests.fake_dsm.store import DEMO_USER
 
 if TYPE_CHECKING:
@@ -168,3 +174,163 @@ async def test_a_user_without_administrator_rights_changes_nothing_nas_wide(
     admin = Context(user_id=hass_admin_user.id)
     await act(hass, "set_webdav_transfer_log", admin, enabled=False)
     assert fake_dsm.webdav.transfer_log["webdav"] is False
+
+
+async def planted_during(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    plant: Callable[[], None],
+    action: str,
+    **data: Any,
+) -> Any:
+    """Run an action; once its allowlist check has passed, plant a link (a race).
+
+    The NAS answers slowly, so the link appears while the action waits for it.
+    """
+    fake_dsm.faults.latency = 0.3
+    task = asyncio.ensure_future(act(hass, action, **data))
+    await asyncio.sleep(0.1)
+    plant()
+    try:
+        return await task
+    finally:
+        fake_dsm.faults.latency = 0
+
+
+@pytest.fixture
+def folders(hass: HomeAssistant, tmp_path: Path) -> tuple[Path, Path]:
+    """Give an allowed folder and, outside it, a file an attacker wants written or read."""
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    hass.config.allowlist_external_dirs = {str(allowed)}
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"secret outside")
+    return allowed, outside
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_links_in_allowed_folders_lead_nowhere(
+    hass: HomeAssistant, fake_dsm: FakeDsm, folders: tuple[Path, Path]
+) -> None:
+    """Links planted in an allowed folder lead neither writes nor reads outside it.
+
+    Writes go through a new temporary file renamed into place; reads never follow a
+    link at the file's name.
+    """
+    allowed, outside = folders
+    fake_dsm.store.drive.task_seconds = 0.05
+    # Drive's download once wrote through a fixed temporary name an attacker can plant.
+    (allowed / ".welcome.txt.part").symlink_to(outside)
+    written = await act(
+        hass,
+        "download_file",
+        path="/mydrive/Documents/Welcome.txt",
+        target_path=str(allowed / "welcome.txt"),
+    )
+    assert written["size"] > 0
+    assert outside.read_bytes() == b"secret outside"
+
+    # A link planted at the target after the check: replaced, not written through.
+    target = allowed / "contacts.vcf"
+    book = fake_dsm.store.contacts.visible_books(DEMO_USER)[0]
+    await planted_during(
+        hass,
+        fake_dsm,
+        lambda: target.symlink_to(outside),
+        "call_api",
+        api="SYNO.Contacts.Addressbook",
+        method="export",
+        params={"addressbook_id": book.book_id},
+        download_path=str(target),
+    )
+    assert outside.read_bytes() == b"secret outside"
+    assert not target.is_symlink()
+    assert target.read_bytes().startswith(b"BEGIN:VCARD")
+
+    # A file swapped for a link after the check is not read.
+    photo = allowed / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8")
+
+    def swap() -> None:
+        photo.unlink()
+        photo.symlink_to(outside)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await planted_during(
+            hass, fake_dsm, swap, "upload_file", file_path=str(photo), folder="/mydrive"
+        )
+    assert caught.value.translation_key == "path_not_allowed"
+    with pytest.raises(DriveError):
+        fake_dsm.store.drive.resolve(DEMO_USER, "/mydrive/photo.jpg")
+    assert not [
+        path
+        for path in allowed.iterdir()
+        if path.name.endswith(".part") and not path.is_symlink()
+    ]
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_file_url_stays_on_allowed_hosts_and_posts_whole_files(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    aiohttp_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A redirect to a host not allowed is not followed; a file arrives whole or not at all."""
+    monkeypatch.setattr(chat_services, "MAX_FILE_BYTES", 4 * 1024 * 1024)
+    inside: list[str] = []
+    big = bytes(range(256)) * (4 * 4096)  # 4 MiB, streamed in many small writes
+
+    async def stream(request: web.Request) -> web.StreamResponse:
+        size = len(big) + (16384 if request.path == "/huge.bin" else 0)
+        response = web.StreamResponse()
+        await response.prepare(request)
+        for start in range(0, size, 16384):
+            await response.write(big[start : start + 16384] or b"x" * 16384)
+        await response.write_eof()
+        return response
+
+    async def internal(request: web.Request) -> web.Response:
+        inside.append(request.path)
+        return web.Response(body=b"router admin page")
+
+    internal_app = web.Application()
+    internal_app.router.add_get("/admin", internal)
+    internal_server = await aiohttp_server(internal_app)
+
+    async def hop(request: web.Request) -> web.Response:
+        raise web.HTTPFound(str(internal_server.make_url("/admin")))
+
+    app = web.Application()
+    app.router.add_get("/hop.pdf", hop)
+    app.router.add_get("/big.bin", stream)
+    app.router.add_get("/huge.bin", stream)
+    server = await aiohttp_server(app)
+    hass.config.allowlist_external_urls = {str(server.make_url("/"))}
+    before = len(fake_dsm.chat.channels[FAMILY].posts)
+
+    await refused(
+        hass,
+        "send_message",
+        "url_not_allowed",
+        channel="family",
+        file_url=str(server.make_url("/hop.pdf")),
+    )
+    assert inside == []
+    await refused(
+        hass,
+        "send_message",
+        "file_too_large",
+        channel="family",
+        file_url=str(server.make_url("/huge.bin")),
+    )
+    assert len(fake_dsm.chat.channels[FAMILY].posts) == before
+
+    sent = await act(
+        hass,
+        "send_message",
+        channel="family",
+        file_url=str(server.make_url("/big.bin")),
+    )
+    post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
+    assert (post.file_props or {})["size"] == len(big)

@@ -37,6 +37,7 @@ from custom_components.synology_native.api.catalog import (
 from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import ENTRY_FIELD, Action, invalid, loaded_entry
+from .files import write_whole
 
 ATTR_API = "api"
 ATTR_METHOD = "method"
@@ -184,20 +185,17 @@ async def _download(
     params: Mapping[str, Any],
     target: Path,
 ) -> int:
-    """Stream a file answer into target; return its size in bytes.
+    """Stream a file answer into target, whole or not at all; return its size in bytes.
 
-    The file is opened only once DSM answers with a file, so a refusal leaves none.
+    The file is created only once DSM answers with a file, so a refusal leaves none.
     """
-    size = 0
     async with client.stream(request, params) as chunks:
-        file = await hass.async_add_executor_job(target.open, "wb")
-        try:
-            async for chunk in chunks:
-                await hass.async_add_executor_job(file.write, chunk)
-                size += len(chunk)
-        finally:
-            await hass.async_add_executor_job(file.close)
-    return size
+        return await write_whole(
+            hass,
+            target,
+            chunks,
+            lambda: invalid("download_path_not_allowed", path=str(target)),
+        )
 
 
 async def _call_api(call: ServiceCall) -> ServiceResponse:

@@ -36,6 +36,7 @@ from custom_components.synology_native.services import (
     invalid,
     parse_time,
 )
+from custom_components.synology_native.services.files import one_chunk, write_whole
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -287,7 +288,12 @@ async def _export_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceRes
         ics = await entity.coordinator.api.export_ics(entity.cal_id)
     if target is None:
         return {ATTR_ICS: ics}
-    await call.hass.async_add_executor_job(target.write_text, ics)
+    await write_whole(
+        call.hass,
+        target,
+        one_chunk(ics.encode()),
+        lambda: invalid("calendar_path_not_allowed", path=str(target)),
+    )
     return {ATTR_PATH: str(target)}
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 import mimetypes
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any
 
 from homeassistant.core import (
     HomeAssistant,
@@ -50,6 +50,10 @@ from custom_components.synology_native.services import (
     loaded_app,
     parse_time,
     require_admin,
+)
+from custom_components.synology_native.services.files import (
+    open_for_reading,
+    write_whole,
 )
 
 ATTR_FILE_PATH = "file_path"
@@ -257,7 +261,9 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
         if size > quota.free:
             raise invalid("drive_over_quota", path=shown)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    source: BinaryIO = await hass.async_add_executor_job(local.open, "rb")
+    source = await open_for_reading(
+        hass, local, lambda: invalid("path_not_allowed", path=str(local))
+    )
     try:
         with _drive_errors(hass, entry, shown):
             stored = await drive.upload(
@@ -290,19 +296,14 @@ async def _download_file(call: ServiceCall) -> ServiceResponse:
     file = await _existing(hass, entry, drive, path)
     if file.is_dir:
         raise invalid("drive_not_a_file", path=path)
-    partial = target.with_name(f".{target.name}.part")
-    sink: IO[bytes] = await hass.async_add_executor_job(partial.open, "wb")
-    size = 0
-    try:
-        with _drive_errors(hass, entry, path):
-            async with drive.download(f"id:{file.file_id}") as chunks:
-                async for chunk in chunks:
-                    await hass.async_add_executor_job(sink.write, chunk)
-                    size += len(chunk)
-    except BaseException:
-        await hass.async_add_executor_job(_discard, sink, partial)
-        raise
-    await hass.async_add_executor_job(_keep, sink, partial, target)
+    with _drive_errors(hass, entry, path):
+        async with drive.download(f"id:{file.file_id}") as chunks:
+            size = await write_whole(
+                hass,
+                target,
+                chunks,
+                lambda: invalid("drive_target_not_allowed", path=str(target)),
+            )
     return {"path": str(target), "size": size, "file": file_data(file)}
 
 
@@ -313,16 +314,6 @@ def _unwritable(target: Path, overwrite: bool) -> str | None:
     if target.is_dir() or (target.exists() and not overwrite):
         return "local_file_exists"
     return None
-
-
-def _discard(sink: IO[bytes], partial: Path) -> None:
-    sink.close()
-    partial.unlink(missing_ok=True)
-
-
-def _keep(sink: IO[bytes], partial: Path, target: Path) -> None:
-    sink.close()
-    partial.replace(target)
 
 
 # --- links, listing, search -----------------------------------------------------------
