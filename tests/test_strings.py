@@ -42,7 +42,7 @@ def strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_texts_have_no_html(language: str) -> None:
-    """hassfest checks every text with core's own string_with_no_html.
+    """Every text passes core's own string_with_no_html, as hassfest checks.
 
     The frontend drops what looks like a tag, so "<name>" would vanish from the text.
     """
