@@ -11,20 +11,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
-from homeassistant.core import Context, SupportsResponse
+from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
+from homeassistant.core import Context, SupportsResponse, callback
 from homeassistant.exceptions import ServiceValidationError, Unauthorized
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest_socket
 
 from custom_components.synology_native.apps.chat import services as chat_services
-from custom_components.synology_native.const import DOMAIN
-from tests.conftest import client_log_text, secrets_in_urls
+from custom_components.synology_native.const import (
+    CONF_DRIVE_PUSH,
+    CONF_DRIVE_PUSH_SOURCES,
+    DOMAIN,
+    EVENT_DRIVE_FILE_CHANGED,
+)
+from tests.conftest import client_log_text, secrets_in_urls, setup_entry
+from tests.fake_dsm import run_simulator
 from tests.fake_dsm.chat_store import FAMILY
 from tests.fake_dsm.drive_store import DriveError
-from tests.fake_dsm.store import DEMO_USER
+from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 if TYPE_CHECKING:
     from homeassistant.auth.models import User
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from tests.fake_dsm import FakeDsm
 
@@ -334,3 +344,100 @@ async def test_file_url_stays_on_allowed_hosts_and_posts_whole_files(
     )
     post = fake_dsm.chat.channels[FAMILY].posts[sent["post_id"]]
     assert (post.file_props or {})["size"] == len(big)
+
+
+def file_changes(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Collect every Drive file change fired from now on."""
+    events: list[dict[str, Any]] = []
+    hass.bus.async_listen(
+        EVENT_DRIVE_FILE_CHANGED, callback(lambda event: events.append(event.data))
+    )
+    return events
+
+
+def change(file_id: int) -> dict[str, str]:
+    """Build one change as Drive delivers it."""
+    return {
+        "event_type": "file_created",
+        "file_id": str(file_id),
+        "permanent_link": f"link{file_id}",
+        "file_type": "file",
+        "parent_id": "7",
+    }
+
+
+async def test_drive_webhook_takes_deliveries_from_the_nas_only(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    socket_enabled: None,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A LAN host gets 403 and one log line; the NAS's deliveries arrive, bounded.
+
+    The NAS serves (and delivers) from 127.0.0.2; the test's client, a host on the
+    LAN, posts from 127.0.0.1 until the entry names it as a proxy in between.
+    """
+    caplog.set_level(logging.WARNING)
+    # Loopback answers on all of 127/8; the test harness allows 127.0.0.1 only.
+    pytest_socket.socket_allow_hosts(["127.0.0.1", "127.0.0.2"], allow_unix_socket=True)
+    drive = fake_dsm.store.drive
+    async with run_simulator(fake_dsm, host="127.0.0.2") as url:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title=DEMO_USER,
+            unique_id=DEMO_USER,
+            data={
+                CONF_URL: url,
+                CONF_VERIFY_SSL: True,
+                CONF_USERNAME: DEMO_USER,
+                CONF_PASSWORD: DEMO_PASSWORD,
+            },
+        )
+        await setup_entry(hass, entry)
+        client = await hass_client_no_auth()
+        hass.config.internal_url = str(client.make_url("/")).rstrip("/")
+        hass.config_entries.async_update_entry(entry, options={CONF_DRIVE_PUSH: True})
+        await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        (registered,) = drive.webhooks.values()
+        path = registered.url.removeprefix(hass.config.internal_url)
+        events = file_changes(hass)
+
+        for _ in range(2):
+            response = await client.post(path, json=[change(1)])
+            assert response.status == 403
+        await hass.async_block_till_done()
+        assert events == []
+        assert caplog.text.count("not the NAS") == 1
+
+        arrived = asyncio.Event()
+        hass.bus.async_listen_once(
+            EVENT_DRIVE_FILE_CHANGED, callback(lambda _event: arrived.set())
+        )
+        family = drive.resolve(DEMO_USER, "/team-folders/Family")
+        drive.write_file("alice", family, "Pushed.txt", b"from alice")
+        await asyncio.wait_for(arrived.wait(), timeout=1)
+        assert len(events) == 1
+
+        hass.config_entries.async_update_entry(
+            entry,
+            options={CONF_DRIVE_PUSH: True, CONF_DRIVE_PUSH_SOURCES: ["127.0.0.1"]},
+        )
+        await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        (registered,) = drive.webhooks.values()
+        path = registered.url.removeprefix(hass.config.internal_url)
+        events.clear()
+        for _ in range(2):
+            response = await client.post(path, json=[change(2)])
+            assert response.status == 200
+        flood = [change(number) for number in range(5000)]
+        assert (await client.post(path, json=flood)).status == 200
+        huge = [change(1)] * 20_000 + [{"padding": "x" * 1024 * 1024}]
+        assert (await client.post(path, json=huge)).status == 413
+        await hass.async_block_till_done()
+        assert [event["file_id"] for event in events[:2]] == ["2", "0"]
+        assert len(events) == 1 + 1000
+        assert caplog.text.count("only the first 1000") == 1
+        await hass.config_entries.async_unload(entry.entry_id)

@@ -57,3 +57,5 @@ MAX_UPDATE_INTERVAL_MINUTES: Final = 60
 EVENT_DRIVE_NOTIFICATION: Final = f"{DOMAIN}_drive_notification"
 EVENT_DRIVE_FILE_CHANGED: Final = f"{DOMAIN}_drive_file_changed"
 CONF_DRIVE_PUSH: Final = "drive_push"
+# Addresses besides the NAS's own that Drive's webhook deliveries may come from (a proxy).
+CONF_DRIVE_PUSH_SOURCES: Final = "drive_push_sources"

@@ -117,6 +117,7 @@ async def run_simulator(
     try:
         await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
         bound_host, bound_port = runner.addresses[0][:2]
+        sim.store.drive.source_host = bound_host
         scheme = "http" if ssl_context is None else "https"
         yield str(URL.build(scheme=scheme, host=bound_host, port=bound_port))
     finally:

@@ -10,15 +10,25 @@ id and asks Drive to POST its changes there (``SYNO.SynologyDrive.Webhooks``). D
 deliveries (a JSON array, drive.md Corrections) become bus events right away. The Drive
 webhook is removed when the entry unloads; a stale one from a crash is removed at the
 next start, found by the entry's own webhook application id.
+
+Only the NAS delivers: a request from any other address (unless the entry names it as
+a proxy in between) is refused with 403 and logged once per address. A delivery is
+bounded in bytes and changes, and one that repeats an earlier one exactly within a
+minute is dropped.
 """
 
+import hashlib
 from http import HTTPStatus
+import ipaddress
+import json
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.storage import Store
+from yarl import URL
 
 from custom_components.synology_native.api import DsmError, DsmResponseError
 from custom_components.synology_native.api.drive import (
@@ -27,6 +37,7 @@ from custom_components.synology_native.api.drive import (
     parse_webhook_delivery,
 )
 from custom_components.synology_native.const import (
+    CONF_DRIVE_PUSH_SOURCES,
     DOMAIN,
     EVENT_DRIVE_FILE_CHANGED,
     EVENT_DRIVE_NOTIFICATION,
@@ -39,7 +50,18 @@ if TYPE_CHECKING:
     from custom_components.synology_native.api.drive import NotificationFeed, Webhook
     from custom_components.synology_native.data import DsmConfigEntry
 
+type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
 STORAGE_VERSION = 1
+
+# Bounds of one delivery. Drive sends a few changes at a time (drive.md §6.4); a body or a
+# list far beyond that is not a delivery to act on in full.
+MAX_DELIVERY_BYTES = 1024 * 1024
+MAX_DELIVERY_CHANGES = 1000
+# A delivery repeating an earlier one byte for byte within this many seconds is dropped.
+REPLAY_WINDOW_SECONDS = 60.0
+# Addresses logged as refused, at most; then refusals go unlogged until the next start.
+MAX_LOGGED_STRANGERS = 100
 
 
 def drive_storage_key(entry_id: str) -> str:
@@ -123,6 +145,10 @@ class DriveFileChanges:
         self._app_id = webhook_app_id(entry.entry_id)
         # A refused delivery is logged once until a good one arrives.
         self._refusal_logged = False
+        self._senders: frozenset[IpAddress] = frozenset()
+        self._strangers_logged: set[str] = set()
+        self._recent: dict[bytes, float] = {}
+        self._cap_logged = False
 
     async def async_start(self) -> Webhook | None:
         """Register both webhooks; None (polling only) when Drive cannot reach us."""
@@ -136,6 +162,7 @@ class DriveFileChanges:
                 "Network); Drive changes are not pushed"
             )
             return None
+        self._senders = await self._async_senders()
         await self._async_remove_stale()
         webhook.async_register(
             self._hass,
@@ -151,6 +178,34 @@ class DriveFileChanges:
         except DsmError:
             webhook.async_unregister(self._hass, self._webhook_id)
             raise
+
+    async def _async_senders(self) -> frozenset[IpAddress]:
+        """Return the addresses deliveries may come from: the NAS's, and proxies named."""
+        host = URL(self._entry.runtime_data.client.url).host or ""
+        found = await self._hass.loop.getaddrinfo(host, None)
+        addresses = {ipaddress.ip_address(info[4][0]) for info in found}
+        for text in self._entry.options.get(CONF_DRIVE_PUSH_SOURCES, []):
+            addresses.add(ipaddress.ip_address(text))
+        return frozenset(addresses)
+
+    def _from_sender(self, remote: str | None) -> bool:
+        try:
+            return ipaddress.ip_address(remote or "") in self._senders
+        except ValueError:
+            return False
+
+    def _replayed(self, body: bytes) -> bool:
+        """Tell whether body repeats a delivery of the last REPLAY_WINDOW_SECONDS."""
+        now = time.monotonic()
+        self._recent = {
+            digest: seen
+            for digest, seen in self._recent.items()
+            if now - seen < REPLAY_WINDOW_SECONDS
+        }
+        digest = hashlib.sha256(body).digest()
+        replayed = digest in self._recent
+        self._recent[digest] = now
+        return replayed
 
     async def _async_remove_stale(self) -> None:
         """Remove the Drive webhooks an earlier run of this entry left behind."""
@@ -168,17 +223,41 @@ class DriveFileChanges:
     async def _async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
-        """Turn one delivery into bus events; refuse anything else with 400."""
-        try:
-            changes = parse_webhook_delivery(await request.json())
-        except (ValueError, DsmResponseError) as err:
-            if not self._refusal_logged:
-                self._refusal_logged = True
+        """Turn one delivery into bus events.
+
+        Another sender gets 403, a body over the limit 413, anything but Drive's
+        format 400; an exact replay is answered but fires nothing.
+        """
+        if not self._from_sender(request.remote):
+            remote = str(request.remote)
+            if (
+                remote not in self._strangers_logged
+                and len(self._strangers_logged) < MAX_LOGGED_STRANGERS
+            ):
+                self._strangers_logged.add(remote)
                 LOGGER.warning(
-                    "Refused a Drive webhook delivery that is not Drive's format: %s",
-                    err if isinstance(err, DsmResponseError) else "not JSON",
+                    "Refused a Drive webhook delivery from %s, which is not the NAS"
+                    " (a proxy in between is named in the entry's options)",
+                    remote,
                 )
-            return web.Response(status=HTTPStatus.BAD_REQUEST)
+            return web.Response(status=HTTPStatus.FORBIDDEN)
+        body = bytearray()
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            body += chunk
+            if len(body) > MAX_DELIVERY_BYTES:
+                return self._refused(
+                    "larger than 1 MiB", HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+                )
+        if self._replayed(bytes(body)):
+            LOGGER.debug("Dropped a Drive webhook delivery seen less than a minute ago")
+            return web.Response(text="OK")
+        try:
+            changes = parse_webhook_delivery(self._capped(json.loads(body)))
+        except (ValueError, DsmResponseError) as err:
+            return self._refused(
+                str(err) if isinstance(err, DsmResponseError) else "not JSON",
+                HTTPStatus.BAD_REQUEST,
+            )
         self._refusal_logged = False
         # Drive may batch the same change twice in one delivery; report it once.
         for change in dict.fromkeys(changes):
@@ -194,3 +273,25 @@ class DriveFileChanges:
                 },
             )
         return web.Response(text="OK")
+
+    def _capped(self, body: Any) -> Any:
+        """Keep the first MAX_DELIVERY_CHANGES changes of a delivery, warning once."""
+        if not isinstance(body, list) or len(body) <= MAX_DELIVERY_CHANGES:
+            return body
+        if not self._cap_logged:
+            self._cap_logged = True
+            LOGGER.warning(
+                "A Drive webhook delivery held %d changes; only the first %d are reported",
+                len(body),
+                MAX_DELIVERY_CHANGES,
+            )
+        return body[:MAX_DELIVERY_CHANGES]
+
+    def _refused(self, why: str, status: HTTPStatus) -> web.Response:
+        """Answer a delivery that is not Drive's, logging once until a good one."""
+        if not self._refusal_logged:
+            self._refusal_logged = True
+            LOGGER.warning(
+                "Refused a Drive webhook delivery that is not Drive's format: %s", why
+            )
+        return web.Response(status=status)
