@@ -5,9 +5,11 @@ administrator rights, an automation, a LAN host, a hostile NAS) and asserts the 
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import logging
 from pathlib import Path
+import time
+import tracemalloc
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -19,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import pytest_socket
 
 from custom_components.synology_native.apps.chat import services as chat_services
+from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
     CONF_DRIVE_PUSH,
     CONF_DRIVE_PUSH_SOURCES,
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
     from tests.fake_dsm import FakeDsm
+    from tests.fake_dsm.notestation_store import NoteStationStore
 
 
 async def act(
@@ -441,3 +445,88 @@ async def test_drive_webhook_takes_deliveries_from_the_nas_only(
         assert len(events) == 1 + 1000
         assert caplog.text.count("only the first 1000") == 1
         await hass.config_entries.async_unload(entry.entry_id)
+
+
+LOOP_TICK = 0.001
+MAX_EXTRA_BYTES = 64 * 1024 * 1024
+MAX_LOOP_BLOCK = 0.1
+
+
+async def longest_block(run: Callable[[], Awaitable[object]]) -> float:
+    """Run; return the longest the event loop went without a turn, in seconds."""
+    longest = 0.0
+    running = True
+
+    async def tick() -> None:
+        nonlocal longest
+        while running:
+            start = time.perf_counter()
+            await asyncio.sleep(LOOP_TICK)
+            longest = max(longest, time.perf_counter() - start - LOOP_TICK)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        await run()
+    finally:
+        running = False
+        await ticker
+    return longest
+
+
+async def hostile(run: Callable[[], Awaitable[object]]) -> tuple[int, float]:
+    """Run twice; return the peak memory it added (bytes) and the longest loop block (s).
+
+    Memory is traced in a run of its own: tracing slows Python down several times,
+    which would count as blocking.
+    """
+    block = await longest_block(run)
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        await run()
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    return peak, block
+
+
+async def test_a_hostile_nas_neither_floods_memory_nor_blocks_the_loop(
+    hass: HomeAssistant,
+    notestation_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A claimed total of 2,000,000 to-dos and a 100 MB answer: bounded by us.
+
+    What was read is kept (the to-dos of the pages read); an answer too large fails
+    the refresh with one warning, and the next honest answer is read again.
+    """
+    caplog.set_level(logging.WARNING)
+    nas.todo_page_cap = 2
+    await setup_entry(hass, notestation_entry)
+    notestation = notestation_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    coordinator = notestation.coordinator
+    known = {todo.title for todo in coordinator.data.todos}
+
+    fake_dsm.faults.claim_total(2_000_000)
+    fake_dsm.reset_request_log()
+    peak, block = await hostile(coordinator.async_refresh)
+    assert peak < MAX_EXTRA_BYTES
+    assert block < MAX_LOOP_BLOCK
+    assert coordinator.last_update_success
+    assert {todo.title for todo in coordinator.data.todos} == known
+    # Two refreshes, each reading at most 100 pages of every list it reads.
+    assert sum(len(request.compound) for request in fake_dsm.requests) < 1000
+    assert caplog.text.count("claims 2000000 to-dos") == 1
+
+    fake_dsm.faults.claim_total(None)
+    fake_dsm.faults.oversize(100 * 1024 * 1024, count=2)
+    peak, block = await hostile(coordinator.async_refresh)
+    assert peak < MAX_EXTRA_BYTES
+    assert block < MAX_LOOP_BLOCK
+    assert not coordinator.last_update_success
+    assert caplog.text.count("more than 32 MiB") == 1
+    await coordinator.async_refresh()
+    assert coordinator.last_update_success

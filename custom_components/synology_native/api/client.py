@@ -68,6 +68,9 @@ BOOTSTRAP_PATH = "query.cgi"
 DEFAULT_TIMEOUT = 30.0
 # File bodies stream in chunks of this size, so memory does not grow with the file.
 STREAM_CHUNK_SIZE = 256 * 1024
+# The largest answer read into memory (a JSON envelope, a small file). Real answers stay
+# far below; a NAS sending more is not believed, so its size never sizes our memory.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 def encode_value(value: Any, *, json_format: bool) -> str:
@@ -395,7 +398,7 @@ class DsmClient:
                 raise DsmHttpError(response.status)
             if response.content_type != "application/json":
                 return response
-            body = await response.read()
+            body = await _bounded_body(response, endpoint)
         _unwrap_envelope(body, endpoint.api, endpoint.method)
         msg = f"{endpoint.api}.{endpoint.method} answered with JSON instead of a file"
         raise DsmResponseError(msg)
@@ -409,7 +412,12 @@ class DsmClient:
         go through stream() instead.
         """
         async with self.stream(endpoint, params or {}) as chunks:
-            return b"".join([chunk async for chunk in chunks])
+            content = bytearray()
+            async for chunk in chunks:
+                content += chunk
+                if len(content) > MAX_RESPONSE_BYTES:
+                    raise _too_large(endpoint)
+            return bytes(content)
 
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False
@@ -472,7 +480,7 @@ class DsmClient:
                     raise DsmRequestTooLargeError
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
-                body = await response.read()
+                body = await _bounded_body(response, endpoint)
         return _unwrap_envelope(body, endpoint.api, endpoint.method)
 
     def _routing(
@@ -501,6 +509,28 @@ def _encoded(params: Mapping[str, Any], info: ApiInfo) -> dict[str, str]:
         name: encode_value(value, json_format=info.json_format)
         for name, value in params.items()
     }
+
+
+def _too_large(endpoint: Endpoint) -> DsmResponseError:
+    msg = (
+        f"{endpoint.api}.{endpoint.method} answered with more than"
+        f" {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB; not read further"
+    )
+    return DsmResponseError(msg)
+
+
+async def _bounded_body(
+    response: aiohttp.ClientResponse, endpoint: Endpoint
+) -> bytearray:
+    """Read an answer whole, refusing one over MAX_RESPONSE_BYTES as soon as it is."""
+    if (response.content_length or 0) > MAX_RESPONSE_BYTES:
+        raise _too_large(endpoint)
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(STREAM_CHUNK_SIZE):
+        body += chunk
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise _too_large(endpoint)
+    return body
 
 
 async def _chunks(response: aiohttp.ClientResponse, url: str) -> AsyncIterator[bytes]:
@@ -539,7 +569,7 @@ class _Upload:
     content_type: str
 
 
-def _unwrap_envelope(body: bytes, api: str, method: str) -> Any:
+def _unwrap_envelope(body: bytes | bytearray, api: str, method: str) -> Any:
     """Return ``data`` of a DSM envelope, or raise the typed error it carries."""
     try:
         envelope = json.loads(body)

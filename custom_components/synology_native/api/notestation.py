@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from html.parser import HTMLParser
+import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from .errors import (
@@ -21,9 +22,11 @@ from .models import Call, CallResult, Endpoint
 from .typed import Fields
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from .client import DsmClient
+
+_LOGGER = logging.getLogger(__name__)
 
 _NOTEBOOK = "SYNO.NoteStation.Notebook"
 _NOTE = "SYNO.NoteStation.Note"
@@ -90,6 +93,9 @@ MAX_TITLE_LENGTH = 255
 # INFERRED: DSM's largest page is unknown; lists are paged by the ``total`` DSM answers,
 # so a NAS that gives fewer per page costs requests, never to-dos.
 TODO_PAGE_SIZE = 1000
+# The most pages read after a list's first, whatever ``total`` DSM claims: 100,000 to-dos
+# at full pages. A NAS claiming more gets its first pages read and one warning.
+MAX_LATER_PAGES = 99
 
 
 class TodoPriority(StrEnum):
@@ -470,11 +476,14 @@ def todo_reads(parent_ids: Iterable[str] = ()) -> list[Call]:
     return [todo_list_call(), *(todo_list_call(parent_id) for parent_id in parent_ids)]
 
 
-def later_pages(first: Call, data: Any) -> list[Call]:
+def later_pages(
+    first: Call, data: Any, on_cap: Callable[[int], None] | None = None
+) -> list[Call]:
     """Return the calls for the pages of a ``Todo.list`` after its first page.
 
     DSM answers ``total``; a page may hold fewer to-dos than asked, so the first page's
-    length is the page size the rest are read in.
+    length is the page size the rest are read in. At most MAX_LATER_PAGES follow;
+    on_cap hears the claimed total when DSM claims more.
     """
     answer = Fields.of(data, first.endpoint)
     total = answer.field("total", int)
@@ -482,9 +491,12 @@ def later_pages(first: Call, data: Any) -> list[Call]:
     offset = int(first.params["offset"])
     if got == 0:
         return []
+    offsets = range(offset + got, total, got)
+    if len(offsets) > MAX_LATER_PAGES and on_cap is not None:
+        on_cap(total)
     return [
         Call(first.endpoint, {**first.params, "offset": later})
-        for later in range(offset + got, total, got)
+        for later in offsets[:MAX_LATER_PAGES]
     ]
 
 
@@ -507,6 +519,17 @@ class NoteStation:
     def __init__(self, client: DsmClient) -> None:
         """Use client for every call."""
         self._client = client
+        self._cap_warned = False
+
+    def _warn_cap(self, total: int) -> None:
+        """Say once that a list claimed more to-dos than are read."""
+        if not self._cap_warned:
+            self._cap_warned = True
+            _LOGGER.warning(
+                "Note Station claims %d to-dos in a list; reading the first %d pages",
+                total,
+                MAX_LATER_PAGES + 1,
+            )
 
     # notebooks
 
@@ -756,7 +779,11 @@ class NoteStation:
         ]
         pages = [data for _, data in firsts]
         pages += await self._read_pages(
-            [page for call, data in firsts for page in later_pages(call, data)]
+            [
+                page
+                for call, data in firsts
+                for page in later_pages(call, data, self._warn_cap)
+            ]
         )
         # Thousands of to-dos take tens of milliseconds to parse: off the event loop.
         todos = await asyncio.get_running_loop().run_in_executor(
@@ -772,7 +799,7 @@ class NoteStation:
             [
                 page
                 for call, data in zip(firsts, first_pages, strict=True)
-                for page in later_pages(call, data)
+                for page in later_pages(call, data, self._warn_cap)
             ]
         )
         return parse_todos(first_pages + rest)
