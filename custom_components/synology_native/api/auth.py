@@ -160,16 +160,18 @@ class SsoSignIn:
     state: str = field(repr=False)
 
     def code_from(self, pasted: str) -> str:
-        """Return the code of the pasted landing address (or of a pasted bare code).
+        """Return the code of the pasted landing address.
 
-        An address must carry ``code`` and this sign-in's ``state``; an ``error`` from the
-        identity provider is reported as such.
+        The address must carry ``code`` and this sign-in's ``state``: a code alone is
+        refused, as nothing would show it comes from this sign-in (a code someone
+        else obtained and passed on). An ``error`` from the identity provider is
+        reported as such.
         """
         text = pasted.strip()
         if not text:
             raise SsoLandingError(SsoLandingProblem.NO_CODE)
         if "=" not in text and "/" not in text and "?" not in text:
-            return text  # only the code
+            raise SsoLandingError(SsoLandingProblem.CODE_ONLY)
         query = parse_qs(urlsplit(text).query or text.lstrip("?"))
         if "error" in query:
             error = query["error"][0]
