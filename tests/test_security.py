@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 import logging
 from pathlib import Path
+import re
 import time
 import tracemalloc
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import pytest_socket
 
+from custom_components.synology_native.api.catalog import REFUSED
+from custom_components.synology_native.apps import APP_ACTIONS
 from custom_components.synology_native.apps.chat import services as chat_services
 from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
@@ -27,6 +30,10 @@ from custom_components.synology_native.const import (
     CONF_DRIVE_PUSH_SOURCES,
     DOMAIN,
     EVENT_DRIVE_FILE_CHANGED,
+)
+from custom_components.synology_native.services import Action
+from custom_components.synology_native.services.call_api import (
+    ACTIONS as CALL_API_ACTIONS,
 )
 from tests.conftest import client_log_text, secrets_in_urls, setup_entry
 from tests.fake_dsm import run_simulator
@@ -530,3 +537,44 @@ async def test_a_hostile_nas_neither_floods_memory_nor_blocks_the_loop(
     assert caplog.text.count("more than 32 MiB") == 1
     await coordinator.async_refresh()
     assert coordinator.last_update_success
+
+
+def test_security_md_and_readme_match_the_code() -> None:
+    """SECURITY.md lists the refused APIs and administrator-only actions as the code has them.
+
+    The README's action tables say the same per action.
+    """
+    root = Path(__file__).resolve().parent.parent
+    security = (root / "SECURITY.md").read_text(encoding="utf-8")
+    listed = {
+        match.group(1): match.group(2)
+        for match in re.finditer(
+            r"^\| `(SYNO\.[\w.]+)` \| ([^|]+) \|", security, re.MULTILINE
+        )
+    }
+    assert listed == {
+        name: "all" if methods is None else ", ".join(f"`{m}`" for m in sorted(methods))
+        for name, (_, methods) in REFUSED.items()
+    }
+    admin = {
+        action.name
+        for action in (*APP_ACTIONS, *CALL_API_ACTIONS)
+        if isinstance(action, Action) and action.admin
+    }
+    assert admin == {
+        "call_api",
+        "get_webdav_settings",
+        "set_webdav_settings",
+        "get_webdav_transfer_log",
+        "set_webdav_transfer_log",
+        "create_share_link",
+    }
+    for name in admin:
+        assert f"`{name}`" in security
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(
+        r"^\| `synology_native\.(\w+)` \|.*\| ([^|]+) \|$", readme, re.MULTILINE
+    )
+    assert {name for name, who in rows if who.startswith("administrators")} == (
+        admin - {"call_api"}
+    )
