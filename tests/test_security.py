@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 from homeassistant.core import Context, SupportsResponse, callback
-from homeassistant.exceptions import ServiceValidationError, Unauthorized
+from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import pytest_socket
@@ -191,7 +191,19 @@ async def test_a_user_without_administrator_rights_changes_nothing_nas_wide(
     assert drive.links == {}
     assert drive.resolve(DEMO_USER, "/mydrive/Documents/Welcome.txt")
 
+    with pytest.raises(UnknownUser):
+        await act(
+            hass,
+            "delete",
+            Context(user_id="gone"),
+            paths=["/mydrive/Documents/Welcome.txt"],
+            permanent=True,
+        )
     await act(hass, "delete", user, paths=["/mydrive/Documents/Welcome.txt"])
+    # An automation (no user) may delete for good.
+    await act(hass, "delete", Context(), paths=["/mydrive/Camera"], permanent=True)
+    with pytest.raises(DriveError):
+        drive.resolve(DEMO_USER, "/mydrive/Camera")
     admin = Context(user_id=hass_admin_user.id)
     await act(hass, "set_webdav_transfer_log", admin, enabled=False)
     assert fake_dsm.webdav.transfer_log["webdav"] is False
@@ -283,6 +295,44 @@ async def test_links_in_allowed_folders_lead_nowhere(
     assert caught.value.translation_key == "path_not_allowed"
     with pytest.raises(DriveError):
         fake_dsm.store.drive.resolve(DEMO_USER, "/mydrive/photo.jpg")
+
+    # A folder on the way swapped for a link to a folder outside: neither read nor written.
+    sub = allowed / "sub"
+    sub.mkdir()
+    (sub / "photo.jpg").write_bytes(b"\xff\xd8")
+    elsewhere = outside.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "photo.jpg").write_bytes(b"secret photo")
+
+    def swap_folder() -> None:
+        (sub / "photo.jpg").unlink()
+        sub.rmdir()
+        sub.symlink_to(elsewhere)
+
+    for action, data, key in (
+        (
+            "upload_file",
+            {"file_path": str(sub / "photo.jpg"), "folder": "/mydrive"},
+            "path_not_allowed",
+        ),
+        (
+            "download_file",
+            {
+                "path": "/mydrive/Documents/Welcome.txt",
+                "target_path": str(sub / "welcome.txt"),
+            },
+            "drive_target_not_allowed",
+        ),
+    ):
+        with pytest.raises(ServiceValidationError) as caught:
+            await planted_during(hass, fake_dsm, swap_folder, action, **data)
+        assert caught.value.translation_key == key
+        sub.unlink()
+        sub.mkdir()
+        (sub / "photo.jpg").write_bytes(b"\xff\xd8")
+    assert sorted(path.name for path in elsewhere.iterdir()) == ["photo.jpg"]
+    with pytest.raises(DriveError):
+        fake_dsm.store.drive.resolve(DEMO_USER, "/mydrive/photo.jpg")
     assert not [
         path
         for path in allowed.iterdir()
@@ -322,8 +372,16 @@ async def test_file_url_stays_on_allowed_hosts_and_posts_whole_files(
     async def hop(request: web.Request) -> web.Response:
         raise web.HTTPFound(str(internal_server.make_url("/admin")))
 
+    async def loop(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/loop")
+
+    async def announced(request: web.Request) -> web.Response:
+        return web.Response(body=big + b"x")
+
     app = web.Application()
     app.router.add_get("/hop.pdf", hop)
+    app.router.add_get("/loop", loop)
+    app.router.add_get("/announced.bin", announced)
     app.router.add_get("/big.bin", stream)
     app.router.add_get("/huge.bin", stream)
     server = await aiohttp_server(app)
@@ -338,6 +396,20 @@ async def test_file_url_stays_on_allowed_hosts_and_posts_whole_files(
         file_url=str(server.make_url("/hop.pdf")),
     )
     assert inside == []
+    await refused(
+        hass,
+        "send_message",
+        "too_many_redirects",
+        channel="family",
+        file_url=str(server.make_url("/loop")),
+    )
+    await refused(
+        hass,
+        "send_message",
+        "file_too_large",
+        channel="family",
+        file_url=str(server.make_url("/announced.bin")),
+    )
     await refused(
         hass,
         "send_message",

@@ -31,7 +31,9 @@ from custom_components.synology_native.api import (
     DsmVersionUnsupportedError,
     Endpoint,
     PasswordCredentials,
+    client as client_module,
 )
+from custom_components.synology_native.api.calendar import SynoCalendarApi
 from custom_components.synology_native.api.client import encode_value
 from custom_components.synology_native.api.errors import (
     DsmApiError,
@@ -423,3 +425,24 @@ async def test_no_secret_in_logs(
         assert secret
         assert secret not in client_log_text(caplog)
         assert secret not in repr(session)
+
+
+async def test_answers_over_the_cap_are_not_read(
+    client: DsmClient, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer larger than the cap, announced or streamed, is refused; so is a file.
+
+    The next answer within the cap is read as usual.
+    """
+    await client.call(NAS_INFO)
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 64)
+    with pytest.raises(DsmResponseError, match="more than"):
+        await client.call(NAS_INFO)  # a JSON answer with its length
+    calendar = SynoCalendarApi(client)
+    with pytest.raises(DsmResponseError, match="more than"):
+        await calendar.export_ics(f"/{DEMO_USER}/home/")
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 32 * 1024 * 1024)
+    fake_dsm.faults.oversize(40 * 1024 * 1024)
+    with pytest.raises(DsmResponseError, match="more than 32 MiB"):
+        await client.call(NAS_INFO)  # streamed without a length
+    assert (await DsmSystem(client).info()).serial

@@ -27,20 +27,18 @@ def _open_checked(hass: HomeAssistant, path: Path) -> BinaryIO:
     """Open a regular file for reading without following a link at its name."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     file = os.fdopen(fd, "rb")
-    try:
+    with contextlib.ExitStack() as on_refusal:
+        on_refusal.callback(file.close)
+        # A folder on the way may be a link (no-follow covers the last name only).
         real = Path(os.path.realpath(path))
         opened = os.fstat(fd)
-        allowed = (
+        if not (
             stat.S_ISREG(opened.st_mode)
             and hass.config.is_allowed_path(str(real))
             and os.path.samestat(opened, real.stat())
-        )
-    except BaseException:
-        file.close()
-        raise
-    if not allowed:
-        file.close()
-        raise _RefusedError
+        ):
+            raise _RefusedError
+        on_refusal.pop_all()
     return file
 
 

@@ -50,8 +50,6 @@ if TYPE_CHECKING:
     from custom_components.synology_native.api.drive import NotificationFeed, Webhook
     from custom_components.synology_native.data import DsmConfigEntry
 
-type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
 STORAGE_VERSION = 1
 
 # Bounds of one delivery. Drive sends a few changes at a time (drive.md §6.4); a body or a
@@ -145,7 +143,7 @@ class DriveFileChanges:
         self._app_id = webhook_app_id(entry.entry_id)
         # A refused delivery is logged once until a good one arrives.
         self._refusal_logged = False
-        self._senders: frozenset[IpAddress] = frozenset()
+        self._senders: frozenset[str] = frozenset()
         self._strangers_logged: set[str] = set()
         self._recent: dict[bytes, float] = {}
         self._cap_logged = False
@@ -179,20 +177,18 @@ class DriveFileChanges:
             webhook.async_unregister(self._hass, self._webhook_id)
             raise
 
-    async def _async_senders(self) -> frozenset[IpAddress]:
-        """Return the addresses deliveries may come from: the NAS's, and proxies named."""
+    async def _async_senders(self) -> frozenset[str]:
+        """Return the addresses deliveries may come from: the NAS's, and proxies named.
+
+        Written as aiohttp writes a request's remote address.
+        """
         host = URL(self._entry.runtime_data.client.url).host or ""
         found = await self._hass.loop.getaddrinfo(host, None)
-        addresses = {ipaddress.ip_address(info[4][0]) for info in found}
-        for text in self._entry.options.get(CONF_DRIVE_PUSH_SOURCES, []):
-            addresses.add(ipaddress.ip_address(text))
-        return frozenset(addresses)
-
-    def _from_sender(self, remote: str | None) -> bool:
-        try:
-            return ipaddress.ip_address(remote or "") in self._senders
-        except ValueError:
-            return False
+        named = self._entry.options.get(CONF_DRIVE_PUSH_SOURCES, [])
+        return frozenset(
+            str(ipaddress.ip_address(address))
+            for address in (*(info[4][0] for info in found), *named)
+        )
 
     def _replayed(self, body: bytes) -> bool:
         """Tell whether body repeats a delivery of the last REPLAY_WINDOW_SECONDS."""
@@ -228,8 +224,8 @@ class DriveFileChanges:
         Another sender gets 403, a body over the limit 413, anything but Drive's
         format 400; an exact replay is answered but fires nothing.
         """
-        if not self._from_sender(request.remote):
-            remote = str(request.remote)
+        remote = str(request.remote)
+        if remote not in self._senders:
             if (
                 remote not in self._strangers_logged
                 and len(self._strangers_logged) < MAX_LOGGED_STRANGERS
