@@ -5,7 +5,7 @@ administrator rights, an automation, a LAN host, a hostile NAS) and asserts the 
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 import logging
 from pathlib import Path
 import re
@@ -35,6 +35,7 @@ from custom_components.synology_native.services import Action
 from custom_components.synology_native.services.call_api import (
     ACTIONS as CALL_API_ACTIONS,
 )
+from custom_components.synology_native.services.files import write_whole
 from tests.conftest import client_log_text, secrets_in_urls, setup_entry
 from tests.fake_dsm import run_simulator
 from tests.fake_dsm.chat_store import FAMILY
@@ -650,3 +651,18 @@ def test_security_md_and_readme_match_the_code() -> None:
     assert {name for name, who in rows if who.startswith("administrators")} == (
         admin - {"call_api"}
     )
+
+
+async def test_a_write_that_fails_midway_leaves_nothing(
+    hass: HomeAssistant, folders: tuple[Path, Path]
+) -> None:
+    """A stream that breaks after its first chunk leaves neither file nor temporary."""
+    allowed, _ = folders
+
+    async def broken() -> AsyncIterator[bytes]:
+        yield b"first part"
+        raise ConnectionResetError
+
+    with pytest.raises(ConnectionResetError):
+        await write_whole(hass, allowed / "cut.bin", broken(), ServiceValidationError)
+    assert list(allowed.iterdir()) == []
