@@ -666,3 +666,25 @@ async def test_a_write_that_fails_midway_leaves_nothing(
     with pytest.raises(ConnectionResetError):
         await write_whole(hass, allowed / "cut.bin", broken(), ServiceValidationError)
     assert list(allowed.iterdir()) == []
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_import_ics_reads_no_link_and_no_garbage(
+    hass: HomeAssistant, folders: tuple[Path, Path]
+) -> None:
+    """A link to a file outside, and a file that is not text, are not read."""
+    allowed, outside = folders
+    (allowed / "link.ics").symlink_to(outside)
+    (allowed / "binary.ics").write_bytes(b"\xff\xfe\x00")
+    for name, key in (
+        ("link.ics", "calendar_path_not_allowed"),
+        ("binary.ics", "file_not_readable"),
+        ("missing.ics", "file_not_readable"),
+    ):
+        await refused(
+            hass,
+            "import_ics",
+            key,
+            entity_id="calendar.ds923_demo_my_calendar",
+            path=str(allowed / name),
+        )

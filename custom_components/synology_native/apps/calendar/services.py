@@ -36,7 +36,11 @@ from custom_components.synology_native.services import (
     invalid,
     parse_time,
 )
-from custom_components.synology_native.services.files import one_chunk, write_whole
+from custom_components.synology_native.services.files import (
+    one_chunk,
+    open_for_reading,
+    write_whole,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -313,10 +317,15 @@ async def _import_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceRes
     calendar = entity.writable_calendar()
     if ATTR_PATH in call.data:
         target = _allowed_path(call.hass, call.data[ATTR_PATH])
+        file = await open_for_reading(
+            call.hass, target, lambda: invalid("file_not_readable", path=str(target))
+        )
         try:
-            ics = await call.hass.async_add_executor_job(target.read_text)
+            ics = (await call.hass.async_add_executor_job(file.read)).decode()
         except (OSError, UnicodeDecodeError) as err:
             raise invalid("file_not_readable", path=str(target)) from err
+        finally:
+            await call.hass.async_add_executor_job(file.close)
     elif ATTR_ICS in call.data:
         ics = call.data[ATTR_ICS]
     else:
