@@ -64,6 +64,8 @@ INFO = Endpoint("SYNO.API.Info", "query")
 COMPOUND = Endpoint("SYNO.Entry.Request", "request", min_version=1, max_version=2)
 
 # The Info API is read from query.cgi before anything else is known (webapi.md §1).
+# INFERRED: query.cgi takes a POST as entry.cgi does (every request is a POST); should a
+# NAS refuse it, DSM 7 also serves SYNO.API.Info at entry.cgi.
 BOOTSTRAP_PATH = "query.cgi"
 DEFAULT_TIMEOUT = 30.0
 # File bodies stream in chunks of this size, so memory does not grow with the file.
