@@ -13,7 +13,7 @@ nothing is fired before Home Assistant has started, so automations see the backl
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -192,6 +192,11 @@ class ChatListener:
         self._incomplete = False  # a channel could not be read in the last round
         self._unreportable: set[int] = set()  # posts already logged as such
         self._bug_logged = False  # an unexpected error, until a round works again
+        # Assist's hook: called with each new post as read from Chat. Assist must not
+        # take posts from the public bus event, which anything can fire.
+        self.on_post: (
+            Callable[[ChatChannel, ChatPost], Coroutine[Any, Any, None]] | None
+        ) = None
         verify_ssl = bool(entry.data.get(CONF_VERIFY_SSL, True))
         self._socket = ChatSocket(
             client,
@@ -767,6 +772,12 @@ class ChatListener:
 
     def _fire_message(self, channel: ChatChannel, post: ChatPost) -> None:
         data = self._fire(EVENT_CHAT_MESSAGE, channel, post, "message")
+        if data is not None and self.on_post is not None:
+            self.entry.async_create_task(
+                self.hass,
+                self.on_post(channel, post),
+                f"{DOMAIN} chat post {post.post_id}",
+            )
         if data is not None and data["mentions_me"] and not data["own"]:
             async_dispatcher_send(
                 self.hass,
