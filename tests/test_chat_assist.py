@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 
 __all__ = ["fast_listener"]  # the listener's short waits apply here too
 
+# Assist's answers are paced like every post; here on the simulator's clock.
+pytestmark = pytest.mark.usefixtures("chat_pace")
+
 NOT_ALLOWED = "Sorry, I only answer people my Home Assistant administrator has allowed."
 TOO_FAST = (
     "Sorry, that is more questions than I can take right now. "

@@ -315,8 +315,8 @@ class ChatAssist:
     async def _async_post(self, question: Question, message: str) -> int | None:
         """Post message as the entry's account, into the question's conversation.
 
-        The Chat client already waits and tries once more when Chat says "too fast"
-        (411); an answer that still cannot be posted is logged, not retried forever.
+        The Chat client paces posts and tries again when Chat says "too fast" (411);
+        an answer that still cannot be posted is logged, not retried forever.
         """
         try:
             post = await self.listener.chat.send(
