@@ -596,3 +596,14 @@ async def test_after_a_restart_only_young_messages_are_answered(
     ]
     assert "Fresh milk" in titles(nas)
     assert "Stale bread" not in titles(nas)
+
+
+def test_the_rate_window_frees_up_after_a_minute() -> None:
+    """Questions older than the window no longer count."""
+    window = chat_assist.RateWindow(2)
+    window.add(0.0)
+    window.add(1.0)
+    assert window.full(30.0)
+    assert not window.full(chat_assist.RATE_WINDOW_SECONDS)
+    window.add(chat_assist.RATE_WINDOW_SECONDS)
+    assert window.full(chat_assist.RATE_WINDOW_SECONDS + 0.5)
