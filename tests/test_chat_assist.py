@@ -257,10 +257,10 @@ async def test_a_post_is_never_answered_twice(
     await hass.async_block_till_done()
     chat = assist_entry.runtime_data.chat
     assert chat is not None
-    assert chat.on_post is not None
+    [assist_hook] = chat._hooks
     posts = await chat.chat.newest_posts(DM_ALICE, 5)
     question = next(post for post in posts if post.post_id == asked.post_id)
-    await chat.on_post(chat.channels[DM_ALICE], question)
+    await assist_hook(chat.channels[DM_ALICE], question)
     await hass.async_block_till_done()
     assert len(exchanges) == 1
     assert titles(nas).count("Milk") == 1

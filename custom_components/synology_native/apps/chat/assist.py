@@ -1,6 +1,6 @@
 """Assist in Synology Chat: answer direct messages and mentions with a conversation agent.
 
-The Chat listener hands every new post, as read from Chat, to ChatAssist.async_on_post
+The Chat listener hands every new post, as read from Chat, to ChatAssist.async_handle_post
 (once, from its persisted cursors, after Home Assistant has started). Assist never reads
 the public bus event, which anything that can fire an event could forge. This module
 keeps what a person may ask, hands the text to the chosen conversation agent as the
@@ -143,9 +143,9 @@ class ChatAssist:
         self._declined = {
             str(key): float(when) for key, when in stored.get("declined", {}).items()
         }
-        self.listener.on_post = self.async_on_post
+        self.entry.async_on_unload(self.listener.async_on_post(self.async_handle_post))
 
-    async def async_on_post(self, channel: ChatChannel, post: ChatPost) -> None:
+    async def async_handle_post(self, channel: ChatChannel, post: ChatPost) -> None:
         """Answer post when it is a question for Assist (the listener's hook)."""
         async with self._lock:
             question = self._question(channel, post)

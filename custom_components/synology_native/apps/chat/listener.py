@@ -23,7 +23,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_VERIFY_SSL
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.start import async_at_started
@@ -92,6 +92,10 @@ RECENT_WINDOW = 30
 # A channel that appears while running (a new direct message, a channel joined) reports
 # the posts made in it since the previous round, less this margin for clock skew.
 NEW_CHANNEL_GRACE_MS = 60_000
+
+
+# Takes each new post with its conversation, as read from Chat.
+type PostHook = Callable[[ChatChannel, ChatPost], Coroutine[Any, Any, None]]
 
 
 class ConnectionMode(StrEnum):
@@ -192,11 +196,7 @@ class ChatListener:
         self._incomplete = False  # a channel could not be read in the last round
         self._unreportable: set[int] = set()  # posts already logged as such
         self._bug_logged = False  # an unexpected error, until a round works again
-        # Assist's hook: called with each new post as read from Chat. Assist must not
-        # take posts from the public bus event, which anything can fire.
-        self.on_post: (
-            Callable[[ChatChannel, ChatPost], Coroutine[Any, Any, None]] | None
-        ) = None
+        self._hooks: list[PostHook] = []
         verify_ssl = bool(entry.data.get(CONF_VERIFY_SSL, True))
         self._socket = ChatSocket(
             client,
@@ -232,6 +232,15 @@ class ChatListener:
             if m in self.users and (self.me is None or m != self.me.user_id)
         ]
         return ", ".join(others) or str(channel.channel_id)
+
+    @callback
+    def async_on_post(self, hook: PostHook) -> CALLBACK_TYPE:
+        """Hand every new post, as read from Chat, to hook (Assist); return its removal.
+
+        Not through the public bus event, which anything that can fire events can forge.
+        """
+        self._hooks.append(hook)
+        return lambda: self._hooks.remove(hook)
 
     @callback
     def async_request_catch_up(self) -> None:
@@ -772,11 +781,11 @@ class ChatListener:
 
     def _fire_message(self, channel: ChatChannel, post: ChatPost) -> None:
         data = self._fire(EVENT_CHAT_MESSAGE, channel, post, "message")
-        if data is not None and self.on_post is not None:
+        if data is None:
+            return
+        for hook in self._hooks:
             self.entry.async_create_task(
-                self.hass,
-                self.on_post(channel, post),
-                f"{DOMAIN} chat post {post.post_id}",
+                self.hass, hook(channel, post), f"{DOMAIN} chat post {post.post_id}"
             )
         if data is not None and data["mentions_me"] and not data["own"]:
             async_dispatcher_send(
