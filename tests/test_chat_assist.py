@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.synology_native.apps.chat import assist as chat_assist
 from custom_components.synology_native.apps.chat.assist import RATE_PER_PERSON
+from custom_components.synology_native.apps.chat.listener import CHAT
 from custom_components.synology_native.const import (
     CONF_CHAT_ASSIST,
     CONF_CHAT_ASSIST_AGENT,
@@ -41,9 +42,11 @@ from tests.test_chat import (
 )
 
 if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockUser
 
+    from custom_components.synology_native.apps.chat.listener import ChatListener
     from tests.fake_dsm import FakeDsm
     from tests.fake_dsm.chat_store import Post
     from tests.fake_dsm.notestation_store import NoteStationStore
@@ -100,6 +103,13 @@ async def assist(hass: HomeAssistant, assist_entry: MockConfigEntry) -> None:
     assert await async_setup_component(hass, "conversation", {})
     await hass.async_block_till_done()  # the default agent is added in a task
     await push_ready(hass, assist_entry)
+
+
+def listener_of(entry: ConfigEntry) -> ChatListener:
+    """Return the Chat listener of a loaded entry."""
+    chat = entry.runtime_data.app(CHAT)
+    assert chat is not None
+    return chat.listener
 
 
 def titles(nas: NoteStationStore) -> list[str]:
@@ -255,8 +265,7 @@ async def test_a_post_is_never_answered_twice(
     await until(lambda: len(exchanges) == 1)
     await hass.config_entries.async_reload(assist_entry.entry_id)
     await hass.async_block_till_done()
-    chat = assist_entry.runtime_data.chat
-    assert chat is not None
+    chat = listener_of(assist_entry)
     [assist_hook] = chat._hooks
     posts = await chat.chat.newest_posts(DM_ALICE, 5)
     question = next(post for post in posts if post.post_id == asked.post_id)
@@ -376,9 +385,7 @@ async def test_asking_too_fast_gets_one_polite_reply(
     await until(
         lambda: len(replies(fake_dsm, DM_ALICE)) == before + RATE_PER_PERSON + 1
     )
-    chat = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.chat
-    assert chat is not None
-    await chat.async_read_round()
+    await listener_of(hass.config_entries.async_entries(DOMAIN)[0]).async_read_round()
     await hass.async_block_till_done()
     assert len(exchanges) == RATE_PER_PERSON
     assert [post.message for post in replies(fake_dsm, DM_ALICE)[-2:]] == [
