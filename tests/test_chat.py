@@ -15,11 +15,13 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.synology_native.apps.chat import listener as chat_listener
-from custom_components.synology_native.apps.chat.listener import (
-    ConnectionMode,
-    backoff_seconds,
+from custom_components.synology_native.api import (
+    chat_catchup,
+    chat_schedule,
+    chat_socket,
 )
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
+from custom_components.synology_native.api.chat_socket import backoff_seconds
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_CHAT_DM_USERS,
@@ -47,12 +49,12 @@ GENERAL_NOTIFY = "notify.ds923_demo_general_chat"
 @pytest.fixture(autouse=True)
 def fast_listener(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shorten the listener's waits so tests run in real time quickly."""
-    monkeypatch.setattr(chat_listener, "COALESCE_SECONDS", 0.01)
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 0.05)
-    monkeypatch.setattr(chat_listener, "CALIBRATE_SECONDS", 5.0)
-    monkeypatch.setattr(chat_listener, "BACKOFF_MIN_SECONDS", 0.02)
-    monkeypatch.setattr(chat_listener, "BACKOFF_MAX_SECONDS", 0.1)
-    monkeypatch.setattr(chat_listener, "RATE_LIMIT_PAUSE_SECONDS", 0.01)
+    monkeypatch.setattr(chat_schedule, "COALESCE_SECONDS", 0.01)
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(chat_schedule, "CALIBRATE_SECONDS", 5.0)
+    monkeypatch.setattr(chat_socket, "BACKOFF_MIN_SECONDS", 0.02)
+    monkeypatch.setattr(chat_socket, "BACKOFF_MAX_SECONDS", 0.1)
+    monkeypatch.setattr(chat_catchup, "RATE_LIMIT_PAUSE_SECONDS", 0.01)
 
 
 async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -158,7 +160,7 @@ async def test_posts_while_socket_down_arrive_once_in_order(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """50 posts while the socket is refused arrive exactly once, in order, after it is back."""
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 60.0)  # only the reconnect reads
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 60.0)  # only the reconnect reads
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
     caplog.set_level(logging.INFO)
@@ -261,7 +263,7 @@ async def test_polling_mode_without_socket(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With no socket at all, the catch-up reads run on a timer, and only then."""
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 0.5)
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 0.5)
     fake_dsm.chat_socket.faults.socket_unavailable = True
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await setup_entry(hass, config_entry)
@@ -353,7 +355,7 @@ async def test_session_renewed_elsewhere_moves_the_socket(
         lambda: (
             chat.mode is ConnectionMode.PUSH
             and chat.client.session is not None
-            and chat._socket.session_sid == chat.client.session.sid
+            and chat.schedule.keeper.socket.session_sid == chat.client.session.sid
         )
     )
 
@@ -395,7 +397,7 @@ async def test_left_channel_and_bugs_do_not_stop_the_listener(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A channel that fails to read waits for the next round alone; a bug is logged once."""
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 60.0)  # reads only when asked
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 60.0)  # reads only when asked
     fake_dsm.chat_socket.faults.socket_unavailable = True
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await setup_entry(hass, config_entry)
@@ -409,16 +411,16 @@ async def test_left_channel_and_bugs_do_not_stop_the_listener(
     await chat.async_read_round()
     assert texts(messages) == ["family 1", "general 1"]
 
-    original = chat._diff
+    original = chat.catch_up._diff
 
     def broken(*args: Any) -> None:
         raise RuntimeError
 
-    monkeypatch.setattr(chat, "_diff", broken)
+    monkeypatch.setattr(chat.catch_up, "_diff", broken)
     await fake_dsm.chat.post_as("alice", GENERAL, "general 2")
     await chat.async_read_round()
     await chat.async_read_round()
-    monkeypatch.setattr(chat, "_diff", original)
+    monkeypatch.setattr(chat.catch_up, "_diff", original)
     await fake_dsm.chat.post_as("alice", GENERAL, "general 3")
     await chat.async_read_round()
     assert texts(messages) == ["family 1", "general 1", "general 2", "general 3"]
@@ -538,9 +540,9 @@ async def test_notify_entities(
 
 def test_backoff_is_capped_with_jitter() -> None:
     """Reconnect waits double up to the cap, never below half of it."""
-    top = chat_listener.BACKOFF_MAX_SECONDS
+    top = chat_socket.BACKOFF_MAX_SECONDS
     waits = [backoff_seconds(attempt) for attempt in range(1, 12)]
-    assert waits[0] >= chat_listener.BACKOFF_MIN_SECONDS / 2
+    assert waits[0] >= chat_socket.BACKOFF_MIN_SECONDS / 2
     assert all(w <= top for w in waits)
     assert waits[-1] >= top / 2
 

@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.synology_native.apps.chat.listener import ConnectionMode
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.const import EVENT_CHAT_MESSAGE
 from tests.fake_dsm.chat_store import FAMILY, GENERAL
 from tests.test_chat import (  # noqa: F401 - fast_listener applies to these tests too
@@ -116,7 +116,7 @@ async def test_post_that_cannot_be_reported_is_logged_once_and_skipped(
     """A post with an impossible time is skipped; the posts around it arrive once."""
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
-    async with chat._lock:  # the listener reads them all in one round
+    async with chat.catch_up._lock:  # the listener reads them all in one round
         await fake_dsm.chat.post_as("alice", GENERAL, "before")
         bad = await fake_dsm.chat.post_as("alice", GENERAL, "from the far future")
         bad.create_at = bad.update_at = FAR_FUTURE_MS
@@ -126,6 +126,10 @@ async def test_post_that_cannot_be_reported_is_logged_once_and_skipped(
     await chat.async_read_round()
     await chat.async_read_round()
     assert texts(messages) == ["before"] + [f"after {n}" for n in range(14)]
+    # Each later change of it cannot be reported either, and is not logged again.
+    for name in ("heart", "grinning"):
+        await fake_dsm.chat.react_as("bob", bad.post_id, name)
+        await chat.async_read_round()
     assert caplog.text.count(f"Skipping Chat post {bad.post_id}") == 1
 
 

@@ -28,10 +28,8 @@ from homeassistant.core import Event, callback
 from homeassistant.helpers import entity_registry as er, storage
 import pytest
 
-from custom_components.synology_native.apps.chat.listener import (
-    RECENT_WINDOW,
-    ConnectionMode,
-)
+from custom_components.synology_native.api.chat_catchup import RECENT_WINDOW
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.const import EVENT_CHAT_MESSAGE
 from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL
 from tests.test_chat import (  # noqa: F401 - fast_listener applies to the soak too

@@ -16,9 +16,9 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
+from .api.chat_schedule import ConnectionMode
 from .api.notestation import Todo
 from .apps.chat.entity import ChatEntity
-from .apps.chat.listener import ConnectionMode
 from .apps.notestation.due import is_due_today, is_overdue, next_due_change
 from .entity import DsmEntity
 
