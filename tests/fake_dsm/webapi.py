@@ -329,6 +329,9 @@ class WebApi:
         session = self._checked_session(http) if entry.needs_session else None
         if (fault_code := self.faults.api_fault(api, method)) is not None:
             raise DsmError(fault_code)
+        if self.faults.broken_call(api, method, params):
+            # The whole HTTP request fails, compound or not.
+            raise web.HTTPInternalServerError(text="HTTP 500 (simulated fault)\n")
         run = self.handlers.get((api, method)) or _HANDLERS.get((api, method))
         if run is None:
             raise NotSimulatedError(api, method)
