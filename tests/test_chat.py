@@ -284,6 +284,66 @@ async def test_polling_mode_without_socket(
     assert sum(1 for r in fake_dsm.requests if r.method == "list") - lists_before <= 2
 
 
+def connection(hass: HomeAssistant) -> str:
+    """Return the state of the connection sensor."""
+    state = hass.states.get(CONNECTION)
+    assert state is not None
+    return state.state
+
+
+async def test_a_silent_socket_is_noticed_and_polling_takes_over(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A socket that stays open but never speaks: posts arrive at the polling pace."""
+    monkeypatch.setattr(chat_schedule, "CALIBRATE_SECONDS", 1.0)
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    await chat.async_read_round()  # the read after connecting is done
+    fake_dsm.chat_socket.faults.silent = True
+    await fake_dsm.chat.post_as("alice", GENERAL, "unannounced")
+    # Found by the calibration read, which tells that the socket missed it.
+    await until(lambda: connection(hass) == "silent", seconds=5)
+    assert texts(messages) == ["unannounced"]
+    assert len(fake_dsm.chat_socket.connections) == 1  # still connected
+    await fake_dsm.chat.post_as("alice", GENERAL, "soon")
+    # Within a few poll periods, far less than a calibration period.
+    await until(lambda: len(messages) == 2, seconds=0.5)
+    fake_dsm.chat_socket.faults.silent = False
+    await fake_dsm.chat.post_as("alice", GENERAL, "announced")
+    await until(lambda: connection(hass) == "push")
+    assert texts(messages) == ["unannounced", "soon", "announced"]
+
+
+async def test_a_socket_not_understood_still_delivers_every_post(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Event names nobody knows: the sensor says so and the reads poll for every post."""
+    monkeypatch.setattr(chat_schedule, "CALIBRATE_SECONDS", 60.0)
+    caplog.set_level(logging.INFO)
+    fake_dsm.chat_socket.faults.unknown_names = True
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    await push_ready(hass, config_entry)
+    sent = [f"post {number}" for number in range(5)]
+    for text in sent:
+        await fake_dsm.chat.post_as("alice", GENERAL, text)
+    await until(lambda: connection(hass) == "not_understood")
+    await until(lambda: len(messages) == len(sent))
+    assert texts(messages) == sent
+    assert len(fake_dsm.chat_socket.connections) == 1
+    assert caplog.text.count("sent an event not understood: chat.v9.post_create") == 1
+    # A name understood after all puts the socket back in charge.
+    fake_dsm.chat_socket.faults.unknown_names = False
+    await fake_dsm.chat.post_as("alice", GENERAL, "known")
+    await until(lambda: connection(hass) == "push")
+
+
 async def test_edits_deletions_reactions(
     hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
 ) -> None:

@@ -144,6 +144,8 @@ class ChatSchedule:
                 _LOGGER.exception("Reading Chat of %s failed", self._name)
         else:
             self._bug_logged = False
+            # Posts a round before left unread prove nothing about the socket.
+            timed_out &= not self._incomplete
             self._incomplete = bool(result.skipped)
             if self._unreachable:
                 _LOGGER.info("Reading Chat of %s works again", self._name)

@@ -144,9 +144,6 @@ class ChatSocket:
             TimeoutError,
         ) as err:
             self._sio = None
-            # A refused namespace or a handshake cut short can leave Engine.IO's
-            # connection open underneath; the NAS would hold it until it times out.
-            await sio.eio.disconnect(abort=True)
             msg = f"cannot open the Chat socket: {err}"
             raise ChatSocketError(msg) from err
         self.session_sid = self._client.session.sid
