@@ -1,7 +1,7 @@
 """Assist in Synology Chat: answer direct messages and mentions with a conversation agent.
 
-The Chat listener hands every new post to this module once, directly rather than through
-the public bus (from its persisted cursors, after Home Assistant has started). It
+The Chat listener reports every new post once on the bus (from its persisted cursors,
+after Home Assistant has started). This module reads those events for its entry,
 keeps what a person may ask, hands the text to the chosen conversation agent as the
 Home Assistant user that person is mapped to, and posts the agent's speech back into
 the same conversation (for a channel: into the post's thread).
@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from homeassistant.components import conversation
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import Context, Event, HomeAssistant, callback
 from homeassistant.helpers import intent, translation
 from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
@@ -34,6 +34,7 @@ from custom_components.synology_native.const import (
     DEFAULT_CHAT_ASSIST_MAX_AGE,
     DOMAIN,
     EVENT_CHAT_ASSIST,
+    EVENT_CHAT_MESSAGE,
     LOGGER,
     SUBENTRY_CHAT_ASSIST_USER,
 )
@@ -99,8 +100,23 @@ class ChatAssist:
         self._declined = {
             str(key): float(when) for key, when in stored.get("declined", {}).items()
         }
-        # From the listener itself: the public bus event can be fired by anyone.
-        self.entry.async_on_unload(self.listener.async_on_post(self._async_handle))
+        self.entry.async_on_unload(
+            self.hass.bus.async_listen(
+                EVENT_CHAT_MESSAGE, self._on_message, event_filter=self._is_ours
+            )
+        )
+
+    @callback
+    def _is_ours(self, data: Mapping[str, Any]) -> bool:
+        return data.get("config_entry_id") == self.entry.entry_id
+
+    @callback
+    def _on_message(self, event: Event) -> None:
+        self.entry.async_create_task(
+            self.hass,
+            self._async_handle(event.data),
+            f"{DOMAIN} chat assist {event.data.get('post_id')}",
+        )
 
     async def _async_handle(self, data: Mapping[str, Any]) -> None:
         async with self._lock:

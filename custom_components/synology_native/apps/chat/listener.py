@@ -2,16 +2,16 @@
 
 The socket and the reads live in the client (api.chat_socket, api.chat_catchup,
 api.chat_schedule). This module reports what the reads find: bus events for automations,
-signals for the entities, and each new post to its hooks (Assist) directly. It stores the
+signals for the entities, and each new post to Assist directly (on_post). It stores the
 cursors after every round, finished or not, and starts the reads only once Home
 Assistant has started, so automations see the backlog.
 """
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import CONF_VERIFY_SSL
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.start import async_at_started
@@ -54,8 +54,9 @@ EVENTS = {
     ChangeKind.REACTION: EVENT_CHAT_REACTION,
 }
 
-# Gets the event data of each new post, as the bus does, from the listener itself.
-type PostHook = Callable[[Mapping[str, Any]], Coroutine[Any, Any, None]]
+# Assist's hook: each new post as read from Chat, never from the public bus event,
+# which anything can fire.
+type PostHook = Callable[[ChatChannel, ChatPost], Coroutine[Any, Any, None]]
 
 
 def chat_storage_key(entry_id: str) -> str:
@@ -88,7 +89,7 @@ class ChatListener:
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, chat_storage_key(entry.entry_id)
         )
-        self._hooks: list[PostHook] = []
+        self.on_post: PostHook | None = None
         self._unreportable: set[int] = set()  # posts already logged as such
         verify_ssl = bool(entry.data.get(CONF_VERIFY_SSL, True))
         self.schedule = ChatSchedule(
@@ -138,12 +139,6 @@ class ChatListener:
     def channel_name(self, channel: ChatChannel) -> str:
         """Name a channel as people see it: its name, or the other person's."""
         return self.catch_up.channel_name(channel)
-
-    @callback
-    def async_on_post(self, hook: PostHook) -> CALLBACK_TYPE:
-        """Hand every new post's event data to hook (Assist), without the public bus."""
-        self._hooks.append(hook)
-        return lambda: self._hooks.remove(hook)
 
     @callback
     def async_request_catch_up(self) -> None:
@@ -229,9 +224,11 @@ class ChatListener:
             async_dispatcher_send(
                 self.hass, signal, channel.channel_id, "mention", data
             )
-        for hook in self._hooks:
+        if self.on_post is not None:
             self.entry.async_create_task(
-                self.hass, hook(data), f"{DOMAIN} chat post {post.post_id}"
+                self.hass,
+                self.on_post(channel, post),
+                f"{DOMAIN} chat post {post.post_id}",
             )
 
     async def _save_if_moved(self) -> None:
