@@ -22,6 +22,7 @@ from custom_components.synology_native.api import (
 )
 from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.api.chat_socket import backoff_seconds
+from custom_components.synology_native.apps.chat.listener import CHAT
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_CHAT_DM_USERS,
@@ -71,9 +72,9 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> ChatListen
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    chat = entry.runtime_data.chat
+    chat = entry.runtime_data.app(CHAT)
     assert chat is not None
-    return chat
+    return chat.listener
 
 
 async def push_ready(hass: HomeAssistant, entry: MockConfigEntry) -> ChatListener:
@@ -553,7 +554,7 @@ async def test_without_chat_nothing_is_added(
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
-    assert entry.runtime_data.chat is None
+    assert entry.runtime_data.app(CHAT) is None
     assert hass.states.get(UNREAD) is None
     assert hass.states.async_entity_ids("event") == []
 

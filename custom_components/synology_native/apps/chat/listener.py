@@ -17,8 +17,9 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 
-from custom_components.synology_native.api import DsmClient, DsmError
+from custom_components.synology_native.api import DsmApp, DsmClient, DsmError
 from custom_components.synology_native.api.chat import (
+    Chat,
     ChatChannel,
     ChatPost,
     ChatUser,
@@ -40,6 +41,7 @@ from custom_components.synology_native.const import (
     EVENT_CHAT_REACTION,
     LOGGER,
 )
+from custom_components.synology_native.data import AppKey, PushedApp
 from custom_components.synology_native.error_policy import start_reauth_if_needed
 
 if TYPE_CHECKING:
@@ -235,3 +237,8 @@ class ChatListener:
         if self.catch_up.moved:
             self.catch_up.moved = False
             await self._store.async_save(self.catch_up.cursor_data())
+
+
+# Chat as a used app of an entry: its client and this listener.
+type ChatApp = PushedApp[Chat, ChatListener]
+CHAT: AppKey[ChatApp] = AppKey(DsmApp.CHAT)
