@@ -186,3 +186,25 @@ async def test_a_refused_namespace_leaves_no_connection_open(
         await socket.connect()
     await until(lambda: not fake_dsm.chat_socket.sio.eio.sockets)
     assert len(engineio_clients.connected_clients) == before
+
+
+async def test_a_connect_cut_short_ends_its_handshake_before_closing(
+    client: DsmClient,
+    http: aiohttp.ClientSession,
+    fake_dsm: FakeDsm,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Cancelled mid-handshake (an unload), the socket neither drops nor leaks it."""
+    catch_up, _ = catch_up_of(client)
+    await catch_up.prime(None)
+    socket = ChatSocket(client, http, lambda _: None, lambda: None, timeout=2)
+    fake_dsm.faults.latency = 0.3  # the upgrade's answer is on its way
+    connecting = asyncio.create_task(socket.connect())
+    await asyncio.sleep(0.1)
+    connecting.cancel()
+    await asyncio.gather(connecting, return_exceptions=True)
+    fake_dsm.faults.latency = 0.0
+    await asyncio.sleep(0.5)
+    await until(lambda: not fake_dsm.chat_socket.sio.eio.sockets)
+    assert "Error handling request" not in caplog.text
+    assert not socket.connected
