@@ -11,12 +11,19 @@ import pytest
 from custom_components.synology_native.api import (
     DsmClient,
     DsmConnectionError,
+    DsmHttpError,
+    DsmNotFoundError,
+    DsmResponseError,
+    DsmSessionExpiredError,
+    DsmTimeoutError,
+    chat_catchup,
     chat_socket as chat_socket_api,
 )
 from custom_components.synology_native.api.chat_catchup import (
     ChangeKind,
     ChatCatchUp,
     ChatChange,
+    fails_one_channel,
 )
 from custom_components.synology_native.api.chat_socket import (
     ChatSocket,
@@ -208,3 +215,34 @@ async def test_a_connect_cut_short_ends_its_handshake_before_closing(
     await until(lambda: not fake_dsm.chat_socket.sio.eio.sockets)
     assert "Error handling request" not in caplog.text
     assert not socket.connected
+
+
+def test_which_failures_concern_one_conversation() -> None:
+    """An answer about one read skips its conversation; no answer ends the round."""
+    assert fails_one_channel(DsmHttpError(500))
+    assert fails_one_channel(DsmNotFoundError(401, "SYNO.Chat.Post", "list"))
+    assert fails_one_channel(DsmResponseError("not JSON"))
+    assert not fails_one_channel(DsmTimeoutError("no answer"))
+    assert not fails_one_channel(DsmSessionExpiredError(106, "SYNO.Chat.Post", "list"))
+
+
+async def test_a_long_thread_is_read_a_few_pages_per_round(
+    client: DsmClient, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page bound holds in threads too; the rest follows in order, once."""
+    monkeypatch.setattr(chat_catchup, "MAX_PAGES_PER_ROUND", 1)
+    fake_dsm.chat.page_cap = 5
+    catch_up, changes = catch_up_of(client)
+    await catch_up.prime(None)
+    root = await fake_dsm.chat.post_as("alice", GENERAL, "root")
+    replies = [f"reply {number}" for number in range(12)]
+    for text in replies:
+        await fake_dsm.chat.post_as("bob", GENERAL, text, thread_id=root.post_id)
+    rounds = 0
+    while len(changes) < 1 + len(replies):
+        await catch_up.read_round()
+        rounds += 1
+        assert rounds < 10
+    assert rounds > 2
+    assert (await catch_up.read_round()).skipped == set()  # the thread is read through
+    assert [text for _, text in seen(changes)] == ["root", *replies]
