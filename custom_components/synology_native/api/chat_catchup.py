@@ -386,6 +386,8 @@ class ChatCatchUp:
         for root in moved:
             # Replies share the conversation's id counter: a thread seen for the first
             # time reports replies newer than the conversation's cursor before this round.
+            # INFERRED (chat.md §5.2): a thread read anchored on a main-timeline post id
+            # lists the replies after it, as ace's live "root - 1" anchor does.
             cursor.threads.setdefault(root.post_id, old_last)
             if not await self._deliver_pages(
                 channel, cursor.threads[root.post_id], result, thread_id=root.post_id
