@@ -200,8 +200,10 @@ async def test_a_connect_cut_short_ends_its_handshake_before_closing(
     http: aiohttp.ClientSession,
     fake_dsm: FakeDsm,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Cancelled mid-handshake (an unload), the socket neither drops nor leaks it."""
+    monkeypatch.setattr(chat_socket_api, "CLOSE_TIMEOUT", 5.0)  # a loaded machine
     catch_up, _ = catch_up_of(client)
     await catch_up.prime(None)
     socket = ChatSocket(client, http, lambda _: None, lambda: None, timeout=2)
