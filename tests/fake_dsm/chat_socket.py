@@ -101,18 +101,26 @@ class ChatSocketServer:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def middleware(self) -> Middleware:
-        """Answer 404 at the socket path while it is unavailable, 503 while refusing."""
+        """Answer 404 at the socket path while it is unavailable, 503 while refusing.
+
+        A client that leaves during the upgrade (a connect cancelled by an unload) is
+        dropped quietly, as a web server does: Engine.IO would raise writing to it.
+        """
 
         @web.middleware
         async def socket_faults(
             request: web.Request, handler: Handler
         ) -> web.StreamResponse:
-            if request.path.startswith(SOCKET_PATH):
-                if self.faults.socket_unavailable:
-                    return web.Response(status=404, text="Not Found")
-                if self.store.clock() < self.faults.refuse_until:
-                    return web.Response(status=503, text="Service Unavailable")
-            return await handler(request)
+            if not request.path.startswith(SOCKET_PATH):
+                return await handler(request)
+            if self.faults.socket_unavailable:
+                return web.Response(status=404, text="Not Found")
+            if self.store.clock() < self.faults.refuse_until:
+                return web.Response(status=503, text="Service Unavailable")
+            try:
+                return await handler(request)
+            except ConnectionResetError:
+                return web.Response(status=400, text="client closed the request")
 
         return socket_faults
 

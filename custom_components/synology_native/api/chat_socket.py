@@ -131,21 +131,13 @@ class ChatSocket:
         sio.on("*", self._any_event)
         sio.on("disconnect", self._disconnected)
         self._sio = sio
-        connecting = asyncio.ensure_future(
-            sio.connect(
+        try:
+            await sio.connect(
                 self._client.url,
                 transports=["websocket"],
                 socketio_path=SOCKET_PATH,
                 wait_timeout=self._timeout,
             )
-        )
-        try:
-            await asyncio.wait([connecting])  # a cancel here leaves connecting going
-        except asyncio.CancelledError:
-            await self._end_cut_short(connecting)
-            raise
-        try:
-            connecting.result()
         except (
             socketio.exceptions.SocketIOError,
             aiohttp.ClientError,
@@ -157,25 +149,18 @@ class ChatSocket:
         self.session_sid = self._client.session.sid
         _LOGGER.debug("Chat socket connected to %s", self._client.url)
 
-    async def _end_cut_short(self, connecting: asyncio.Future[None]) -> None:
-        """Let a connect cancelled midway (an unload) finish its handshake, then close.
-
-        Dropped during the upgrade, the NAS registers a connection it then holds until
-        it times out, and Engine.IO keeps a WebSocket it never hands over to be closed.
-        """
-        try:
-            async with asyncio.timeout(CLOSE_TIMEOUT):
-                await connecting
-        except Exception:  # noqa: BLE001 - it failed or took too long: nothing to close
-            connecting.cancel()
-        await self.disconnect()
-
     async def disconnect(self) -> None:
         """Close the connection, if open; the caller is not told of this drop."""
         sio, self._sio = self._sio, None
         self.session_sid = None
-        if sio is not None and sio.connected:
+        if sio is None:
+            return
+        if sio.connected:
             await sio.disconnect()
+        else:
+            # A connect cut short (cancelled on unload) may have opened Engine.IO's
+            # socket already; left open, the NAS would hold it until it times out.
+            await sio.eio.disconnect(abort=True)
 
     async def _any_event(self, event: str, *args: Any) -> None:
         # INFERRED (chat.md §9.2): names and payloads are not public, so only the name is
