@@ -266,7 +266,8 @@ async def test_a_post_is_never_answered_twice(
     await hass.config_entries.async_reload(assist_entry.entry_id)
     await hass.async_block_till_done()
     chat = listener_of(assist_entry)
-    [assist_hook] = chat._hooks
+    assist_hook = chat.on_post
+    assert assist_hook is not None
     posts = await chat.chat.newest_posts(DM_ALICE, 5)
     question = next(post for post in posts if post.post_id == asked.post_id)
     await assist_hook(chat.channels[DM_ALICE], question)

@@ -143,7 +143,7 @@ class ChatAssist:
         self._declined = {
             str(key): float(when) for key, when in stored.get("declined", {}).items()
         }
-        self.entry.async_on_unload(self.listener.async_on_post(self.async_handle_post))
+        self.listener.on_post = self.async_handle_post
 
     async def async_handle_post(self, channel: ChatChannel, post: ChatPost) -> None:
         """Answer post when it is a question for Assist (the listener's hook)."""
