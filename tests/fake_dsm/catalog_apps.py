@@ -96,7 +96,7 @@ SYNO.NoteStation.Note.Version 1-2
     2: list restore
 SYNO.NoteStation.Notebook 1-2
     1: create delete get list set
-    2: create delete get list set
+    2: create delete get list set update
 SYNO.NoteStation.Permission 1-1
     1: set
 SYNO.NoteStation.Permission.Public 1-1
