@@ -12,7 +12,7 @@ from yarl import URL
 from . import auth, calendar, chat, contacts, info, notestation  # noqa: F401
 from .calendar_rest import add_rest_routes
 from .catalog import ApiEntry, default_catalog
-from .chat import ChatSocketServer
+from .chat_socket import ChatSocketServer
 from .chat_store import seed_chat_demo
 from .drive import ADVANCED_LINK_PATH, PLAIN_LINK_PATH, link_page
 from .faults import Faults, fault_middleware
