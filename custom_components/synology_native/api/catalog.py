@@ -637,6 +637,7 @@ _DRIVE_ACTIONS = {
     ("SYNO.SynologyDrive.Files", "download"): "download_file",
     ("SYNO.SynologyDrive.Sharing", "create_link"): "create_share_link",
     ("SYNO.SynologyDrive.AdvanceSharing", "create"): "create_share_link",
+    ("SYNO.SynologyDrive.AdvanceSharing", "update"): "create_share_link",
     ("SYNO.SynologyDrive.Files", "list"): "list_files",
     ("SYNO.SynologyDrive.Files", "search"): "search_files",
     ("SYNO.SynologyDrive.Files", "create"): "create_folder",

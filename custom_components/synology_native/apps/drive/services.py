@@ -32,6 +32,8 @@ from custom_components.synology_native.api.drive import (
     ConflictAction,
     Drive,
     DriveFile,
+    DriveLinkMissingError,
+    DriveLinkPasswordError,
     child_path,
     is_drive_path,
 )
@@ -155,6 +157,8 @@ DRIVE_REFUSALS: Refusals = {
     DsmNotFoundError: "drive_not_found",
     DsmConflictError: "drive_name_taken",
     DsmQuotaExceededError: "drive_over_quota",
+    DriveLinkMissingError: "drive_link_missing",
+    DriveLinkPasswordError: "drive_link_password_wrong",
 }
 
 
@@ -335,7 +339,7 @@ async def _create_share_link(call: ServiceCall) -> ServiceResponse:
         link = await drive.share_link(
             _drive_path(path), password=call.data.get(ATTR_PASSWORD), expires=expires
         )
-    return {"url": link.url, "link_id": link.link_id}
+    return {"url": link.url, "link_id": link.link_id, "protected": link.protected}
 
 
 async def _list_files(call: ServiceCall) -> ServiceResponse:
@@ -479,11 +483,11 @@ async def _list_versions(call: ServiceCall) -> ServiceResponse:
     if file.is_dir:
         raise invalid("drive_not_a_file", path=path)
     with _drive_errors(call.hass, entry, path):
-        versions = await drive.versions(file.file_id)
+        versions = await drive.versions(f"id:{file.file_id}")
     return {
         "versions": [
             {
-                "version_id": version.revision_id,
+                "version_id": version.version_id,
                 "size": version.size,
                 "modified": version.modified.isoformat(),
             }
@@ -499,7 +503,7 @@ async def _restore_version(call: ServiceCall) -> ServiceResponse:
     file = await _existing(call.hass, entry, drive, path)
     version_id = call.data[ATTR_VERSION_ID]
     with _drive_errors(call.hass, entry, f"{path} ({version_id})"):
-        await drive.restore_version(file.file_id, version_id)
+        await drive.restore_version(f"id:{file.file_id}", version_id)
         restored = await drive.file(f"id:{file.file_id}")
     return {"file": file_data(restored)}
 
