@@ -27,7 +27,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.start import async_at_started
-from homeassistant.helpers.storage import Store
 
 from custom_components.synology_native.api import (
     DsmApp,
@@ -58,11 +57,10 @@ from custom_components.synology_native.error_policy import (
     failure_of,
     start_reauth_if_needed,
 )
+from custom_components.synology_native.storage import EntryData
 
 if TYPE_CHECKING:
     from custom_components.synology_native.data import DsmConfigEntry
-
-STORAGE_VERSION = 1
 
 # Socket events arriving within this many seconds are read together. It bounds a post's
 # wait for its read, so it stays well below issue 15's 250 ms (99th percentile) target.
@@ -104,9 +102,8 @@ class ConnectionMode(StrEnum):
     DOWN = "down"
 
 
-def chat_storage_key(entry_id: str) -> str:
-    """Name the storage file of an entry's Chat cursors."""
-    return f"{DOMAIN}.chat_{entry_id}"
+# What was already reported, per channel and thread (see ChannelCursor).
+CHAT_CURSORS = EntryData("{domain}.chat_{entry_id}")
 
 
 def signal_state(entry_id: str) -> str:
@@ -175,9 +172,7 @@ class ChatListener:
         self.me: ChatUser | None = None
         self.users: dict[int, ChatUser] = {}
         self.channels: dict[int, ChatChannel] = {}
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, chat_storage_key(entry.entry_id)
-        )
+        self._store = CHAT_CURSORS.store(hass, entry.entry_id)
         self._cursors: dict[int, ChannelCursor] = {}
         self._cursors_moved = False
         self._synced_at = 0
