@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 import re
 import time
-from typing import Any
 
 from homeassistant.components import conversation
 from homeassistant.const import CONF_USERNAME
