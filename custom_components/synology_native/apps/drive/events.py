@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.helpers.network import NoURLAvailableError
-from homeassistant.helpers.storage import Store
 from yarl import URL
 
 from custom_components.synology_native.api import DsmError, DsmResponseError
@@ -43,6 +42,7 @@ from custom_components.synology_native.const import (
     EVENT_DRIVE_NOTIFICATION,
     LOGGER,
 )
+from custom_components.synology_native.storage import EntryData
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -50,8 +50,8 @@ if TYPE_CHECKING:
     from custom_components.synology_native.api.drive import NotificationFeed, Webhook
     from custom_components.synology_native.data import DsmConfigEntry
 
-STORAGE_VERSION = 1
-
+# The notifications already fired, and the newest one's time.
+DRIVE_MARKER = EntryData("{domain}.drive_{entry_id}")
 # Bounds of one delivery. Drive sends a few changes at a time (drive.md §6.4); a body or a
 # list far beyond that is not a delivery to act on in full.
 MAX_DELIVERY_BYTES = 1024 * 1024
@@ -62,11 +62,6 @@ REPLAY_WINDOW_SECONDS = 60.0
 MAX_LOGGED_STRANGERS = 100
 
 
-def drive_storage_key(entry_id: str) -> str:
-    """Name the store of an entry's notification marker."""
-    return f"{DOMAIN}.drive_{entry_id}"
-
-
 class DriveNotificationMarker:
     """Fires one bus event per new Drive notification, across polls and restarts."""
 
@@ -74,9 +69,7 @@ class DriveNotificationMarker:
         """Keep the marker of entry."""
         self._hass = hass
         self._entry = entry
-        self._store = Store[dict[str, Any]](
-            hass, STORAGE_VERSION, drive_storage_key(entry.entry_id)
-        )
+        self._store = DRIVE_MARKER.store(hass, entry.entry_id)
         self._seen: set[str] | None = None
         self._newest = 0.0
 
@@ -118,10 +111,6 @@ class DriveNotificationMarker:
         await self._store.async_save(
             {"seen": sorted(self._seen), "newest": self._newest}
         )
-
-    async def async_remove(self) -> None:
-        """Forget the marker (the entry is removed)."""
-        await self._store.async_remove()
 
 
 def webhook_app_id(entry_id: str) -> str:

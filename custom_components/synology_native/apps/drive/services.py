@@ -6,7 +6,7 @@ quota), so a refused action changes nothing. Files stream in chunks both ways: m
 does not grow with their size.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 import mimetypes
 from pathlib import Path
@@ -535,3 +535,23 @@ ACTIONS = (
         "list_team_folders", _list_team_folders, ENTRY_SCHEMA, SupportsResponse.ONLY
     ),
 )
+
+
+# The DSM methods these actions (or Home Assistant's to-do actions, "todo.*") do the
+# work of; call_api covers every other method (services/call_api.py, docs/endpoints.md).
+COVERS: Mapping[tuple[str, str], str] = {
+    ("SYNO.SynologyDrive.Files", "upload"): "upload_file",
+    ("SYNO.SynologyDrive.Files", "download"): "download_file",
+    ("SYNO.SynologyDrive.Sharing", "create_link"): "create_share_link",
+    ("SYNO.SynologyDrive.AdvanceSharing", "create"): "create_share_link",
+    ("SYNO.SynologyDrive.AdvanceSharing", "update"): "create_share_link",
+    ("SYNO.SynologyDrive.Files", "list"): "list_files",
+    ("SYNO.SynologyDrive.Files", "search"): "search_files",
+    ("SYNO.SynologyDrive.Files", "create"): "create_folder",
+    ("SYNO.SynologyDrive.Files", "move"): "move",
+    ("SYNO.SynologyDrive.Files", "copy"): "copy",
+    ("SYNO.SynologyDrive.Files", "delete"): "delete",
+    ("SYNO.SynologyDrive.Revisions", "list"): "list_versions",
+    ("SYNO.SynologyDrive.Revisions", "restore"): "restore_version",
+    ("SYNO.SynologyDrive.TeamFolders", "list"): "list_team_folders",
+}
