@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
 
 PLATFORMS: list[Platform] = [
+    Platform.BUTTON,
     Platform.CALENDAR,
     Platform.EVENT,
     Platform.NOTIFY,

@@ -1,6 +1,6 @@
 """Runtime data of a config entry and the client factory shared with the config flow."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -31,6 +31,13 @@ if TYPE_CHECKING:
 
 
 @dataclass(slots=True)
+class SelfCheck:
+    """An entry's latest NAS self-check report (check_nas), for diagnostics."""
+
+    report: dict[str, Any] | None = None
+
+
+@dataclass(slots=True)
 class DsmRuntimeData:
     """What a loaded entry holds: the client, the installed apps and the coordinators."""
 
@@ -51,6 +58,8 @@ class DsmRuntimeData:
     calendar: CalendarCoordinator | None = None
     # None unless Drive is among apps.
     drive: DriveCoordinator | None = None
+    # The latest NAS self-check (check_nas), for diagnostics.
+    selfcheck: SelfCheck = field(default_factory=SelfCheck)
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

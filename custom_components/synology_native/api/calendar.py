@@ -88,6 +88,12 @@ register_error_codes(
 
 # The value DSM's v5 filters take for "no filter" (calendar.md §7.1, §8.2).
 FILTER_ALL = "all"
+# CONFLICT (§8.4, Corrections 2026-12): tasks name their zone tzid (Synology's
+# documentation) or tz_id (one client). Tasks are written with TASK_ZONE_KEY unless a
+# self-check saw the NAS answer with the other (the client's form TASK_ZONE_FORM).
+TASK_ZONE_KEYS = ("tzid", "tz_id")
+TASK_ZONE_KEY = TASK_ZONE_KEYS[0]
+TASK_ZONE_FORM = "calendar_task_zone_key"
 # INFERRED: one limit large enough for every task of a list; the page size is unknown.
 TODO_LIST_LIMIT = 5000
 # INFERRED (§7.4, from one client): Calendar 3.x refuses an empty description or colour.
@@ -557,8 +563,8 @@ class TaskDraft:
     done: bool = False
     tz_id: str = "UTC"
 
-    def wire(self) -> dict[str, Any]:
-        """Return the task fields; CONFLICT (§8.4): the zone goes as ``tzid``."""
+    def wire(self, zone_key: str = TASK_ZONE_KEY) -> dict[str, Any]:
+        """Return the task fields, the zone under zone_key (see TASK_ZONE_KEYS)."""
         params: dict[str, Any] = {
             "summary": self.summary,
             "description": self.description or EMPTY_DESCRIPTION,
@@ -566,7 +572,7 @@ class TaskDraft:
             "has_end_time": self.due is not None,
             # §8.1: percent_complete is 0 or 100, DSM's done flag.
             "percent_complete": 100 if self.done else 0,
-            "tzid": self.tz_id,
+            zone_key: self.tz_id,
             "is_all_day": self.due is not None and not isinstance(self.due, datetime),
         }
         if isinstance(self.due, datetime):
@@ -786,8 +792,8 @@ def _sort_key(value: date | datetime) -> datetime:
 
 
 def task_from_wire(data: Mapping[str, Any]) -> CalTask:
-    """Parse a v5 task object; CONFLICT (§8.4): the zone may come as tzid or tz_id."""
-    tz_id = str(data.get("tzid") or data.get("tz_id") or "UTC")
+    """Parse a v5 task object; the zone may come under either of TASK_ZONE_KEYS."""
+    tz_id = str(next((data[key] for key in TASK_ZONE_KEYS if data.get(key)), "UTC"))
     due: date | datetime | None = None
     if data.get("has_end_time"):
         if data.get("is_all_day"):
@@ -1066,7 +1072,10 @@ class SynoCalendarApi:
         """Create a task in a task list."""
         data = await self._client.call(
             TODO_CREATE,
-            {"original_cal_id": task_list.original_cal_id, **draft.wire()},
+            {
+                "original_cal_id": task_list.original_cal_id,
+                **draft.wire(self._task_zone_key()),
+            },
             post=True,
         )
         return _parsed("task", task_from_wire, data)
@@ -1083,11 +1092,15 @@ class SynoCalendarApi:
                 "original_cal_id": task.list_id,
                 "dav_etag": task.etag,
                 "priority_order": task.priority_order,
-                **draft.wire(),
+                **draft.wire(self._task_zone_key()),
             },
             post=True,
         )
         return _parsed("task", task_from_wire, data)
+
+    def _task_zone_key(self) -> str:
+        """Return the zone key this NAS answers tasks with, once a self-check saw it."""
+        return self._client.forms.get(TASK_ZONE_FORM, TASK_ZONE_KEY)
 
     async def delete_task(self, evt_id: int) -> None:
         """Delete a task."""

@@ -122,6 +122,9 @@ class DsmClient:
         self._login_lock = asyncio.Lock()
         # Off unless a self-check runs: the shape of every answer (never a value).
         self.shapes: ShapeRecorder | None = None
+        # The other documented wire form a self-check saw this NAS speak, by the app
+        # module's form name (e.g. calendar.TASK_ZONE_FORM); app modules read it.
+        self.forms: dict[str, str] = {}
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[ShapeRecorder]:

@@ -107,6 +107,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         *contacts.ACTIONS,
         *webdav.ACTIONS,
         *call_api.ACTIONS,
+        *selfcheck.ACTIONS,
     ):
         register = (
             partial(service.async_register_admin_service, hass)
@@ -130,5 +131,6 @@ from custom_components.synology_native.apps.contacts import services as contacts
 from custom_components.synology_native.apps.drive import services as drive  # noqa: E402
 from custom_components.synology_native.apps.notestation import services as notestation  # noqa: E402
 from custom_components.synology_native.apps.webdav import services as webdav  # noqa: E402
+from custom_components.synology_native.selfcheck import services as selfcheck  # noqa: E402
 
 from . import call_api  # noqa: E402
