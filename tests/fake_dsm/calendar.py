@@ -553,7 +553,7 @@ def _task_json(ctx: CallContext, task: SimTask) -> dict[str, Any]:
         "summary": task.summary,
         "description": task.description,
         "is_all_day": task.is_all_day,
-        "tzid": task.tzid,
+        ctx.store.dialect.task_zone_key: task.tzid,
         "has_start_time": False,
         "dtstart": 0,
         "dtstart_string": "",
@@ -582,11 +582,11 @@ def _task(ctx: CallContext, evt_id: Any, *, write: bool = False) -> SimTask:
     return task
 
 
-def _task_fields(task: SimTask, params: dict[str, Any]) -> None:
-    """Apply create/set fields; CONFLICT (§8.4): the zone as `tzid` or `tz_id`."""
+def _task_fields(task: SimTask, params: dict[str, Any], zone_key: str) -> None:
+    """Apply create/set fields; CONFLICT (§8.4): the zone under the NAS's own key."""
     task.summary = require(params, "summary", str)
     task.description = require(params, "description", str).strip()
-    task.tzid = params.get("tzid") or params.get("tz_id") or task.tzid
+    task.tzid = params.get(zone_key) or task.tzid
     if not isinstance(task.tzid, str):
         raise DsmError(120, {"name": "tzid", **INVALID})
     percent = require(params, "percent_complete", int)
@@ -636,7 +636,7 @@ async def todo_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
     store = _store(ctx)
     task = store.add_task(calendar, "")
     try:
-        _task_fields(task, params)
+        _task_fields(task, params, ctx.store.dialect.task_zone_key)
     except DsmError:
         del store.tasks[task.evt_id]
         raise
@@ -650,7 +650,7 @@ async def todo_set(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if require(params, "dav_etag", str) != task.etag:
         raise DsmError(STALE_ETAG_CODE)
     require(params, "priority_order", int)
-    _task_fields(task, params)
+    _task_fields(task, params, ctx.store.dialect.task_zone_key)
     ctx.store.calendar.touch(task)
     return _task_json(ctx, task)
 
