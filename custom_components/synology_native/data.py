@@ -1,5 +1,6 @@
 """Runtime data of a config entry and the client factory shared with the config flow."""
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,8 @@ class SelfCheck:
     """An entry's latest NAS self-check report (check_nas), for diagnostics."""
 
     report: dict[str, Any] | None = None
+    # One check at a time: a second would stop the first one's recording.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 @dataclass(slots=True)

@@ -36,11 +36,12 @@ def issue_id(entry: DsmConfigEntry, key: str) -> str:
 async def async_check_nas(hass: HomeAssistant, entry: DsmConfigEntry) -> dict[str, Any]:
     """Run the self-check on the entry's NAS and return the report."""
     runtime = entry.runtime_data
-    seen = await observe(
-        runtime.client,
-        async_get_clientsession(hass, verify_ssl=entry.data[CONF_VERIFY_SSL]),
-        verify_ssl=entry.data[CONF_VERIFY_SSL],
-    )
+    async with runtime.selfcheck.lock:
+        seen = await observe(
+            runtime.client,
+            async_get_clientsession(hass, verify_ssl=entry.data[CONF_VERIFY_SSL]),
+            verify_ssl=entry.data[CONF_VERIFY_SSL],
+        )
     verdicts = judge_all(seen)
     report = build_report(seen, verdicts)
     runtime.selfcheck.report = report
