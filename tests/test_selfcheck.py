@@ -368,3 +368,32 @@ async def plant_markers(fake_dsm: FakeDsm) -> list[str]:
             contact.fields[name] = marker()
     await fake_dsm.chat.post_as("alice", GENERAL, marker())
     return markers
+
+
+async def test_a_nas_that_shows_less(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    config_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Apps not installed are not seen; a socket that refuses and an odd to-do are told."""
+    fake_dsm.uninstall("SYNO.SynologyDrive.")
+    await setup_entry(hass, config_entry)
+    fake_dsm.chat_socket.faults.socket_unavailable = True
+    next(iter(fake_dsm.notestation.todos.values())).priority = "high"  # type: ignore[assignment]
+    report = await check_nas(hass)
+    assert report["reads"]["drive_quota"] == "unavailable"
+    assert verdicts(report) == {
+        **DEMO_VERDICTS,
+        "notestation_todos": "contradicted",
+        "notestation_priority_scale": "not_seen",
+        "drive_notification_fields": "not_seen",
+        "drive_quota_shape": "not_seen",
+        "drive_revisions_shape": "not_seen",
+        "chat_socket_events": "contradicted",
+    }
+    todos = guess(report, "notestation_todos")["seen"]
+    assert "string" in json.dumps(todos)
+    assert issue_registry.async_get_issue(
+        DOMAIN, issue_id(config_entry, "notestation_todos")
+    )

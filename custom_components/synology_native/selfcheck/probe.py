@@ -16,7 +16,6 @@ from custom_components.synology_native.api import (
     DsmApiNotInstalledError,
     DsmError,
     DsmNotFoundError,
-    DsmPermissionError,
     DsmResponseError,
     DsmSsoUnavailableError,
 )
@@ -254,12 +253,7 @@ async def _older_posts_exist(client: DsmClient, channel_id: int, oldest: int) ->
 
 
 async def _webdav(client: DsmClient, seen: Observations) -> None:
-    webdav = WebDav(client)
-    try:
-        settings = await webdav.settings()
-    except DsmPermissionError:
-        seen.outcomes[Read.WEBDAV] = Outcome.REFUSED
-        return
+    settings = await WebDav(client).settings()
     seen.webdav_api = f"{settings.api} v{settings.version}"
 
 
