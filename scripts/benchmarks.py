@@ -72,6 +72,7 @@ from custom_components.synology_native.apps.chat.listener import (
     ChatListener,
     ConnectionMode,
 )
+from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
     CONF_APPS,
     DOMAIN,
@@ -607,7 +608,7 @@ async def poll_cycle(repeat: int) -> list[Row]:
         system = DsmSystem(poll.client)
         sim.faults.latency = INJECTED_LATENCY
 
-        async def separately(apps: list[PolledAppCoordinator[Any]]) -> None:
+        async def separately(apps: list[PolledAppCoordinator[Any, Any]]) -> None:
             await system.info()
             for app in apps:
                 await app.async_refresh()
@@ -690,8 +691,9 @@ async def _todo_rows(count: int, repeat: int) -> list[Row]:
         library.add_todo(f"To-do {number}", due_date=1_800_000_000 + number)
     first = next(iter(library.todos.values()))
     async with loaded_entry(sim) as entry:
-        notestation = entry.runtime_data.notestation
-        assert notestation is not None  # noqa: S101 - the entry uses Note Station
+        used = entry.runtime_data.app(NOTESTATION)
+        assert used is not None  # noqa: S101 - the entry uses Note Station
+        notestation = used.coordinator
 
         async def refresh() -> None:
             # One to-do changes each time, so the entities write their state too.

@@ -3,8 +3,9 @@
 from typing import TYPE_CHECKING
 
 from homeassistant.components.button import ButtonEntity
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 
+from .apps import async_add_app_entities
 from .entity import account_device_info
 from .selfcheck import async_check_nas
 
@@ -23,8 +24,9 @@ async def async_setup_entry(
     entry: DsmConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the self-check button of the entry's device."""
+    """Add the self-check button of the entry's device, and the apps' buttons."""
     async_add_entities([CheckNasButton(entry)])
+    async_add_app_entities(hass, entry, Platform.BUTTON, async_add_entities)
 
 
 class CheckNasButton(ButtonEntity):
