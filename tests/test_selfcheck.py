@@ -226,6 +226,15 @@ async def test_client_adapts_to_the_task_zone_key(
     assert after.draft.tz_id == "America/New_York"
     assert caplog.text.count("answers in the tz_id form") == 1
 
+    # A restart keeps the report and the form.
+    report = config_entry.runtime_data.selfcheck.report
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.runtime_data.selfcheck.report == report
+    calendar = SynoCalendarApi(config_entry.runtime_data.client)
+    again = await calendar.create_task(task_list, draft)
+    assert again.draft.tz_id == "America/New_York"
+
 
 async def test_contradiction_that_breaks_a_feature_raises_an_issue(
     hass: HomeAssistant,
@@ -397,3 +406,26 @@ async def test_a_nas_that_shows_less(
     assert issue_registry.async_get_issue(
         DOMAIN, issue_id(config_entry, "notestation_todos")
     )
+
+
+async def test_removed_entry_forgets_its_check(
+    hass: HomeAssistant,
+    loaded: None,
+    config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The stored report goes with the entry; a damaged one is ignored."""
+    await check_nas(hass)
+    key = f"{DOMAIN}.selfcheck_{config_entry.entry_id}"
+    assert hass_storage[key]["data"]["report"]["version"] == 1
+    hass_storage[key]["data"] = {
+        "report": "x",
+        "forms": {"calendar_task_zone_key": "?"},
+    }
+    await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.runtime_data.selfcheck.report is None
+    assert config_entry.runtime_data.client.forms == {}
+    await hass.config_entries.async_remove(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage

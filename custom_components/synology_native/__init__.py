@@ -25,6 +25,10 @@ from .data import (
     create_entry_client,
 )
 from .error_policy import setup_error
+from .selfcheck import (
+    async_forget as async_forget_selfcheck,
+    async_restore as async_restore_selfcheck,
+)
 from .selfcheck.services import ACTIONS as SELFCHECK_ACTIONS
 from .services import async_register_actions
 from .services.call_api import ACTIONS as CALL_API_ACTIONS
@@ -85,6 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         apps=runtimes,
     )
+    await async_restore_selfcheck(hass, entry)
     for spec, runtime in used_apps(entry):
         if spec.prepare is not None:
             try:
@@ -104,10 +109,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget what the entry kept: what each app stored, and an SSO session."""
+    """Forget what the entry kept: what each app stored, its last NAS check, an SSO session."""
     for spec in APPS:
         if spec.remove is not None:
             await spec.remove(hass, entry)
+    await async_forget_selfcheck(hass, entry.entry_id)
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

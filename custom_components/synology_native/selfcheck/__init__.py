@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.const import CONF_VERIFY_SSL
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from custom_components.synology_native.const import DOMAIN, LOGGER
 
-from .guesses import GUESSES, Status, Verdict, apply_forms, judge_all
+from .guesses import GUESSES, Status, Verdict, apply_forms, judge_all, known_forms
 from .probe import Observations, observe
 
 if TYPE_CHECKING:
@@ -23,9 +24,32 @@ if TYPE_CHECKING:
 
     from custom_components.synology_native.data import DsmConfigEntry
 
+STORAGE_VERSION = 1
 # Where a user reports a contradicted guess (the manifest's issue tracker).
 TRACKER_URL = "https://github.com/synology-native/synology-native/issues"
 REPORT_VERSION = 1
+
+
+def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return where an entry's latest report and the forms in use are kept."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.selfcheck_{entry_id}")
+
+
+async def async_restore(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
+    """Take up the latest report and the forms it showed, after a restart or reload."""
+    stored = await _store(hass, entry.entry_id).async_load()
+    if not isinstance(stored, dict):
+        return
+    report = stored.get("report")
+    entry.runtime_data.selfcheck.report = report if isinstance(report, dict) else None
+    forms = stored.get("forms")
+    if isinstance(forms, dict):
+        entry.runtime_data.client.forms.update(known_forms(forms))
+
+
+async def async_forget(hass: HomeAssistant, entry_id: str) -> None:
+    """Remove what a removed entry kept."""
+    await _store(hass, entry_id).async_remove()
 
 
 def issue_id(entry: DsmConfigEntry, key: str) -> str:
@@ -53,6 +77,9 @@ async def async_check_nas(hass: HomeAssistant, entry: DsmConfigEntry) -> dict[st
             form,
             key,
         )
+    await _store(hass, entry.entry_id).async_save(
+        {"report": report, "forms": dict(runtime.client.forms)}
+    )
     return report
 
 

@@ -383,13 +383,22 @@ GUESSES: tuple[Guess, ...] = (
 
 
 # Guesses whose other documented form the client speaks too: the client's form name
-# (the guess's key) and the form it uses until a NAS shows another.
-ADAPTABLE: Mapping[str, str] = {TASK_ZONE_FORM: TASK_ZONE_KEY}
+# (the guess's key) and its forms, the first used until a NAS shows another.
+ADAPTABLE: Mapping[str, tuple[str, ...]] = {TASK_ZONE_FORM: TASK_ZONE_KEYS}
 
 
 def judge_all(seen: Observations) -> dict[str, Verdict]:
     """Judge every guess on what the probe observed."""
     return {guess.key: guess.judge(seen) for guess in GUESSES}
+
+
+def known_forms(stored: Mapping[str, Any]) -> dict[str, str]:
+    """Keep, of forms stored earlier, those the client still speaks."""
+    return {
+        key: form
+        for key, form in stored.items()
+        if key in ADAPTABLE and form in ADAPTABLE[key]
+    }
 
 
 def apply_forms(client: DsmClient, verdicts: Mapping[str, Verdict]) -> dict[str, str]:
@@ -398,9 +407,9 @@ def apply_forms(client: DsmClient, verdicts: Mapping[str, Verdict]) -> dict[str,
     Return the forms that changed. A guess not seen leaves the form in use as it is.
     """
     changed = {}
-    for key, default in ADAPTABLE.items():
+    for key, forms in ADAPTABLE.items():
         form = verdicts[key].form
-        if form is None or form == client.forms.get(key, default):
+        if form is None or form == client.forms.get(key, forms[0]):
             continue
         client.forms[key] = form
         changed[key] = form
