@@ -174,7 +174,10 @@ async def test_everything_seen(
     }
     events = guess(report, "chat_socket_events")["seen"]
     assert "post_create" in events
-    assert guess(report, "chat_page_size")["seen"] == {"page": "fewer than asked"}
+    assert guess(report, "chat_page_size")["seen"] == {
+        "page": "fewer than asked",
+        "largest": "11-100",
+    }
     assert guess(report, "sso_redirect_host")["seen"] == {"same_host": True}
 
 

@@ -39,7 +39,7 @@ from custom_components.synology_native.api.drive import (
 )
 from custom_components.synology_native.api.models import Endpoint
 from custom_components.synology_native.api.notestation import TODO_LIST
-from custom_components.synology_native.api.shapes import Shape
+from custom_components.synology_native.api.shapes import Shape, length_bucket
 
 from .probe import Observations, Outcome, Read
 
@@ -242,10 +242,15 @@ def _chat_page(seen: Observations) -> Verdict:
     page = seen.chat_page
     if page is None:
         return NOT_SEEN
+    largest = length_bucket(page.largest)
     if page.over:
-        return Verdict(Status.CONTRADICTED, {"page": "more than asked"})
+        return Verdict(
+            Status.CONTRADICTED, {"page": "more than asked", "largest": largest}
+        )
     if page.short_with_more:
-        return Verdict(Status.CONFIRMED, {"page": "fewer than asked"})
+        return Verdict(
+            Status.CONFIRMED, {"page": "fewer than asked", "largest": largest}
+        )
     return NOT_SEEN
 
 

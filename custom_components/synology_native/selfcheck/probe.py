@@ -92,6 +92,7 @@ class ChatPage:
     over: bool = False  # a read brought more posts than asked
     short_with_more: bool = False  # fewer than asked although older posts exist
     full: bool = False  # exactly as many as asked
+    largest: int = 0  # the most posts one read brought
 
 
 @dataclass(slots=True)
@@ -227,6 +228,7 @@ async def _chat_page(client: DsmClient, seen: Observations) -> None:
         posts = await chat.newest_posts(channel.channel_id, PAGE_SIZE)
         page.over |= len(posts) > PAGE_SIZE
         page.full |= len(posts) == PAGE_SIZE
+        page.largest = max(page.largest, len(posts))
         if 0 < len(posts) < PAGE_SIZE:
             page.short_with_more |= await _older_posts_exist(
                 client, channel.channel_id, min(post.post_id for post in posts)
