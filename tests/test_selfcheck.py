@@ -193,19 +193,28 @@ async def test_alternative_forms(
     await long_conversation(fake_dsm)
     fake_dsm.chat.page_cap = 1000  # hands out what is asked
     fake_dsm.store.dialect.task_zone_key = "tz_id"
+    fake_dsm.store.dialect.revisions_shape = "items"
     fake_dsm.sso.enable_dsm_sso_client(dsm_url.replace("127.0.0.1", "nas.example"))
     report = await check_nas(hass)
     assert verdicts(report) == {
         **DEMO_VERDICTS,
         "calendar_task_zone_key": "contradicted",
+        "drive_revisions_shape": "contradicted",
         "sso_redirect_host": "contradicted",
     }
     assert guess(report, "calendar_task_zone_key")["seen"] == {"zone_key": "tz_id"}
+    revisions = guess(report, "drive_revisions_shape")
+    assert revisions["form"] == "items"
+    assert "version_id" in json.dumps(revisions["seen"])
     assert guess(report, "sso_redirect_host")["seen"] == {"same_host": False}
-    # Reading both zone keys, the integration copes; sign-in from this host does not.
+    # Reading both zone keys, the integration copes; with versions it cannot read, and
+    # signing in from another host, it does not.
     issues = {issue_id(config_entry, key) for key in DEMO_VERDICTS}
     raised = {key[1] for key in issue_registry.issues if key[1] in issues}
-    assert raised == {issue_id(config_entry, "sso_redirect_host")}
+    assert raised == {
+        issue_id(config_entry, "drive_revisions_shape"),
+        issue_id(config_entry, "sso_redirect_host"),
+    }
 
 
 async def test_client_adapts_to_the_task_zone_key(

@@ -525,6 +525,18 @@ async def revisions_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     if not params:
         raise DsmError(1000)
     node = _versioned_file(ctx, params)
+    if ctx.store.dialect.revisions_shape == "items":
+        return {
+            "total": len(node.revisions),
+            "items": [
+                {
+                    "version_id": int(revision.revision_id),
+                    "size": revision.size,
+                    "modified_time": revision.modified_time,
+                }
+                for revision in reversed(node.revisions)
+            ],
+        }
     return {
         "revisions": [
             {

@@ -210,17 +210,22 @@ def _task_zone_key(seen: Observations) -> Verdict:
     return Verdict(Status.CONTRADICTED, items[0])
 
 
+# drive.md §7 and Corrections 2026-12: the list under "revisions" (one plugin, our
+# parser) or under "items" (pvilaca/DSM4J).
+REVISION_FORMS = ("revisions", "items")
+
+
 def _revisions_form(seen: Observations) -> Verdict:
-    outcome = seen.outcomes.get(Read.DRIVE_REVISIONS)
     answer = _answer(seen, REVISIONS_LIST)
-    if outcome == Outcome.MALFORMED:
-        return Verdict(Status.CONTRADICTED, answer)
-    if outcome != Outcome.READ or answer is None:
+    if answer is None:
         return NOT_SEEN
     fields = _fields(answer)
-    if "revisions" in fields:
-        return Verdict(Status.CONFIRMED, form="revisions")
-    return Verdict(Status.CONTRADICTED, answer, form="items")
+    form = next((key for key in REVISION_FORMS if key in fields), None)
+    if form == REVISION_FORMS[0] and seen.outcomes.get(Read.DRIVE_REVISIONS) == (
+        Outcome.READ
+    ):
+        return Verdict(Status.CONFIRMED, form=form)
+    return Verdict(Status.CONTRADICTED, answer, form=form)
 
 
 def _contact_fields(seen: Observations) -> Verdict:
