@@ -16,7 +16,15 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.synology_native.const import DOMAIN, LOGGER
 
-from .guesses import GUESSES, Status, Verdict, apply_forms, judge_all, known_forms
+from .guesses import (
+    ADAPTABLE,
+    GUESSES,
+    Status,
+    Verdict,
+    apply_forms,
+    judge_all,
+    known_forms,
+)
 from .probe import Observations, observe
 
 if TYPE_CHECKING:
@@ -121,15 +129,18 @@ def _async_update_issues(
 ) -> None:
     """Raise an issue per contradicted guess that breaks a feature; drop the others.
 
-    A guess not seen this time keeps its issue: nothing showed it works now.
+    A NAS speaking a form the client also speaks breaks nothing. A guess not seen this
+    time keeps its issue: nothing showed it works now.
     """
     for guess in GUESSES:
         if guess.breaks is None:
             continue
-        status = verdicts[guess.key].status
-        if status is Status.CONFIRMED:
+        verdict = verdicts[guess.key]
+        if verdict.status is Status.CONFIRMED or verdict.form in ADAPTABLE.get(
+            guess.key, ()
+        ):
             ir.async_delete_issue(hass, DOMAIN, issue_id(entry, guess.key))
-        elif status is Status.CONTRADICTED:
+        elif verdict.status is Status.CONTRADICTED:
             ir.async_create_issue(
                 hass,
                 DOMAIN,
