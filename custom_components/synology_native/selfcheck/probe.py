@@ -266,7 +266,8 @@ async def _sso(client: DsmClient, seen: Observations) -> None:
         seen.outcomes[Read.SSO] = Outcome.UNAVAILABLE
         return
     redirect = parse_qs(urlsplit(sign_in.url).query).get("redirect_uri", [""])[0]
-    seen.sso_host_matches = urlsplit(redirect).hostname == urlsplit(client.url).hostname
+    if (host := urlsplit(redirect).hostname) is not None:
+        seen.sso_host_matches = host == urlsplit(client.url).hostname
 
 
 async def _socket(
