@@ -64,14 +64,12 @@ from custom_components.synology_native.api.chat import (
     newest_posts_call,
     posts_of,
 )
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.api.client import INFO
 from custom_components.synology_native.api.drive import ConflictAction, Drive
 from custom_components.synology_native.api.system import NAS_INFO
 from custom_components.synology_native.apps.calendar.coordinator import window_at
-from custom_components.synology_native.apps.chat.listener import (
-    ChatListener,
-    ConnectionMode,
-)
+from custom_components.synology_native.apps.chat.listener import ChatListener
 from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
     CONF_APPS,

@@ -12,7 +12,7 @@ from yarl import URL
 from . import auth, calendar, chat, contacts, drive, info, notestation  # noqa: F401
 from .calendar_rest import add_rest_routes
 from .catalog import ApiEntry, default_catalog
-from .chat import ChatSocketServer
+from .chat_socket import ChatSocketServer
 from .chat_store import seed_chat_demo
 from .faults import Faults, fault_middleware
 from .notestation_store import NoteStationStore

@@ -26,7 +26,14 @@ from .models import Call, CallResult, Endpoint
 from .typed import Fields, is_kind
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+    from collections.abc import (
+        AsyncIterator,
+        Awaitable,
+        Callable,
+        Iterable,
+        Mapping,
+        Sequence,
+    )
 
     from .client import DsmClient
 
@@ -464,14 +471,31 @@ class Chat:
         thread_id: int = 0,
         before: int | None = None,
     ) -> list[ChatPost]:
-        """Return every post newer than the post id after (and older than before).
+        """Return every post newer than the post id after (and older than before)."""
+        return [
+            post
+            async for page in self.post_pages(
+                channel_id, after, thread_id=thread_id, before=before
+            )
+            for post in page
+        ]
 
-        With thread_id, the replies of that thread. DSM caps pages below what is asked,
-        so paging goes on until a page brings no post not already held (chat.md §5.1).
-        "Post not found" (an anchor past the last post, an empty conversation) means
-        there is nothing (more) there.
+    async def post_pages(
+        self,
+        channel_id: int,
+        after: int,
+        *,
+        thread_id: int = 0,
+        before: int | None = None,
+    ) -> AsyncIterator[list[ChatPost]]:
+        """Yield the posts newer than the post id after (older than before), a page each.
+
+        Each page is read anchored on the newest post of the page before (chat.md
+        §5.1), so a jump in post ids costs nothing. With thread_id, the replies of that
+        thread. DSM caps pages below what is asked, so paging goes on until a page
+        brings no post not already held. "Post not found" (an anchor past the last
+        post, an empty conversation) means there is nothing (more) there.
         """
-        found: dict[int, ChatPost] = {}
         anchor = after
         while True:
             page = await self._posts(
@@ -486,18 +510,17 @@ class Chat:
             fresh = [
                 post
                 for post in page
-                if post.post_id > after
-                and post.post_id not in found
+                if post.post_id > anchor
                 and post.post_id != thread_id
                 and (before is None or post.post_id < before)
             ]
-            found.update((post.post_id, post) for post in fresh)
-            reached_before = before is not None and any(
-                post.post_id >= before for post in page
-            )
-            if not fresh or reached_before:
-                return sorted(found.values(), key=lambda post: post.post_id)
-            anchor = fresh[-1].post_id
+            if fresh:
+                yield fresh
+                anchor = fresh[-1].post_id
+            if not fresh or (
+                before is not None and any(post.post_id >= before for post in page)
+            ):
+                return
 
     async def _posts(self, params: Mapping[str, Any]) -> list[ChatPost]:
         """Run one ``Post.list``; "post not found" is an empty list."""
