@@ -23,6 +23,7 @@ from custom_components.synology_native.api.calendar import (
     SynoCalendarApi,
     TaskDraft,
 )
+from custom_components.synology_native.api.chat_socket import CHANGE_EVENTS
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.selfcheck import issue_id, probe
 from custom_components.synology_native.selfcheck.guesses import GUESSES
@@ -194,15 +195,21 @@ async def test_alternative_forms(
     fake_dsm.chat.page_cap = 1000  # hands out what is asked
     fake_dsm.store.dialect.task_zone_key = "tz_id"
     fake_dsm.store.dialect.revisions_shape = "items"
+    fake_dsm.chat_socket.faults.unknown_names = True
     fake_dsm.sso.enable_dsm_sso_client(dsm_url.replace("127.0.0.1", "nas.example"))
-    report = await check_nas(hass)
+    async with chatting(fake_dsm):
+        report = await check_nas(hass)
     assert verdicts(report) == {
         **DEMO_VERDICTS,
+        "chat_socket_events": "contradicted",
         "calendar_task_zone_key": "contradicted",
         "drive_revisions_shape": "contradicted",
         "sso_redirect_host": "contradicted",
     }
     assert guess(report, "calendar_task_zone_key")["seen"] == {"zone_key": "tz_id"}
+    events = guess(report, "chat_socket_events")["seen"]
+    assert events
+    assert not set(events) & CHANGE_EVENTS
     revisions = guess(report, "drive_revisions_shape")
     assert revisions["form"] == "items"
     assert "version_id" in json.dumps(revisions["seen"])

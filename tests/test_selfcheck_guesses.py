@@ -157,3 +157,13 @@ def test_a_form_not_seen_keeps_the_one_in_use() -> None:
     assert apply_forms(client, judge_all(seen)) == {"calendar_task_zone_key": "tz_id"}
     assert apply_forms(client, judge_all(seen)) == {}
     assert client.forms == {"calendar_task_zone_key": "tz_id"}
+
+
+def test_socket_names_not_understood() -> None:
+    """A socket naming changes only in words we do not know contradicts the guess."""
+    seen = observations()
+    seen.socket_connected = True
+    seen.shapes.event("newMessage", ({"channel_id": 1},))
+    status, events, _ = judged(seen, "chat_socket_events")
+    assert status == "contradicted"
+    assert set(events) == {"newMessage"}

@@ -30,6 +30,7 @@ from custom_components.synology_native.api.calendar import (
     TASK_ZONE_KEYS,
     TODO_LIST as TASK_LIST,
 )
+from custom_components.synology_native.api.chat_socket import CHANGE_EVENTS
 from custom_components.synology_native.api.client import DsmClient
 from custom_components.synology_native.api.contacts import CONTACT_FIELDS, CONTACT_LIST
 from custom_components.synology_native.api.drive import (
@@ -265,7 +266,11 @@ def _socket_events(seen: Observations) -> Verdict:
     names = seen.shapes.event_names
     if not names:
         return NOT_SEEN
-    return Verdict(Status.CONFIRMED, seen.shapes.report()["socket_events"])
+    events = seen.shapes.report()["socket_events"]
+    if any(name in CHANGE_EVENTS for name in names):
+        return Verdict(Status.CONFIRMED, events)
+    # Only names we do not know: Chat is still read, at the poll interval.
+    return Verdict(Status.CONTRADICTED, events)
 
 
 def _webdav_api(seen: Observations) -> Verdict:
@@ -370,8 +375,9 @@ GUESSES: tuple[Guess, ...] = (
     ),
     Guess(
         "chat_socket_events",
-        "api/chat_socket.py ChatSocket",
-        "Chat's socket accepts the session and sends events when something changes.",
+        "api/chat_socket.py CHANGE_EVENTS",
+        "Chat's socket accepts the session and names a change with one of "
+        "CHANGE_EVENTS (post_create, ...).",
         _socket_events,
     ),
     Guess(
