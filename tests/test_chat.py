@@ -32,7 +32,7 @@ from custom_components.synology_native.const import (
     EVENT_CHAT_MESSAGE_UPDATED,
     EVENT_CHAT_REACTION,
 )
-from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL, RANDOM
+from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL, RANDOM, PostRate
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -603,6 +603,47 @@ async def test_notify_entities(
         )
     assert len(general.posts) == count
     assert RANDOM not in {m.data["channel_id"] for m in messages}
+
+
+async def test_ten_notifications_at_once_arrive_in_order(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    chat_pace: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Against Chat's one post a second (small burst), ten at once are paced, not refused."""
+    assert fake_dsm.chat.post_rate == PostRate()  # the simulator's default limit
+    await setup_entry(hass, config_entry)
+    await asyncio.gather(
+        *(
+            hass.services.async_call(
+                "notify",
+                "send_message",
+                {ATTR_ENTITY_ID: GENERAL_NOTIFY, ATTR_MESSAGE: f"note {n}"},
+                blocking=True,
+            )
+            for n in range(10)
+        )
+    )
+    general = fake_dsm.chat.channels[GENERAL]
+    mine = [post for post in general.posts.values() if post.creator_id == ME][-10:]
+    assert [post.message for post in mine] == [f"note {n}" for n in range(10)]
+    # Within about ten seconds of the simulator's clock, which the waits moved on.
+    assert mine[-1].create_at - mine[0].create_at <= 10_000
+    assert sum(chat_pace) <= 10
+    assert not [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name.startswith("custom_components")
+    ]
+    # Each went once: none was refused (a refusal is tried again).
+    creates = [
+        r
+        for r in fake_dsm.requests
+        if (r.api, r.method) == ("SYNO.Chat.Post", "create")
+    ]
+    assert len(creates) == 10
 
 
 def test_backoff_is_capped_with_jitter() -> None:
