@@ -17,13 +17,17 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from custom_components.synology_native.api import client as client_module
+from custom_components.synology_native.api import (
+    DsmInvalidParameterError,
+    client as client_module,
+)
 from custom_components.synology_native.api.calendar import (
     CalendarKind,
     SynoCalendarApi,
     TaskDraft,
 )
 from custom_components.synology_native.api.chat_socket import CHANGE_EVENTS
+from custom_components.synology_native.api.drive import Drive
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.selfcheck import issue_id, probe
 from custom_components.synology_native.selfcheck.guesses import GUESSES
@@ -73,6 +77,8 @@ SHAPE_WORDS = {
     "11-100",
     ">100",
 }
+# The demo's file with an earlier version.
+WELCOME = "/mydrive/Documents/Welcome.txt"
 # Writes the check must never make, by method name.
 WRITE_METHODS = {"create", "set", "update", "delete", "restore", "upload", "move"}
 
@@ -194,7 +200,7 @@ async def test_alternative_forms(
     await long_conversation(fake_dsm)
     fake_dsm.chat.page_cap = 1000  # hands out what is asked
     fake_dsm.store.dialect.task_zone_key = "tz_id"
-    fake_dsm.store.dialect.revisions_shape = "items"
+    fake_dsm.store.dialect.revisions_shape = "revisions"
     fake_dsm.chat_socket.faults.unknown_names = True
     fake_dsm.sso.enable_dsm_sso_client(dsm_url.replace("127.0.0.1", "nas.example"))
     async with chatting(fake_dsm):
@@ -211,48 +217,64 @@ async def test_alternative_forms(
     assert events
     assert not set(events) & CHANGE_EVENTS
     revisions = guess(report, "drive_revisions_shape")
-    assert revisions["form"] == "items"
-    assert "version_id" in json.dumps(revisions["seen"])
+    assert revisions["form"] == "revisions"
+    assert "revision_id" in json.dumps(revisions["seen"])
     assert guess(report, "sso_redirect_host")["seen"] == {"same_host": False}
-    # Reading both zone keys, the integration copes; with versions it cannot read, and
-    # signing in from another host, it does not.
+    # Speaking both zone keys and both version shapes, the integration copes; signing
+    # in from another host than DSM's redirect address does not work.
     issues = {issue_id(config_entry, key) for key in DEMO_VERDICTS}
     raised = {key[1] for key in issue_registry.issues if key[1] in issues}
-    assert raised == {
-        issue_id(config_entry, "drive_revisions_shape"),
-        issue_id(config_entry, "sso_redirect_host"),
-    }
+    assert raised == {issue_id(config_entry, "sso_redirect_host")}
 
 
-async def test_client_adapts_to_the_task_zone_key(
+def zone_keys_sent(fake_dsm: FakeDsm) -> set[str]:
+    """Return the zone keys of the last Todo.create the simulator received."""
+    create = [
+        r
+        for r in fake_dsm.requests
+        if r.api == "SYNO.Cal.Todo" and r.method == "create"
+    ]
+    return {"tzid", "tz_id"} & set(create[-1].params)
+
+
+async def test_client_adapts_to_the_nas_forms(
     hass: HomeAssistant,
     loaded: None,
     fake_dsm: FakeDsm,
     config_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Once the NAS showed tz_id, tasks are written with it (and that is logged once)."""
+    """A NAS seen speaking tz_id and {revisions} gets those (logged once, kept)."""
     fake_dsm.store.dialect.task_zone_key = "tz_id"
+    fake_dsm.store.dialect.revisions_shape = "revisions"
     calendar = SynoCalendarApi(config_entry.runtime_data.client)
     task_list = (await calendar.calendars(CalendarKind.TODO))[0]
     draft = TaskDraft("Call", tz_id="America/New_York")
-    before = await calendar.create_task(task_list, draft)
-    assert before.draft.tz_id != "America/New_York"  # the NAS ignored tzid
+    await calendar.create_task(task_list, draft)
+    assert zone_keys_sent(fake_dsm) == {"tzid", "tz_id"}
+    drive = Drive(config_entry.runtime_data.client)
+    versions = await drive.versions(WELCOME)
+    with pytest.raises(DsmInvalidParameterError):  # sent as version_id
+        await drive.restore_version(WELCOME, versions[-1].version_id)
+
     caplog.set_level(logging.INFO)
     await check_nas(hass)
     await check_nas(hass)
     after = await calendar.create_task(task_list, draft)
     assert after.draft.tz_id == "America/New_York"
+    assert zone_keys_sent(fake_dsm) == {"tz_id"}
+    await drive.restore_version(WELCOME, versions[-1].version_id)
     assert caplog.text.count("answers in the tz_id form") == 1
+    assert caplog.text.count("answers in the revisions form") == 1
 
-    # A restart keeps the report and the form.
+    # A restart keeps the report and the forms.
     report = config_entry.runtime_data.selfcheck.report
     await hass.config_entries.async_reload(config_entry.entry_id)
     await hass.async_block_till_done()
     assert config_entry.runtime_data.selfcheck.report == report
     calendar = SynoCalendarApi(config_entry.runtime_data.client)
-    again = await calendar.create_task(task_list, draft)
-    assert again.draft.tz_id == "America/New_York"
+    await calendar.create_task(task_list, draft)
+    assert zone_keys_sent(fake_dsm) == {"tz_id"}
 
 
 async def test_contradiction_that_breaks_a_feature_raises_an_issue(

@@ -78,15 +78,11 @@ def test_tasks_without_a_zone() -> None:
     assert shape == {"object": {"evt_id": "integer"}}
 
 
-def test_revisions_in_the_items_shape() -> None:
-    """Revisions answered as {items: [...]} name that form."""
-    seen = observations(**{Read.DRIVE_REVISIONS: Outcome.READ})
-    seen.shapes.answer(
-        REVISIONS_LIST.api, REVISIONS_LIST.method, 2, {"items": [], "total": 0}
-    )
-    assert judged(seen, "drive_revisions_shape")[::2] == ("contradicted", "items")
-    seen.outcomes[Read.DRIVE_REVISIONS] = Outcome.MALFORMED
-    assert judged(seen, "drive_revisions_shape")[0] == "contradicted"
+def test_revisions_in_neither_shape() -> None:
+    """Revisions answered in neither shape contradict the guess, with no form."""
+    seen = observations(**{Read.DRIVE_REVISIONS: Outcome.MALFORMED})
+    seen.shapes.answer(REVISIONS_LIST.api, REVISIONS_LIST.method, 2, {"list": []})
+    assert judged(seen, "drive_revisions_shape")[::2] == ("contradicted", None)
 
 
 def test_contacts_missing_a_field() -> None:

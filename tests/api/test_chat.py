@@ -43,7 +43,7 @@ from custom_components.synology_native.api.errors import (
     DsmResponseError,
 )
 from custom_components.synology_native.api.models import Endpoint
-from tests.fake_dsm import run_simulator
+from tests.fake_dsm import chat as fake_chat, run_simulator
 from tests.fake_dsm.chat_store import (
     DEMO_BOT_TOKEN,
     DEMO_WEBHOOK_TOKEN,
@@ -499,3 +499,13 @@ async def test_socket_over_tls_with_and_without_verification(
             await socket.connect()
             assert socket.connected
             await socket.disconnect()
+
+
+async def test_empty_conversation_without_402(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chat.md 2026-12: an unanchored read may answer an empty list instead of 402."""
+    monkeypatch.setattr(fake_chat, "EMPTY_READ_WITHOUT_ANCHOR_IS_402", False)
+    empty = await chat.direct_channel(BOB)
+    assert await chat.posts_since(empty.channel_id, 0) == []
+    assert await chat.newest_posts(empty.channel_id, 5) == []

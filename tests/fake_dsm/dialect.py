@@ -15,6 +15,7 @@ class Dialect:
     # calendar.md Corrections 2026-12 (CONFLICT): the key tasks carry their zone under.
     # A NAS reads its own key on writes and ignores the other.
     task_zone_key: str = "tzid"
-    # drive.md §7 and Corrections 2026-12: Revisions.list answers {revisions: [{revision_id,
-    # ...}]} (one plugin) or {total, items: [{version_id, ...}]} (pvilaca/DSM4J).
-    revisions_shape: str = "revisions"
+    # drive.md §7 and Corrections 2026-12: Revisions.list answers {total, items:
+    # [{version_id, ...}]} (pvilaca/DSM4J) or {revisions: [{revision_id, ...}]} (one
+    # plugin); restore takes the id back under the listed name.
+    revisions_shape: str = "items"

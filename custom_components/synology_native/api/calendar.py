@@ -87,9 +87,10 @@ register_error_codes(
 
 # The value DSM's v5 filters take for "no filter" (calendar.md §7.1, §8.2).
 FILTER_ALL = "all"
-# CONFLICT (§8.4, Corrections 2026-12): tasks name their zone tzid (Synology's
-# documentation) or tz_id (one client). Tasks are written with TASK_ZONE_KEY unless a
-# self-check saw the NAS answer with the other (the client's form TASK_ZONE_FORM).
+# CONFLICT (calendar.md §8.4 and 2026-12): Synology's documentation names a task's zone
+# ``tzid``; N4S4/synology-api (every version, `calendar.py` todo_create/todo_set) sends
+# ``tz_id``. Both go, with the same value, until a capture decides: a self-check that saw
+# the NAS answer with one (the client's form TASK_ZONE_FORM) sends only that one.
 TASK_ZONE_KEYS = ("tzid", "tz_id")
 TASK_ZONE_KEY = TASK_ZONE_KEYS[0]
 TASK_ZONE_FORM = "calendar_task_zone_key"
@@ -447,6 +448,9 @@ class EventDraft:
     # Attachments are sent back as read: this client does not edit them.
     attachments: tuple[Mapping[str, Any], ...] = ()
     location_extra: Mapping[str, Any] = field(default_factory=dict)
+    # The event's personal_property as DSM answered it (None for a new event); ``set``
+    # sends it back (see personal_property_wire).
+    personal_property: Any = None
 
     @property
     def all_day(self) -> bool:
@@ -520,6 +524,32 @@ def split_meeting_url(description: str) -> tuple[str, str]:
     return description, ""
 
 
+# CONFLICT (calendar.md 2026-12): the one public client tested on Calendar 3.x
+# (N4S4/synology-api 0.9.4 `calendar.py` event_set) sends this object; DSM's own answer
+# (calendar.md §7.1, OAS) draws an array of such objects.
+DEFAULT_PERSONAL_PROPERTY: Mapping[str, Any] = {"is_visible": True}
+
+
+def personal_property_wire(current: Any) -> Any:
+    """Return the ``personal_property`` that ``Event.set`` must send (Calendar 3.x).
+
+    The event's current value goes back in the form DSM answered it (an object or an
+    array of objects with ``is_visible``); without one, DEFAULT_PERSONAL_PROPERTY.
+    """
+    if isinstance(current, dict) and isinstance(current.get("is_visible"), bool):
+        return current
+    if (
+        isinstance(current, list)
+        and current
+        and all(
+            isinstance(item, dict) and isinstance(item.get("is_visible"), bool)
+            for item in current
+        )
+    ):
+        return current
+    return dict(DEFAULT_PERSONAL_PROPERTY)
+
+
 def location_wire(name: str, extra: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``location_info``; Calendar 3.x wants it present even when empty (§7.2)."""
     base: dict[str, Any] = {
@@ -582,8 +612,8 @@ class TaskDraft:
     done: bool = False
     tz_id: str = "UTC"
 
-    def wire(self, zone_key: str = TASK_ZONE_KEY) -> dict[str, Any]:
-        """Return the task fields, the zone under zone_key (see TASK_ZONE_KEYS)."""
+    def wire(self, zone_keys: tuple[str, ...] = TASK_ZONE_KEYS) -> dict[str, Any]:
+        """Return the task fields, the zone under each of zone_keys."""
         params: dict[str, Any] = {
             "summary": self.summary,
             "description": self.description or EMPTY_DESCRIPTION,
@@ -591,7 +621,7 @@ class TaskDraft:
             "has_end_time": self.due is not None,
             # §8.1: percent_complete is 0 or 100, DSM's done flag.
             "percent_complete": 100 if self.done else 0,
-            zone_key: self.tz_id,
+            **dict.fromkeys(zone_keys, self.tz_id),
             "is_all_day": self.due is not None and not isinstance(self.due, datetime),
         }
         if isinstance(self.due, datetime):
@@ -733,6 +763,7 @@ def event_from_wire(item: Fields) -> CalEvent:
         location_extra={key: value for key, value in place.raw.items() if key != "name"}
         if place is not None
         else {},
+        personal_property=item.raw.get("personal_property"),
     )
     return CalEvent(
         evt_id=item.field("evt_id", int),
@@ -990,7 +1021,13 @@ class SynoCalendarApi:
         draft.validate()
         data = await self._client.call(
             EVENT_SET,
-            {**_identity(event), **draft.wire(), **_repeat_params(draft.repeat)},
+            {
+                **_identity(event),
+                **draft.wire(),
+                **_repeat_params(draft.repeat),
+                # calendar.md 2026-12: Calendar 3.x refuses a set without it.
+                "personal_property": personal_property_wire(draft.personal_property),
+            },
             post=True,
         )
         return event_from_wire(Fields.of(data, EVENT_SET))
@@ -1073,7 +1110,7 @@ class SynoCalendarApi:
             TODO_CREATE,
             {
                 "original_cal_id": task_list.original_cal_id,
-                **draft.wire(self._task_zone_key()),
+                **draft.wire(self._task_zone_keys()),
             },
             post=True,
         )
@@ -1091,15 +1128,16 @@ class SynoCalendarApi:
                 "original_cal_id": task.list_id,
                 "dav_etag": task.etag,
                 "priority_order": task.priority_order,
-                **draft.wire(self._task_zone_key()),
+                **draft.wire(self._task_zone_keys()),
             },
             post=True,
         )
         return task_from_wire(Fields.of(data, TODO_SET))
 
-    def _task_zone_key(self) -> str:
-        """Return the zone key this NAS answers tasks with, once a self-check saw it."""
-        return self._client.forms.get(TASK_ZONE_FORM, TASK_ZONE_KEY)
+    def _task_zone_keys(self) -> tuple[str, ...]:
+        """Return the zone keys to send: the NAS's own, once a self-check saw it."""
+        form = self._client.forms.get(TASK_ZONE_FORM)
+        return TASK_ZONE_KEYS if form is None else (form,)
 
     async def delete_task(self, evt_id: int) -> None:
         """Delete a task."""

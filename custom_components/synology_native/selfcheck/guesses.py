@@ -36,6 +36,8 @@ from custom_components.synology_native.api.contacts import CONTACT_FIELDS, CONTA
 from custom_components.synology_native.api.drive import (
     INFO_QUOTA,
     NOTIFICATIONS_LIST,
+    REVISION_ID_KEYS,
+    REVISIONS_FORM,
     REVISIONS_LIST,
 )
 from custom_components.synology_native.api.models import Endpoint
@@ -211,9 +213,8 @@ def _task_zone_key(seen: Observations) -> Verdict:
     return Verdict(Status.CONTRADICTED, items[0])
 
 
-# drive.md §7 and Corrections 2026-12: the list under "revisions" (one plugin, our
-# parser) or under "items" (pvilaca/DSM4J).
-REVISION_FORMS = ("revisions", "items")
+# The forms of Revisions.list, the one our guess names (DSM4J's) first.
+REVISION_FORMS = tuple(REVISION_ID_KEYS)
 
 
 def _revisions_form(seen: Observations) -> Verdict:
@@ -353,9 +354,10 @@ GUESSES: tuple[Guess, ...] = (
         breaks="the Drive quota sensors",
     ),
     Guess(
-        "drive_revisions_shape",
-        "api/drive.py parse_versions, revision_list_params",
-        "Revisions.list answers {revisions: [{revision_id, size, modified_time}]}.",
+        REVISIONS_FORM,
+        "api/drive.py version_items, revision_restore_params",
+        "Revisions.list answers {total, items: [{version_id, ...}]} (pvilaca/DSM4J); "
+        "{revisions: [{revision_id, ...}]} is read too.",
         _revisions_form,
         breaks="listing and restoring Drive file versions",
     ),
@@ -390,7 +392,7 @@ GUESSES: tuple[Guess, ...] = (
     ),
     Guess(
         "sso_redirect_host",
-        "api/auth.py SSO_AUTH_URL_QUERY",
+        "api/auth.py SSO_AUTH_URL_QUERY, redirect_host",
         "DSM's OpenID Connect address sends the browser back to the host the entry uses.",
         _sso_host,
         breaks="single sign-on through the address this entry uses",
@@ -400,7 +402,10 @@ GUESSES: tuple[Guess, ...] = (
 
 # Guesses whose other documented form the client speaks too: the client's form name
 # (the guess's key) and its forms, the first used until a NAS shows another.
-ADAPTABLE: Mapping[str, tuple[str, ...]] = {TASK_ZONE_FORM: TASK_ZONE_KEYS}
+ADAPTABLE: Mapping[str, tuple[str, ...]] = {
+    TASK_ZONE_FORM: TASK_ZONE_KEYS,
+    REVISIONS_FORM: REVISION_FORMS,
+}
 
 
 def judge_all(seen: Observations) -> dict[str, Verdict]:

@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from custom_components.synology_native.api import (
     DsmApiNotInstalledError,
@@ -211,7 +211,7 @@ async def _drive_revisions(client: DsmClient, seen: Observations) -> None:
     if file is None:
         seen.outcomes[Read.DRIVE_REVISIONS] = Outcome.UNAVAILABLE
         return
-    await drive.versions(file.file_id)
+    await drive.versions(file.display_path)
 
 
 async def _contacts(client: DsmClient) -> None:
@@ -265,8 +265,7 @@ async def _sso(client: DsmClient, seen: Observations) -> None:
     except DsmSsoUnavailableError:
         seen.outcomes[Read.SSO] = Outcome.UNAVAILABLE
         return
-    redirect = parse_qs(urlsplit(sign_in.url).query).get("redirect_uri", [""])[0]
-    if (host := urlsplit(redirect).hostname) is not None:
+    if (host := sign_in.redirect_host) is not None:
         seen.sso_host_matches = host == urlsplit(client.url).hostname
 
 

@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 import re
 import time
-from typing import Any
 
 from homeassistant.components import conversation
 from homeassistant.const import CONF_USERNAME
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import intent, translation
-from homeassistant.helpers.storage import Store
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -45,10 +43,10 @@ from custom_components.synology_native.const import (
     SUBENTRY_CHAT_ASSIST_USER,
 )
 from custom_components.synology_native.data import DsmConfigEntry
+from custom_components.synology_native.storage import EntryData
 
 from .listener import ChatListener
 
-STORAGE_VERSION = 1
 # Enough to recognise any post the listener could report again; older ids fall off.
 ANSWERED_KEPT = 500
 # A person who may not use Assist is told so at most this often per conversation.
@@ -86,9 +84,8 @@ class RateWindow:
 OVERALL_RATE: HassKey[RateWindow] = HassKey(f"{DOMAIN}_chat_assist_rate")
 
 
-def assist_storage_key(entry_id: str) -> str:
-    """Name the store of the posts Assist answered for an entry."""
-    return f"{DOMAIN}.chat_assist.{entry_id}"
+# The posts Assist answered, and the declines it sent lately.
+ASSIST_ANSWERS = EntryData("{domain}.chat_assist.{entry_id}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +121,7 @@ class ChatAssist:
         self.hass = hass
         self.entry = entry
         self.listener = listener
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, assist_storage_key(entry.entry_id)
-        )
+        self._store = ASSIST_ANSWERS.store(hass, entry.entry_id)
         self._answered: list[int] = []
         self._declined: dict[str, float] = {}
         self._per_person: dict[int, RateWindow] = {}

@@ -15,7 +15,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.start import async_at_started
-from homeassistant.helpers.storage import Store
 
 from custom_components.synology_native.api import DsmApp, DsmClient, DsmError
 from custom_components.synology_native.api.chat import (
@@ -43,11 +42,10 @@ from custom_components.synology_native.const import (
 )
 from custom_components.synology_native.data import AppKey, PushedApp
 from custom_components.synology_native.error_policy import start_reauth_if_needed
+from custom_components.synology_native.storage import EntryData
 
 if TYPE_CHECKING:
     from custom_components.synology_native.data import DsmConfigEntry
-
-STORAGE_VERSION = 1
 
 EVENTS = {
     ChangeKind.MESSAGE: EVENT_CHAT_MESSAGE,
@@ -61,9 +59,8 @@ EVENTS = {
 type PostHook = Callable[[ChatChannel, ChatPost], Coroutine[Any, Any, None]]
 
 
-def chat_storage_key(entry_id: str) -> str:
-    """Name the storage file of an entry's Chat cursors."""
-    return f"{DOMAIN}.chat_{entry_id}"
+# What was already reported, per channel and thread (see ChannelCursor).
+CHAT_CURSORS = EntryData("{domain}.chat_{entry_id}")
 
 
 def signal_state(entry_id: str) -> str:
@@ -88,9 +85,7 @@ class ChatListener:
         self.client = client
         self.catch_up = ChatCatchUp(client, self._report, name=entry.title)
         self.chat = self.catch_up.chat
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, chat_storage_key(entry.entry_id)
-        )
+        self._store = CHAT_CURSORS.store(hass, entry.entry_id)
         self.on_post: PostHook | None = None
         self._unreportable: set[int] = set()  # posts already logged as such
         verify_ssl = bool(entry.data.get(CONF_VERIFY_SSL, True))

@@ -13,12 +13,11 @@ next start, found by the entry's own webhook application id.
 """
 
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.helpers.network import NoURLAvailableError
-from homeassistant.helpers.storage import Store
 
 from custom_components.synology_native.api import DsmError, DsmResponseError
 from custom_components.synology_native.api.drive import (
@@ -32,6 +31,7 @@ from custom_components.synology_native.const import (
     EVENT_DRIVE_NOTIFICATION,
     LOGGER,
 )
+from custom_components.synology_native.storage import EntryData
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -39,12 +39,8 @@ if TYPE_CHECKING:
     from custom_components.synology_native.api.drive import NotificationFeed, Webhook
     from custom_components.synology_native.data import DsmConfigEntry
 
-STORAGE_VERSION = 1
-
-
-def drive_storage_key(entry_id: str) -> str:
-    """Name the store of an entry's notification marker."""
-    return f"{DOMAIN}.drive_{entry_id}"
+# The notifications already fired, and the newest one's time.
+DRIVE_MARKER = EntryData("{domain}.drive_{entry_id}")
 
 
 class DriveNotificationMarker:
@@ -54,9 +50,7 @@ class DriveNotificationMarker:
         """Keep the marker of entry."""
         self._hass = hass
         self._entry = entry
-        self._store = Store[dict[str, Any]](
-            hass, STORAGE_VERSION, drive_storage_key(entry.entry_id)
-        )
+        self._store = DRIVE_MARKER.store(hass, entry.entry_id)
         self._seen: set[str] | None = None
         self._newest = 0.0
 
@@ -98,10 +92,6 @@ class DriveNotificationMarker:
         await self._store.async_save(
             {"seen": sorted(self._seen), "newest": self._newest}
         )
-
-    async def async_remove(self) -> None:
-        """Forget the marker (the entry is removed)."""
-        await self._store.async_remove()
 
 
 def webhook_app_id(entry_id: str) -> str:
