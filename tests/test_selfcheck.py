@@ -28,9 +28,10 @@ from custom_components.synology_native.api.calendar import (
 )
 from custom_components.synology_native.api.chat_socket import CHANGE_EVENTS
 from custom_components.synology_native.api.drive import Drive
+from custom_components.synology_native.apps.chat import selfcheck as chat_selfcheck
 from custom_components.synology_native.const import DOMAIN
-from custom_components.synology_native.selfcheck import issue_id, probe
-from custom_components.synology_native.selfcheck.guesses import GUESSES
+from custom_components.synology_native.selfcheck import issue_id
+from custom_components.synology_native.selfcheck.guesses import every_guess
 from tests.conftest import setup_entry
 from tests.fake_dsm import FakeDsm
 from tests.fake_dsm.chat_store import GENERAL
@@ -86,7 +87,7 @@ WRITE_METHODS = {"create", "set", "update", "delete", "restore", "upload", "move
 @pytest.fixture(autouse=True)
 def short_socket_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """Listen to Chat's socket for half a second only."""
-    monkeypatch.setattr(probe, "SOCKET_WINDOW_SECONDS", 0.5)
+    monkeypatch.setattr(chat_selfcheck, "SOCKET_WINDOW_SECONDS", 0.5)
 
 
 async def check_nas(hass: HomeAssistant, context: Context | None = None) -> Any:
@@ -138,9 +139,9 @@ async def long_conversation(fake_dsm: FakeDsm) -> None:
 
 def test_every_guess_names_its_place() -> None:
     """Each guess names the client code it checks, once."""
-    keys = [item.key for item in GUESSES]
+    keys = [item.key for item in every_guess()]
     assert len(keys) == len(set(keys)) == len(DEMO_VERDICTS)
-    assert all(item.checks.startswith("api/") for item in GUESSES)
+    assert all(item.checks.startswith("api/") for item in every_guess())
 
 
 async def test_demo_nas(

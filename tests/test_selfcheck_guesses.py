@@ -10,9 +10,9 @@ from custom_components.synology_native.api.contacts import CONTACT_LIST
 from custom_components.synology_native.api.drive import INFO_QUOTA, REVISIONS_LIST
 from custom_components.synology_native.api.shapes import ShapeRecorder
 from custom_components.synology_native.selfcheck.guesses import (
-    GUESSES,
     Status,
     apply_forms,
+    every_guess,
     judge_all,
 )
 from custom_components.synology_native.selfcheck.probe import (
@@ -40,7 +40,7 @@ def test_nothing_seen() -> None:
     """A NAS that showed nothing settles nothing."""
     report = judge_all(observations())
     assert {verdict.status for verdict in report.values()} == {Status.NOT_SEEN}
-    assert len(report) == len(GUESSES)
+    assert len(report) == len(every_guess())
 
 
 def test_malformed_answer_is_contradicted_with_its_shape() -> None:

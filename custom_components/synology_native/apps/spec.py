@@ -1,8 +1,8 @@
 """What one app contributes to the integration: the entry of the table of apps.
 
 Each ``apps/<app>/__init__.py`` builds one ``AppSpec``; ``apps/__init__.py`` lists them
-in ``APPS``. Setup, unload, removal, diagnostics, the platforms and the action registry
-go through the table, so none of them names an app.
+in ``APPS``. Setup, unload, removal, diagnostics, the platforms, the action registry and the NAS
+self-check go through the table, so none of them names an app.
 """
 
 from collections.abc import Awaitable, Callable, Mapping
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         PolledAppCoordinator,
     )
     from custom_components.synology_native.data import DsmConfigEntry
+    from custom_components.synology_native.selfcheck.guesses import AppSelfCheck
     from custom_components.synology_native.services import Action, EntityAction
     from custom_components.synology_native.storage import EntryData
 
@@ -67,6 +68,8 @@ class AppSpec[RuntimeT: AppRuntime[Any]]:
     diagnostics: Callable[[RuntimeT], dict[str, Any]] | None = None
     # What the app keeps per entry in storage; removed with the entry.
     stores: tuple[EntryData, ...] = ()
+    # Its wire guesses the NAS self-check settles, and the reads that settle them.
+    self_check: AppSelfCheck | None = None
 
 
 def polled_app[CoordinatorT: PolledAppCoordinator[Any, Any]](

@@ -1,7 +1,7 @@
 """The NAS self-check: settle the integration's wire guesses on the user's own NAS.
 
 ``async_check_nas`` reads (never writes) what each guess needs, judges every guess of
-``guesses.GUESSES``, keeps the report for diagnostics, raises a repair issue for each
+``guesses.every_guess()`` (the NAS-wide ones and each app's, from its ``AppSpec``), keeps the report for diagnostics, raises a repair issue for each
 contradicted guess that breaks a feature (and removes it once confirmed again), and
 lets the client speak the other documented form where the NAS showed one.
 """
@@ -17,11 +17,11 @@ from homeassistant.util import dt as dt_util
 from custom_components.synology_native.const import DOMAIN, LOGGER
 
 from .guesses import (
-    ADAPTABLE,
-    GUESSES,
     Status,
     Verdict,
+    adaptable,
     apply_forms,
+    every_guess,
     judge_all,
     known_forms,
 )
@@ -117,7 +117,7 @@ def build_report(seen: Observations, verdicts: dict[str, Verdict]) -> dict[str, 
                     else {}
                 ),
             }
-            for guess in GUESSES
+            for guess in every_guess()
         ],
         "reads": dict(sorted(seen.outcomes.items())),
         "shapes": seen.shapes.report(),
@@ -132,11 +132,12 @@ def _async_update_issues(
     A NAS speaking a form the client also speaks breaks nothing. A guess not seen this
     time keeps its issue: nothing showed it works now.
     """
-    for guess in GUESSES:
+    forms = adaptable()
+    for guess in every_guess():
         if guess.breaks is None:
             continue
         verdict = verdicts[guess.key]
-        if verdict.status is Status.CONFIRMED or verdict.form in ADAPTABLE.get(
+        if verdict.status is Status.CONFIRMED or verdict.form in forms.get(
             guess.key, ()
         ):
             ir.async_delete_issue(hass, DOMAIN, issue_id(entry, guess.key))

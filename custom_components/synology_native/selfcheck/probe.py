@@ -1,45 +1,24 @@
 """What a self-check reads from the NAS: read-only calls, observed as shapes and counts.
 
-Every call here only reads. The client records the shape of each answer while the probe
+Each app's reads come with its ``AppSpec`` (``apps/<app>/selfcheck.py``); here are the
+sign-in address's, and what every read notes. Every call only reads. The client records the shape of each answer while the probe
 runs (api.shapes); the few facts a shape cannot carry (how many to-do priorities lie off
 the assumed scale, whether Chat cut a page short, whether DSM's sign-in address names the
 entry's host) are kept as counts and yes/no answers, never as values.
 """
 
-import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from custom_components.synology_native import apps as app_table
 from custom_components.synology_native.api import (
     DsmApiNotInstalledError,
     DsmError,
-    DsmNotFoundError,
     DsmResponseError,
     DsmSsoUnavailableError,
 )
-from custom_components.synology_native.api.calendar import (
-    CalendarKind,
-    SynoCalendarApi,
-)
-from custom_components.synology_native.api.chat import (
-    CHANNEL_LIST,
-    PAGE_SIZE,
-    POST_LIST,
-    Chat,
-    parse_post_list,
-)
-from custom_components.synology_native.api.chat_socket import ChatSocket
-from custom_components.synology_native.api.contacts import Contacts
-from custom_components.synology_native.api.drive import MY_DRIVE, Drive
-from custom_components.synology_native.api.notestation import (
-    NOT_SET,
-    PRIORITY_VALUES,
-    parse_todos,
-    todo_list_call,
-)
-from custom_components.synology_native.api.webdav import WebDav
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -48,16 +27,6 @@ if TYPE_CHECKING:
 
     from custom_components.synology_native.api import ApiInfo, DsmClient
     from custom_components.synology_native.api.shapes import ShapeRecorder
-
-# How long the check listens to Chat's socket for event names and payload shapes.
-SOCKET_WINDOW_SECONDS = 5.0
-# Chat conversations whose newest page is read to see how many posts DSM hands out.
-CHAT_CHANNELS_READ = 3
-# Drive versions are asked for the first file in My Drive or in one of its first folders.
-DRIVE_FILES_READ = 20
-DRIVE_FOLDERS_READ = 3
-# Calendar events are read for this window around now.
-CALENDAR_WINDOW = timedelta(days=35)
 
 
 class Read:
@@ -87,7 +56,7 @@ class Outcome:
 
 @dataclass(slots=True)
 class ChatPage:
-    """What one read of PAGE_SIZE posts brought: more than asked, fewer, and more older."""
+    """What one read of a page of Chat posts brought: more than asked, fewer, and more older."""
 
     over: bool = False  # a read brought more posts than asked
     short_with_more: bool = False  # fewer than asked although older posts exist
@@ -114,6 +83,20 @@ class Observations:
     sso_host_matches: bool | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """What one app's read works with: the client, the session, what is seen so far."""
+
+    client: DsmClient
+    http: aiohttp.ClientSession
+    seen: Observations
+    verify_ssl: bool
+
+
+# One read of an app (its ``AppSelfCheck.reads``): it only reads, and notes what it saw.
+type ProbeRead = Callable[[Probe], Awaitable[None]]
+
+
 async def _attempt(
     seen: Observations, read: str, action: Callable[[], Awaitable[None]]
 ) -> None:
@@ -136,127 +119,19 @@ async def observe(
     *,
     verify_ssl: bool,
 ) -> Observations:
-    """Read what every guess needs, recording shapes; only reads."""
+    """Read what every guess needs, recording shapes; only reads.
+
+    Each app's reads come in the table's order, then the sign-in address's.
+    """
     with client.recording() as shapes:
         seen = Observations(shapes, await client.apis())
-        reads: list[tuple[str, Callable[[], Awaitable[None]]]] = [
-            (Read.NOTESTATION_TODOS, lambda: _notestation(client, seen)),
-            (Read.CALENDAR_EVENTS, lambda: _calendar_events(client)),
-            (Read.CALENDAR_TASKS, lambda: _calendar_tasks(client)),
-            (Read.DRIVE_NOTIFICATIONS, lambda: _drive_notifications(client)),
-            (Read.DRIVE_QUOTA, lambda: _drive_quota(client)),
-            (Read.DRIVE_REVISIONS, lambda: _drive_revisions(client, seen)),
-            (Read.CONTACTS, lambda: _contacts(client)),
-            (Read.CHAT_POSTS, lambda: _chat_page(client, seen)),
-            (Read.WEBDAV, lambda: _webdav(client, seen)),
-            (Read.SSO, lambda: _sso(client, seen)),
-        ]
-        for read, action in reads:
-            await _attempt(seen, read, action)
-        await _attempt(
-            seen,
-            Read.SOCKET,
-            lambda: _socket(client, http, seen, verify_ssl=verify_ssl),
-        )
+        probe = Probe(client, http, seen, verify_ssl)
+        for spec in app_table.APPS:
+            if spec.self_check is not None:
+                for read, action in spec.self_check.reads:
+                    await _attempt(seen, read, partial(action, probe))
+        await _attempt(seen, Read.SSO, lambda: _sso(client, seen))
     return seen
-
-
-async def _notestation(client: DsmClient, seen: Observations) -> None:
-    """Read the first page of to-dos; count priorities that lie off the assumed scale."""
-    call = todo_list_call()
-    data = await client.call(call.endpoint, call.params)
-    parse_todos([data])  # raises on a shape the integration cannot read
-    numbers = [item["priority"] for item in data["todos"]]
-    assigned = [number for number in numbers if number != NOT_SET]
-    seen.priorities_set = len(assigned)
-    seen.priorities_off_scale = sum(
-        number not in PRIORITY_VALUES.values() for number in assigned
-    )
-
-
-async def _calendar_events(client: DsmClient) -> None:
-    api = SynoCalendarApi(client)
-    calendars = await api.calendars(CalendarKind.EVENT)
-    now = datetime.now(UTC)
-    await api.events(
-        [item.cal_id for item in calendars],
-        now - CALENDAR_WINDOW,
-        now + CALENDAR_WINDOW,
-    )
-
-
-async def _calendar_tasks(client: DsmClient) -> None:
-    api = SynoCalendarApi(client)
-    lists = await api.calendars(CalendarKind.TODO)
-    await api.tasks([item.cal_id for item in lists])
-
-
-async def _drive_notifications(client: DsmClient) -> None:
-    await Drive(client).notifications()
-
-
-async def _drive_quota(client: DsmClient) -> None:
-    await Drive(client).quota()
-
-
-async def _drive_revisions(client: DsmClient, seen: Observations) -> None:
-    drive = Drive(client)
-    page = await drive.files(MY_DRIVE, limit=DRIVE_FILES_READ)
-    file = next((item for item in page.items if not item.is_dir), None)
-    for folder in [item for item in page.items if item.is_dir][:DRIVE_FOLDERS_READ]:
-        if file is not None:
-            break
-        inner = await drive.files(folder.display_path, limit=DRIVE_FILES_READ)
-        file = next((item for item in inner.items if not item.is_dir), None)
-    if file is None:
-        seen.outcomes[Read.DRIVE_REVISIONS] = Outcome.UNAVAILABLE
-        return
-    await drive.versions(file.display_path)
-
-
-async def _contacts(client: DsmClient) -> None:
-    contacts = Contacts(client)
-    books = await contacts.address_books()
-    await contacts.contacts([book.addressbook_id for book in books])
-
-
-async def _chat_page(client: DsmClient, seen: Observations) -> None:
-    chat = Chat(client)
-    page = ChatPage()
-    joined = [channel for channel in await chat.channels() if channel.is_joined]
-    for channel in joined[:CHAT_CHANNELS_READ]:
-        posts = await chat.newest_posts(channel.channel_id, PAGE_SIZE)
-        page.over |= len(posts) > PAGE_SIZE
-        page.full |= len(posts) == PAGE_SIZE
-        page.largest = max(page.largest, len(posts))
-        if 0 < len(posts) < PAGE_SIZE:
-            page.short_with_more |= await _older_posts_exist(
-                client, channel.channel_id, min(post.post_id for post in posts)
-            )
-    seen.chat_page = page
-
-
-async def _older_posts_exist(client: DsmClient, channel_id: int, oldest: int) -> bool:
-    """Tell whether the conversation holds posts older than oldest (one read)."""
-    try:
-        data = await client.call(
-            POST_LIST,
-            {
-                "channel_id": channel_id,
-                "thread_id": 0,
-                "post_id": oldest,
-                "prev_count": PAGE_SIZE,
-                "next_count": 0,
-            },
-        )
-    except DsmNotFoundError:
-        return False
-    return any(post.post_id < oldest for post in parse_post_list(data))
-
-
-async def _webdav(client: DsmClient, seen: Observations) -> None:
-    settings = await WebDav(client).settings()
-    seen.webdav_api = f"{settings.api} v{settings.version}"
 
 
 async def _sso(client: DsmClient, seen: Observations) -> None:
@@ -267,29 +142,3 @@ async def _sso(client: DsmClient, seen: Observations) -> None:
         return
     if (host := sign_in.redirect_host) is not None:
         seen.sso_host_matches = host == urlsplit(client.url).hostname
-
-
-async def _socket(
-    client: DsmClient,
-    http: aiohttp.ClientSession,
-    seen: Observations,
-    *,
-    verify_ssl: bool,
-) -> None:
-    """Listen to Chat's socket for a short window; events are recorded as shapes."""
-    if CHANNEL_LIST.api not in seen.apis:
-        seen.outcomes[Read.SOCKET] = Outcome.UNAVAILABLE
-        return
-    socket = ChatSocket(
-        client, http, lambda _name: None, lambda: None, verify_ssl=verify_ssl
-    )
-    try:
-        await socket.connect()
-    except DsmError:
-        seen.socket_connected = False
-        raise
-    seen.socket_connected = True
-    try:
-        await asyncio.sleep(SOCKET_WINDOW_SECONDS)
-    finally:
-        await socket.disconnect()

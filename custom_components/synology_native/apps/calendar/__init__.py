@@ -10,6 +10,7 @@ from custom_components.synology_native.apps.spec import AppSpec, polled_app
 
 from .calendar import async_add_calendars
 from .coordinator import CalendarApp, CalendarCoordinator
+from .selfcheck import SELF_CHECK
 from .services import ACTIONS, COVERS
 from .todo import async_add_task_lists
 
@@ -28,7 +29,7 @@ def _diagnostics(calendar: CalendarApp) -> dict[str, Any]:
     }
 
 
-SPEC = AppSpec[CalendarApp](
+SPEC: AppSpec[CalendarApp] = AppSpec(
     app=DsmApp.CALENDAR,
     catalog=CatalogSection.CALENDAR,
     create=polled_app(CalendarCoordinator),
@@ -39,4 +40,5 @@ SPEC = AppSpec[CalendarApp](
     actions=ACTIONS,
     covers=COVERS,
     diagnostics=_diagnostics,
+    self_check=SELF_CHECK,
 )

@@ -14,6 +14,7 @@ from .assist import ASSIST_ANSWERS, ChatAssist
 from .event import async_add_events
 from .listener import CHAT_CURSORS, ChatApp, ChatListener
 from .notify import async_add_notifiers
+from .selfcheck import SELF_CHECK
 from .sensor import async_add_sensors
 from .services import ACTIONS, COVERS
 
@@ -58,7 +59,7 @@ def _diagnostics(chat: ChatApp) -> dict[str, Any]:
     }
 
 
-SPEC = AppSpec[ChatApp](
+SPEC: AppSpec[ChatApp] = AppSpec(
     app=DsmApp.CHAT,
     catalog=CatalogSection.CHAT,
     create=_async_create,
@@ -73,4 +74,5 @@ SPEC = AppSpec[ChatApp](
     covers=COVERS,
     diagnostics=_diagnostics,
     stores=(CHAT_CURSORS, ASSIST_ANSWERS),
+    self_check=SELF_CHECK,
 )

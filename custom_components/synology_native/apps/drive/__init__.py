@@ -13,6 +13,7 @@ from custom_components.synology_native.data import PolledApp
 
 from .coordinator import DriveApp, DriveCoordinator
 from .events import DRIVE_MARKER, DriveFileChanges
+from .selfcheck import SELF_CHECK
 from .sensor import async_add_sensors
 from .services import ACTIONS, COVERS
 
@@ -54,7 +55,7 @@ def _diagnostics(drive: DriveApp) -> dict[str, Any]:
     }
 
 
-SPEC = AppSpec[DriveApp](
+SPEC: AppSpec[DriveApp] = AppSpec(
     app=DsmApp.DRIVE,
     catalog=CatalogSection.DRIVE,
     create=_async_create,
@@ -64,4 +65,5 @@ SPEC = AppSpec[DriveApp](
     covers=COVERS,
     diagnostics=_diagnostics,
     stores=(DRIVE_MARKER,),
+    self_check=SELF_CHECK,
 )

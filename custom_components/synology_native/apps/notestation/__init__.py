@@ -9,6 +9,7 @@ from custom_components.synology_native.api.catalog import CatalogSection
 from custom_components.synology_native.apps.spec import AppSpec, polled_app
 
 from .coordinator import NoteStationApp, NoteStationCoordinator
+from .selfcheck import SELF_CHECK
 from .sensor import async_add_sensors
 from .services import ACTIONS, COVERS
 from .todo import async_add_todo_list
@@ -24,7 +25,7 @@ def _diagnostics(notestation: NoteStationApp) -> dict[str, Any]:
     }
 
 
-SPEC = AppSpec[NoteStationApp](
+SPEC: AppSpec[NoteStationApp] = AppSpec(
     app=DsmApp.NOTESTATION,
     catalog=CatalogSection.NOTESTATION,
     create=polled_app(NoteStationCoordinator),
@@ -32,4 +33,5 @@ SPEC = AppSpec[NoteStationApp](
     actions=ACTIONS,
     covers=COVERS,
     diagnostics=_diagnostics,
+    self_check=SELF_CHECK,
 )
