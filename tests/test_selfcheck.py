@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 import json
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import ATTR_ENTITY_ID
@@ -142,6 +143,17 @@ def test_every_guess_names_its_place() -> None:
     keys = [item.key for item in every_guess()]
     assert len(keys) == len(set(keys)) == len(DEMO_VERDICTS)
     assert all(item.checks.startswith("api/") for item in every_guess())
+
+
+def test_every_broken_feature_has_its_translated_issue() -> None:
+    """A guess that breaks a feature has its repair text; no text is left over."""
+    translations = Path(__file__).parents[1] / (
+        "custom_components/synology_native/translations/en.json"
+    )
+    issues = json.loads(translations.read_text(encoding="utf-8"))["issues"]
+    broken = {guess.issue_key for guess in every_guess() if guess.breaks}
+    assert broken == {key for key in issues if key.startswith("guess_broken_")}
+    assert len(broken) == 10
 
 
 async def test_demo_nas(
@@ -297,10 +309,9 @@ async def test_contradiction_that_breaks_a_feature_raises_an_issue(
         DOMAIN, issue_id(config_entry, "api_versions")
     )
     assert issue is not None
-    assert issue.translation_key == "guess_contradicted"
+    assert issue.translation_key == "guess_broken_api_versions"
     assert issue.translation_placeholders is not None
     assert "github.com" in issue.translation_placeholders["tracker"]
-    assert "APIs listed" in issue.translation_placeholders["feature"]
 
     fake_dsm.catalog[name] = offered
     await hass.config_entries.async_reload(config_entry.entry_id)

@@ -134,7 +134,7 @@ def _async_update_issues(
     """
     forms = adaptable()
     for guess in every_guess():
-        if guess.breaks is None:
+        if not guess.breaks:
             continue
         verdict = verdicts[guess.key]
         if verdict.status is Status.CONFIRMED or verdict.form in forms.get(
@@ -149,10 +149,9 @@ def _async_update_issues(
                 is_fixable=False,
                 severity=ir.IssueSeverity.WARNING,
                 learn_more_url=TRACKER_URL,
-                translation_key="guess_contradicted",
+                translation_key=guess.issue_key,
                 translation_placeholders={
                     "entry": entry.title,
-                    "feature": guess.breaks,
                     "guess": guess.key,
                     "checks": guess.checks,
                     "tracker": TRACKER_URL,

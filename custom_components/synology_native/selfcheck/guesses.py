@@ -4,9 +4,10 @@ Each app's guesses, and the reads that settle them, come with its ``AppSpec``
 (``apps/<app>/selfcheck.py``); here are the NAS-wide ones (API versions, the sign-in
 address) and what every guess is made of. Each guess names the constant or function in
 the client that holds it (``checks``), says what the code assumes, and judges the probe's
-observations as confirmed, contradicted (with the shape seen) or not seen. ``breaks`` says
-what does not work on a NAS that contradicts the guess; a guess the client copes with (it
-reads both forms, or falls back) has none. ``form`` names the other documented form a NAS
+observations as confirmed, contradicted (with the shape seen) or not seen. ``breaks`` marks
+a guess whose contradiction means a feature does not work on that NAS: its repair issue
+is translated under ``Guess.issue_key``; a guess the client copes with (it reads both
+forms, or falls back) breaks nothing. ``form`` names the other documented form a NAS
 was seen to speak, which the client then uses for that NAS (see ``apply_forms``).
 """
 
@@ -53,7 +54,12 @@ class Guess:
     checks: str
     assumes: str
     judge: Callable[[Observations], Verdict]
-    breaks: str | None = None
+    breaks: bool = False
+
+    @property
+    def issue_key(self) -> str:
+        """Name the translated repair issue of a guess that breaks a feature."""
+        return f"guess_broken_{self.key}"
 
 
 # --- reading shapes ------------------------------------------------------------------
@@ -190,14 +196,14 @@ API_VERSIONS = Guess(
     "api/*.py Endpoint(min_version, max_version)",
     "Every API the integration calls is offered in a version the client speaks.",
     _versions,
-    breaks="the features that use the APIs listed",
+    breaks=True,
 )
 SSO_REDIRECT_HOST = Guess(
     "sso_redirect_host",
     "api/auth.py SSO_AUTH_URL_QUERY, redirect_host",
     "DSM's OpenID Connect address sends the browser back to the host the entry uses.",
     _sso_host,
-    breaks="single sign-on through the address this entry uses",
+    breaks=True,
 )
 
 

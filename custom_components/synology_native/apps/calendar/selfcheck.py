@@ -79,7 +79,7 @@ SELF_CHECK = AppSelfCheck(
             "Cal.list answers {list: [...]} with the fields calendars and task lists "
             "read.",
             parsed(Read.CALENDAR_EVENTS, CAL_LIST, "list"),
-            breaks="Synology Calendar calendars and task lists",
+            breaks=True,
         ),
         Guess(
             "calendar_event_list_form",
@@ -93,7 +93,7 @@ SELF_CHECK = AppSelfCheck(
             "api/calendar.py event_from_wire",
             "Events carry the fields the calendar entities read.",
             parsed(Read.CALENDAR_EVENTS, EVENT_LIST),
-            breaks="Synology Calendar events",
+            breaks=True,
         ),
         Guess(
             TASK_ZONE_FORM,

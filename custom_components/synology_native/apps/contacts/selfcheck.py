@@ -52,7 +52,7 @@ SELF_CHECK = AppSelfCheck(
             "Contacts carry full_name, company, department, title, primary_mail, "
             "primary_tel.",
             _contact_fields,
-            breaks="finding and changing contacts",
+            breaks=True,
         ),
     ),
     reads=((Read.CONTACTS, _read_contacts),),

@@ -77,14 +77,14 @@ SELF_CHECK = AppSelfCheck(
             "api/drive.py _notification",
             "Notifications carry notification_id, type, time, is_read, actor and file.",
             parsed(Read.DRIVE_NOTIFICATIONS, NOTIFICATIONS_LIST, "items"),
-            breaks="the Drive notification sensor and events",
+            breaks=True,
         ),
         Guess(
             "drive_quota_shape",
             "api/drive.py parse_quota",
             "Info.quota answers {used, total} in bytes.",
             parsed(Read.DRIVE_QUOTA, INFO_QUOTA),
-            breaks="the Drive quota sensors",
+            breaks=True,
         ),
         Guess(
             REVISIONS_FORM,
@@ -92,7 +92,7 @@ SELF_CHECK = AppSelfCheck(
             "Revisions.list answers {total, items: [{version_id, ...}]} (pvilaca/DSM4J); "
             "{revisions: [{revision_id, ...}]} is read too.",
             _revisions_form,
-            breaks="listing and restoring Drive file versions",
+            breaks=True,
         ),
     ),
     reads=(

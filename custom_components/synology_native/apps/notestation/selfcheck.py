@@ -56,7 +56,7 @@ SELF_CHECK = AppSelfCheck(
             "api/notestation.py parse_todos",
             "Todo.list answers {todos: [...]} with the fields the to-do lists read.",
             parsed(Read.NOTESTATION_TODOS, TODO_LIST, "todos"),
-            breaks="Note Station to-do lists",
+            breaks=True,
         ),
         Guess(
             "notestation_priority_scale",

@@ -40,7 +40,7 @@ SELF_CHECK = AppSelfCheck(
             "The WebDAV Server package has an API whose name contains DAV and whose get "
             "answers with its settings.",
             _webdav_api,
-            breaks="the WebDAV settings actions",
+            breaks=True,
         ),
     ),
     reads=((Read.WEBDAV, _read_settings),),
