@@ -1025,9 +1025,11 @@ class SynoCalendarApi:
     ) -> CalEvent:
         """Change an occurrence and every later one.
 
-        The series ends before the occurrence and a new one with the changes starts there.
-
-        DSM has no call for "this and following" (§7.6); this is what CalDAV clients do.
+        A new series with the changes starts at the occurrence, then the old one ends
+        before it. DSM has no call for "this and following" (§7.6); this is what CalDAV
+        clients do. In this order a stop between the two calls leaves the rest twice
+        (deleting the new series removes it), never lost; the second call failing
+        deletes the new series again.
         """
         master = await self.event(occurrence.evt_id)
         head, rest = following_split(occurrence)
@@ -1035,9 +1037,14 @@ class SynoCalendarApi:
         if occurrence.repeat_index == 1:
             # The first occurrence: the whole series changes, keeping its id and UID.
             return await self.update_event(master, replace(draft, repeat=draft.repeat))
-        await self.update_event(master, replace(master.draft, repeat=head))
         repeat = draft.repeat if draft.repeat != occurrence.draft.repeat else rest
-        return await self.create_event(calendar, replace(draft, repeat=repeat))
+        created = await self.create_event(calendar, replace(draft, repeat=repeat))
+        try:
+            await self.update_event(master, replace(master.draft, repeat=head))
+        except DsmError:
+            await self.delete_event(created.evt_id)
+            raise
+        return created
 
     async def delete_following(self, occurrence: CalEvent) -> None:
         """Delete an occurrence and every later one (the series ends before it)."""
