@@ -4,9 +4,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
+from custom_components.synology_native.apps.drive import services as drive_services
 from custom_components.synology_native.const import DOMAIN
 from tests.fake_dsm.drive_store import DriveError
 from tests.fake_dsm.store import DEMO_USER
@@ -232,6 +233,52 @@ async def test_download_writes_the_whole_file_or_nothing(
         overwrite=True,
     )
     assert target.read_bytes() == drive.content(welcome)
+
+
+async def test_download_ending_short_is_refused(
+    hass: HomeAssistant, drive: DriveStore, allowed: Path
+) -> None:
+    """A body shorter than the file Drive lists fails, and leaves no file behind."""
+    welcome = drive.resolve(DEMO_USER, "/mydrive/Documents/Welcome.txt")
+    listed = welcome.size
+    blob = welcome.revisions[-1].blob
+    blob.write_bytes(blob.read_bytes()[: listed - 9])  # the NAS serves a cut copy
+    with pytest.raises(HomeAssistantError) as caught:
+        await act(
+            hass,
+            "download_file",
+            path="/mydrive/Documents/Welcome.txt",
+            target_path=str(allowed / "welcome.txt"),
+        )
+    assert caught.value.translation_key == "drive_download_short"
+    assert f"ended after {listed - 9} of its {listed} bytes" in str(caught.value)
+    assert await hass.async_add_executor_job(os.listdir, allowed) == []
+
+
+async def test_transfers_have_a_deadline(
+    hass: HomeAssistant,
+    allowed: Path,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A transfer that outlasts its deadline stops with a clear error, no file left."""
+    monkeypatch.setattr(drive_services, "TRANSFER_BASE_SECONDS", 0.2)
+    fake_dsm.faults.latency = 0.5  # every answer, the transfer's too, comes this late
+    photo = allowed / "slow.jpg"
+    photo.write_bytes(b"jpeg")
+    with pytest.raises(HomeAssistantError) as caught:
+        await act(hass, "upload_file", file_path=str(photo), folder="/mydrive")
+    assert caught.value.translation_key == "drive_transfer_too_slow"
+    assert "/mydrive/slow.jpg" in str(caught.value)
+    with pytest.raises(HomeAssistantError) as caught:
+        await act(
+            hass,
+            "download_file",
+            path="/mydrive/Documents/Welcome.txt",
+            target_path=str(allowed / "welcome.txt"),
+        )
+    assert caught.value.translation_key == "drive_transfer_too_slow"
+    assert await hass.async_add_executor_job(os.listdir, allowed) == ["slow.jpg"]
 
 
 async def test_share_links(hass: HomeAssistant, drive: DriveStore) -> None:

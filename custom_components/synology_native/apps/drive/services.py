@@ -6,8 +6,9 @@ quota), so a refused action changes nothing. Files stream in chunks both ways: m
 does not grow with their size.
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 import mimetypes
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -18,6 +19,7 @@ from homeassistant.core import (
     ServiceResponse,
     SupportsResponse,
 )
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import probatio
@@ -36,6 +38,7 @@ from custom_components.synology_native.api.drive import (
     child_path,
     is_drive_path,
 )
+from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
 from custom_components.synology_native.services import (
@@ -230,6 +233,32 @@ async def _allowed(hass: HomeAssistant, path: str, refusal: str) -> Path:
 
 # --- upload and download ------------------------------------------------------------
 
+# The longest a transfer may take: a minute, plus the file's time at a slow home uplink.
+# One still running then has stalled in all but name (each chunk alone may be in time).
+TRANSFER_BASE_SECONDS = 60.0
+TRANSFER_MIN_BYTES_PER_SECOND = 100_000
+
+
+def _transfer_error(key: str, **placeholders: str) -> HomeAssistantError:
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+@asynccontextmanager
+async def _transfer_deadline(path: str, size: int) -> AsyncIterator[None]:
+    """Stop a transfer of size bytes that outlasts its deadline, with a clear error."""
+    seconds = TRANSFER_BASE_SECONDS + size / TRANSFER_MIN_BYTES_PER_SECOND
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError as err:
+        raise _transfer_error(
+            "drive_transfer_too_slow", path=path, seconds=f"{seconds:.0f}"
+        ) from err
+
 
 async def _upload_file(call: ServiceCall) -> ServiceResponse:
     """Store a local file in a Drive folder."""
@@ -256,10 +285,11 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     source: BinaryIO = await hass.async_add_executor_job(local.open, "rb")
     try:
-        with _drive_errors(hass, entry, shown):
-            stored = await drive.upload(
-                target, source, conflict_action=conflict, content_type=content_type
-            )
+        async with _transfer_deadline(shown, size):
+            with _drive_errors(hass, entry, shown):
+                stored = await drive.upload(
+                    target, source, conflict_action=conflict, content_type=content_type
+                )
     finally:
         await hass.async_add_executor_job(source.close)
     await _refresh(entry)
@@ -289,18 +319,41 @@ async def _download_file(call: ServiceCall) -> ServiceResponse:
         raise invalid("drive_not_a_file", path=path)
     partial = target.with_name(f".{target.name}.part")
     sink: IO[bytes] = await hass.async_add_executor_job(partial.open, "wb")
-    size = 0
     try:
-        with _drive_errors(hass, entry, path):
-            async with drive.download(f"id:{file.file_id}") as chunks:
-                async for chunk in chunks:
-                    await hass.async_add_executor_job(sink.write, chunk)
-                    size += len(chunk)
+        size = await _receive(hass, entry, drive, file, path=path, sink=sink)
     except BaseException:
         await hass.async_add_executor_job(_discard, sink, partial)
         raise
     await hass.async_add_executor_job(_keep, sink, partial, target)
     return {"path": str(target), "size": size, "file": file_data(file)}
+
+
+async def _receive(
+    hass: HomeAssistant,
+    entry: DsmConfigEntry,
+    drive: Drive,
+    file: DriveFile,
+    *,
+    path: str,
+    sink: IO[bytes],
+) -> int:
+    """Write file's content to sink in time; return its size, refuse a short body."""
+    size = 0
+    async with _transfer_deadline(path, file.size):
+        with _drive_errors(hass, entry, path):
+            async with drive.download(f"id:{file.file_id}") as chunks:
+                async for chunk in chunks:
+                    await hass.async_add_executor_job(sink.write, chunk)
+                    size += len(chunk)
+    if size < file.size:
+        # The body ended early without a transport error: not the file Drive lists.
+        raise _transfer_error(
+            "drive_download_short",
+            path=path,
+            received=str(size),
+            size=str(file.size),
+        )
+    return size
 
 
 def _unwritable(target: Path, overwrite: bool) -> str | None:
