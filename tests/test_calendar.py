@@ -390,6 +390,46 @@ async def test_following_edit_failing_changes_nothing(
 
 
 @pytest.mark.usefixtures("loaded")
+async def test_frontend_refuses_what_dsm_should_not_store(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, cal: CalendarStore
+) -> None:
+    """A blank summary, year 1 or a series of 10^8 from the calendar card: refused."""
+    tasks = len(cal.tasks)
+    good = {
+        "summary": "Stand-up",
+        "dtstart": "2026-03-02T09:00:00-08:00",
+        "dtend": "2026-03-02T09:15:00-08:00",
+    }
+    for event, message in (
+        ({**good, "summary": " "}, "needs a summary"),
+        ({**good, "rrule": "FREQ=DAILY;COUNT=100000000"}, "at most 5000"),
+        (
+            {
+                **good,
+                "dtstart": "0001-01-01T09:00:00+00:00",
+                "dtend": "0001-01-01T10:00:00+00:00",
+            },
+            "years 1900 to 2999",
+        ),
+    ):
+        answer = await ws(
+            hass_ws_client, "calendar/event/create", entity_id=HOME, event=event
+        )
+        assert not answer["success"], event
+        assert message in answer["error"]["message"]
+    with pytest.raises(ServiceValidationError, match="years 1900 to 2999"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "add_item",
+            {"item": "Old", "due_date": "0001-01-01"},
+            target={ATTR_ENTITY_ID: TASKS},
+            blocking=True,
+        )
+    assert cal.events == {}
+    assert len(cal.tasks) == tasks
+
+
+@pytest.mark.usefixtures("loaded")
 async def test_whole_series_edit_and_scoped_actions(
     hass: HomeAssistant,
     hass_ws_client: WebSocketGenerator,

@@ -26,7 +26,7 @@ from .api.calendar import (
     split_meeting_url,
     with_meeting_url,
 )
-from .const import DOMAIN
+from .const import DOMAIN, SUPPORTED_YEARS
 from .entity import DsmEntity
 from .error_policy import translate_dsm_errors
 
@@ -45,6 +45,8 @@ PARALLEL_UPDATES = 1
 
 # Home Assistant's recurrence_range for "this and following" (RFC 5545 RANGE).
 THIS_AND_FUTURE = "THISANDFUTURE"
+# The most occurrences a series may be given (ten years of a daily one, and some).
+MAX_REPEAT_COUNT = 5000
 
 
 async def async_setup_entry(
@@ -141,6 +143,14 @@ def ha_event(event: CalEvent) -> CalendarEvent:
     )
 
 
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders or None,
+    )
+
+
 def draft_from_ha(
     hass: HomeAssistant, fields: dict[str, Any], base: EventDraft | None
 ) -> EventDraft:
@@ -151,6 +161,11 @@ def draft_from_ha(
     """
     start: date | datetime = fields["dtstart"]
     end: date | datetime = fields["dtend"]
+    summary = fields["summary"].strip()
+    if not summary:
+        raise _invalid("calendar_summary_empty")
+    if start.year not in SUPPORTED_YEARS or end.year not in SUPPORTED_YEARS:
+        raise _invalid("invalid_time", time=start.isoformat())
     tz_id = str(hass.config.time_zone)
     if isinstance(start, datetime) and start.tzinfo is not None:
         tz_id = str(getattr(start.tzinfo, "key", tz_id))
@@ -159,13 +174,11 @@ def draft_from_ha(
     try:
         repeat = repeat_from_rrule(rrule, start) if rrule else None
     except RecurrenceError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="calendar_rule_unsupported",
-            translation_placeholders={"rule": str(rrule)},
-        ) from err
+        raise _invalid("calendar_rule_unsupported", rule=str(rrule)) from err
+    if repeat is not None and (repeat.count or 0) > MAX_REPEAT_COUNT:
+        raise _invalid("calendar_count_too_large", limit=str(MAX_REPEAT_COUNT))
     draft = EventDraft(
-        summary=fields["summary"],
+        summary=summary,
         start=start,
         end=end,
         tz_id=tz_id,

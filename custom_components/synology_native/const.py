@@ -80,3 +80,7 @@ MAX_UPDATE_INTERVAL_MINUTES: Final = 60
 EVENT_DRIVE_NOTIFICATION: Final = f"{DOMAIN}_drive_notification"
 EVENT_DRIVE_FILE_CHANGED: Final = f"{DOMAIN}_drive_file_changed"
 CONF_DRIVE_PUSH: Final = "drive_push"
+
+# The years a time given to an action or the frontend may fall in. DSM keeps times as
+# epoch seconds, and a year like 1 or 9999 is a typo, not a plan.
+SUPPORTED_YEARS = range(1900, 3000)

@@ -10,7 +10,7 @@ No reordering: DSM keeps no order of top-level to-dos that a client can set.
 """
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, override
 
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
@@ -24,7 +24,7 @@ from .api.calendar import CalTask, SynoCalendar, TaskDraft
 from .api.notestation import UNCHANGED, Todo, TodoChanges
 from .apps.notestation.due import due_for_dsm, due_for_home_assistant
 from .calendar import async_follow_calendars, calendar_name, writable
-from .const import DOMAIN
+from .const import DOMAIN, SUPPORTED_YEARS
 from .entity import DsmEntity
 from .error_policy import translate_dsm_errors
 
@@ -103,6 +103,17 @@ def _item(todo: Todo, prefix: str) -> TodoItem:
     )
 
 
+def supported_due[DueT: date | datetime | None](due: DueT) -> DueT:
+    """Return a due date from the frontend or Assist; refuse a year like 1 or 9999."""
+    if due is not None and due.year not in SUPPORTED_YEARS:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_due",
+            translation_placeholders={"due": due.isoformat()},
+        )
+    return due
+
+
 def title_of(item: TodoItem) -> str:
     """Return the title to store for an item: its summary without the subtask prefix."""
     return (item.summary or "").removeprefix(SUBTASK_PREFIX).strip()
@@ -118,7 +129,7 @@ def changes_between(todo: Todo, item: TodoItem) -> TodoChanges:
     """
     title = title_of(item)
     done = item.status == TodoItemStatus.COMPLETED
-    due = None if item.due is None else due_for_dsm(item.due)
+    due = None if item.due is None else due_for_dsm(supported_due(item.due))
     comment = item.description or ""
     status_only = done != todo.done and item.due is None and item.description is None
     return TodoChanges(
@@ -167,7 +178,7 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
         with translate_dsm_errors(self.hass, self.coordinator.config_entry):
             await self.coordinator.notestation.create_todo(
                 title_of(item),
-                due=None if item.due is None else due_for_dsm(item.due),
+                due=None if item.due is None else due_for_dsm(supported_due(item.due)),
                 comment=item.description or "",
             )
         await self.coordinator.async_refresh()
@@ -294,7 +305,7 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
         draft = TaskDraft(
             summary=item.summary or "",
             description=item.description or "",
-            due=item.due,
+            due=supported_due(item.due),
             done=item.status == TodoItemStatus.COMPLETED,
             tz_id=str(self.hass.config.time_zone),
         )
@@ -315,7 +326,9 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             done=item.status == TodoItemStatus.COMPLETED,
         )
         if not status_only:
-            draft = replace(draft, due=item.due, description=item.description or "")
+            draft = replace(
+                draft, due=supported_due(item.due), description=item.description or ""
+            )
         if draft == task.draft:
             return
         with translate_dsm_errors(self.hass, self.coordinator.config_entry):

@@ -25,7 +25,11 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from custom_components.synology_native.api import DsmApp
-from custom_components.synology_native.const import APP_NAMES, DOMAIN
+from custom_components.synology_native.const import (
+    APP_NAMES,
+    DOMAIN,
+    SUPPORTED_YEARS,
+)
 from custom_components.synology_native.data import DsmConfigEntry
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
@@ -74,9 +78,10 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
     """Read a date and time (with dates, also a date alone) given to an action.
 
     Return None for anything else: text that is no date, impossible dates, hours and
-    offsets ("2026-02-30", "25:00", "+99:00"), and moments Python cannot hold in UTC or
-    in Home Assistant's time zone (year 9999 at −05:00). Times are checked in the
-    action, not the schema, so the caller raises a translated error.
+    offsets ("2026-02-30", "25:00", "+99:00"), moments Python cannot hold in UTC or
+    in Home Assistant's time zone (year 9999 at −05:00), and years outside
+    SUPPORTED_YEARS. Times are checked in the action, not the schema, so the caller
+    raises a translated error.
     """
     moment: date | datetime | None = None
     try:
@@ -93,6 +98,8 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
                 return None
             dt_util.as_utc(dt_util.start_of_local_day(moment))
     except ValueError, OverflowError:
+        return None
+    if moment is not None and moment.year not in SUPPORTED_YEARS:
         return None
     return moment
 

@@ -8,6 +8,7 @@ update and delete actions take the recurrence scope the frontend offers.
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -64,8 +65,15 @@ SCOPES = [SCOPE_THIS, SCOPE_FOLLOWING, SCOPE_ALL]
 # Home Assistant's recurrence_range for each scope that names an occurrence.
 _RANGES = {SCOPE_THIS: None, SCOPE_FOLLOWING: THIS_AND_FUTURE}
 
-# Without an end, get_events reads this long from the start.
+# Without an end, get_events reads this long from the start; it reads no more than
+# MAX_SPAN at once (DSM lists every occurrence in the range).
 DEFAULT_SPAN = timedelta(days=7)
+MAX_SPAN = timedelta(days=366)
+# The earliest a reminder may come before an event.
+MAX_REMINDER_MINUTES = 365 * 24 * 60
+# An attendee is an e-mail address, or a DSM account name (no blanks, no @ / \ :).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_ACCOUNT = re.compile(r"[^@\s/\\:]+")
 
 # Times are read in the action (parse_time), so a wrong one gets a translated error.
 _WHEN = object
@@ -80,7 +88,7 @@ EVENT_FIELDS = {
     probatio.Optional(ATTR_MEETING_URL): cv.url,
     probatio.Optional(ATTR_ATTENDEES): probatio.All(cv.ensure_list, [cv.string]),
     probatio.Optional(ATTR_REMINDERS): probatio.All(
-        cv.ensure_list, [probatio.All(probatio.Coerce(int), probatio.Range(min=0))]
+        cv.ensure_list, [probatio.Coerce(int)]
     ),
 }
 GET_EVENTS_SCHEMA: dict[Any, Any] = {
@@ -172,7 +180,7 @@ def _draft(call: ServiceCall, base: EventDraft | None) -> EventDraft:
         attendees=tuple(_attendee(item) for item in data[ATTR_ATTENDEES])
         if ATTR_ATTENDEES in data
         else draft.attendees,
-        reminders=tuple(Reminder(minutes) for minutes in data[ATTR_REMINDERS])
+        reminders=tuple(_reminder(minutes) for minutes in data[ATTR_REMINDERS])
         if ATTR_REMINDERS in data
         else draft.reminders,
     )
@@ -180,9 +188,19 @@ def _draft(call: ServiceCall, base: EventDraft | None) -> EventDraft:
 
 def _attendee(text: str) -> Attendee:
     """Read a DSM account name, or an e-mail address for someone outside the NAS."""
-    if "@" in text:
+    text = text.strip()
+    if "@" in text and _EMAIL.fullmatch(text):
         return Attendee(name=text, email=text, is_dsm_user=False)
-    return Attendee(name=text, email="", is_dsm_user=True)
+    if _ACCOUNT.fullmatch(text):
+        return Attendee(name=text, email="", is_dsm_user=True)
+    raise invalid("calendar_attendee_invalid", attendee=text)
+
+
+def _reminder(minutes: int) -> Reminder:
+    """Read minutes before the start, within MAX_REMINDER_MINUTES."""
+    if not 0 <= minutes <= MAX_REMINDER_MINUTES:
+        raise invalid("calendar_reminder_out_of_range", limit=str(MAX_REMINDER_MINUTES))
+    return Reminder(minutes)
 
 
 def _as_text(value: date | datetime) -> str:
@@ -222,6 +240,8 @@ async def _get_events(entity: SynologyCalendar, call: ServiceCall) -> ServiceRes
     end = end or start + DEFAULT_SPAN
     if end <= start:
         raise invalid("calendar_end_before_start")
+    if end - start > MAX_SPAN:
+        raise invalid("calendar_span_too_long", days=str(MAX_SPAN.days))
     with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
         events = await entity.coordinator.async_events(entity.cal_id, start, end)
     return {"events": [event_response(event) for event in events]}
@@ -282,11 +302,16 @@ def _allowed_path(hass: HomeAssistant, path: str) -> Path:
 async def _export_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
     path = call.data.get(ATTR_PATH)
     target = _allowed_path(call.hass, path) if path else None
+    if target is not None and await call.hass.async_add_executor_job(target.is_dir):
+        raise invalid("calendar_export_to_folder", path=str(target))
     with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
         ics = await entity.coordinator.api.export_ics(entity.cal_id)
     if target is None:
         return {ATTR_ICS: ics}
-    await call.hass.async_add_executor_job(target.write_text, ics)
+    try:
+        await call.hass.async_add_executor_job(target.write_text, ics)
+    except OSError as err:
+        raise invalid("file_not_writable", path=str(target)) from err
     return {ATTR_PATH: str(target)}
 
 
@@ -296,6 +321,8 @@ def _counted(ics: str) -> dict[str, Any]:
         parsed = IcsCalendarStream.calendar_from_ics(ics)
     except CalendarParseError as err:
         raise invalid("calendar_not_ics") from err
+    if any(event.dtstart is None for event in parsed.events):
+        raise invalid("calendar_event_without_start")
     return {
         "events": len({event.uid for event in parsed.events}),
         "tasks": len(parsed.todos),

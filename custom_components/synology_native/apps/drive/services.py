@@ -465,12 +465,15 @@ async def _placed(
             await _name_is_free(
                 hass, entry, drive, child_path(f"id:{destination.file_id}", item.name)
             )
-    if place == "move" and any(
+    if any(
         destination.display_path.startswith(item.display_path + "/")
         or destination.file_id == item.file_id
         for item in items
     ):
-        raise invalid("drive_move_into_itself", path=destination.display_path)
+        raise invalid(
+            "drive_move_into_itself" if place == "move" else "drive_copy_into_itself",
+            path=destination.display_path,
+        )
     return entry, drive, items, destination, conflict
 
 
