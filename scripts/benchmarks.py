@@ -72,6 +72,7 @@ from custom_components.synology_native.apps.chat.listener import (
     ChatListener,
     ConnectionMode,
 )
+from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
     CONF_APPS,
     DOMAIN,
@@ -371,12 +372,13 @@ CALENDAR_WINDOW_DAYS = 35
 CALENDAR_REPEAT = 3
 
 
-def seed_bench_calendars(sim: FakeDsm, events: int = EVENTS_PER_CALENDAR) -> None:
-    """Give the demo user CALENDARS calendars of events each.
+def seed_bench_calendars(sim: FakeDsm, events: int | None = None) -> None:
+    """Give the demo user CALENDARS calendars of events each (EVENTS_PER_CALENDAR).
 
     Every tenth event is a weekly series, the rest single events, spread over the
     polled window.
     """
+    events = EVENTS_PER_CALENDAR if events is None else events
     store = sim.store.calendar
     user = sim.store.users[DEMO_USER]
     start = window_at(datetime.now(UTC))[0]
@@ -426,17 +428,13 @@ async def calendar_reads(repeat: int) -> list[Row]:
     seed_bench_calendars(sim)
     rows: list[Row] = []
     async with run_simulator(sim) as url, aiohttp.ClientSession() as http:
-        host, port = url.removeprefix("http://").rsplit(":", 1)
         window = window_at(datetime.now(UTC))
         start, end = (int(bound.timestamp()) for bound in window)
 
-        def baseline_client() -> Any:
-            # Its default DSM 7 sign-in; it stays out of the figures.
-            return SynologyApiCalendar(
-                host, port, DEMO_USER, DEMO_PASSWORD, debug=False
-            )
-
-        community = await asyncio.to_thread(baseline_client)
+        # Its default DSM 7 sign-in; it stays out of the figures.
+        community = await asyncio.to_thread(
+            peer_connect, SynologyApiCalendar, url, anew=True
+        )
 
         def per_calendar() -> None:
             peer_calendar_reads(community, start, end)
@@ -607,7 +605,7 @@ async def poll_cycle(repeat: int) -> list[Row]:
         system = DsmSystem(poll.client)
         sim.faults.latency = INJECTED_LATENCY
 
-        async def separately(apps: list[PolledAppCoordinator[Any]]) -> None:
+        async def separately(apps: list[PolledAppCoordinator[Any, Any]]) -> None:
             await system.info()
             for app in apps:
                 await app.async_refresh()
@@ -690,8 +688,9 @@ async def _todo_rows(count: int, repeat: int) -> list[Row]:
         library.add_todo(f"To-do {number}", due_date=1_800_000_000 + number)
     first = next(iter(library.todos.values()))
     async with loaded_entry(sim) as entry:
-        notestation = entry.runtime_data.notestation
-        assert notestation is not None  # noqa: S101 - the entry uses Note Station
+        used = entry.runtime_data.app(NOTESTATION)
+        assert used is not None  # noqa: S101 - the entry uses Note Station
+        notestation = used.coordinator
 
         async def refresh() -> None:
             # One to-do changes each time, so the entities write their state too.
@@ -792,8 +791,15 @@ async def drive_files(repeat: int) -> list[Row]:
 # runs in a worker thread. Requests are counted where they reach DSM's CGIs.
 
 
-def peer_connect[T: BaseApi](kind: type[T], url: str) -> T:
-    """Sign in as the package's README shows: address, port, user, password."""
+def peer_connect[T: BaseApi](kind: type[T], url: str, *, anew: bool = False) -> T:
+    """Sign in as the package's README shows: address, port, user, password.
+
+    The package keeps one session for every wrapper (BaseApi.shared_session); anew
+    forgets it first, since the one an earlier scenario opened belongs to that
+    scenario's simulator, which is gone.
+    """
+    if anew:
+        BaseApi.shared_session = None
     host, port = url.removeprefix("http://").rsplit(":", 1)
     return kind(host, port, DEMO_USER, DEMO_PASSWORD, dsm_version=7, debug=False)
 
@@ -810,8 +816,7 @@ class PeerApps:
 
 def peer_session(url: str) -> PeerApps:
     """Sign in once and open the wrappers a script polling this entry's apps uses."""
-    BaseApi.shared_session = None  # the package shares one session between wrappers
-    notes = peer_connect(NoteStation, url)
+    notes = peer_connect(NoteStation, url, anew=True)
     return PeerApps(
         system=peer_connect(SysInfo, url),
         notes=notes,
@@ -979,8 +984,7 @@ async def peer_sign_in(repeat: int) -> list[Row]:
     async with run_simulator(sim) as url, aiohttp.ClientSession() as http:
 
         def peer_login() -> None:
-            BaseApi.shared_session = None
-            peer_connect(NoteStation, url)
+            peer_connect(NoteStation, url, anew=True)
 
         async def login() -> None:
             credentials = PasswordCredentials(DEMO_USER, DEMO_PASSWORD)

@@ -25,7 +25,10 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 
 from custom_components.synology_native.api import DsmApp, DsmClient
-from custom_components.synology_native.apps.calendar.coordinator import window_at
+from custom_components.synology_native.apps.calendar.coordinator import (
+    CALENDAR,
+    window_at,
+)
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
 from tests.conftest import demo_entry, say
 from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE
@@ -1023,8 +1026,9 @@ async def test_the_snapshot_window_is_the_one_read_across_midnight(
 ) -> None:
     """A UTC day that begins between the read and the parse moves no window."""
     freezer.move_to(datetime(2026, 3, 2, 23, 59, 50, tzinfo=UTC))
-    coordinator = config_entry.runtime_data.calendar
-    assert coordinator is not None
+    calendar = config_entry.runtime_data.app(CALENDAR)
+    assert calendar is not None
+    coordinator = calendar.coordinator
     results = await coordinator.client.compound(coordinator.reads())
     freezer.move_to(datetime(2026, 3, 3, 0, 0, 10, tzinfo=UTC))
     snapshot = await coordinator._async_snapshot(results)

@@ -14,8 +14,9 @@ from homeassistant.exceptions import (
 )
 import pytest
 
-from custom_components.synology_native.api import DsmApp, catalog
-from custom_components.synology_native.const import DOMAIN, SUPPORTED_APPS
+from custom_components.synology_native.api import catalog
+from custom_components.synology_native.apps import APPS, SUPPORTED_APPS
+from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.services import call_api
 from tests.conftest import setup_entry
 from tests.fake_dsm.store import DEMO_USER
@@ -334,15 +335,9 @@ async def test_file_answer_goes_to_an_allowed_path(
     assert not missing.exists()
 
 
-# The app whose support (const.SUPPORTED_APPS) brings a catalog section's actions;
+# The app whose support brings a catalog section's actions (the table of apps);
 # sections without one (sign-in, DSM core, WebDAV) are always there.
-SECTION_APPS = {
-    catalog.CatalogSection.CHAT: DsmApp.CHAT,
-    catalog.CatalogSection.NOTESTATION: DsmApp.NOTESTATION,
-    catalog.CatalogSection.CALENDAR: DsmApp.CALENDAR,
-    catalog.CatalogSection.DRIVE: DsmApp.DRIVE,
-    catalog.CatalogSection.CONTACTS: DsmApp.CONTACTS,
-}
+SECTION_APPS = {spec.catalog: spec.app for spec in APPS}
 
 
 @pytest.mark.usefixtures("loaded")

@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.synology_native.apps.chat import listener as chat_listener
 from custom_components.synology_native.apps.chat.listener import (
+    CHAT,
     ConnectionMode,
     backoff_seconds,
 )
@@ -69,9 +70,9 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> ChatListen
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    chat = entry.runtime_data.chat
+    chat = entry.runtime_data.app(CHAT)
     assert chat is not None
-    return chat
+    return chat.listener
 
 
 async def push_ready(hass: HomeAssistant, entry: MockConfigEntry) -> ChatListener:
@@ -485,7 +486,7 @@ async def test_without_chat_nothing_is_added(
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
-    assert entry.runtime_data.chat is None
+    assert entry.runtime_data.app(CHAT) is None
     assert hass.states.get(UNREAD) is None
     assert hass.states.async_entity_ids("event") == []
 

@@ -1,7 +1,11 @@
 """Wire-level tests of the DSM simulator, driven with a plain aiohttp client."""
 
+import ast
 from collections.abc import AsyncIterator
 import json
+from pathlib import Path
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -587,3 +591,47 @@ async def test_request_log(dsm: WireClient, sim: FakeDsm) -> None:
     assert recorded.params["query"] == "ALL"
     sim.reset_request_log()
     assert sim.requests == []
+
+
+FAKE_DSM = Path(__file__).parent / "fake_dsm"
+CLIENT_PACKAGE = "custom_components"
+
+
+def _client_imports(source: Path) -> list[str]:
+    """Return "file:line" of each import of the client's package in a module."""
+    found = []
+    for node in ast.walk(ast.parse(source.read_text(), str(source))):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom) and node.level == 0
+            else []
+        )
+        if any(name.split(".")[0] == CLIENT_PACKAGE for name in names):
+            found.append(f"{source.name}:{node.lineno}")
+    return found
+
+
+def test_simulator_imports_nothing_of_the_client() -> None:
+    """The simulator states its own wire constants: a wrong client constant must fail.
+
+    Checked twice: no module under tests/fake_dsm names the client's package, and
+    importing every one of them (in a fresh interpreter) loads none of it indirectly.
+    """
+    direct = [hit for path in FAKE_DSM.rglob("*.py") for hit in _client_imports(path)]
+    assert direct == []
+    probe = (
+        "import importlib, pkgutil, sys, tests.fake_dsm as sim\n"
+        "for mod in pkgutil.walk_packages(sim.__path__, 'tests.fake_dsm.'):\n"
+        "    importlib.import_module(mod.name)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] == {CLIENT_PACKAGE!r}))"
+    )
+    loaded = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        check=True,
+        cwd=FAKE_DSM.parent.parent,
+        text=True,
+    )
+    assert loaded.stdout.strip() == "[]"

@@ -364,7 +364,7 @@ async def test_chosen_app_missing_is_a_repair_issue(
     )
     fake_dsm.uninstall("SYNO.NoteStation.")
     await setup_entry(hass, entry)
-    assert entry.runtime_data.apps == {DsmApp.CHAT}
+    assert set(entry.runtime_data.apps) == {DsmApp.CHAT}
     issue = issue_registry.async_get_issue(
         DOMAIN, f"app_missing_{entry.entry_id}_notestation"
     )

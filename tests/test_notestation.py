@@ -9,6 +9,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_UPDATE_INTERVAL,
@@ -334,8 +335,9 @@ async def test_one_request_per_refresh(
 ) -> None:
     """Each refresh reads to-dos, subtasks and notebooks in one compound request."""
     await setup_entry(hass, config_entry)
-    coordinator = config_entry.runtime_data.notestation
-    assert coordinator is not None
+    notestation = config_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    coordinator = notestation.coordinator
     fake_dsm.reset_request_log()
     await coordinator.async_refresh()
     [request] = fake_dsm.requests
@@ -383,7 +385,7 @@ async def test_app_missing_on_the_nas(
     )
     fake_dsm.uninstall("SYNO.NoteStation.")
     await setup_entry(hass, entry)
-    assert entry.runtime_data.notestation is None
+    assert entry.runtime_data.app(NOTESTATION) is None
     platforms = {
         registered.domain
         for registered in entity_registry.entities.get_entries_for_config_entry_id(

@@ -36,6 +36,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 import trustme
 from yarl import URL
 
+from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
     CONF_AUTH_METHOD,
     CONF_DEVICE_TOKEN,
@@ -254,9 +255,9 @@ async def test_sign_in_end_to_end(
     assert entry.state is ConfigEntryState.LOADED
     # The entry read the apps in that session and never signed in by itself.
     assert [r for r in fake_dsm.requests if r.params.get("_sid") == sid]
-    notestation = entry.runtime_data.notestation
+    notestation = entry.runtime_data.app(NOTESTATION)
     assert notestation is not None
-    assert notestation.last_update_success
+    assert notestation.coordinator.last_update_success
     assert len([r for r in fake_dsm.requests if r.method == "login"]) == 1
     text = repr([(event.event_type, event.data) for event in events])
     for secret in secrets_in_logs:

@@ -11,13 +11,21 @@ import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
 from homeassistant.setup import async_setup_component
+import probatio
+import pytest
 import yaml
 
 from custom_components.synology_native.const import DOMAIN
 
 INTEGRATION = Path(__file__).parents[1] / "custom_components" / DOMAIN
 TRANSLATIONS = json.loads((INTEGRATION / "translations" / "en.json").read_text())
+LANGUAGES = {
+    path.stem: json.loads(path.read_text())
+    for path in sorted((INTEGRATION / "translations").glob("*.json"))
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SERVICES = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
 ICONS = json.loads((INTEGRATION / "icons.json").read_text())
 MANIFEST = json.loads((INTEGRATION / "manifest.json").read_text())
@@ -30,6 +38,34 @@ def strings(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(node, dict):
         for key, value in node.items():
             yield from strings(value, f"{path}.{key}" if path else key)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_texts_have_no_html(language: str) -> None:
+    """Every text passes core's own string_with_no_html, as hassfest checks.
+
+    The frontend drops what looks like a tag, so "<name>" would vanish from the text.
+    """
+    refused = []
+    for path, text in strings(LANGUAGES[language]):
+        try:
+            cv.string_with_no_html(text)
+        except probatio.Invalid:
+            refused.append(path)
+    assert refused == []
+
+
+@pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
+def test_every_language_has_every_key_and_placeholder(language: str) -> None:
+    """A translation has exactly English's keys, each text with English's placeholders."""
+    english = dict(strings(TRANSLATIONS))
+    translated = dict(strings(LANGUAGES[language]))
+    assert sorted(set(english) ^ set(translated)) == []
+    assert [
+        path
+        for path, text in english.items()
+        if set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(translated[path]))
+    ] == []
 
 
 def test_texts_have_no_urls_and_no_outer_spaces() -> None:

@@ -21,11 +21,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.synology_native.api.notestation import TODO_PAGE_SIZE
+from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
+from custom_components.synology_native.apps.notestation.todo import SUBTASK_PREFIX
 from custom_components.synology_native.const import (
     CONF_APPS,
     DOMAIN,
 )
-from custom_components.synology_native.todo import SUBTASK_PREFIX
 from tests.conftest import advance_time, demo_entry, say
 from tests.fake_dsm.store import DEMO_SERIAL
 from tests.test_init import poll, setup_entry
@@ -324,8 +325,9 @@ async def test_every_todo_beyond_one_page(
     assert state_of(hass, TASKS) == state_of(hass, OPEN) == str(total)
     listed = await items(hass)
     assert listed[-1]["summary"] == f"Chore {TODO_PAGE_SIZE * 2 + 4}"
-    coordinator = config_entry.runtime_data.notestation
-    assert coordinator is not None
+    notestation = config_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    coordinator = notestation.coordinator
     fake_dsm.reset_request_log()
     await coordinator.async_refresh()
     pages = [

@@ -3,60 +3,41 @@
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import Platform
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
-from homeassistant.helpers.storage import Store
 
-from .api import DsmApp, DsmClient, DsmError, DsmSystem
-from .api.contacts import Contacts
-from .api.webdav import WebDav
-from .apps.calendar.coordinator import CalendarCoordinator
-from .apps.chat.assist import ChatAssist, assist_storage_key
-from .apps.chat.listener import STORAGE_VERSION, ChatListener, chat_storage_key
-from .apps.drive.coordinator import DriveCoordinator
-from .apps.drive.events import DriveFileChanges, DriveNotificationMarker
-from .apps.notestation.coordinator import NoteStationCoordinator
+from .api import APP_NAMES, DsmApp, DsmClient, DsmError, DsmSystem
+from .apps import APP_ACTIONS, APPS, PLATFORMS, SUPPORTED_APPS, used_apps
 from .const import (
-    APP_NAMES,
     CONF_APPS,
-    CONF_CHAT_ASSIST,
-    CONF_DRIVE_PUSH,
     CONF_UPDATE_INTERVAL,
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     LOGGER,
-    SUPPORTED_APPS,
     AuthMethod,
 )
 from .coordinator import NasCoordinator
 from .data import (
+    AppRuntime,
     DsmConfigEntry,
     DsmRuntimeData,
     auth_method_of,
     create_entry_client,
 )
 from .error_policy import setup_error
-from .services import async_setup_services
+from .services import async_register_actions
+from .services.call_api import ACTIONS as CALL_API_ACTIONS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.typing import ConfigType
-
-PLATFORMS: list[Platform] = [
-    Platform.CALENDAR,
-    Platform.EVENT,
-    Platform.NOTIFY,
-    Platform.SENSOR,
-    Platform.TODO,
-]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions; each finds its config entry when called."""
-    async_setup_services(hass)
+    async_register_actions(hass, (*APP_ACTIONS, *CALL_API_ACTIONS))
     return True
 
 
@@ -71,21 +52,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         DsmApp(app) for app in entry.options.get(CONF_APPS, installed_apps)
     )
     _async_report_missing_apps(hass, entry, chosen - installed_apps)
-    apps = frozenset(chosen & installed_apps)
+    apps = chosen & installed_apps
 
     minutes = entry.options.get(
         CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL.total_seconds() / 60
     )
     nas_coordinator = NasCoordinator(hass, entry, client, timedelta(minutes=minutes))
-    # Polled apps join the entry's poll here, so its first request reads them too.
-    notestation = (
-        NoteStationCoordinator(nas_coordinator) if DsmApp.NOTESTATION in apps else None
-    )
-    calendar = CalendarCoordinator(nas_coordinator) if DsmApp.CALENDAR in apps else None
-    drive = DriveCoordinator(nas_coordinator) if DsmApp.DRIVE in apps else None
-    if drive is not None:
-        # The stored marker first, so the first poll reports only what is new.
-        await drive.marker.async_load()
+    # Before the first refresh: a polled app joins the entry's poll as it is built, so
+    # the first request reads it too.
+    runtimes: dict[DsmApp, AppRuntime[Any]] = {
+        spec.app: await spec.create(hass, entry, nas_coordinator)
+        for spec in APPS
+        if spec.app in apps and spec.create is not None
+    }
     # The first request signs in; a refused sign-in starts reauth from here.
     await nas_coordinator.async_config_entry_first_refresh()
     for app in nas_coordinator.polled_apps:
@@ -99,53 +78,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
     # user, so its session outlives reloads and restarts and ends with the entry.
     if auth_method_of(entry.data) is AuthMethod.PASSWORD:
         entry.async_on_unload(lambda: _async_logout(client))
-    chat = await _async_start_chat(hass, entry, client) if DsmApp.CHAT in apps else None
-    if drive is not None and entry.options.get(CONF_DRIVE_PUSH, False):
-        await _async_start_drive_push(hass, entry, drive)
     entry.runtime_data = DsmRuntimeData(
         client=client,
         installed_apps=installed_apps,
-        apps=apps,
         nas_coordinator=nas_coordinator,
-        notestation=notestation,
-        chat=chat,
-        calendar=calendar,
-        drive=drive,
-        contacts=Contacts(client) if DsmApp.CONTACTS in apps else None,
-        webdav=WebDav(client),
+        apps=runtimes,
     )
+    for spec, runtime in used_apps(entry):
+        if spec.prepare is not None:
+            try:
+                await spec.prepare(hass, entry, runtime)
+            except DsmError as err:
+                raise setup_error(err) from err
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    if chat is not None:
-        if entry.options.get(CONF_CHAT_ASSIST, False):
-            # Listening before the listener starts, so no post slips past Assist.
-            await ChatAssist(hass, entry, chat).async_start()
-        chat.async_start()
+    for spec, runtime in used_apps(entry):
+        if spec.start is not None:
+            await spec.start(hass, entry, runtime)
     return True
-
-
-async def _async_start_chat(
-    hass: HomeAssistant, entry: DsmConfigEntry, client: DsmClient
-) -> ChatListener:
-    """Read Chat once before platforms start; news is reported once Home Assistant runs."""
-    chat = ChatListener(hass, entry, client)
-    try:
-        await chat.async_prime()
-    except DsmError as err:
-        raise setup_error(err) from err
-    return chat
-
-
-async def _async_start_drive_push(
-    hass: HomeAssistant, entry: DsmConfigEntry, drive: DriveCoordinator
-) -> None:
-    """Have Drive push file changes to a Home Assistant webhook until unload."""
-    push = DriveFileChanges(hass, entry, drive.drive)
-    try:
-        registered = await push.async_start()
-    except DsmError as err:
-        raise setup_error(err) from err
-    if registered is not None:
-        entry.async_on_unload(lambda: push.async_stop(registered))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
@@ -154,10 +103,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget what the entry kept: Chat state, the Drive marker, an SSO session."""
-    for key in (chat_storage_key(entry.entry_id), assist_storage_key(entry.entry_id)):
-        await Store[dict[str, Any]](hass, STORAGE_VERSION, key).async_remove()
-    await DriveNotificationMarker(hass, entry).async_remove()
+    """Forget what the entry kept: what each app stored, and an SSO session."""
+    for spec in APPS:
+        if spec.remove is not None:
+            await spec.remove(hass, entry)
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

@@ -50,17 +50,15 @@ import probatio
 from yarl import URL
 
 from .api import (
+    APP_NAMES,
     SSO_CODE_LIFETIME_SECONDS,
     DsmAccountUnusableError,
     DsmApp,
     DsmClient,
     DsmError,
-    DsmInvalidCredentialsError,
-    DsmInvalidOtpError,
     DsmOtpRequiredError,
     DsmSession,
     DsmSslError,
-    DsmSsoRefusedError,
     DsmSsoUnavailableError,
     DsmSystem,
     NasInfo,
@@ -70,8 +68,9 @@ from .api import (
     answers_plain_http,
     second_factor_token,
 )
+from .apps import SUPPORTED_APPS
+from .apps.chat.listener import CHAT
 from .const import (
-    APP_NAMES,
     CONF_APPS,
     CONF_AUTH_METHOD,
     CONF_CHAT_ASSIST,
@@ -95,10 +94,10 @@ from .const import (
     MAX_UPDATE_INTERVAL_MINUTES,
     MIN_UPDATE_INTERVAL_MINUTES,
     SUBENTRY_CHAT_ASSIST_USER,
-    SUPPORTED_APPS,
     AuthMethod,
 )
 from .data import DsmConfigEntry, auth_method_of, create_client, credentials_from
+from .error_policy import connection_error, form_error
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
@@ -366,7 +365,7 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             return "http_port" if plain else "ssl_error"
         except DsmError as err:
             LOGGER.debug("%s does not answer as DSM: %s", url, err)
-            return "cannot_connect"
+            return connection_error(err)
         self._installed_apps = apps
         return None if apps & SUPPORTED_APPS else "no_apps"
 
@@ -417,7 +416,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
                 LOGGER.debug("No single sign-on: %s", err)
                 return self._credentials_form({"base": "sso_not_configured"})
             except DsmError as err:
-                return self._credentials_form({"base": _connection_error(err)})
+                LOGGER.debug("Single sign-on did not start: %s", err)
+                return self._credentials_form({"base": connection_error(err)})
             self._sso_shown_at = dt_util.utcnow()
         if user_input is None:
             return self._sso_form(step_id, {})
@@ -536,19 +536,15 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         self, err: DsmError, placeholders: dict[str, str]
     ) -> str:
         """Name the form error of a failed sign-in; close a session it left open."""
-        if isinstance(err, DsmInvalidOtpError):
-            return "invalid_otp"
-        if isinstance(err, DsmInvalidCredentialsError):
-            return "invalid_auth"
-        if isinstance(err, DsmSsoRefusedError):
-            LOGGER.debug("DSM refused the single sign-on: %s", err)
-            expired = dt_util.utcnow() - self._sso_shown_at > SSO_CODE_LIFETIME
-            return "code_expired" if expired else "code_refused"
+        LOGGER.debug("Signing in to %s failed: %s", self._url, err)
+        expired = dt_util.utcnow() - self._sso_shown_at > SSO_CODE_LIFETIME
+        error = form_error(err, sso_code_expired=expired)
         if isinstance(err, DsmAccountUnusableError):
             placeholders["reason"] = err.meaning
-            return "account_unusable"
-        await self._async_sign_out()
-        return _connection_error(err)
+        if error == connection_error(err):
+            # The NAS failed, not the sign-in: close the session it may have opened.
+            await self._async_sign_out()
+        return error
 
     async def _async_finish_sso(
         self, session: DsmSession, nas: NasInfo
@@ -597,14 +593,6 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             data=data,
             options={CONF_APPS: sorted(self._installed_apps & SUPPORTED_APPS)},
         )
-
-
-def _connection_error(err: DsmError) -> str:
-    """Name the form error for a failure to reach DSM."""
-    if isinstance(err, DsmSslError):
-        return "ssl_error"
-    LOGGER.debug("Talking to the NAS failed: %s", err)
-    return "cannot_connect"
 
 
 def _sso_session_data(session: DsmSession) -> dict[str, str]:
@@ -661,7 +649,7 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
-        if entry.runtime_data.drive is not None:
+        if DsmApp.DRIVE in entry.runtime_data.apps:
             schema = schema.extend(
                 {
                     probatio.Required(
@@ -670,7 +658,8 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                     ): BooleanSelector()
                 }
             )
-        if (chat := entry.runtime_data.chat) is not None:
+        if (chat_app := entry.runtime_data.app(CHAT)) is not None:
+            chat = chat_app.listener
             # People to offer a "Chat with ..." notify entity for.
             me = chat.me.user_id if chat.me else None
             people = [
@@ -736,9 +725,10 @@ class ChatAssistUserFlow(ConfigSubentryFlow):
         entry: DsmConfigEntry = self._get_entry()
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
-        chat = entry.runtime_data.chat
-        if chat is None:
+        chat_app = entry.runtime_data.app(CHAT)
+        if chat_app is None:
             return self.async_abort(reason="chat_not_used")
+        chat = chat_app.listener
         taken = {
             str(subentry.data[CONF_CHAT_USER_ID])
             for subentry in entry.subentries.values()

@@ -5,8 +5,6 @@ from enum import StrEnum
 import logging
 from typing import Final
 
-from .api import DsmApp
-
 DOMAIN: Final = "synology_native"
 LOGGER = logging.getLogger(__package__)
 
@@ -49,27 +47,6 @@ MAX_CHAT_ASSIST_MAX_AGE_MINUTES: Final = 24 * 60
 SUBENTRY_CHAT_ASSIST_USER: Final = "chat_assist_user"
 CONF_CHAT_USER_ID: Final = "chat_user_id"
 EVENT_CHAT_ASSIST: Final = f"{DOMAIN}_chat_assist"
-
-# The apps the integration has entities or actions for: only these are offered in the
-# options. An app joins with one line here once its platforms and actions exist.
-SUPPORTED_APPS: Final = frozenset(
-    {
-        DsmApp.CALENDAR,
-        DsmApp.CHAT,
-        DsmApp.CONTACTS,
-        DsmApp.DRIVE,
-        DsmApp.NOTESTATION,
-    }
-)
-
-# Product names, for repair issues (they are names, not translatable text).
-APP_NAMES: Final = {
-    "chat": "Synology Chat",
-    "calendar": "Synology Calendar",
-    "notestation": "Note Station",
-    "drive": "Synology Drive",
-    "contacts": "Synology Contacts",
-}
 
 DEFAULT_PORTS: Final = {"http": 5000, "https": 5001}
 DEFAULT_UPDATE_INTERVAL: Final = timedelta(minutes=5)

@@ -9,18 +9,19 @@ Either keeps the last data until the failures span a poll period (``DsmCoordinat
 
 Adding a polled app (the contract):
 
-1. In ``<app>_coordinator.py`` (as ``notestation_coordinator.py``), subclass
-   ``PolledAppCoordinator[Snapshot]`` with a frozen dataclass ``Snapshot`` that
-   compares equal when nothing changed (``always_update=False``: no state is written).
+1. In ``apps/<app>/coordinator.py`` (as ``apps/notestation/coordinator.py``), subclass
+   ``PolledAppCoordinator[Snapshot, Api]`` with a frozen dataclass ``Snapshot`` that
+   compares equal when nothing changed (``always_update=False``: no state is written)
+   and the app's client class ``Api`` (built on the entry's client, kept as ``api``).
 2. ``reads()`` returns the ``Call`` list the app needs this cycle (build the calls in
    ``api/``; wire logic lives there).
 3. ``_async_snapshot(results)`` builds the snapshot from the results of ``reads()``, in
    the same order; ``result.unwrap()`` raises an item's own error. It may send a rare
    follow-up request (later pages, newly appeared objects) through the app's client.
-4. Construct it with the entry's poll in ``async_setup_entry`` when the app is used
-   (``XCoordinator(nas_coordinator)``) before the first refresh, and keep it in
-   ``DsmRuntimeData``. A write refreshes the app alone with ``async_refresh()``, which
-   sends the app's reads in one request of their own.
+4. The app's entry in the table of apps (``apps/<app>/__init__.py``) builds it with
+   the entry's poll (``polled_app(XCoordinator)``), before the first refresh. A write
+   refreshes the app alone with ``async_refresh()``, which sends the app's reads in one
+   request of their own.
 """
 
 from abc import abstractmethod
@@ -29,6 +30,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, override
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
@@ -42,8 +44,6 @@ from .error_policy import Failure, failure_of, update_error
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .data import DsmConfigEntry
-
 
 class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """Base of the entry's coordinators: client errors become Home Assistant's.
@@ -55,12 +55,14 @@ class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
     keep failing for a poll period (Home Assistant then logs once going, once back).
     """
 
-    config_entry: DsmConfigEntry
+    # The entry's runtime data holds the coordinators, so the entry is typed without
+    # it here: this module and data.py do not import each other.
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: DsmConfigEntry,
+        entry: ConfigEntry,
         client: DsmClient,
         name: str,
         update_interval: timedelta | None,
@@ -124,13 +126,13 @@ class NasCoordinator(DsmCoordinator[NasInfo]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: DsmConfigEntry,
+        entry: ConfigEntry,
         client: DsmClient,
         update_interval: timedelta,
     ) -> None:
         """Poll entry every update_interval; an app joins by being built with it."""
         super().__init__(hass, entry, client, "nas", update_interval)
-        self.polled_apps: list[PolledAppCoordinator[Any]] = []
+        self.polled_apps: list[PolledAppCoordinator[Any, Any]] = []
 
     @override
     async def _async_fetch(self) -> NasInfo:
@@ -162,12 +164,18 @@ def _keep_polling() -> None:
     """Listen to the entry's poll only so that it runs (see PolledAppCoordinator)."""
 
 
-class PolledAppCoordinator[SnapshotT](DsmCoordinator[SnapshotT]):
-    """An app the entry's poll reads; the module docstring gives the contract."""
+class PolledAppCoordinator[SnapshotT, ApiT](DsmCoordinator[SnapshotT]):
+    """An app the entry's poll reads; the module docstring gives the contract.
 
-    def __init__(self, poll: NasCoordinator, name: str) -> None:
+    ``api`` is the app's client (writes and rare follow-up reads go through it).
+    """
+
+    def __init__(
+        self, poll: NasCoordinator, name: str, api: Callable[[DsmClient], ApiT]
+    ) -> None:
         """Join the entry's poll; this coordinator has no timer of its own."""
         super().__init__(poll.hass, poll.config_entry, poll.client, name, None)
+        self.api = api(poll.client)
         self._poll = poll
         poll.polled_apps.append(self)
 

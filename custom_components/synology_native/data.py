@@ -1,15 +1,13 @@
 """Runtime data of a config entry and the client factory shared with the config flow."""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api import DsmApp, DsmClient, DsmSession, PasswordCredentials
-from .api.contacts import Contacts
-from .api.webdav import WebDav
 from .const import (
     CONF_AUTH_METHOD,
     CONF_DEVICE_TOKEN,
@@ -23,34 +21,56 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .apps.calendar.coordinator import CalendarCoordinator
-    from .apps.chat.listener import ChatListener
-    from .apps.drive.coordinator import DriveCoordinator
-    from .apps.notestation.coordinator import NoteStationCoordinator
     from .coordinator import NasCoordinator
+
+
+@dataclass(frozen=True, slots=True)
+class AppRuntime[ClientT]:
+    """One used app of a loaded entry: its API client (actions only, as Contacts)."""
+
+    client: ClientT
+
+
+@dataclass(frozen=True, slots=True)
+class PolledApp[ClientT, CoordinatorT](AppRuntime[ClientT]):
+    """An app read with the entry's poll: its client and its coordinator."""
+
+    coordinator: CoordinatorT
+
+
+@dataclass(frozen=True, slots=True)
+class PushedApp[ClientT, ListenerT](AppRuntime[ClientT]):
+    """An app that tells of its changes: its client and its listener."""
+
+    listener: ListenerT
+
+
+@dataclass(frozen=True, slots=True)
+class AppKey[RuntimeT: AppRuntime[Any]]:
+    """Finds one app's runtime in an entry, typed (``DsmRuntimeData.app``).
+
+    Each app declares its key beside its coordinator or listener, so every module of
+    the app reaches its runtime without importing the table of apps.
+    """
+
+    app: DsmApp
 
 
 @dataclass(slots=True)
 class DsmRuntimeData:
-    """What a loaded entry holds: the client, the installed apps and the coordinators."""
+    """What a loaded entry holds: the client, the entry's poll and each used app."""
 
     client: DsmClient
     installed_apps: frozenset[DsmApp]
-    # The installed apps the user chose to use (options); platforms serve only these.
-    apps: frozenset[DsmApp]
     nas_coordinator: NasCoordinator
-    # None unless Note Station is among apps.
-    notestation: NoteStationCoordinator | None
-    # The Chat push listener, when Chat is used.
-    chat: ChatListener | None
-    # Contacts calls (no polling: actions only), when Contacts is used.
-    contacts: Contacts | None
-    # WebDAV Server administration; its settings API is found when an action runs.
-    webdav: WebDav
-    # None unless Synology Calendar is among apps.
-    calendar: CalendarCoordinator | None = None
-    # None unless Drive is among apps.
-    drive: DriveCoordinator | None = None
+    # The installed apps the user chose to use (options), each with its runtime;
+    # platforms and actions serve only these.
+    apps: dict[DsmApp, AppRuntime[Any]]
+
+    def app[RuntimeT: AppRuntime[Any]](self, key: AppKey[RuntimeT]) -> RuntimeT | None:
+        """Return the runtime of the app key names, None when the entry does not use it."""
+        # The app's own create function built it, so it has the key's type.
+        return cast("RuntimeT | None", self.apps.get(key.app))
 
 
 type DsmConfigEntry = ConfigEntry[DsmRuntimeData]

@@ -7,12 +7,13 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 
 from .api.system import APP_API_PREFIX
+from .apps import APPS
 from .const import CONF_DEVICE_TOKEN, CONF_SESSION_ID, CONF_SYNOTOKEN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .data import DsmConfigEntry, DsmRuntimeData
+    from .data import DsmConfigEntry
 
 APP_PREFIXES = tuple(APP_API_PREFIX.values())
 TO_REDACT = {
@@ -31,6 +32,13 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Describe the entry, the NAS and the APIs it offers."""
     runtime = entry.runtime_data
+    runtimes = runtime.apps
+    # Each app with diagnostics has its key, None while the entry does not use it.
+    app_states: dict[str, dict[str, Any] | None] = {
+        spec.app: spec.diagnostics(runtimes[spec.app]) if spec.app in runtimes else None
+        for spec in APPS
+        if spec.diagnostics is not None and spec.app is not None
+    }
     apis = await runtime.client.apis()
     return async_redact_data(
         {
@@ -38,10 +46,7 @@ async def async_get_config_entry_diagnostics(
             "nas": asdict(runtime.nas_coordinator.data),
             "installed_apps": sorted(runtime.installed_apps),
             "apps": sorted(runtime.apps),
-            "notestation": _notestation_state(runtime),
-            "chat": _chat_state(runtime),
-            "calendar": _calendar_state(runtime),
-            "drive": _drive_state(runtime),
+            **app_states,
             "signed_in": runtime.client.session is not None,
             "app_apis": {
                 name: [info.min_version, info.max_version]
@@ -51,52 +56,3 @@ async def async_get_config_entry_diagnostics(
         },
         TO_REDACT,
     )
-
-
-def _notestation_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
-    """Count what Note Station holds; titles and contents are the user's own."""
-    if (coordinator := runtime.notestation) is None:
-        return None
-    return {
-        "last_update_success": coordinator.last_update_success,
-        "todos": len(coordinator.data.todos),
-        "notebooks": len(coordinator.data.notebooks),
-    }
-
-
-def _chat_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
-    """Describe the Chat connection; messages and names stay out."""
-    if (chat := runtime.chat) is None:
-        return None
-    return {
-        "mode": chat.mode,
-        "channels": len(chat.channels),
-        "unread": sum(chat.unread.values()),
-    }
-
-
-def _calendar_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
-    """Count calendars, events and tasks; names and contents stay out."""
-    if (coordinator := runtime.calendar) is None:
-        return None
-    snapshot = coordinator.data
-    return {
-        "last_update_success": coordinator.last_update_success,
-        "calendars": len(snapshot.calendars),
-        "read_only_calendars": sum(not item.writable for item in snapshot.calendars),
-        "task_lists": len(snapshot.task_lists),
-        "events_in_window": len(snapshot.events),
-        "tasks": len(snapshot.tasks),
-    }
-
-
-def _drive_state(runtime: DsmRuntimeData) -> dict[str, Any] | None:
-    """Count Drive notifications and give the quota; names and paths stay out."""
-    if (coordinator := runtime.drive) is None:
-        return None
-    return {
-        "last_update_success": coordinator.last_update_success,
-        "notifications": len(coordinator.data.feed.items),
-        "unread": coordinator.data.feed.unread,
-        "quota": asdict(coordinator.data.quota),
-    }

@@ -10,38 +10,54 @@ that kind into what each caller raises or does:
 - RATE_LIMITED: DSM asked to slow down; a poll waits RATE_LIMIT_BACKOFF_SECONDS.
 - FAILED: DSM refused this call (permission, missing object, bad parameter, a
   request body too large for the NAS's web server).
+
+Every text a user reads about a DSM failure is chosen here: the exceptions of setup,
+polls, actions and entity writes, and the config flow's form errors. An action may
+name refusals it can explain better (``Refusals``: "no such file", "name taken"); they
+are raised here too, as ServiceValidationError.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     ConfigEntryNotReady,
     HomeAssistantError,
+    ServiceValidationError,
 )
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .api import (
+    DsmAccountUnusableError,
     DsmApiError,
     DsmAuthError,
     DsmBusyError,
     DsmConnectionError,
     DsmError,
     DsmFileTooLargeError,
+    DsmInvalidCredentialsError,
+    DsmInvalidOtpError,
     DsmRateLimitError,
     DsmRequestTooLargeError,
     DsmResponseError,
     DsmSessionExpiredError,
+    DsmSslError,
+    DsmSsoRefusedError,
 )
 from .const import DOMAIN
 
 if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
-    from .data import DsmConfigEntry
+# Refusals an action explains itself: each client error class (DSM's code mapped by
+# the client) with the translation key (of exceptions) that says what it means there.
+type Refusals = Mapping[type[DsmError], str]
+NO_REFUSALS: Refusals = MappingProxyType({})
 
 # How long a poll waits after DSM said "too many requests" before asking again.
 RATE_LIMIT_BACKOFF_SECONDS = 60
@@ -108,7 +124,7 @@ def update_error(err: DsmError) -> ConfigEntryAuthFailed | UpdateFailed:
 
 
 def start_reauth_if_needed(
-    hass: HomeAssistant, entry: DsmConfigEntry, err: DsmError
+    hass: HomeAssistant, entry: ConfigEntry, err: DsmError
 ) -> bool:
     """Start reauth when err means the sign-in is refused; tell whether it did."""
     if failure_of(err) is not Failure.REAUTHENTICATE:
@@ -118,9 +134,23 @@ def start_reauth_if_needed(
 
 
 def action_error(
-    hass: HomeAssistant, entry: DsmConfigEntry, err: DsmError
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    err: DsmError,
+    refusals: Refusals = NO_REFUSALS,
+    placeholders: Mapping[str, str] | None = None,
 ) -> HomeAssistantError:
-    """Return the translated error an action or entity write raises (reauth starts)."""
+    """Return the translated error an action or entity write raises (reauth starts).
+
+    A refusal the action named is explained with its own key and placeholders.
+    """
+    for kind, key in refusals.items():
+        if isinstance(err, kind):
+            return ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key=key,
+                translation_placeholders=dict(placeholders or {}) or None,
+            )
     match failure_of(err):
         case Failure.REAUTHENTICATE:
             entry.async_start_reauth(hass)
@@ -159,9 +189,40 @@ def action_error(
 
 
 @contextmanager
-def translate_dsm_errors(hass: HomeAssistant, entry: DsmConfigEntry) -> Iterator[None]:
-    """Raise what a failed DSM call in this block means for the user, translated."""
+def translate_dsm_errors(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    refusals: Refusals = NO_REFUSALS,
+    **placeholders: str,
+) -> Iterator[None]:
+    """Raise what a failed DSM call in this block means for the user, translated.
+
+    refusals names the failures this block explains itself, with placeholders.
+    """
     try:
         yield
     except DsmError as err:
-        raise action_error(hass, entry, err) from err
+        raise action_error(hass, entry, err, refusals, placeholders) from err
+
+
+def form_error(err: DsmError, *, sso_code_expired: bool = False) -> str:
+    """Name the config flow's form error (a key of config.error) for a failed call.
+
+    sso_code_expired tells a refused single sign-on code that was too old to use.
+    """
+    match err:
+        case DsmInvalidOtpError():
+            return "invalid_otp"
+        case DsmInvalidCredentialsError():
+            return "invalid_auth"
+        case DsmSsoRefusedError():
+            return "code_expired" if sso_code_expired else "code_refused"
+        case DsmAccountUnusableError():
+            return "account_unusable"
+        case _:
+            return connection_error(err)
+
+
+def connection_error(err: DsmError) -> str:
+    """Name the config flow's form error for a failure to reach DSM."""
+    return "ssl_error" if isinstance(err, DsmSslError) else "cannot_connect"

@@ -550,10 +550,16 @@ def test_draft_validation() -> None:
 def test_event_list_shapes() -> None:
     """data.list, a cal_id-keyed object and a bare array are all read (CONFLICT §7.1)."""
     item = {"evt_id": 1}
-    assert event_list_items({"list": [item]}) == [item]
-    assert event_list_items({"/a/home/": [item], "/a/x/": [item]}) == [item, item]
-    assert event_list_items([item]) == [item]
-    with pytest.raises(DsmResponseError):
+
+    def raw(data: Any) -> list[Any]:
+        return [fields.raw for fields in event_list_items(data)]
+
+    assert raw({"list": [item]}) == [item]
+    assert raw({"/a/home/": [item], "/a/x/": [item]}) == [item, item]
+    assert raw([item]) == [item]
+    with pytest.raises(
+        DsmResponseError, match=r"data\./a/home/ is a string, not a list"
+    ):
         event_list_items({"/a/home/": "nope"})
 
 

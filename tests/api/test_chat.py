@@ -19,16 +19,17 @@ from custom_components.synology_native.api import (
 from custom_components.synology_native.api.chat import (
     MAX_FILE_BYTES,
     Chat,
-    ChatChannel,
-    ChatPost,
     ChatUser,
     PollOptions,
     channel_of_post,
     mention_text,
     parse_channel,
+    parse_channels,
     parse_mentions,
+    parse_post,
     parse_post_list,
     parse_reactions,
+    parse_users,
 )
 from custom_components.synology_native.api.chat_socket import (
     ChatSocket,
@@ -83,11 +84,11 @@ def test_ids_and_text() -> None:
     )
     assert parse_reactions({"heart": [1]}) == ()  # an unknown shape: no reactions
     assert parse_channel({"channel": CHANNEL}).channel_id == 4
-    post = ChatPost.from_data(
+    post = parse_post(
         POST | {"post_id": post_id_for(3, 2), "update_at": 9, "delete_at": 1}
     )
     assert (post.channel_id, post.edited, post.deleted) == (3, True, True)
-    bare = ChatPost.from_data(POST)
+    bare = parse_post(POST)
     assert (bare.channel_id, bare.thread_id, bare.edited, bare.file) == (
         1,
         0,
@@ -107,31 +108,35 @@ CHANNEL = {"channel_id": 4, "name": "", "type": "anonymous", "members": [1, 2]}
 USER = {"user_id": 2, "username": "alice", "nickname": "", "type": "human"}
 
 
+def _parse_user(data: Any) -> ChatUser:
+    return parse_users({"users": [data]})[0]
+
+
 @pytest.mark.parametrize(
     ("parse", "good", "key", "bad"),
     [
-        (ChatPost.from_data, POST, "post_id", None),
-        (ChatPost.from_data, POST, "post_id", "12"),
-        (ChatPost.from_data, POST, "creator_id", True),
-        (ChatPost.from_data, POST, "message", None),
-        (ChatPost.from_data, POST, "message", 42),
-        (ChatPost.from_data, POST, "create_at", None),
-        (ChatPost.from_data, POST, "type", None),
-        (ChatPost.from_data, POST, "delete_at", "0"),
-        (ChatPost.from_data, POST, "thread_id", 1.5),
-        (ChatPost.from_data, POST, "file_props", {"name": "a.pdf"}),
-        (ChatPost.from_data, POST, "file_props", "a.pdf"),
+        (parse_post, POST, "post_id", None),
+        (parse_post, POST, "post_id", "12"),
+        (parse_post, POST, "creator_id", True),
+        (parse_post, POST, "message", None),
+        (parse_post, POST, "message", 42),
+        (parse_post, POST, "create_at", None),
+        (parse_post, POST, "type", None),
+        (parse_post, POST, "delete_at", "0"),
+        (parse_post, POST, "thread_id", 1.5),
+        (parse_post, POST, "file_props", {"name": "a.pdf"}),
+        (parse_post, POST, "file_props", "a.pdf"),
         (parse_channel, CHANNEL, "channel_id", None),
         (parse_channel, CHANNEL, "name", None),
         (parse_channel, CHANNEL, "type", 3),
         (parse_channel, CHANNEL, "members", None),
         (parse_channel, CHANNEL, "members", ["1"]),
         (parse_channel, CHANNEL, "is_joined", "yes"),
-        (ChatUser.from_data, USER, "user_id", None),
-        (ChatUser.from_data, USER, "username", None),
-        (ChatUser.from_data, USER, "nickname", None),
-        (ChatUser.from_data, USER, "type", None),
-        (ChatUser.from_data, USER, "deleted", "no"),
+        (_parse_user, USER, "user_id", None),
+        (_parse_user, USER, "username", None),
+        (_parse_user, USER, "nickname", None),
+        (_parse_user, USER, "type", None),
+        (_parse_user, USER, "deleted", "no"),
     ],
 )
 def test_missing_or_mistyped_fields_are_errors(
@@ -155,10 +160,12 @@ def test_malformed_post_lists_are_errors(data: Any) -> None:
 
 def test_unread_is_read_only_when_asked() -> None:
     """Unread counts come with `additional=["unread"]`; without it there is no count."""
-    assert ChatChannel.from_data(CHANNEL).unread is None
-    assert ChatChannel.from_data(CHANNEL | {"unread": 3}, with_unread=True).unread == 3
-    with pytest.raises(DsmResponseError):
-        ChatChannel.from_data(CHANNEL, with_unread=True)
+    assert parse_channel(CHANNEL).unread is None
+    assert parse_channels({"channels": [CHANNEL | {"unread": 3}]})[0].unread == 3
+    with pytest.raises(
+        DsmResponseError, match=r"data\.channels\[0\]\.unread is missing"
+    ):
+        parse_channels({"channels": [CHANNEL]})
 
 
 async def test_malformed_answers_from_the_nas(chat: Chat, fake_dsm: FakeDsm) -> None:

@@ -343,8 +343,11 @@ async def test_rate_limited(client: DsmClient, fake_dsm: FakeDsm) -> None:
     [
         (b"[]", "without a DSM envelope"),
         (b'{"success": false}', "without an error code"),
-        (b'{"success": true, "data": {"SYNO.X": {"path": 1}}}', "malformed entry"),
-        (b'{"success": true, "data": []}', "without a list of APIs"),
+        (
+            b'{"success": true, "data": {"SYNO.X": {"path": 1}}}',
+            r"data\.SYNO\.X\.path is an integer",
+        ),
+        (b'{"success": true, "data": []}', "data is a list, not an object"),
     ],
 )
 async def test_envelope_shapes(

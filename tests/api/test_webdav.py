@@ -13,6 +13,7 @@ from custom_components.synology_native.api import (
     DsmPermissionError,
     DsmResponseError,
 )
+from custom_components.synology_native.api.models import Endpoint
 from custom_components.synology_native.api.webdav import (
     WebDav,
     parse_settings,
@@ -101,8 +102,8 @@ async def test_transfer_logging(webdav: WebDav, fake_dsm: FakeDsm) -> None:
 @pytest.mark.parametrize("data", [None, {}, {"port": "5005"}, [1]])
 def test_malformed_settings(data: object) -> None:
     """Settings are a non-empty map of flags and numbers."""
-    with pytest.raises(DsmResponseError):
-        parse_settings(data)
+    with pytest.raises(DsmResponseError, match=r"^SYNO\.WebDAVServer\.get: data[ .]"):
+        parse_settings(data, Endpoint("SYNO.WebDAVServer", "get"))
 
 
 @pytest.mark.parametrize("data", [None, {"ftp": True}, {"webdav": True, "ftp": 1}])

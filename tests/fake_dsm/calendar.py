@@ -15,12 +15,6 @@ from aiohttp import web
 from ical.event import Event
 from ical.exceptions import CalendarParseError
 
-from custom_components.synology_native.api.calendar import (
-    DATABASE_NOT_READY_CODE,
-    NO_SUCH_ITEM_CODE,
-    STALE_ETAG_CODE,
-)
-
 from .calendar_store import (
     EVENT,
     READ_WRITE,
@@ -36,6 +30,15 @@ from .calendar_store import (
     wire_string,
 )
 from .webapi import CallContext, DsmError, FileBody, handler, optional, require
+
+# The simulator's own wire constants (calendar.md), never the client's: a wrong number in
+# the client must make the tests fail, not agree with it.
+# 9006: Calendar's database was never set up (calendar.md §13, VERIFIED on two NASes).
+DATABASE_NOT_READY_CODE = 9006
+# A stale dav_etag and an unknown evt_id: UNKNOWN (calendar.md §13); the reference keeps
+# 9007 and 9008 "in one named place" (Corrections, 2026-12) until a capture says so.
+STALE_ETAG_CODE = 9007
+NO_SUCH_ITEM_CODE = 9008
 
 CAL = "SYNO.Cal.Cal"
 EVT = "SYNO.Cal.Event"

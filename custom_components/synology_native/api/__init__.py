@@ -39,10 +39,11 @@ from .errors import (
     SsoLandingProblem,
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
-from .system import DsmApp, DsmSystem, NasInfo
+from .system import APP_NAMES, DsmApp, DsmSystem, NasInfo
 from .transport import answers_plain_http
 
 __all__ = [
+    "APP_NAMES",
     "SSO_CODE_LIFETIME_SECONDS",
     "ApiInfo",
     "Call",

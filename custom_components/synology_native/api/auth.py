@@ -17,8 +17,9 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .errors import DsmResponseError, SsoLandingError, SsoLandingProblem
+from .errors import SsoLandingError, SsoLandingProblem
 from .models import Endpoint
+from .typed import Fields
 
 LOGIN = Endpoint("SYNO.API.Auth", "login", min_version=6, max_version=7)
 # auth.md §2 correction: a v7 login with a one-time code issues no usable device token;
@@ -39,6 +40,8 @@ SESSION_NAME = "webui"
 # Step 1: DSM's authorization URL, from its web UI CGI (not the web API).
 SSO_AUTH_URL_PATH = "/index.cgi"
 SSO_AUTH_URL_QUERY = {"action": "oidcauthurl", "method": "oidc"}
+# What errors call that answer: it is a page of DSM's web server, not a Web API method.
+SSO_AUTH_URL_SOURCE = "DSM oidcauthurl"
 # Step 2: DSM's page appends a state of 64 hex characters.
 SSO_STATE_BYTES = 32
 # Step 3: the login DSM's page sends, at v6. `format=sid` is ours, as for password
@@ -140,14 +143,11 @@ def session_from_login(
 
 def session_of(data: Any, account: str, device_token: str | None) -> DsmSession:
     """Read ``sid`` and ``synotoken`` of a successful sign-in (auth.md §3.2)."""
-    if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
-        msg = "DSM sign-in answered without a session id"
-        raise DsmResponseError(msg)
-    synotoken = data.get("synotoken")
+    answer = Fields.of(data, LOGIN)
     return DsmSession(
         account=account,
-        sid=data["sid"],
-        synotoken=synotoken if isinstance(synotoken, str) else None,
+        sid=answer.field("sid", str),
+        synotoken=answer.optional("synotoken", str, None),
         device_token=device_token,
     )
 
@@ -195,11 +195,10 @@ def sso_sign_in(authorization_url: str) -> SsoSignIn:
 
 def sso_authorization_url(answer: Any) -> str:
     """Read ``data.url`` of DSM's ``oidcauthurl`` answer (auth.md §8.1, step 1)."""
-    data = answer.get("data") if isinstance(answer, dict) else None
-    url = data.get("url") if isinstance(data, dict) else None
-    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
-        msg = "DSM answered oidcauthurl without an authorization URL"
-        raise DsmResponseError(msg)
+    data = Fields.of(answer, SSO_AUTH_URL_SOURCE, "body").object("data")
+    url = data.field("url", str)
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise data.error("url", "is not an http or https address")
     return url
 
 
@@ -227,17 +226,17 @@ def sso_second_factor_params(token: str, otp_code: str) -> dict[str, str]:
 
 def second_factor_token(detail: Any) -> str:
     """Read the ``token`` a 403 answer offers to continue the sign-in with (auth.md §3.3)."""
-    token = detail.get("token") if isinstance(detail, dict) else None
-    if not isinstance(token, str) or not token:
-        msg = "DSM asked for a 2-step verification code without a token to continue"
-        raise DsmResponseError(msg)
+    errors = Fields.of(detail, LOGIN, "error.errors")
+    token = errors.field("token", str)
+    if not token:
+        raise errors.error("token", "is empty")
     return token
 
 
 def account_of(data: Any) -> str:
     """Read ``username`` of ``SYNO.Core.NormalUser get``."""
-    name = data.get("username") if isinstance(data, dict) else None
-    if not isinstance(name, str) or not name:
-        msg = "SYNO.Core.NormalUser answered without a user name"
-        raise DsmResponseError(msg)
+    answer = Fields.of(data, CURRENT_USER)
+    name = answer.field("username", str)
+    if not name:
+        raise answer.error("username", "is empty")
     return name

@@ -28,7 +28,7 @@ from .errors import (
     register_error_codes,
 )
 from .models import Call, Endpoint
-from .typed import typed_field
+from .typed import Fields, objects_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -135,13 +135,12 @@ def day_from_wire(text: str) -> date:
     return datetime.strptime(text[:8], "%Y%m%d").date()  # noqa: DTZ007 - a date, no zone
 
 
-def zone(tz_id: str) -> ZoneInfo:
+def _zone(item: Fields, key: str, tz_id: str) -> ZoneInfo:
     """Return the IANA zone of an event or task; an unknown name is a malformed answer."""
     try:
         return ZoneInfo(tz_id)
     except (ZoneInfoNotFoundError, ValueError) as err:
-        msg = f"Calendar answered with an unknown time zone {tz_id!r}"
-        raise DsmResponseError(msg) from err
+        raise item.error(key, "is not a known time zone") from err
 
 
 # --- recurrence: RRULE <-> repeat_setting ------------------------------------------------
@@ -240,23 +239,44 @@ class Repeat:
         return rule.as_rrule_str()
 
 
-def repeat_from_wire(data: Mapping[str, Any]) -> Repeat:
-    """Read ``repeat_setting``; CONFLICT (§7.2): accept a one-item array as well."""
+def repeat_from_wire(item: Fields) -> Repeat:
+    """Read one ``repeat_setting`` object."""
     types = {name: freq for freq, name in _REPEAT_TYPES.items()}
-    end = data.get("end") or {}
-    end_type = RepeatEnd(end.get("type") or RepeatEnd.NEVER)
+    end = item.optional_object("end")
+    end_type = (
+        end.optional_converted("type", str, _repeat_end, RepeatEnd.NEVER)
+        if end is not None
+        else RepeatEnd.NEVER
+    )
+    weekdays = item.optional_list_of("weekday", str)
+    if not set(weekdays) <= _WEEKDAYS_BY_NAME.keys():
+        raise item.error("weekday", "names a day that is not a weekday")
     return Repeat(
-        frequency=types[str(data["type"])],
-        interval=int(data.get("interval") or 1),
-        weekdays=tuple(
-            _WEEKDAYS_BY_NAME[str(day)] for day in data.get("weekday") or ()
+        frequency=item.converted("type", str, types.__getitem__),
+        interval=item.optional("interval", int, 1) or 1,
+        weekdays=tuple(_WEEKDAYS_BY_NAME[day] for day in weekdays),
+        month_option=item.optional_converted(
+            "month_option", str, _month_option, MonthOption.DAY_OF_MONTH
         ),
-        month_option=MonthOption(data.get("month_option") or MonthOption.DAY_OF_MONTH),
-        count=int(end["count"]) if end_type is RepeatEnd.COUNT else None,
-        until=datetime.fromtimestamp(int(end["date"]), UTC)
-        if end_type is RepeatEnd.DATE
+        count=end.field("count", int)
+        if end is not None and end_type is RepeatEnd.COUNT
+        else None,
+        until=end.converted("date", int, _utc)
+        if end is not None and end_type is RepeatEnd.DATE
         else None,
     )
+
+
+def _repeat_end(text: str) -> RepeatEnd:
+    return RepeatEnd(text or RepeatEnd.NEVER)
+
+
+def _month_option(text: str) -> MonthOption:
+    return MonthOption(text or MonthOption.DAY_OF_MONTH)
+
+
+def _utc(epoch: float) -> datetime:
+    return datetime.fromtimestamp(int(epoch), UTC)
 
 
 def _rule_days(
@@ -606,176 +626,148 @@ class CalSettings:
 # --- reading DSM's answers -------------------------------------------------------------
 
 
-def _object(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, dict):
-        msg = f"Calendar answered without a {what}"
-        raise DsmResponseError(msg)
-    return data
-
-
-def _list(data: Any, what: str) -> list[Any]:
-    items = _object(data, f"{what} list").get("list")
-    if not isinstance(items, list):
-        msg = f"Calendar answered without a {what} list"
-        raise DsmResponseError(msg)
-    return items
-
-
-def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) -> T:
-    """Parse one object, turning a missing or mistyped field into DsmResponseError."""
-    try:
-        return parse(_object(data, kind))
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        if isinstance(err, DsmError):
-            raise
-        msg = f"Calendar answered with a malformed {kind}"
-        raise DsmResponseError(msg) from err
-
-
-def _epoch(data: Mapping[str, Any], key: str) -> datetime | None:
-    value = data.get(key)
-    return None if value is None else datetime.fromtimestamp(int(value), UTC)
-
-
-def calendar_from_wire(
-    kind: CalendarKind,
-) -> Callable[[Mapping[str, Any]], SynoCalendar]:
+def calendar_from_wire(kind: CalendarKind) -> Callable[[Fields], SynoCalendar]:
     """Return the parser of a v5 calendar object of kind (the object does not say)."""
 
-    def parse(data: Mapping[str, Any]) -> SynoCalendar:
+    def parse(item: Fields) -> SynoCalendar:
         return SynoCalendar(
-            cal_id=typed_field(data, "cal_id", str),
-            original_cal_id=typed_field(data, "original_cal_id", str),
-            owner=str(data.get("original_ug_name") or ""),
-            name=typed_field(data, "cal_displayname", str),
-            description=str(data.get("cal_description") or ""),
-            color=str(data.get("cal_color") or ""),
-            privilege=Privilege(data["cal_privilege"]),
+            cal_id=item.field("cal_id", str),
+            original_cal_id=item.field("original_cal_id", str),
+            owner=item.optional("original_ug_name", str, ""),
+            name=item.field("cal_displayname", str),
+            description=item.optional("cal_description", str, ""),
+            color=item.optional("cal_color", str, ""),
+            privilege=item.converted("cal_privilege", str, Privilege),
             kind=kind,
-            is_default=bool(data.get("default_calendar", False)),
+            is_default=item.optional("default_calendar", bool, False),
         )
 
     return parse
 
 
 def _times(
-    data: Mapping[str, Any], start_key: str, end_key: str
-) -> tuple[date | datetime, date | datetime, str]:
-    """Read an event's (or occurrence's) start, end and zone.
+    item: Fields, start_key: str, end_key: str, tz: ZoneInfo | None
+) -> tuple[date | datetime, date | datetime]:
+    """Read an event's (or occurrence's) start and end; tz None: all day.
 
     All-day items are read from ``*_string`` (§5: the epoch's reference zone is
     unknown); timed ones from the epoch, shown in ``tz_id``.
     """
-    tz_id = str(data.get("tz_id") or "")
-    if typed_field(data, "is_all_day", bool):
+    if tz is None:
         return (
-            day_from_wire(typed_field(data, f"{start_key}_string", str)),
-            day_from_wire(typed_field(data, f"{end_key}_string", str)),
-            tz_id,
+            item.converted(f"{start_key}_string", str, day_from_wire),
+            item.converted(f"{end_key}_string", str, day_from_wire),
         )
-    tz = zone(tz_id)
     return (
-        datetime.fromtimestamp(typed_field(data, start_key, int), tz),
-        datetime.fromtimestamp(typed_field(data, end_key, int), tz),
-        tz_id,
+        item.converted(start_key, int, lambda epoch: datetime.fromtimestamp(epoch, tz)),
+        item.converted(end_key, int, lambda epoch: datetime.fromtimestamp(epoch, tz)),
     )
 
 
-def _reminder(data: Mapping[str, Any]) -> Reminder:
-    duration = data.get("duration") or {}
+def _reminder(item: Fields) -> Reminder:
+    duration = item.optional_object("duration")
+    if duration is None:
+        return Reminder(minutes_before=0, related_to_end=False)
     return Reminder(
-        minutes_before=-int(duration.get("minutes", 0)),
-        related_to_end=duration.get("related") == "end",
+        minutes_before=-duration.optional("minutes", int, 0),
+        related_to_end=duration.optional("related", str, "") == "end",
     )
 
 
-def _attendee(data: Mapping[str, Any]) -> Attendee:
+def _attendee(item: Fields) -> Attendee:
     return Attendee(
-        name=typed_field(data, "user_name", str),
-        email=str(data.get("email") or ""),
-        is_dsm_user=data.get("type") == "dsm",
-        organizer=data.get("role") == "organizer",
-        status=str(data.get("status") or "needs_action"),
+        name=item.field("user_name", str),
+        email=item.optional("email", str, ""),
+        is_dsm_user=item.optional("type", str, "") == "dsm",
+        organizer=item.optional("role", str, "") == "organizer",
+        status=item.optional("status", str, "") or "needs_action",
     )
 
 
-def _repeat(data: Mapping[str, Any]) -> Repeat | None:
-    setting = data.get("repeat_setting")
-    if isinstance(setting, list):
-        setting = setting[0] if setting else None
-    if not typed_field(data, "is_repeat_evt", bool) or not setting:
+def _repeat(item: Fields) -> Repeat | None:
+    """Read ``repeat_setting``; CONFLICT (§7.2): accept a one-item array as well."""
+    if not item.field("is_repeat_evt", bool) or "repeat_setting" not in item:
         return None
-    return repeat_from_wire(setting)
+    if isinstance(item.raw["repeat_setting"], list):
+        settings = item.objects("repeat_setting")
+        setting = settings[0] if settings else None
+    else:
+        setting = item.object("repeat_setting")
+    return repeat_from_wire(setting) if setting is not None and setting.raw else None
 
 
-def event_from_wire(data: Mapping[str, Any]) -> CalEvent:
+def event_from_wire(item: Fields) -> CalEvent:
     """Parse a v5 event object (a list item is one occurrence of it)."""
-    start, end, tz_id = _times(data, "dtstart", "dtend")
-    location = dict(data.get("location_info") or {})
-    description, meeting_url = split_meeting_url(str(data.get("description") or ""))
-    extra = data.get("extra_info") or {}
+    tz_id = item.optional("tz_id", str, "")
+    tz = None if item.field("is_all_day", bool) else _zone(item, "tz_id", tz_id)
+    start, end = _times(item, "dtstart", "dtend", tz)
+    place = item.optional_object("location_info")
+    description, meeting_url = split_meeting_url(item.optional("description", str, ""))
+    extra = item.optional_object("extra_info")
     master_start: date | datetime | None = None
-    if extra.get("main_event_dtstart_string") or extra.get("main_event_dtstart"):
-        master_start, _, _ = _times(
-            {**extra, "is_all_day": data["is_all_day"], "tz_id": tz_id},
-            "main_event_dtstart",
-            "main_event_dtend",
-        )
+    if extra is not None and (
+        extra.raw.get("main_event_dtstart_string")
+        or extra.raw.get("main_event_dtstart")
+    ):
+        master_start, _ = _times(extra, "main_event_dtstart", "main_event_dtend", tz)
     draft = EventDraft(
-        summary=str(data.get("summary") or ""),
+        summary=item.optional("summary", str, ""),
         start=start,
         end=end,
         tz_id=tz_id,
         description=description.strip(),
-        color=str(data.get("color") or ""),
-        location=str(location.pop("name", "") or ""),
+        color=item.optional("color", str, ""),
+        location=place.optional("name", str, "") if place is not None else "",
         meeting_url=meeting_url,
-        reminders=tuple(_reminder(item) for item in data.get("notify_setting") or ()),
-        attendees=tuple(_attendee(item) for item in data.get("participant") or ()),
-        repeat=_repeat(data),
-        attachments=tuple(dict(item) for item in data.get("attachments") or ()),
-        location_extra=location,
+        reminders=tuple(
+            _reminder(it) for it in item.optional_objects("notify_setting")
+        ),
+        attendees=tuple(_attendee(it) for it in item.optional_objects("participant")),
+        repeat=_repeat(item),
+        attachments=tuple(dict(it.raw) for it in item.optional_objects("attachments")),
+        location_extra={key: value for key, value in place.raw.items() if key != "name"}
+        if place is not None
+        else {},
     )
     return CalEvent(
-        evt_id=typed_field(data, "evt_id", int),
-        cal_id=typed_field(data, "cal_id", str),
-        original_cal_id=typed_field(data, "original_cal_id", str),
-        uid=typed_field(data, "ical_uid", str),
-        etag=typed_field(data, "dav_etag", str),
+        evt_id=item.field("evt_id", int),
+        cal_id=item.field("cal_id", str),
+        original_cal_id=item.field("original_cal_id", str),
+        uid=item.field("ical_uid", str),
+        etag=item.field("dav_etag", str),
         draft=draft,
-        recurrence_id=str(data.get("recurrence_id") or "") or None,
-        recurring=typed_field(data, "is_repeat_evt", bool),
+        recurrence_id=item.optional("recurrence_id", str, "") or None,
+        recurring=item.field("is_repeat_evt", bool),
         master_start=master_start,
-        repeat_index=int(extra["repeat_index"]) if "repeat_index" in extra else None,
-        modified=_epoch(data, "modify_time"),
+        repeat_index=extra.optional("repeat_index", int, None)
+        if extra is not None
+        else None,
+        modified=_modified(item),
     )
 
 
-def event_list_items(data: Any) -> list[Any]:
+def _modified(item: Fields) -> datetime | None:
+    """Read ``modify_time``: epoch seconds, a float in some lists (§3)."""
+    return item.optional_converted("modify_time", float, _utc, None)
+
+
+def event_list_items(data: Any) -> list[Fields]:
     """Return the events of an ``Event.list`` answer.
 
     CONFLICT (§7.1): the v5 envelope is undocumented. ``data.list`` (as every other v5
     list), an object keyed by calendar id (v1-v4) and a bare array are all read.
     """
     if isinstance(data, list):
-        return data
-    mapping = _object(data, "event list")
-    if "list" in mapping:
-        return _list(mapping, "event")
-    items: list[Any] = []
-    for value in mapping.values():
-        if not isinstance(value, list):
-            msg = "Calendar answered with an event list of an unknown shape"
-            raise DsmResponseError(msg)
-        items.extend(value)
-    return items
+        return objects_of(data, EVENT_LIST)
+    answer = Fields.of(data, EVENT_LIST)
+    if "list" in answer:
+        return answer.objects("list")
+    return [item for cal_id in answer for item in answer.objects(cal_id)]
 
 
 def parse_events(data: Any) -> tuple[CalEvent, ...]:
     """Read ``Event.list``: one item per occurrence, in start order."""
-    events = [
-        _parsed("event", event_from_wire, item) for item in event_list_items(data)
-    ]
+    events = [event_from_wire(item) for item in event_list_items(data)]
     return tuple(sorted(events, key=lambda event: _sort_key(event.start)))
 
 
@@ -785,41 +777,47 @@ def _sort_key(value: date | datetime) -> datetime:
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
-def task_from_wire(data: Mapping[str, Any]) -> CalTask:
+def task_from_wire(item: Fields) -> CalTask:
     """Parse a v5 task object; CONFLICT (§8.4): the zone may come as tzid or tz_id."""
-    tz_id = str(data.get("tzid") or data.get("tz_id") or "UTC")
+    zone_key = "tzid" if item.optional("tzid", str, "") else "tz_id"
+    tz_id = item.optional(zone_key, str, "") or "UTC"
     due: date | datetime | None = None
-    if data.get("has_end_time"):
-        if data.get("is_all_day"):
-            due = day_from_wire(typed_field(data, "due_string", str))
+    if item.optional("has_end_time", bool, False):
+        if item.optional("is_all_day", bool, False):
+            due = item.converted("due_string", str, day_from_wire)
         else:
-            due = datetime.fromtimestamp(typed_field(data, "due", int), zone(tz_id))
+            tz = _zone(item, zone_key, tz_id)
+            due = item.converted(
+                "due", int, lambda epoch: datetime.fromtimestamp(epoch, tz)
+            )
     return CalTask(
-        evt_id=typed_field(data, "evt_id", int),
-        list_id=typed_field(data, "original_cal_id", str),
-        uid=str(data.get("ical_uid") or ""),
-        etag=typed_field(data, "dav_etag", str),
-        priority_order=int(data.get("priority_order") or 0),
+        evt_id=item.field("evt_id", int),
+        list_id=item.field("original_cal_id", str),
+        uid=item.optional("ical_uid", str, ""),
+        etag=item.field("dav_etag", str),
+        priority_order=item.optional("priority_order", int, 0),
         draft=TaskDraft(
-            summary=str(data.get("summary") or ""),
-            description=str(data.get("description") or "").strip(),
+            summary=item.optional("summary", str, ""),
+            description=item.optional("description", str, "").strip(),
             due=due,
-            done=int(data["percent_complete"]) >= 100,  # noqa: PLR2004 - DSM's done
+            done=item.field("percent_complete", int) >= 100,  # noqa: PLR2004 - DSM's done
             tz_id=tz_id,
         ),
-        modified=_epoch(data, "modify_time"),
+        modified=_modified(item),
     )
 
 
 def parse_tasks(data: Any) -> tuple[CalTask, ...]:
     """Read ``Todo.list``."""
-    return tuple(_parsed("task", task_from_wire, item) for item in _list(data, "task"))
+    return tuple(
+        task_from_wire(item) for item in Fields.of(data, TODO_LIST).objects("list")
+    )
 
 
 def parse_calendars(data: Any, kind: CalendarKind) -> tuple[SynoCalendar, ...]:
     """Read ``Cal.list`` of one kind."""
     parse = calendar_from_wire(kind)
-    return tuple(_parsed("calendar", parse, item) for item in _list(data, "calendar"))
+    return tuple(parse(item) for item in Fields.of(data, CAL_LIST).objects("list"))
 
 
 def calendar_list_call(kind: CalendarKind) -> Call:
@@ -903,7 +901,7 @@ class SynoCalendarApi:
     async def calendar(self, cal_id: str, kind: CalendarKind) -> SynoCalendar:
         """Return one calendar."""
         data = await self._client.call(CAL_GET, {"cal_id": cal_id})
-        return _parsed("calendar", calendar_from_wire(kind), data)
+        return calendar_from_wire(kind)(Fields.of(data, CAL_GET))
 
     async def create_calendar(
         self, name: str, kind: CalendarKind, *, color: str = "", description: str = ""
@@ -914,7 +912,7 @@ class SynoCalendarApi:
             {**_calendar_fields(name, color, description), "cal_type": kind},
             post=True,
         )
-        return _parsed("calendar", calendar_from_wire(kind), data)
+        return calendar_from_wire(kind)(Fields.of(data, CAL_CREATE))
 
     async def set_calendar(
         self, calendar: SynoCalendar, *, name: str, color: str, description: str
@@ -929,7 +927,7 @@ class SynoCalendarApi:
             },
             post=True,
         )
-        return _parsed("calendar", calendar_from_wire(calendar.kind), data)
+        return calendar_from_wire(calendar.kind)(Fields.of(data, CAL_SET))
 
     async def delete_calendar(self, cal_id: str) -> None:
         """Delete a calendar with everything in it."""
@@ -955,14 +953,14 @@ class SynoCalendarApi:
         params: dict[str, Any] = {"evt_id": evt_id}
         if recurrence_id is not None:
             params["recurrence_id"] = recurrence_id
-        return _parsed(
-            "event", event_from_wire, await self._client.call(EVENT_GET, params)
+        return event_from_wire(
+            Fields.of(await self._client.call(EVENT_GET, params), EVENT_GET)
         )
 
     async def event_by_uid(self, cal_id: str, uid: str) -> CalEvent:
         """Return an event by its iCalendar UID within a calendar."""
         data = await self._client.call(EVENT_GET, {"ical_uid": uid, "cal_id": cal_id})
-        return _parsed("event", event_from_wire, data)
+        return event_from_wire(Fields.of(data, EVENT_GET))
 
     async def create_event(self, calendar: SynoCalendar, draft: EventDraft) -> CalEvent:
         """Create an event (a series when draft.repeat is set)."""
@@ -975,7 +973,7 @@ class SynoCalendarApi:
         }
         params.pop("attachments")  # not a create field (§7.4)
         data = await self._client.call(EVENT_CREATE, params, post=True)
-        return _parsed("event", event_from_wire, data)
+        return event_from_wire(Fields.of(data, EVENT_CREATE))
 
     async def update_event(self, event: CalEvent, draft: EventDraft) -> CalEvent:
         """Replace an event (a whole series) as long as it is still at event.etag.
@@ -988,7 +986,7 @@ class SynoCalendarApi:
             {**_identity(event), **draft.wire(), **_repeat_params(draft.repeat)},
             post=True,
         )
-        return _parsed("event", event_from_wire, data)
+        return event_from_wire(Fields.of(data, EVENT_SET))
 
     async def update_occurrence(
         self, occurrence: CalEvent, draft: EventDraft
@@ -1002,7 +1000,7 @@ class SynoCalendarApi:
         }
         params.pop("participant")  # subevent_set takes no participants (§7.6)
         data = await self._client.call(EVENT_SUBEVENT_SET, params, post=True)
-        return _parsed("event", event_from_wire, data)
+        return event_from_wire(Fields.of(data, EVENT_SUBEVENT_SET))
 
     async def delete_event(self, evt_id: int) -> None:
         """Delete an event; for a series, every occurrence."""
@@ -1067,7 +1065,7 @@ class SynoCalendarApi:
     async def task(self, evt_id: int) -> CalTask:
         """Return one task."""
         data = await self._client.call(TODO_GET, {"evt_id": evt_id})
-        return _parsed("task", task_from_wire, data)
+        return task_from_wire(Fields.of(data, TODO_GET))
 
     async def create_task(self, task_list: SynoCalendar, draft: TaskDraft) -> CalTask:
         """Create a task in a task list."""
@@ -1076,7 +1074,7 @@ class SynoCalendarApi:
             {"original_cal_id": task_list.original_cal_id, **draft.wire()},
             post=True,
         )
-        return _parsed("task", task_from_wire, data)
+        return task_from_wire(Fields.of(data, TODO_CREATE))
 
     async def update_task(self, task: CalTask, draft: TaskDraft) -> CalTask:
         """Replace a task still at task.etag (a stale one raises DsmConflictError).
@@ -1094,7 +1092,7 @@ class SynoCalendarApi:
             },
             post=True,
         )
-        return _parsed("task", task_from_wire, data)
+        return task_from_wire(Fields.of(data, TODO_SET))
 
     async def delete_task(self, evt_id: int) -> None:
         """Delete a task."""
@@ -1104,23 +1102,18 @@ class SynoCalendarApi:
 
     async def settings(self) -> CalSettings:
         """Return the user's Calendar preferences."""
-
-        def parse(data: Mapping[str, Any]) -> CalSettings:
-            return CalSettings(
-                time_zone=typed_field(data, "time_zone", str),
-                default_cal_id=str(data.get("default_cal") or ""),
-                week_start_day=int(data.get("week_start_day") or 0),
-            )
-
-        return _parsed("setting", parse, await self._client.call(SETTING_GET))
+        answer = Fields.of(await self._client.call(SETTING_GET), SETTING_GET)
+        return CalSettings(
+            time_zone=answer.field("time_zone", str),
+            default_cal_id=answer.optional("default_cal", str, ""),
+            week_start_day=answer.optional("week_start_day", int, 0),
+        )
 
     async def time_zones(self) -> tuple[str, ...]:
         """Return the IANA names Calendar offers."""
         data = await self._client.call(TIMEZONE_LIST)
-        return tuple(
-            _parsed("time zone", lambda item: typed_field(item, "tzid", str), item)
-            for item in _list(data, "time zone")
-        )
+        answer = Fields.of(data, TIMEZONE_LIST)
+        return tuple(item.field("tzid", str) for item in answer.objects("list"))
 
     async def export_ics(self, cal_id: str) -> str:
         """Return a whole calendar as iCalendar text (``Cal.export`` answers raw ICS)."""

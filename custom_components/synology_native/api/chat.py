@@ -23,7 +23,7 @@ from .errors import (
     register_error_codes,
 )
 from .models import Call, CallResult, Endpoint
-from .typed import is_kind
+from .typed import Fields, is_kind
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -163,49 +163,6 @@ def parse_mentions(message: str, field_value: Any = None) -> tuple[int, ...]:
     return tuple(dict.fromkeys(found))
 
 
-# --- reading DSM's answers --------------------------------------------------------
-
-
-def _object(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, dict):
-        msg = f"SYNO.Chat answered with a {what} that is not an object"
-        raise DsmResponseError(msg)
-    return data
-
-
-def _field[T](data: Mapping[str, Any], key: str, kind: type[T], what: str) -> T:
-    """Return data[key], which DSM always sends, as a kind."""
-    value = data.get(key)
-    if is_kind(value, kind):
-        return value
-    msg = f"SYNO.Chat {what} without a valid {key}"
-    raise DsmResponseError(msg)
-
-
-def _optional[T](
-    data: Mapping[str, Any], key: str, kind: type[T], what: str, absent: T
-) -> T:
-    """Return data[key] as a kind; absent (or null) it has the meaning absent."""
-    if data.get(key) is None:
-        return absent
-    return _field(data, key, kind, what)
-
-
-def _list_of(data: Any, key: str, what: str) -> list[Any]:
-    items = _object(data, what).get(key)
-    if not isinstance(items, list):
-        msg = f"SYNO.Chat {what} without a {key} list"
-        raise DsmResponseError(msg)
-    return items
-
-
-def _ids(value: Any, what: str) -> tuple[int, ...]:
-    if not isinstance(value, list) or not all(is_kind(item, int) for item in value):
-        msg = f"SYNO.Chat {what} with ids that are not a list of numbers"
-        raise DsmResponseError(msg)
-    return tuple(value)
-
-
 # --- models ---------------------------------------------------------------------
 
 
@@ -225,31 +182,21 @@ class ChatChannel:
         """Tell whether this is a direct message (an unnamed two-member chat)."""
         return self.type == "anonymous" and len(self.members) == 2  # noqa: PLR2004
 
-    @classmethod
-    def from_data(cls, data: Any, *, with_unread: bool = False) -> ChatChannel:
-        """Read one channel object (chat.md §3.2); with_unread, its unread count too."""
-        item = _object(data, "channel")
-        return cls(
-            channel_id=_field(item, "channel_id", int, "channel"),
-            name=_field(item, "name", str, "channel"),
-            type=_field(item, "type", str, "channel"),
-            members=_ids(item.get("members"), "channel members"),
-            is_joined=is_joined(item),
-            unread=_field(item, "unread", int, "channel") if with_unread else None,
-        )
 
-
-def is_joined(channel: Mapping[str, Any]) -> bool:
-    """Tell whether the user is in a listed channel.
+def _channel(item: Fields, *, with_unread: bool = False) -> ChatChannel:
+    """Read one channel object (chat.md §3.2); with_unread, its unread count too.
 
     INFERRED (chat.md §3.2): ``is_joined`` is false for public channels the user has not
     joined; ace only skips an explicit false, so a channel without the field is joined.
     """
-    value = channel.get("is_joined", True)
-    if not isinstance(value, bool):
-        msg = "SYNO.Chat channel with an is_joined that is not a boolean"
-        raise DsmResponseError(msg)
-    return value
+    return ChatChannel(
+        channel_id=item.field("channel_id", int),
+        name=item.field("name", str),
+        type=item.field("type", str),
+        members=tuple(item.list_of("members", int)),
+        is_joined=item.optional("is_joined", bool, True),
+        unread=item.field("unread", int) if with_unread else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,15 +208,15 @@ class ChatFile:
     type: str
 
 
-def parse_file(value: Any) -> ChatFile | None:
-    """Read ``file_props`` (chat.md §3.3); an empty record carries no file."""
-    if value is None or value == {}:
+def _file(post: Fields) -> ChatFile | None:
+    """Read a post's ``file_props`` (chat.md §3.3); an empty record carries no file."""
+    props = post.optional_object("file_props")
+    if props is None or not props.raw:
         return None
-    item = _object(value, "file_props")
     return ChatFile(
-        name=_field(item, "name", str, "file"),
-        size=_field(item, "size", int, "file"),
-        type=_field(item, "type", str, "file"),
+        name=props.field("name", str),
+        size=props.field("size", int),
+        type=props.field("type", str),
     )
 
 
@@ -338,35 +285,32 @@ class ChatPost:
         """Tell whether this is the root of a thread."""
         return self.thread_id == self.post_id
 
-    @classmethod
-    def from_data(cls, data: Any) -> ChatPost:
-        """Read one post object.
 
-        Absent optional fields mean what DSM's own zero means there (chat.md §3.3):
-        not deleted, not in a thread, no replies, never edited.
-        """
-        item = _object(data, "post")
-        post_id = _field(item, "post_id", int, "post")
-        message = _field(item, "message", str, "post")
-        create_at = _field(item, "create_at", int, "post")
-        return cls(
-            post_id=post_id,
-            channel_id=_optional(
-                item, "channel_id", int, "post", channel_of_post(post_id)
-            ),
-            creator_id=_field(item, "creator_id", int, "post"),
-            type=_field(item, "type", str, "post"),
-            message=message,
-            create_at=create_at,
-            update_at=_optional(item, "update_at", int, "post", create_at),
-            delete_at=_optional(item, "delete_at", int, "post", 0),
-            thread_id=_optional(item, "thread_id", int, "post", 0),
-            comment_count=_optional(item, "comment_count", int, "post", 0),
-            last_comment_at=_optional(item, "last_comment_at", int, "post", 0),
-            file=parse_file(item.get("file_props")),
-            mentions=parse_mentions(message, item.get("mentions")),
-            reactions=parse_reactions(item.get("reactions")),
-        )
+def _post(item: Fields) -> ChatPost:
+    """Read one post object.
+
+    Absent optional fields mean what DSM's own zero means there (chat.md §3.3):
+    not deleted, not in a thread, no replies, never edited.
+    """
+    post_id = item.field("post_id", int)
+    message = item.field("message", str)
+    create_at = item.field("create_at", int)
+    return ChatPost(
+        post_id=post_id,
+        channel_id=item.optional("channel_id", int, channel_of_post(post_id)),
+        creator_id=item.field("creator_id", int),
+        type=item.field("type", str),
+        message=message,
+        create_at=create_at,
+        update_at=item.optional("update_at", int, create_at),
+        delete_at=item.optional("delete_at", int, 0),
+        thread_id=item.optional("thread_id", int, 0),
+        comment_count=item.optional("comment_count", int, 0),
+        last_comment_at=item.optional("last_comment_at", int, 0),
+        file=_file(item),
+        mentions=parse_mentions(message, item.raw.get("mentions")),
+        reactions=parse_reactions(item.raw.get("reactions")),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,17 +328,16 @@ class ChatUser:
         """Return the nickname, or the account name when there is none."""
         return self.nickname or self.username
 
-    @classmethod
-    def from_data(cls, data: Any) -> ChatUser:
-        """Read one user object."""
-        item = _object(data, "user")
-        return cls(
-            user_id=_field(item, "user_id", int, "user"),
-            username=_field(item, "username", str, "user"),
-            nickname=_field(item, "nickname", str, "user"),
-            type=_field(item, "type", str, "user"),
-            deleted=_optional(item, "deleted", bool, "user", False),
-        )
+
+def _user(item: Fields) -> ChatUser:
+    """Read one user object."""
+    return ChatUser(
+        user_id=item.field("user_id", int),
+        username=item.field("username", str),
+        nickname=item.field("nickname", str),
+        type=item.field("type", str),
+        deleted=item.optional("deleted", bool, False),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,20 +358,36 @@ class PollOptions:
     expire_at: int = 0  # ms; 0 = never
 
 
+def parse_post(data: Any, source: Endpoint = POST_CREATE) -> ChatPost:
+    """Read one post, the answer of source."""
+    return _post(Fields.of(data, source))
+
+
 def parse_post_list(data: Any) -> list[ChatPost]:
     """Read a ``Post.list`` answer: posts in ascending id order."""
-    posts = [ChatPost.from_data(item) for item in _list_of(data, "posts", "post list")]
+    posts = [_post(item) for item in Fields.of(data, POST_LIST).objects("posts")]
     return sorted(posts, key=lambda post: post.post_id)
 
 
-def parse_channel(data: Any) -> ChatChannel:
+def parse_channels(data: Any) -> list[ChatChannel]:
+    """Read a ``Channel.list`` answer asked with ``additional: ["unread"]``."""
+    answer = Fields.of(data, CHANNEL_LIST)
+    return [_channel(item, with_unread=True) for item in answer.objects("channels")]
+
+
+def parse_channel(data: Any, source: Endpoint = DIRECT_INITIATE) -> ChatChannel:
     """Read one channel, bare or wrapped in ``channel``.
 
     INFERRED (chat.md §4.6, §11): the wrapping of ``Channel.Anonymous initiate`` is not
     known; ``Channel.get`` wraps in ``channel``. Both forms are accepted.
     """
-    item = _object(data, "channel")
-    return ChatChannel.from_data(item.get("channel", item))
+    answer = Fields.of(data, source)
+    return _channel(answer.optional_object("channel") or answer)
+
+
+def parse_users(data: Any) -> list[ChatUser]:
+    """Read a ``User.list`` answer."""
+    return [_user(item) for item in Fields.of(data, USER_LIST).objects("users")]
 
 
 def newest_posts_call(channel_id: int, count: int, thread_id: int = 0) -> Call:
@@ -476,10 +435,7 @@ class Chat:
     async def channels(self) -> list[ChatChannel]:
         """List the conversations the user sees, with unread counts."""
         data = await self.client.call(CHANNEL_LIST, {"additional": ["unread"]})
-        return [
-            ChatChannel.from_data(item, with_unread=True)
-            for item in _list_of(data, "channels", "channel list")
-        ]
+        return parse_channels(data)
 
     async def direct_channel(self, user_id: int) -> ChatChannel:
         """Return the direct-message channel with user_id, creating it if needed.
@@ -568,13 +524,10 @@ class Chat:
             "offset": 0,
             "limit": limit,
         }
-        data = await self.client.call(POST_SEARCH, params)
+        answer = Fields.of(await self.client.call(POST_SEARCH, params), POST_SEARCH)
         return ChatSearchResult(
-            posts=tuple(
-                ChatPost.from_data(item)
-                for item in _list_of(data, "search_results", "search answer")
-            ),
-            total=_field(_object(data, "search answer"), "total", int, "search answer"),
+            posts=tuple(_post(item) for item in answer.objects("search_results")),
+            total=answer.field("total", int),
         )
 
     # --- writing posts ---
@@ -599,7 +552,7 @@ class Chat:
         if conn_id:
             params["conn_id"] = conn_id
         data = await _posting(lambda: self.client.call(POST_CREATE, params, post=True))
-        return ChatPost.from_data(data)
+        return parse_post(data)
 
     async def send_file(
         self,
@@ -631,7 +584,7 @@ class Chat:
                 content_type=content_type,
             )
         )
-        return ChatPost.from_data(data)
+        return parse_post(data)
 
     async def edit(self, post_id: int, message: str) -> None:
         """Change the text of one of the user's posts."""
@@ -681,7 +634,7 @@ class Chat:
             },
         }
         data = await self.client.call(VOTE_CREATE, params, post=True)
-        return ChatPost.from_data(data)
+        return parse_post(data, VOTE_CREATE)
 
     async def schedule(self, channel_id: int, message: str, send_at: int) -> int:
         """Schedule a post for send_at (ms); return its ``cronjob_id``."""
@@ -690,7 +643,7 @@ class Chat:
             {"channel_id": channel_id, "message": message, "send_at": send_at},
             post=True,
         )
-        return _field(_object(data, "schedule"), "cronjob_id", int, "schedule")
+        return Fields.of(data, SCHEDULE_CREATE).field("cronjob_id", int)
 
     async def set_reminder(self, post_id: int, remind_at: int) -> None:
         """Remind the user of a post at remind_at (ms)."""
@@ -702,10 +655,7 @@ class Chat:
 
     async def users(self) -> list[ChatUser]:
         """List every Chat user (people, bots and webhooks)."""
-        data = await self.client.call(USER_LIST)
-        return [
-            ChatUser.from_data(item) for item in _list_of(data, "users", "user list")
-        ]
+        return parse_users(await self.client.call(USER_LIST))
 
     async def me(self) -> ChatUser:
         """Return the signed-in user: the Chat user whose account name is the DSM one.

@@ -48,6 +48,7 @@ from .errors import (
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
 from .transport import transport_errors
+from .typed import Fields
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -568,22 +569,17 @@ def _outcome(envelope: Any, api: str, method: str) -> Any:
 
 def _parse_api_info(data: Any) -> dict[str, ApiInfo]:
     """Parse the ``SYNO.API.Info query`` answer (webapi.md §3.2)."""
-    if not isinstance(data, dict):
-        msg = "SYNO.API.Info answered without a list of APIs"
-        raise DsmResponseError(msg)
-    try:
-        return {
-            name: ApiInfo(
-                path=str(entry["path"]),
-                min_version=int(entry["minVersion"]),
-                max_version=int(entry["maxVersion"]),
-                json_format=entry.get("requestFormat") == "JSON",
-            )
-            for name, entry in data.items()
-        }
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        msg = "SYNO.API.Info answered with a malformed entry"
-        raise DsmResponseError(msg) from err
+    answer = Fields.of(data, INFO)
+    entries = {name: answer.object(name) for name in answer}
+    return {
+        name: ApiInfo(
+            path=entry.field("path", str),
+            min_version=entry.field("minVersion", int),
+            max_version=entry.field("maxVersion", int),
+            json_format=entry.optional("requestFormat", str, "") == "JSON",
+        )
+        for name, entry in entries.items()
+    }
 
 
 def _compound_results(calls: Sequence[Call], data: Any) -> list[CallResult]:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DsmResponseError
 from .models import Call, Endpoint
-from .typed import typed_field
+from .typed import Fields
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     from .client import DsmClient
 
@@ -55,12 +55,12 @@ def set_params(contact_id: int, changes: Mapping[str, str]) -> dict[str, Any]:
 
 def created_contact_id(data: Any) -> int:
     """Read the new contact's id from ``Contact.create`` (answer UNKNOWN; ``{"id": n}`` guessed)."""
-    return _parsed("created contact", lambda item: _int(item, "id"), data)
+    return Fields.of(data, CONTACT_CREATE).field("id", int)
 
 
 def parse_fetched_contacts(data: Any) -> tuple[Contact, ...]:
     """Read ``Contact.get``: its shape is UNKNOWN (contacts.md §4), taken to be the list's."""
-    return parse_contacts(data)
+    return parse_contacts(data, CONTACT_GET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,104 +149,67 @@ def _digits(text: str) -> str:
 # --- reading DSM's answers -------------------------------------------------------------
 
 
-def _object(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, dict):
-        msg = f"Contacts answered without a {what}"
-        raise DsmResponseError(msg)
-    return data
-
-
-def _int(data: Mapping[str, Any], key: str) -> int:
-    return typed_field(data, key, int)
-
-
-def _str(data: Mapping[str, Any], key: str) -> str:
-    return typed_field(data, key, str)
-
-
-def _bool(data: Mapping[str, Any], key: str) -> bool:
-    return typed_field(data, key, bool)
-
-
-def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) -> T:
-    """Parse one object; a missing or mistyped field is DsmResponseError."""
-    try:
-        return parse(_object(data, kind))
-    except (KeyError, TypeError) as err:
-        msg = f"Contacts answered with a malformed {kind}"
-        raise DsmResponseError(msg) from err
-
-
-def _items(data: Any, key: str) -> list[Any]:
-    items = _object(data, f"{key} list").get(key)
-    if not isinstance(items, list):
-        msg = f"Contacts answered without a {key} list"
-        raise DsmResponseError(msg)
-    return items
-
-
-def _address_book(data: Mapping[str, Any]) -> AddressBook:
+def _address_book(item: Fields) -> AddressBook:
     return AddressBook(
-        addressbook_id=_int(data, "id"),
-        name=_str(data, "name"),
-        uri=_str(data, "uri"),
-        type=_int(data, "type"),
-        mode=_int(data, "mode"),
-        status=_int(data, "status"),
-        member_count=_int(data, "member_count"),
-        owned_shared=_bool(data, "owned_shared"),
-        shared_from=_str(data, "shared_from"),
-        shared_with=_str(data, "shared_with"),
+        addressbook_id=item.field("id", int),
+        name=item.field("name", str),
+        uri=item.field("uri", str),
+        type=item.field("type", int),
+        mode=item.field("mode", int),
+        status=item.field("status", int),
+        member_count=item.field("member_count", int),
+        owned_shared=item.field("owned_shared", bool),
+        shared_from=item.field("shared_from", str),
+        shared_with=item.field("shared_with", str),
     )
 
 
-def _contact(data: Mapping[str, Any]) -> Contact:
+def _contact(item: Fields) -> Contact:
     return Contact(
-        contact_id=_int(data, "id"),
-        addressbook_id=_int(data, "addressbook_id"),
-        full_name=_str(data, "full_name"),
-        company=_str(data, "company"),
-        department=_str(data, "department"),
-        title=_str(data, "title"),
-        primary_mail=_str(data, "primary_mail"),
-        primary_tel=_str(data, "primary_tel"),
-        is_editable=_bool(data, "is_editable"),
-        is_hidden=_bool(data, "is_hidden"),
+        contact_id=item.field("id", int),
+        addressbook_id=item.field("addressbook_id", int),
+        full_name=item.field("full_name", str),
+        company=item.field("company", str),
+        department=item.field("department", str),
+        title=item.field("title", str),
+        primary_mail=item.field("primary_mail", str),
+        primary_tel=item.field("primary_tel", str),
+        is_editable=item.field("is_editable", bool),
+        is_hidden=item.field("is_hidden", bool),
     )
 
 
-def _label(data: Mapping[str, Any]) -> Label:
+def _label(item: Fields) -> Label:
     return Label(
-        label_id=_int(data, "id"),
-        name=_str(data, "name"),
-        color=_str(data, "color"),
-        member_count=_int(data, "member_count"),
+        label_id=item.field("id", int),
+        name=item.field("name", str),
+        color=item.field("color", str),
+        member_count=item.field("member_count", int),
     )
 
 
 def parse_address_books(data: Any) -> tuple[AddressBook, ...]:
     """Read ``Addressbook.list`` (VERIFIED shape, contacts.md §3)."""
-    return tuple(
-        _parsed("address book", _address_book, item)
-        for item in _items(data, "addressbook")
-    )
+    answer = Fields.of(data, ADDRESSBOOK_LIST)
+    return tuple(_address_book(item) for item in answer.objects("addressbook"))
 
 
-def parse_contacts(data: Any) -> tuple[Contact, ...]:
+def parse_contacts(data: Any, source: Endpoint = CONTACT_LIST) -> tuple[Contact, ...]:
     """Read ``Contact.list``: ``contact`` and ``offset``, no ``total`` (contacts.md §4)."""
-    return tuple(_parsed("contact", _contact, item) for item in _items(data, "contact"))
+    answer = Fields.of(data, source)
+    return tuple(_contact(item) for item in answer.objects("contact"))
 
 
 def parse_labels(data: Any) -> tuple[Label, ...]:
     """Read ``Label.list`` (VERIFIED shape, contacts.md §5)."""
-    return tuple(_parsed("label", _label, item) for item in _items(data, "label"))
+    answer = Fields.of(data, LABEL_LIST)
+    return tuple(_label(item) for item in answer.objects("label"))
 
 
 def parse_external_sources(data: Any) -> tuple[Mapping[str, Any], ...]:
     """Read ``ExternalSource.list``: objects of an UNKNOWN shape (contacts.md §6)."""
-    return tuple(
-        _object(item, "external source") for item in _items(data, "external_sources")
-    )
+    answer = Fields.of(data, EXTERNAL_SOURCE_LIST)
+    return tuple(item.raw for item in answer.objects("external_sources"))
 
 
 # --- the calls ----------------------------------------------------------------------

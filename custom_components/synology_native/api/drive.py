@@ -29,10 +29,10 @@ from .errors import (
     register_error_codes,
 )
 from .models import Call, Endpoint
-from .typed import typed
+from .typed import Fields, is_kind, objects_of
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+    from collections.abc import AsyncIterator, Mapping, Sequence
 
     from .client import DsmClient
 
@@ -290,109 +290,83 @@ class FileChange:
 # --- reading DSM's answers ------------------------------------------------------------
 
 
-def _object(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, dict):
-        msg = f"Drive answered without a {what}"
-        raise DsmResponseError(msg)
-    return data
-
-
-def _items(data: Any, what: str) -> list[Any]:
-    items = _object(data, what).get("items")
-    if not isinstance(items, list):
-        msg = f"Drive answered a {what} without items"
-        raise DsmResponseError(msg)
-    return items
-
-
-def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) -> T:
-    """Parse one object, turning a missing or mistyped field into DsmResponseError."""
-    try:
-        return parse(_object(data, kind))
-    except (KeyError, TypeError, ValueError) as err:
-        msg = f"Drive answered with a malformed {kind}"
-        raise DsmResponseError(msg) from err
-
-
-def _id(value: Any) -> str:
+def _id(item: Fields, key: str) -> str:
     """Read an id: a decimal string; CONFLICT (drive.md §4) numbers are accepted too."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    value = item.raw.get(key)
+    if is_kind(value, int):
         return str(value)
-    return typed(value, str)
+    return item.field(key, str)
 
 
-def _epoch(value: Any) -> datetime:
-    return datetime.fromtimestamp(typed(value, int), UTC)
+def _epoch(item: Fields, key: str) -> datetime:
+    return item.converted(key, int, lambda value: datetime.fromtimestamp(value, UTC))
 
 
-def _file(data: Mapping[str, Any]) -> DriveFile:
-    kind = typed(data["type"], str)
+def _file(item: Fields) -> DriveFile:
+    kind = item.field("type", str)
     if kind not in ("file", "dir"):
-        raise ValueError(kind)
+        raise item.error("type", "is neither file nor dir")
     return DriveFile(
-        file_id=_id(data["file_id"]),
-        name=typed(data["name"], str),
+        file_id=_id(item, "file_id"),
+        name=item.field("name", str),
         is_dir=kind == "dir",
-        content_type=typed(data["content_type"], str),
-        display_path=typed(data["display_path"], str),
-        parent_id=_id(data["parent_id"]),
-        size=typed(data["size"], int),
-        modified=_epoch(data["modified_time"]),
-        version_id=_id(data["version_id"]),
-        permanent_link=typed(data["permanent_link"], str),
-        owner=typed(_object(data["owner"], "owner")["name"], str),
-        starred=typed(data["starred"], bool),
-        shared=typed(data["shared"], bool),
-        removed=typed(data["removed"], bool),
-        labels=tuple(typed(label["name"], str) for label in data.get("labels", ())),
+        content_type=item.field("content_type", str),
+        display_path=item.field("display_path", str),
+        parent_id=_id(item, "parent_id"),
+        size=item.field("size", int),
+        modified=_epoch(item, "modified_time"),
+        version_id=_id(item, "version_id"),
+        permanent_link=item.field("permanent_link", str),
+        owner=item.object("owner").field("name", str),
+        starred=item.field("starred", bool),
+        shared=item.field("shared", bool),
+        removed=item.field("removed", bool),
+        labels=tuple(
+            label.field("name", str) for label in item.optional_objects("labels")
+        ),
     )
 
 
-def parse_file(data: Any) -> DriveFile:
-    """Read one ``FileInfo``."""
-    return _parsed("file", _file, data)
+def parse_file(data: Any, source: Endpoint = FILES_GET) -> DriveFile:
+    """Read one ``FileInfo``, the answer of source."""
+    return _file(Fields.of(data, source))
 
 
-def parse_file_page(data: Any) -> FilePage:
-    """Read ``{total, items: [FileInfo]}``."""
-    items = tuple(parse_file(item) for item in _items(data, "file list"))
+def parse_file_page(data: Any, source: Endpoint = FILES_LIST) -> FilePage:
+    """Read ``{total, items: [FileInfo]}``, the answer of source."""
+    answer = Fields.of(data, source)
     return FilePage(
-        items, _parsed("file list", lambda page: typed(page["total"], int), data)
+        tuple(_file(item) for item in answer.objects("items")),
+        answer.field("total", int),
     )
 
 
-def _task_errors(task: Mapping[str, Any]) -> list[Any]:
-    result = task.get("result")
-    if result is None:
-        return []
-    errors = _object(result, "task result").get("errors")
-    if errors is None:
-        return []
-    if not isinstance(errors, list):
-        raise TypeError(errors)
-    return errors
+def _task_errors(task: Fields) -> list[Fields]:
+    result = task.optional_object("result")
+    return [] if result is None else result.optional_objects("errors")
 
 
-def _task_targets(task: Mapping[str, Any]) -> tuple[str, ...]:
-    result = task.get("result") or {}
-    return tuple(_id(target["file_id"]) for target in result.get("targets") or ())
+def _task_targets(task: Fields) -> tuple[str, ...]:
+    result = task.optional_object("result")
+    targets = [] if result is None else result.optional_objects("targets")
+    return tuple(_id(target, "file_id") for target in targets)
 
 
-def _team_folder(data: Mapping[str, Any]) -> TeamFolder:
+def _team_folder(item: Fields) -> TeamFolder:
     return TeamFolder(
-        team_id=_id(data["team_id"]),
-        file_id=_id(data["file_id"]),
-        name=typed(data["name"], str),
-        versioning=typed(data["enable_versioning"], bool),
-        keep_versions=typed(data["keep_versions"], int),
+        team_id=_id(item, "team_id"),
+        file_id=_id(item, "file_id"),
+        name=item.field("name", str),
+        versioning=item.field("enable_versioning", bool),
+        keep_versions=item.field("keep_versions", int),
     )
 
 
-def _label(data: Mapping[str, Any]) -> DriveLabel:
+def _label(item: Fields) -> DriveLabel:
     return DriveLabel(
-        label_id=_id(data["label_id"]),
-        name=typed(data["name"], str),
-        color=typed(data["color"], str),
+        label_id=_id(item, "label_id"),
+        name=item.field("name", str),
+        color=item.field("color", str),
     )
 
 
@@ -410,11 +384,11 @@ def revision_restore_params(file_id: str, revision_id: str) -> dict[str, Any]:
     return {"file_id": file_id, "revision_id": revision_id}
 
 
-def _version(data: Mapping[str, Any]) -> FileVersion:
+def _version(item: Fields) -> FileVersion:
     return FileVersion(
-        revision_id=_id(data["revision_id"]),
-        size=typed(data["size"], int),
-        modified=_epoch(data["modified_time"]),
+        revision_id=_id(item, "revision_id"),
+        size=item.field("size", int),
+        modified=_epoch(item, "modified_time"),
     )
 
 
@@ -423,41 +397,37 @@ def parse_versions(data: Any) -> tuple[FileVersion, ...]:
 
     UNKNOWN item fields (drive.md §7); the names follow FileInfo's. Newest first.
     """
-    revisions = _object(data, "version list").get("revisions")
-    if not isinstance(revisions, list):
-        msg = "Drive answered a version list without revisions"
-        raise DsmResponseError(msg)
-    return tuple(_parsed("file version", _version, item) for item in revisions)
+    answer = Fields.of(data, REVISIONS_LIST)
+    return tuple(_version(item) for item in answer.objects("revisions"))
 
 
-def _notification(data: Mapping[str, Any]) -> DriveNotification:
+def _notification(item: Fields) -> DriveNotification:
     """Read one notification.
 
     UNKNOWN item fields (drive.md §8.1: the only captured feed was empty). Our guess,
     the same the simulator answers: ``{notification_id, type, time, is_read,
     actor: {name}, file: {file_id, name, display_path}}``.
     """
-    file = _object(data["file"], "notification file")
+    file = item.object("file")
     return DriveNotification(
-        notification_id=_id(data["notification_id"]),
-        kind=typed(data["type"], str),
-        time=_epoch(data["time"]),
-        read=typed(data["is_read"], bool),
-        actor=typed(_object(data["actor"], "notification actor")["name"], str),
-        file_id=_id(file["file_id"]),
-        file_name=typed(file["name"], str),
-        file_path=typed(file["display_path"], str),
+        notification_id=_id(item, "notification_id"),
+        kind=item.field("type", str),
+        time=_epoch(item, "time"),
+        read=item.field("is_read", bool),
+        actor=item.object("actor").field("name", str),
+        file_id=_id(file, "file_id"),
+        file_name=file.field("name", str),
+        file_path=file.field("display_path", str),
     )
 
 
 def parse_notifications(data: Any) -> NotificationFeed:
     """Read ``Notifications.list``: ``{items, total}`` (VERIFIED shape, drive.md §8.1)."""
-    items = tuple(
-        _parsed("notification", _notification, item)
-        for item in _items(data, "notification list")
+    answer = Fields.of(data, NOTIFICATIONS_LIST)
+    return NotificationFeed(
+        tuple(_notification(item) for item in answer.objects("items")),
+        answer.field("total", int),
     )
-    total = _parsed("notification list", lambda feed: typed(feed["total"], int), data)
-    return NotificationFeed(items, total)
 
 
 def notifications_call() -> Call:
@@ -471,13 +441,8 @@ def parse_quota(data: Any) -> DriveQuota:
     UNKNOWN shape (drive.md §8.2: "quota params/returns unknown"). Our guess, the same
     the simulator answers: ``{used, total}`` in bytes.
     """
-
-    def quota(item: Mapping[str, Any]) -> DriveQuota:
-        return DriveQuota(
-            used=typed(item["used"], int), total=typed(item["total"], int)
-        )
-
-    return _parsed("quota", quota, data)
+    answer = Fields.of(data, INFO_QUOTA)
+    return DriveQuota(used=answer.field("used", int), total=answer.field("total", int))
 
 
 def quota_call() -> Call:
@@ -485,12 +450,12 @@ def quota_call() -> Call:
     return Call(INFO_QUOTA)
 
 
-def _info(data: Mapping[str, Any]) -> DriveInfo:
+def _info(item: Fields) -> DriveInfo:
     return DriveInfo(
-        uid=typed(data["uid"], int),
-        username=typed(data["username"], str),
-        mydrive_versioning=typed(data["enable_mydrive_versioning"], bool),
-        mydrive_keep_versions=typed(data["mydrive_keep_versions"], int),
+        uid=item.field("uid", int),
+        username=item.field("username", str),
+        mydrive_versioning=item.field("enable_mydrive_versioning", bool),
+        mydrive_keep_versions=item.field("mydrive_keep_versions", int),
     )
 
 
@@ -510,25 +475,29 @@ def advanced_link_params(
     return params
 
 
-def _webhook(data: Mapping[str, Any]) -> Webhook:
+def _webhook(item: Fields) -> Webhook:
     return Webhook(
-        webhook_id=_id(data["webhook_id"]),
-        app_id=typed(data["app_id"], str),
-        url=typed(data.get("url", ""), str),
+        webhook_id=_id(item, "webhook_id"),
+        app_id=item.field("app_id", str),
+        url=item.optional("url", str, ""),
     )
 
 
-def _change(data: Mapping[str, Any]) -> FileChange:
-    file_type = typed(data["file_type"], str)
+def _change(item: Fields) -> FileChange:
+    file_type = item.field("file_type", str)
     if file_type not in ("file", "dir"):
-        raise ValueError(file_type)
+        raise item.error("file_type", "is neither file nor dir")
     return FileChange(
-        event_type=FileChangeType(typed(data["event_type"], str)),
-        file_id=_id(data["file_id"]),
-        permanent_link=typed(data["permanent_link"], str),
+        event_type=item.converted("event_type", str, FileChangeType),
+        file_id=_id(item, "file_id"),
+        permanent_link=item.field("permanent_link", str),
         is_dir=file_type == "dir",
-        parent_id=_id(data["parent_id"]),
+        parent_id=_id(item, "parent_id"),
     )
+
+
+# What a webhook delivery is called in errors: Drive's POST names no API or method.
+WEBHOOK_DELIVERY = "SYNO.SynologyDrive webhook delivery"
 
 
 def parse_webhook_delivery(body: Any) -> tuple[FileChange, ...]:
@@ -537,10 +506,11 @@ def parse_webhook_delivery(body: Any) -> tuple[FileChange, ...]:
     VERIFIED by working code (drive.md Corrections). Anything else raises
     DsmResponseError; an empty array is no delivery.
     """
-    if not isinstance(body, list) or not body:
-        msg = "a Drive webhook delivery is a non-empty JSON array"
-        raise DsmResponseError(msg)
-    return tuple(_parsed("webhook delivery item", _change, item) for item in body)
+    items = objects_of(body, WEBHOOK_DELIVERY, "body")
+    if not items:
+        msg = f"{WEBHOOK_DELIVERY}: body is empty"
+        raise DsmResponseError(msg, source=WEBHOOK_DELIVERY, path="body")
+    return tuple(_change(item) for item in items)
 
 
 # --- the calls ------------------------------------------------------------------------
@@ -591,7 +561,7 @@ class Drive:
             FILES_SEARCH,
             {"keyword": keyword, "location": location, "offset": 0, "limit": limit},
         )
-        return parse_file_page(data)
+        return parse_file_page(data, FILES_SEARCH)
 
     async def create_folder(
         self, path: str, *, conflict_action: ConflictAction = ConflictAction.STOP
@@ -602,14 +572,14 @@ class Drive:
             {"path": path, "type": "folder", "conflict_action": conflict_action},
             post=True,
         )
-        return parse_file(data)
+        return parse_file(data, FILES_CREATE)
 
     async def rename(self, path: str, name: str) -> DriveFile:
         """Give an item a new name in the same folder; a taken name is a conflict."""
         data = await self._client.call(
             FILES_UPDATE, {"path": path, "name": name}, post=True
         )
-        return parse_file(data)
+        return parse_file(data, FILES_UPDATE)
 
     async def restore_from_trash(self, path: str) -> DriveFile:
         """Take an item out of the recycle bin.
@@ -620,7 +590,7 @@ class Drive:
         data = await self._client.call(
             FILES_UPDATE, {"path": path, "removed": False}, post=True
         )
-        return parse_file(data)
+        return parse_file(data, FILES_UPDATE)
 
     async def set_starred(self, paths: Sequence[str], *, starred: bool) -> None:
         """Star or unstar items."""
@@ -653,7 +623,7 @@ class Drive:
             content=content,
             content_type=content_type,
         )
-        return parse_file(data)
+        return parse_file(data, FILES_UPLOAD)
 
     @asynccontextmanager
     async def download(self, path: str) -> AsyncIterator[AsyncIterator[bytes]]:
@@ -717,34 +687,27 @@ class Drive:
         failed with it (1022 is a conflict).
         """
         started = await self._client.call(endpoint, params, post=True)
-        task_id = _parsed(
-            "task", lambda data: typed(data["async_task_id"], str), started
-        )
+        task_id = Fields.of(started, endpoint).field("async_task_id", str)
         deadline = time.monotonic() + self._task_timeout
         while True:
-            task = _object(
-                await self._client.call(TASK_GET, {"task_id": task_id}), "task"
+            task = Fields.of(
+                await self._client.call(TASK_GET, {"task_id": task_id}), TASK_GET
             )
-            status = task.get("status")
+            status = task.raw.get("status")
             if status == "finished":
                 break
             if status != "in_progress":
-                msg = "Drive answered a task without a known status"
-                raise DsmResponseError(msg)
+                raise task.error("status", "is neither finished nor in_progress")
             if time.monotonic() > deadline:
                 msg = f"Drive task {task_id} did not finish in time"
                 raise DsmTimeoutError(msg)
             await asyncio.sleep(self._task_poll)
-        try:
-            errors = _task_errors(task)
-            if errors:
-                code = typed(_object(errors[0], "task error")["code"], int)
-                raise error_from_code(code, endpoint.api, endpoint.method, errors)
-            targets = _task_targets(task)
-        except (KeyError, TypeError, AttributeError) as err:
-            msg = "Drive answered with a malformed task result"
-            raise DsmResponseError(msg) from err
-        return TaskOutcome(task_id, targets)
+        errors = _task_errors(task)
+        if errors:
+            code = errors[0].field("code", int)
+            detail = [error.raw for error in errors]
+            raise error_from_code(code, endpoint.api, endpoint.method, detail)
+        return TaskOutcome(task_id, _task_targets(task))
 
     # sharing
 
@@ -757,11 +720,8 @@ class Drive:
     ) -> ShareLink:
         """Return the file's sharing link, protected by password and expiry if given."""
         data = await self._client.call(SHARING_CREATE_LINK, {"path": path}, post=True)
-        link = _parsed(
-            "sharing link",
-            lambda item: ShareLink(typed(item["url"], str), _id(item["link_id"])),
-            data,
-        )
+        answer = Fields.of(data, SHARING_CREATE_LINK)
+        link = ShareLink(answer.field("url", str), _id(answer, "link_id"))
         if password is not None or expires is not None:
             await self._client.call(
                 ADVANCE_SHARING_CREATE,
@@ -775,17 +735,14 @@ class Drive:
     async def team_folders(self) -> tuple[TeamFolder, ...]:
         """Return the team folders the user may use."""
         data = await self._client.call(TEAM_FOLDERS_LIST, {"offset": 0, "limit": 0})
-        return tuple(
-            _parsed("team folder", _team_folder, item)
-            for item in _items(data, "team folder list")
-        )
+        answer = Fields.of(data, TEAM_FOLDERS_LIST)
+        return tuple(_team_folder(item) for item in answer.objects("items"))
 
     async def labels(self) -> tuple[DriveLabel, ...]:
         """Return the user's labels."""
         data = await self._client.call(LABELS_LIST, {"offset": 0, "limit": 0})
-        return tuple(
-            _parsed("label", _label, item) for item in _items(data, "label list")
-        )
+        answer = Fields.of(data, LABELS_LIST)
+        return tuple(_label(item) for item in answer.objects("items"))
 
     # versions
 
@@ -811,7 +768,7 @@ class Drive:
 
     async def info(self) -> DriveInfo:
         """Return who the session is and the My Drive version policy."""
-        return _parsed("info", _info, await self._client.call(INFO_GET))
+        return _info(Fields.of(await self._client.call(INFO_GET), INFO_GET))
 
     async def quota(self) -> DriveQuota:
         """Return how much of the user's quota is used."""
@@ -824,14 +781,13 @@ class Drive:
         data = await self._client.call(
             WEBHOOK_CREATE, {"type": "url", "url": url, "app_id": app_id}, post=True
         )
-        return _parsed("webhook", _webhook, data)
+        return _webhook(Fields.of(data, WEBHOOK_CREATE))
 
     async def webhooks(self, app_id: str = WEBHOOK_APP_ID) -> tuple[Webhook, ...]:
         """Return the webhooks registered under app_id."""
         data = await self._client.call(WEBHOOK_LIST, {"app_id": app_id})
-        return tuple(
-            _parsed("webhook", _webhook, item) for item in _items(data, "webhook list")
-        )
+        answer = Fields.of(data, WEBHOOK_LIST)
+        return tuple(_webhook(item) for item in answer.objects("items"))
 
     async def delete_webhook(
         self, webhook_id: str, app_id: str = WEBHOOK_APP_ID

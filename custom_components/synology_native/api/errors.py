@@ -51,7 +51,17 @@ class DsmRequestTooLargeError(DsmError):
 
 
 class DsmResponseError(DsmError):
-    """The body was not the JSON envelope every DSM API answers with."""
+    """The body was not the JSON envelope every DSM API answers with, or not the answer.
+
+    For an answer read field by field (``typed.Fields``), source names the API and
+    method and path the field, such as ``data.posts[3].file_props.size``.
+    """
+
+    def __init__(self, message: str, *, source: str = "", path: str = "") -> None:
+        """Keep where the answer went wrong, when it is known."""
+        super().__init__(message)
+        self.source = source
+        self.path = path
 
 
 class DsmFileTooLargeError(DsmError):

@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any, Final
 from .errors import (
     DsmConflictError,
     DsmNotFoundError,
-    DsmResponseError,
     register_error_codes,
 )
 from .models import Call, CallResult, Endpoint
-from .typed import typed_field
+from .typed import Fields
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from .client import DsmClient
 
@@ -305,31 +304,8 @@ class SharePermission(StrEnum):
 # --- reading DSM's answers -------------------------------------------------------------
 
 
-def _object(data: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(data, dict):
-        msg = f"Note Station answered without a {what}"
-        raise DsmResponseError(msg)
-    return data
-
-
-def _items(data: Any, key: str) -> list[Any]:
-    """Return the list under key; DSM leaves the key out when the list is empty."""
-    items = _object(data, f"{key} list").get(key, [])
-    if not isinstance(items, list):
-        msg = f"Note Station answered with {key} that is not a list"
-        raise DsmResponseError(msg)
-    return items
-
-
-def _optional_field[T](
-    data: Mapping[str, Any], key: str, kind: type[T], default: T
-) -> T:
-    """Return a field DSM sends only in some answers, checked when it is there."""
-    return typed_field(data, key, kind) if data.get(key) is not None else default
-
-
-def _time(data: Mapping[str, Any], key: str) -> datetime | None:
-    return time_from_wire(typed_field(data, key, int))
+def _time(item: Fields, key: str) -> datetime | None:
+    return item.converted(key, int, time_from_wire)
 
 
 def _id_or_none(value: str) -> str | None:
@@ -337,94 +313,78 @@ def _id_or_none(value: str) -> str | None:
     return value or None
 
 
-def _ids(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+def _ids(item: Fields, key: str) -> tuple[str, ...]:
     """Read an id list; DSM sends null or leaves it out when there is none."""
-    ids = _optional_field(data, key, list, [])
-    if not all(isinstance(item, str) for item in ids):
-        msg = f"{key} holds something other than ids"
-        raise TypeError(msg)
-    return tuple(ids)
+    return tuple(item.optional_list_of(key, str))
 
 
-def _parsed[T](kind: str, parse: Callable[[Mapping[str, Any]], T], data: Any) -> T:
-    """Parse one object, turning a missing or mistyped field into DsmResponseError."""
-    try:
-        return parse(_object(data, kind))
-    except (KeyError, TypeError, ValueError, OverflowError, OSError) as err:
-        msg = f"Note Station answered with a malformed {kind}: {err}"
-        raise DsmResponseError(msg) from err
-
-
-def _notebook(data: Mapping[str, Any]) -> Notebook:
+def _notebook(item: Fields) -> Notebook:
     return Notebook(
-        object_id=typed_field(data, "object_id", str),
-        title=typed_field(data, "title", str),
-        stack=_optional_field(data, "stack", str, ""),
-        note_ids=_ids(data, "items"),
-        preset=_optional_field(data, "preset", bool, False),
-        mtime=_time(data, "mtime"),
+        object_id=item.field("object_id", str),
+        title=item.field("title", str),
+        stack=item.optional("stack", str, ""),
+        note_ids=_ids(item, "items"),
+        preset=item.optional("preset", bool, False),
+        mtime=_time(item, "mtime"),
     )
 
 
-def _note_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+def _note_fields(item: Fields) -> dict[str, Any]:
     return {
-        "object_id": typed_field(data, "object_id", str),
-        "notebook_id": typed_field(data, "parent_id", str),
-        "title": typed_field(data, "title", str),
-        "brief": _optional_field(data, "brief", str, ""),
-        "ver": typed_field(data, "ver", str),
-        "ctime": _time(data, "ctime"),
-        "mtime": _time(data, "mtime"),
-        "in_trash": typed_field(data, "recycle", bool),
-        "encrypted": typed_field(data, "encrypt", bool),
+        "object_id": item.field("object_id", str),
+        "notebook_id": item.field("parent_id", str),
+        "title": item.field("title", str),
+        "brief": item.optional("brief", str, ""),
+        "ver": item.field("ver", str),
+        "ctime": _time(item, "ctime"),
+        "mtime": _time(item, "mtime"),
+        "in_trash": item.field("recycle", bool),
+        "encrypted": item.field("encrypt", bool),
     }
 
 
-def _note_summary(data: Mapping[str, Any]) -> NoteSummary:
-    return NoteSummary(**_note_fields(data))
+def _note_summary(item: Fields) -> NoteSummary:
+    return NoteSummary(**_note_fields(item))
 
 
-def _note(data: Mapping[str, Any]) -> Note:
+def _note(item: Fields) -> Note:
     return Note(
-        **_note_fields(data),
-        content=_optional_field(data, "content", str, ""),
-        tags=_ids(data, "tag"),
+        **_note_fields(item),
+        content=item.optional("content", str, ""),
+        tags=_ids(item, "tag"),
     )
 
 
-def _version(data: Mapping[str, Any]) -> NoteVersion:
+def _version(item: Fields) -> NoteVersion:
     return NoteVersion(
-        version_id=typed_field(data, "id", int),
-        ver=typed_field(data, "version", str),
-        author=_optional_field(data, "author", str, ""),
-        mtime=_time(data, "mtime"),
+        version_id=item.field("id", int),
+        ver=item.field("version", str),
+        author=item.optional("author", str, ""),
+        mtime=_time(item, "mtime"),
     )
 
 
-def _tag(data: Mapping[str, Any]) -> Tag:
+def _tag(item: Fields) -> Tag:
     return Tag(
-        tag_id=typed_field(data, "tag_id", str),
-        title=typed_field(data, "title", str),
-        note_ids=_ids(data, "items"),
+        tag_id=item.field("tag_id", str),
+        title=item.field("title", str),
+        note_ids=_ids(item, "items"),
     )
 
 
-def _smart(data: Mapping[str, Any]) -> SmartNotebook:
+def _smart(item: Fields) -> SmartNotebook:
     return SmartNotebook(
-        object_id=typed_field(data, "object_id", str),
-        title=typed_field(data, "title", str),
+        object_id=item.field("object_id", str),
+        title=item.field("title", str),
     )
 
 
-def _due(value: Any) -> tuple[datetime | None, int | float | None]:
+def _due(value: float) -> tuple[datetime | None, float | None]:
     """Read a to-do's due date; one no date can hold is kept aside, not raised.
 
     DSM stores whatever epoch number a client sent (the integration's own create_todo
     can store year 10000), so such a value must not make the whole list unreadable.
     """
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        msg = "due_date is not a number"
-        raise TypeError(msg)
     if value == NOT_SET:
         return None, None
     try:
@@ -433,29 +393,28 @@ def _due(value: Any) -> tuple[datetime | None, int | float | None]:
         return None, value
 
 
-def _todo(data: Mapping[str, Any]) -> Todo:
-    due, due_out_of_range = _due(data["due_date"])
+def _todo(item: Fields) -> Todo:
+    due, due_out_of_range = _due(item.field("due_date", float))
     return Todo(
-        object_id=typed_field(data, "object_id", str),
-        title=typed_field(data, "title", str),
-        comment=typed_field(data, "comment", str),
-        done=typed_field(data, "done", bool),
-        star=typed_field(data, "star", bool),
-        priority=priority_from_wire(typed_field(data, "priority", int)),
+        object_id=item.field("object_id", str),
+        title=item.field("title", str),
+        comment=item.field("comment", str),
+        done=item.field("done", bool),
+        star=item.field("star", bool),
+        priority=priority_from_wire(item.field("priority", int)),
         due=due,
-        parent_id=_id_or_none(typed_field(data, "parent_id", str)),
-        note_id=_id_or_none(typed_field(data, "note_id", str)),
-        note_title=_optional_field(data, "note_title", str, ""),
-        subtask_ids=_ids(data, "items"),
+        parent_id=_id_or_none(item.field("parent_id", str)),
+        note_id=_id_or_none(item.field("note_id", str)),
+        note_title=item.optional("note_title", str, ""),
+        subtask_ids=_ids(item, "items"),
         due_out_of_range=due_out_of_range,
     )
 
 
 def parse_notebooks(data: Any) -> tuple[Notebook, ...]:
     """Read ``Notebook.list``."""
-    return tuple(
-        _parsed("notebook", _notebook, item) for item in _items(data, "notebooks")
-    )
+    answer = Fields.of(data, NOTEBOOK_LIST)
+    return tuple(_notebook(item) for item in answer.optional_objects("notebooks"))
 
 
 def created_notebook(data: Any) -> Notebook:
@@ -464,9 +423,8 @@ def created_notebook(data: Any) -> Notebook:
     CONFLICT: one client reads the notebook from ``data``, another from
     ``data.notebook``; both shapes are accepted.
     """
-    return _parsed(
-        "notebook", _notebook, _object(data, "notebook").get("notebook", data)
-    )
+    answer = Fields.of(data, NOTEBOOK_CREATE)
+    return _notebook(answer.optional_object("notebook") or answer)
 
 
 def parse_todos(lists: Iterable[Any]) -> tuple[Todo, ...]:
@@ -476,9 +434,9 @@ def parse_todos(lists: Iterable[Any]) -> tuple[Todo, ...]:
     subtask may come both from it and from its parent's list.
     """
     return first_of_each(
-        _parsed("to-do", _todo, item)
+        _todo(item)
         for data in lists
-        for item in _items(data, "todos")
+        for item in Fields.of(data, TODO_LIST).optional_objects("todos")
     )
 
 
@@ -518,12 +476,9 @@ def later_pages(first: Call, data: Any) -> list[Call]:
     DSM answers ``total``; a page may hold fewer to-dos than asked, so the first page's
     length is the page size the rest are read in.
     """
-    answer = _object(data, "to-do list")
-    total = answer.get("total")
-    if not isinstance(total, int) or isinstance(total, bool):
-        msg = "Note Station answered a to-do list without its total"
-        raise DsmResponseError(msg)
-    got = len(_items(answer, "todos"))
+    answer = Fields.of(data, first.endpoint)
+    total = answer.field("total", int)
+    got = len(answer.optional_objects("todos"))
     offset = int(first.params["offset"])
     if got == 0:
         return []
@@ -562,7 +517,7 @@ class NoteStation:
     async def notebook(self, notebook_id: str) -> Notebook:
         """Return one notebook."""
         data = await self._client.call(NOTEBOOK_GET, {"object_id": notebook_id})
-        return _parsed("notebook", _notebook, data)
+        return _notebook(Fields.of(data, NOTEBOOK_GET))
 
     async def create_notebook(self, title: str) -> Notebook:
         """Create a notebook."""
@@ -605,17 +560,13 @@ class NoteStation:
         if smart_id is not None:
             params |= {"perm_from": "smart", "smart_id": smart_id}
         data = await self._client.call(NOTE_LIST, params)
-        notes = tuple(
-            _parsed("note", _note_summary, item) for item in _items(data, "notes")
-        )
+        answer = Fields.of(data, NOTE_LIST)
         return NotePage(
-            notes=notes,
-            offset=_parsed(
-                "note list", lambda page: typed_field(page, "offset", int), data
+            notes=tuple(
+                _note_summary(item) for item in answer.optional_objects("notes")
             ),
-            total=_parsed(
-                "note list", lambda page: typed_field(page, "total", int), data
-            ),
+            offset=answer.field("offset", int),
+            total=answer.field("total", int),
         )
 
     async def note(self, note_id: str, ver: str | None = None) -> Note:
@@ -623,7 +574,7 @@ class NoteStation:
         params = {"object_id": note_id}
         if ver is not None:
             params["ver"] = ver
-        return _parsed("note", _note, await self._client.call(NOTE_GET, params))
+        return _note(Fields.of(await self._client.call(NOTE_GET, params), NOTE_GET))
 
     async def create_note(self, notebook_id: str, title: str, html: str) -> NoteSummary:
         """Create a note with HTML content in a notebook."""
@@ -638,7 +589,7 @@ class NoteStation:
             },
             post=True,
         )
-        return _parsed("note", _note_summary, data)
+        return _note_summary(Fields.of(data, NOTE_CREATE))
 
     async def set_note(
         self,
@@ -667,13 +618,11 @@ class NoteStation:
         if tags is not None:
             params["tag"] = list(tags)
         data = await self._client.call(NOTE_SET, params, post=True)
-        saved = _object(data, "saved note").get("data")
-        if not isinstance(saved, list) or not saved:
-            msg = "Note.set answered without the new revision"
-            raise DsmResponseError(msg)
-        return _parsed(
-            "saved note", lambda item: typed_field(item, "ver", str), saved[0]
-        )
+        answer = Fields.of(data, NOTE_SET)
+        saved = answer.objects("data")
+        if not saved:
+            raise answer.error("data", "is empty, without the new revision")
+        return saved[0].field("ver", str)
 
     async def trash_notes(self, note_ids: Sequence[str]) -> None:
         """Move notes to the trash."""
@@ -697,9 +646,8 @@ class NoteStation:
         data = await self._client.call(
             SEARCH, {"keyword": keyword, "offset": 0, "limit": limit}
         )
-        return tuple(
-            _parsed("note", _note_summary, item) for item in _items(data, "notes")
-        )
+        answer = Fields.of(data, SEARCH)
+        return tuple(_note_summary(item) for item in answer.optional_objects("notes"))
 
     # versions
 
@@ -708,9 +656,8 @@ class NoteStation:
         data = await self._client.call(
             VERSION_LIST, {"object_id": note_id, "limit": limit}
         )
-        versions = (
-            _parsed("note version", _version, item) for item in _items(data, "versions")
-        )
+        answer = Fields.of(data, VERSION_LIST)
+        versions = (_version(item) for item in answer.optional_objects("versions"))
         return tuple(sorted(versions, key=lambda version: version.version_id))
 
     async def restore_version(self, note_id: str, ver: str) -> Note:
@@ -718,21 +665,21 @@ class NoteStation:
         data = await self._client.call(
             VERSION_RESTORE, {"object_id": note_id, "ver": ver}, post=True
         )
-        return _parsed("note", _note, data)
+        return _note(Fields.of(data, VERSION_RESTORE))
 
     # tags and smart notebooks
 
     async def tags(self) -> tuple[Tag, ...]:
         """Return every tag with the notes that carry it."""
         data = await self._client.call(TAG_LIST)
-        return tuple(_parsed("tag", _tag, item) for item in _items(data, "tags"))
+        answer = Fields.of(data, TAG_LIST)
+        return tuple(_tag(item) for item in answer.optional_objects("tags"))
 
     async def smart_notebooks(self) -> tuple[SmartNotebook, ...]:
         """Return the saved searches."""
         data = await self._client.call(SMART_LIST)
-        return tuple(
-            _parsed("smart notebook", _smart, item) for item in _items(data, "smarts")
-        )
+        answer = Fields.of(data, SMART_LIST)
+        return tuple(_smart(item) for item in answer.optional_objects("smarts"))
 
     async def create_smart_notebook(
         self, title: str, *, keyword: str = "", tag_ids: Sequence[str] = ()
@@ -748,9 +695,7 @@ class NoteStation:
             {"title": title, "query": query, "commit_msg": COMMIT_DEVICE},
             post=True,
         )
-        return _parsed(
-            "smart notebook", lambda item: typed_field(item, "object_id", str), data
-        )
+        return Fields.of(data, SMART_CREATE).field("object_id", str)
 
     # sharing
 
@@ -770,7 +715,7 @@ class NoteStation:
         data = await self._client.call(
             SHARE_LINK, {"object_id": object_id, "mode": "public"}
         )
-        return _parsed("sharing link", lambda item: typed_field(item, "url", str), data)
+        return Fields.of(data, SHARE_LINK).field("url", str)
 
     async def stop_sharing_publicly(self, object_id: str) -> None:
         """Revoke the public link."""
@@ -874,7 +819,7 @@ class NoteStation:
         if note_id is not None:
             params["note_id"] = note_id
         data = await self._client.call(TODO_CREATE, params, post=True)
-        return _parsed("to-do", _todo, data)
+        return _todo(Fields.of(data, TODO_CREATE))
 
     async def set_todos(self, todo_ids: Sequence[str], changes: TodoChanges) -> None:
         """Apply the same changes to one or more to-dos."""

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .errors import DsmResponseError
 from .models import ApiInfo, Endpoint
+from .typed import Fields
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -40,6 +40,15 @@ APP_MARKER_API: Mapping[DsmApp, str] = {
 }
 
 
+# Product names, for repair issues and errors (they are names, not translatable text).
+APP_NAMES: Mapping[DsmApp, str] = {
+    DsmApp.CHAT: "Synology Chat",
+    DsmApp.CALENDAR: "Synology Calendar",
+    DsmApp.NOTESTATION: "Note Station",
+    DsmApp.DRIVE: "Synology Drive",
+    DsmApp.CONTACTS: "Synology Contacts",
+}
+
 # Every API of an app's package starts with its prefix.
 APP_API_PREFIX: Mapping[DsmApp, str] = {
     DsmApp.CHAT: "SYNO.Chat.",
@@ -61,13 +70,11 @@ class NasInfo:
 
 def parse_nas_info(data: Any) -> NasInfo:
     """Read ``SYNO.DSM.Info getinfo`` (INFERRED shape, see NAS_INFO)."""
-    if not isinstance(data, dict) or not isinstance(data.get("serial"), str):
-        msg = "SYNO.DSM.Info answered without a serial number"
-        raise DsmResponseError(msg)
+    answer = Fields.of(data, NAS_INFO)
     return NasInfo(
-        serial=data["serial"],
-        model=str(data.get("model", "")),
-        version=str(data.get("version_string", "")),
+        serial=answer.field("serial", str),
+        model=answer.optional("model", str, ""),
+        version=answer.optional("version_string", str, ""),
     )
 
 

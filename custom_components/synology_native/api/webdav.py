@@ -15,6 +15,7 @@ from .errors import (
     DsmResponseError,
 )
 from .models import Endpoint
+from .typed import Fields, is_kind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -61,28 +62,24 @@ def discovery_candidates(apis: Mapping[str, ApiInfo]) -> list[tuple[str, int]]:
     )
 
 
-def parse_settings(data: Any) -> dict[str, SettingValue]:
+def parse_settings(data: Any, source: Endpoint) -> dict[str, SettingValue]:
     """Read a settings object: a non-empty map of names to flags and numbers."""
-    if (
-        not isinstance(data, dict)
-        or not data
-        or not all(isinstance(value, bool | int) for value in data.values())
-    ):
-        msg = "the WebDAV settings answer is not a map of flags and numbers"
-        raise DsmResponseError(msg)
-    return data
+    answer = Fields.of(data, source)
+    if not answer.raw:
+        raise answer.error(None, "holds no settings")
+    return {
+        key: answer.field(key, bool)
+        if is_kind(answer.raw[key], bool)
+        else answer.field(key, int)
+        for key in answer.raw
+    }
 
 
 def parse_transfer_logging(data: Any) -> dict[str, bool]:
     """Read ``FileTransfer.get``: a switch per protocol, WebDAV's among them."""
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get(WEBDAV_PROTOCOL), bool)
-        or not all(isinstance(value, bool) for value in data.values())
-    ):
-        msg = "SYNO.Core.SyslogClient.FileTransfer answered without protocol switches"
-        raise DsmResponseError(msg)
-    return data
+    answer = Fields.of(data, FILE_TRANSFER_GET)
+    answer.field(WEBDAV_PROTOCOL, bool)
+    return {key: answer.field(key, bool) for key in answer.raw}
 
 
 def transfer_logging_params(
@@ -122,7 +119,7 @@ class WebDav:
                     continue
                 raise
             try:
-                values = parse_settings(data)
+                values = parse_settings(data, endpoint)
             except DsmResponseError:
                 continue
             return WebDavSettings(name, version, values)
@@ -141,7 +138,7 @@ class WebDav:
         read = Endpoint(
             current.api, SETTINGS_GET_METHOD, current.version, current.version
         )
-        values = parse_settings(await self._client.call(read))
+        values = parse_settings(await self._client.call(read), read)
         return WebDavSettings(current.api, current.version, values)
 
     async def transfer_logging(self) -> dict[str, bool]:

@@ -1,12 +1,13 @@
 """Actions of Synology Native, registered once in async_setup.
 
-One module per app defines its actions (ACTIONS); this package holds what they
-share. Every action names its config entry (or uses the only loaded one). Bad input
+Each app's actions (its ``services.py``) reach the registry through the table of
+apps; this package holds what they share. Every action names its config entry (or
+uses the only loaded one). Bad input
 is a translated ServiceValidationError raised before anything is sent to the NAS;
 what DSM refuses is translated by translate_dsm_errors.
 """
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -24,13 +25,9 @@ from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util
 import probatio
 
-from custom_components.synology_native.api import DsmApp
-from custom_components.synology_native.const import (
-    APP_NAMES,
-    DOMAIN,
-    SUPPORTED_YEARS,
-)
-from custom_components.synology_native.data import DsmConfigEntry
+from custom_components.synology_native.api import APP_NAMES, DsmApp
+from custom_components.synology_native.const import DOMAIN, SUPPORTED_YEARS
+from custom_components.synology_native.data import AppKey, AppRuntime, DsmConfigEntry
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 ATTR_LIMIT = "limit"
@@ -55,6 +52,17 @@ class Action:
     admin: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class EntityAction:
+    """One action that targets entities of entity_domain (Home Assistant finds them)."""
+
+    name: str
+    entity_domain: str
+    handler: Callable[[Any, ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+    schema: dict[Any, Any]
+    supports_response: SupportsResponse = SupportsResponse.NONE
+
+
 def loaded_entry(call: ServiceCall, app: DsmApp | None = None) -> DsmConfigEntry:
     """Return the loaded entry the call names (or the only one), using app if given."""
     entry: DsmConfigEntry = service.async_get_config_entry(
@@ -63,6 +71,16 @@ def loaded_entry(call: ServiceCall, app: DsmApp | None = None) -> DsmConfigEntry
     if app is not None and app not in entry.runtime_data.apps:
         raise invalid("app_not_used", app=APP_NAMES[app])
     return entry
+
+
+def loaded_app[RuntimeT: AppRuntime[Any]](
+    call: ServiceCall, key: AppKey[RuntimeT]
+) -> tuple[DsmConfigEntry, RuntimeT]:
+    """Return the loaded entry the call names and its runtime of the app key names."""
+    entry = loaded_entry(call, key.app)
+    runtime = entry.runtime_data.app(key)
+    assert runtime is not None  # noqa: S101 - loaded_entry checked the app is used
+    return entry, runtime
 
 
 def invalid(key: str, **placeholders: str) -> ServiceValidationError:
@@ -105,16 +123,22 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
 
 
 @callback
-def async_setup_services(hass: HomeAssistant) -> None:
-    """Register every action of the integration."""
-    for action in (
-        *notestation.ACTIONS,
-        *chat.ACTIONS,
-        *drive.ACTIONS,
-        *contacts.ACTIONS,
-        *webdav.ACTIONS,
-        *call_api.ACTIONS,
-    ):
+def async_register_actions(
+    hass: HomeAssistant, actions: Iterable[Action | EntityAction]
+) -> None:
+    """Register actions once, each finding its config entry (or entities) when called."""
+    for action in actions:
+        if isinstance(action, EntityAction):
+            service.async_register_platform_entity_service(
+                hass,
+                DOMAIN,
+                action.name,
+                entity_domain=action.entity_domain,
+                func=action.handler,
+                schema=action.schema,
+                supports_response=action.supports_response,
+            )
+            continue
         register = (
             partial(service.async_register_admin_service, hass)
             if action.admin
@@ -127,15 +151,3 @@ def async_setup_services(hass: HomeAssistant) -> None:
             schema=action.schema,
             supports_response=action.supports_response,
         )
-    calendar.async_register(hass)
-
-
-# The app modules build on the helpers above, so they are imported after them.
-from custom_components.synology_native.apps.calendar import services as calendar  # noqa: E402
-from custom_components.synology_native.apps.chat import services as chat  # noqa: E402
-from custom_components.synology_native.apps.contacts import services as contacts  # noqa: E402
-from custom_components.synology_native.apps.drive import services as drive  # noqa: E402
-from custom_components.synology_native.apps.notestation import services as notestation  # noqa: E402
-from custom_components.synology_native.apps.webdav import services as webdav  # noqa: E402
-
-from . import call_api  # noqa: E402

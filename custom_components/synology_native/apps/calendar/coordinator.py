@@ -28,10 +28,12 @@ from custom_components.synology_native.api.calendar import (
     parse_tasks,
     task_list_call,
 )
+from custom_components.synology_native.api.system import DsmApp
 from custom_components.synology_native.coordinator import (
     NasCoordinator,
     PolledAppCoordinator,
 )
+from custom_components.synology_native.data import AppKey, PolledApp
 
 if TYPE_CHECKING:
     from custom_components.synology_native.api.models import Call
@@ -95,13 +97,12 @@ class CalendarSnapshot:
         return self.window[0] <= start and end <= self.window[1]
 
 
-class CalendarCoordinator(PolledAppCoordinator[CalendarSnapshot]):
+class CalendarCoordinator(PolledAppCoordinator[CalendarSnapshot, SynoCalendarApi]):
     """Synology Calendar, read with the entry's poll."""
 
     def __init__(self, poll: NasCoordinator) -> None:
         """Join the entry's poll with the entry's Calendar client."""
-        super().__init__(poll, "calendar")
-        self.api = SynoCalendarApi(self.client)
+        super().__init__(poll, "calendar", SynoCalendarApi)
 
     @override
     def reads(self) -> list[Call]:
@@ -181,3 +182,8 @@ def overlaps(event: CalEvent, start: datetime, end: datetime) -> bool:
     first = dt_util.start_of_local_day(event.start)
     after = dt_util.start_of_local_day(event.end)
     return first < end and after > start
+
+
+# Synology Calendar as a used app of an entry: its client and this coordinator.
+type CalendarApp = PolledApp[SynoCalendarApi, CalendarCoordinator]
+CALENDAR: AppKey[CalendarApp] = AppKey(DsmApp.CALENDAR)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeassistant.components.calendar.const import DOMAIN as CALENDAR_DOMAIN
 from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.helpers import config_validation as cv, service
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 from ical.calendar_stream import IcsCalendarStream
 from ical.exceptions import CalendarParseError
@@ -26,18 +26,19 @@ from custom_components.synology_native.api.calendar import (
     EventDraft,
     Reminder,
 )
-from custom_components.synology_native.calendar import (
+from custom_components.synology_native.apps.calendar.calendar import (
     THIS_AND_FUTURE,
     SynologyCalendar,
     draft_from_ha,
 )
-from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.error_policy import translate_dsm_errors
-from custom_components.synology_native.services import invalid, parse_time
+from custom_components.synology_native.services import (
+    EntityAction,
+    invalid,
+    parse_time,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine
-
     from homeassistant.core import HomeAssistant
 
 ATTR_ATTENDEES = "attendees"
@@ -349,29 +350,41 @@ async def _import_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceRes
     return counts
 
 
-type EntityHandler = Callable[
-    [SynologyCalendar, ServiceCall], Coroutine[Any, Any, ServiceResponse]
-]
-
-ENTITY_ACTIONS: list[tuple[str, EntityHandler, dict[Any, Any], SupportsResponse]] = [
-    ("get_events", _get_events, GET_EVENTS_SCHEMA, SupportsResponse.ONLY),
-    ("create_event", _create_event, CREATE_EVENT_SCHEMA, SupportsResponse.OPTIONAL),
-    ("update_event", _update_event, UPDATE_EVENT_SCHEMA, SupportsResponse.OPTIONAL),
-    ("delete_event", _delete_event, DELETE_EVENT_SCHEMA, SupportsResponse.NONE),
-    ("export_ics", _export_ics, EXPORT_SCHEMA, SupportsResponse.OPTIONAL),
-    ("import_ics", _import_ics, IMPORT_SCHEMA, SupportsResponse.OPTIONAL),
-]
-
-
-def async_register(hass: HomeAssistant) -> None:
-    """Register the actions that target this integration's calendar entities."""
-    for name, handler, schema, supports_response in ENTITY_ACTIONS:
-        service.async_register_platform_entity_service(
-            hass,
-            DOMAIN,
-            name,
-            entity_domain=CALENDAR_DOMAIN,
-            func=handler,
-            schema=schema,
-            supports_response=supports_response,
-        )
+ACTIONS = (
+    EntityAction(
+        "get_events",
+        CALENDAR_DOMAIN,
+        _get_events,
+        GET_EVENTS_SCHEMA,
+        SupportsResponse.ONLY,
+    ),
+    EntityAction(
+        "create_event",
+        CALENDAR_DOMAIN,
+        _create_event,
+        CREATE_EVENT_SCHEMA,
+        SupportsResponse.OPTIONAL,
+    ),
+    EntityAction(
+        "update_event",
+        CALENDAR_DOMAIN,
+        _update_event,
+        UPDATE_EVENT_SCHEMA,
+        SupportsResponse.OPTIONAL,
+    ),
+    EntityAction("delete_event", CALENDAR_DOMAIN, _delete_event, DELETE_EVENT_SCHEMA),
+    EntityAction(
+        "export_ics",
+        CALENDAR_DOMAIN,
+        _export_ics,
+        EXPORT_SCHEMA,
+        SupportsResponse.OPTIONAL,
+    ),
+    EntityAction(
+        "import_ics",
+        CALENDAR_DOMAIN,
+        _import_ics,
+        IMPORT_SCHEMA,
+        SupportsResponse.OPTIONAL,
+    ),
+)

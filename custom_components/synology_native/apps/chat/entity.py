@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from custom_components.synology_native.api.chat import ChatChannel
     from custom_components.synology_native.data import DsmConfigEntry
 
-    from .listener import ChatListener
+    from .listener import ChatApp
 
 
 class ChatEntity(Entity):
@@ -28,17 +28,18 @@ class ChatEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, entry: DsmConfigEntry, chat: ChatListener, key: str) -> None:
+    def __init__(self, entry: DsmConfigEntry, app: ChatApp, key: str) -> None:
         """Identify the entity by key within the entry's Chat."""
         self.entry = entry
-        self.chat = chat
+        self.client = app.client
+        self.listener = app.listener
         self._attr_unique_id = f"{entry.unique_id}_chat_{key}"
         self._attr_device_info = account_device_info(entry)
 
     @property
     @override
     def available(self) -> bool:
-        return self.chat.mode is not ConnectionMode.DOWN
+        return self.listener.mode is not ConnectionMode.DOWN
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -61,12 +62,11 @@ class ChatChannelEntity(ChatEntity):
     # Tells this entity's unique id from those of the conversation's other entities.
     channel_kind: str
 
-    def __init__(
-        self, entry: DsmConfigEntry, chat: ChatListener, channel_id: int
-    ) -> None:
+    def __init__(self, entry: DsmConfigEntry, app: ChatApp, channel_id: int) -> None:
         """Follow channel_id."""
-        super().__init__(entry, chat, f"{channel_id}_{self.channel_kind}")
+        super().__init__(entry, app, f"{channel_id}_{self.channel_kind}")
         self.channel_id = channel_id
+        chat = app.listener
         self._attr_translation_placeholders = {
             "channel": chat.channel_name(chat.channels[channel_id])
         }
@@ -76,7 +76,7 @@ class ChatChannelEntity(ChatEntity):
 def async_follow_channels(
     hass: HomeAssistant,
     entry: DsmConfigEntry,
-    chat: ChatListener,
+    chat: ChatApp,
     async_add_entities: AddConfigEntryEntitiesCallback,
     *,
     make: Callable[[int], ChatChannelEntity],
@@ -89,7 +89,7 @@ def async_follow_channels(
     def add_new_channels() -> None:
         new = [
             channel_id
-            for channel_id, channel in chat.channels.items()
+            for channel_id, channel in chat.listener.channels.items()
             if channel_id not in added and wanted(channel)
         ]
         added.update(new)

@@ -30,6 +30,7 @@ from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 
 from custom_components.synology_native.api import (
+    DsmApp,
     DsmClient,
     DsmConnectionError,
     DsmError,
@@ -51,6 +52,7 @@ from custom_components.synology_native.const import (
     EVENT_CHAT_REACTION,
     LOGGER,
 )
+from custom_components.synology_native.data import AppKey, PushedApp
 from custom_components.synology_native.error_policy import (
     Failure,
     failure_of,
@@ -826,3 +828,8 @@ class ChatListener:
                 },
             }
         )
+
+
+# Chat as a used app of an entry: its client and this listener.
+type ChatApp = PushedApp[Chat, ChatListener]
+CHAT: AppKey[ChatApp] = AppKey(DsmApp.CHAT)

@@ -20,7 +20,6 @@ from homeassistant.util import dt as dt_util
 import probatio
 from yarl import URL
 
-from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.chat import (
     MAX_FILE_BYTES,
     MAX_MESSAGE_LENGTH,
@@ -30,7 +29,11 @@ from custom_components.synology_native.api.chat import (
     channel_of_post,
     mention_text,
 )
-from custom_components.synology_native.apps.chat.listener import ChatListener
+from custom_components.synology_native.apps.chat.listener import (
+    CHAT,
+    ChatApp,
+    ChatListener,
+)
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
@@ -40,7 +43,7 @@ from custom_components.synology_native.services import (
     LIMIT_FIELD,
     Action,
     invalid,
-    loaded_entry,
+    loaded_app,
     parse_time,
 )
 
@@ -138,13 +141,6 @@ SEARCH_MESSAGES_SCHEMA = probatio.Schema(
 LIST_SCHEMA = probatio.Schema(ENTRY_FIELD)
 
 
-def _chat(call: ServiceCall) -> tuple[DsmConfigEntry, ChatListener]:
-    entry = loaded_entry(call, DsmApp.CHAT)
-    chat = entry.runtime_data.chat
-    assert chat is not None  # noqa: S101 - set whenever Chat is among the apps
-    return entry, chat
-
-
 def _channel_id(chat: ChatListener, value: str) -> int:
     """Find a joined channel by id or name (case-insensitive)."""
     text = value.strip()
@@ -176,15 +172,15 @@ def _direct_user_id(chat: ChatListener, value: str) -> int:
     return user_id
 
 
-async def _target(call: ServiceCall, entry: DsmConfigEntry, chat: ChatListener) -> int:
+async def _target(call: ServiceCall, entry: DsmConfigEntry, chat: ChatApp) -> int:
     """Return the channel the call names, opening a direct message for a user."""
     if (channel := call.data.get(ATTR_CHANNEL)) is not None:
-        return _channel_id(chat, channel)
+        return _channel_id(chat.listener, channel)
     if (user := call.data.get(ATTR_USER)) is None:
         raise invalid("no_target")
-    user_id = _direct_user_id(chat, user)
+    user_id = _direct_user_id(chat.listener, user)
     with translate_dsm_errors(call.hass, entry):
-        direct = await chat.chat.direct_channel(user_id)
+        direct = await chat.client.direct_channel(user_id)
     return direct.channel_id
 
 
@@ -278,9 +274,9 @@ def _post_data(chat: ChatListener, post: ChatPost) -> dict[str, Any]:
 
 
 async def _send_message(call: ServiceCall) -> ServiceResponse:
-    entry, chat = _chat(call)
+    entry, chat = loaded_app(call, CHAT)
     data = call.data
-    mentions = [_user_id(chat, user) for user in data[ATTR_MENTIONS]]
+    mentions = [_user_id(chat.listener, user) for user in data[ATTR_MENTIONS]]
     text = _message(
         " ".join(
             [*(mention_text(user) for user in mentions), data[ATTR_MESSAGE].strip()]
@@ -291,12 +287,12 @@ async def _send_message(call: ServiceCall) -> ServiceResponse:
         raise invalid("empty_message")
     # Everything is checked before anything is read or sent.
     if ATTR_CHANNEL in data:
-        _channel_id(chat, data[ATTR_CHANNEL])
+        _channel_id(chat.listener, data[ATTR_CHANNEL])
     elif ATTR_USER in data:
-        _direct_user_id(chat, data[ATTR_USER])
+        _direct_user_id(chat.listener, data[ATTR_USER])
     else:
         raise invalid("no_target")
-    thread_id = _check_thread(chat, data)
+    thread_id = _check_thread(chat.listener, data)
     upload = None
     if ATTR_FILE_PATH in data:
         upload = await _read_file(call.hass, data[ATTR_FILE_PATH])
@@ -306,7 +302,7 @@ async def _send_message(call: ServiceCall) -> ServiceResponse:
     with translate_dsm_errors(call.hass, entry):
         if upload is not None:
             name, content = upload
-            post = await chat.chat.send_file(
+            post = await chat.client.send_file(
                 channel_id,
                 name,
                 content,
@@ -316,47 +312,47 @@ async def _send_message(call: ServiceCall) -> ServiceResponse:
                 or "application/octet-stream",
             )
         else:
-            post = await chat.chat.send(
-                channel_id, text, thread_id=thread_id, conn_id=chat.conn_id
+            post = await chat.client.send(
+                channel_id, text, thread_id=thread_id, conn_id=chat.listener.conn_id
             )
-    chat.async_request_catch_up()
+    chat.listener.async_request_catch_up()
     return {"post_id": post.post_id, "channel_id": channel_id}
 
 
 async def _edit_message(call: ServiceCall) -> None:
-    entry, chat = _chat(call)
-    post_id = _known_post(chat, call.data[ATTR_POST_ID])
+    entry, chat = loaded_app(call, CHAT)
+    post_id = _known_post(chat.listener, call.data[ATTR_POST_ID])
     if not call.data[ATTR_MESSAGE].strip():
         raise invalid("empty_message")
     message = _message(call.data[ATTR_MESSAGE])
     with translate_dsm_errors(call.hass, entry):
-        await chat.chat.edit(post_id, message)
-    chat.async_request_catch_up()
+        await chat.client.edit(post_id, message)
+    chat.listener.async_request_catch_up()
 
 
 async def _delete_message(call: ServiceCall) -> None:
-    entry, chat = _chat(call)
-    post_id = _known_post(chat, call.data[ATTR_POST_ID])
+    entry, chat = loaded_app(call, CHAT)
+    post_id = _known_post(chat.listener, call.data[ATTR_POST_ID])
     with translate_dsm_errors(call.hass, entry):
-        await chat.chat.delete(post_id)
-    chat.async_request_catch_up()
+        await chat.client.delete(post_id)
+    chat.listener.async_request_catch_up()
 
 
 async def _react(call: ServiceCall) -> None:
-    entry, chat = _chat(call)
-    post_id = _known_post(chat, call.data[ATTR_POST_ID])
+    entry, chat = loaded_app(call, CHAT)
+    post_id = _known_post(chat.listener, call.data[ATTR_POST_ID])
     name = call.data[ATTR_REACTION].strip().strip(":")
     if not name:
         raise invalid("empty_reaction")
     if name not in REACTION_NAMES:
         raise invalid("unknown_reaction", reaction=name)
     with translate_dsm_errors(call.hass, entry):
-        await chat.chat.react(post_id, name, remove=call.data[ATTR_REMOVE])
-    chat.async_request_catch_up()
+        await chat.client.react(post_id, name, remove=call.data[ATTR_REMOVE])
+    chat.listener.async_request_catch_up()
 
 
 async def _create_poll(call: ServiceCall) -> ServiceResponse:
-    entry, chat = _chat(call)
+    entry, chat = loaded_app(call, CHAT)
     data = call.data
     choices = [_message(choice.strip()) for choice in data[ATTR_CHOICES]]
     if not data[ATTR_QUESTION].strip() or not all(choices):
@@ -371,50 +367,50 @@ async def _create_poll(call: ServiceCall) -> ServiceResponse:
     )
     channel_id = await _target(call, entry, chat)
     with translate_dsm_errors(call.hass, entry):
-        post = await chat.chat.create_poll(channel_id, question, choices, options)
-    chat.async_request_catch_up()
+        post = await chat.client.create_poll(channel_id, question, choices, options)
+    chat.listener.async_request_catch_up()
     return {"post_id": post.post_id, "channel_id": channel_id}
 
 
 async def _schedule_message(call: ServiceCall) -> ServiceResponse:
-    entry, chat = _chat(call)
+    entry, chat = loaded_app(call, CHAT)
     if not call.data[ATTR_MESSAGE].strip():
         raise invalid("empty_message")
     message = _message(call.data[ATTR_MESSAGE])
     send_at = _future_ms(call.data[ATTR_SEND_AT])
     channel_id = await _target(call, entry, chat)
     with translate_dsm_errors(call.hass, entry):
-        job = await chat.chat.schedule(channel_id, message, send_at)
+        job = await chat.client.schedule(channel_id, message, send_at)
     return {"schedule_id": job, "channel_id": channel_id}
 
 
 async def _set_reminder(call: ServiceCall) -> None:
-    entry, chat = _chat(call)
-    post_id = _known_post(chat, call.data[ATTR_POST_ID])
+    entry, chat = loaded_app(call, CHAT)
+    post_id = _known_post(chat.listener, call.data[ATTR_POST_ID])
     remind_at = _future_ms(call.data[ATTR_REMIND_AT])
     with translate_dsm_errors(call.hass, entry):
-        await chat.chat.set_reminder(post_id, remind_at)
+        await chat.client.set_reminder(post_id, remind_at)
 
 
 async def _search_messages(call: ServiceCall) -> ServiceResponse:
-    entry, chat = _chat(call)
+    entry, chat = loaded_app(call, CHAT)
     channels = (
-        [_channel_id(chat, call.data[ATTR_CHANNEL])]
+        [_channel_id(chat.listener, call.data[ATTR_CHANNEL])]
         if ATTR_CHANNEL in call.data
         else []
     )
     with translate_dsm_errors(call.hass, entry):
-        found = await chat.chat.search(
+        found = await chat.client.search(
             call.data[ATTR_KEYWORD], channel_ids=channels, limit=call.data[ATTR_LIMIT]
         )
     return {
         "total": found.total,
-        "messages": [_post_data(chat, post) for post in found.posts],
+        "messages": [_post_data(chat.listener, post) for post in found.posts],
     }
 
 
 async def _list_channels(call: ServiceCall) -> ServiceResponse:
-    _, chat = _chat(call)
+    chat = loaded_app(call, CHAT)[1].listener
     return {
         "channels": [
             {
@@ -434,7 +430,7 @@ async def _list_channels(call: ServiceCall) -> ServiceResponse:
 
 
 async def _list_users(call: ServiceCall) -> ServiceResponse:
-    _, chat = _chat(call)
+    chat = loaded_app(call, CHAT)[1].listener
     return {
         "users": [
             {

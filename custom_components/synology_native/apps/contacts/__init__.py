@@ -1,1 +1,15 @@
-"""The contacts app's Home Assistant side."""
+"""Synology Contacts: actions only, nothing to poll."""
+
+from custom_components.synology_native.api import DsmApp
+from custom_components.synology_native.api.catalog import CatalogSection
+from custom_components.synology_native.api.contacts import Contacts
+from custom_components.synology_native.apps.spec import AppSpec, client_app
+
+from .services import ACTIONS, ContactsApp
+
+SPEC = AppSpec[ContactsApp](
+    app=DsmApp.CONTACTS,
+    catalog=CatalogSection.CONTACTS,
+    create=client_app(Contacts),
+    actions=ACTIONS,
+)

@@ -12,7 +12,7 @@ from custom_components.synology_native.api.contacts import (
     Contact,
     Contacts,
 )
-from custom_components.synology_native.data import DsmConfigEntry
+from custom_components.synology_native.data import AppKey, AppRuntime, DsmConfigEntry
 from custom_components.synology_native.error_policy import translate_dsm_errors
 from custom_components.synology_native.services import (
     ATTR_LIMIT,
@@ -20,7 +20,7 @@ from custom_components.synology_native.services import (
     LIMIT_FIELD,
     Action,
     invalid,
-    loaded_entry,
+    loaded_app,
 )
 
 ATTR_ADDRESS_BOOK = "address_book"
@@ -80,11 +80,14 @@ UPDATE_CONTACT_SCHEMA = probatio.Schema(
 DELETE_CONTACT_SCHEMA = probatio.Schema({**ENTRY_FIELD, **CONTACT_ID_FIELD})
 
 
+# Contacts as a used app of an entry: its client (actions only, nothing to poll).
+type ContactsApp = AppRuntime[Contacts]
+CONTACTS: AppKey[ContactsApp] = AppKey(DsmApp.CONTACTS)
+
+
 def _contacts(call: ServiceCall) -> tuple[DsmConfigEntry, Contacts]:
-    entry = loaded_entry(call, DsmApp.CONTACTS)
-    contacts = entry.runtime_data.contacts
-    assert contacts is not None  # noqa: S101 - set whenever the app is used
-    return entry, contacts
+    entry, contacts = loaded_app(call, CONTACTS)
+    return entry, contacts.client
 
 
 def _book(books: tuple[AddressBook, ...], value: str) -> AddressBook:
@@ -139,14 +142,19 @@ def _fields(data: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
-async def _editable_contact(call: ServiceCall, contacts: Contacts) -> Contact:
+async def _editable_contact(
+    call: ServiceCall, entry: DsmConfigEntry, contacts: Contacts
+) -> Contact:
     """Read the contact the call names; refuse one that is missing or read-only."""
     contact_id = call.data[ATTR_CONTACT]
-    try:
+    # contacts.md §11: DSM answers 120 for an id it does not know.
+    with translate_dsm_errors(
+        call.hass,
+        entry,
+        {DsmInvalidParameterError: "contact_not_found"},
+        contact=str(contact_id),
+    ):
         contact = await contacts.contact(contact_id)
-    except DsmInvalidParameterError as err:
-        # contacts.md §11: DSM answers 120 for an id it does not know.
-        raise invalid("contact_not_found", contact=str(contact_id)) from err
     if not contact.is_editable:
         raise invalid("contact_read_only", contact=contact.full_name)
     return contact
@@ -209,7 +217,7 @@ async def _update_contact(call: ServiceCall) -> ServiceResponse:
     if not changes:
         raise invalid("nothing_to_change")
     with translate_dsm_errors(call.hass, entry):
-        contact = await _editable_contact(call, contacts)
+        contact = await _editable_contact(call, entry, contacts)
         updated = await contacts.update(contact.contact_id, changes)
         books = await contacts.address_books()
     return {"contact": _contact_data(updated, books)}
@@ -218,7 +226,7 @@ async def _update_contact(call: ServiceCall) -> ServiceResponse:
 async def _delete_contact(call: ServiceCall) -> None:
     entry, contacts = _contacts(call)
     with translate_dsm_errors(call.hass, entry):
-        contact = await _editable_contact(call, contacts)
+        contact = await _editable_contact(call, entry, contacts)
         await contacts.delete([contact.contact_id])
 
 

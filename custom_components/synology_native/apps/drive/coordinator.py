@@ -15,10 +15,12 @@ from custom_components.synology_native.api.drive import (
     quota_call,
 )
 from custom_components.synology_native.api.models import Call
+from custom_components.synology_native.api.system import DsmApp
 from custom_components.synology_native.coordinator import (
     NasCoordinator,
     PolledAppCoordinator,
 )
+from custom_components.synology_native.data import AppKey, PolledApp
 
 from .events import DriveNotificationMarker
 
@@ -31,7 +33,7 @@ class DriveSnapshot:
     quota: DriveQuota
 
 
-class DriveCoordinator(PolledAppCoordinator[DriveSnapshot]):
+class DriveCoordinator(PolledAppCoordinator[DriveSnapshot, Drive]):
     """Drive in the entry's poll: the notification feed and the quota.
 
     Owns the entry's Drive calls, and the marker that turns each new notification
@@ -40,8 +42,7 @@ class DriveCoordinator(PolledAppCoordinator[DriveSnapshot]):
 
     def __init__(self, poll: NasCoordinator) -> None:
         """Join the entry's poll."""
-        super().__init__(poll, "drive")
-        self.drive = Drive(poll.client)
+        super().__init__(poll, "drive", Drive)
         self.marker = DriveNotificationMarker(poll.hass, poll.config_entry)
 
     @override
@@ -56,3 +57,8 @@ class DriveCoordinator(PolledAppCoordinator[DriveSnapshot]):
         )
         await self.marker.async_feed_read(snapshot.feed)
         return snapshot
+
+
+# Drive as a used app of an entry: its client and this coordinator.
+type DriveApp = PolledApp[Drive, DriveCoordinator]
+DRIVE: AppKey[DriveApp] = AppKey(DsmApp.DRIVE)

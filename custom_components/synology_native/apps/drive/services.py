@@ -25,7 +25,6 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from custom_components.synology_native.api import (
-    DsmApp,
     DsmConflictError,
     DsmNotFoundError,
     DsmQuotaExceededError,
@@ -38,16 +37,20 @@ from custom_components.synology_native.api.drive import (
     child_path,
     is_drive_path,
 )
+from custom_components.synology_native.apps.drive.coordinator import DRIVE
 from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.error_policy import (
+    Refusals,
+    translate_dsm_errors,
+)
 from custom_components.synology_native.services import (
     ATTR_LIMIT,
     ENTRY_FIELD,
     LIMIT_FIELD,
     Action,
     invalid,
-    loaded_entry,
+    loaded_app,
     parse_time,
 )
 
@@ -145,16 +148,22 @@ RESTORE_VERSION_SCHEMA = probatio.Schema(
 ENTRY_SCHEMA = probatio.Schema(ENTRY_FIELD)
 
 
+# What Drive refuses about a path, said with the path.
+DRIVE_REFUSALS: Refusals = {
+    DsmNotFoundError: "drive_not_found",
+    DsmConflictError: "drive_name_taken",
+    DsmQuotaExceededError: "drive_over_quota",
+}
+
+
 def _drive(call: ServiceCall) -> tuple[DsmConfigEntry, Drive]:
-    entry = loaded_entry(call, DsmApp.DRIVE)
-    assert entry.runtime_data.drive is not None  # noqa: S101 - Drive is used
-    return entry, entry.runtime_data.drive.drive
+    entry, drive = loaded_app(call, DRIVE)
+    return entry, drive.client
 
 
-async def _refresh(entry: DsmConfigEntry) -> None:
+async def _refresh(call: ServiceCall) -> None:
     """Read the quota and notifications again after a change (Drive alone)."""
-    assert entry.runtime_data.drive is not None  # noqa: S101 - Drive is used
-    await entry.runtime_data.drive.async_refresh()
+    await loaded_app(call, DRIVE)[1].coordinator.async_refresh()
 
 
 def _drive_path(path: str) -> str:
@@ -168,15 +177,8 @@ def _drive_errors(
     hass: HomeAssistant, entry: DsmConfigEntry, path: str
 ) -> Iterator[None]:
     """Translate what Drive refuses about path; everything else as any DSM error."""
-    with translate_dsm_errors(hass, entry):
-        try:
-            yield
-        except DsmNotFoundError as err:
-            raise invalid("drive_not_found", path=path) from err
-        except DsmConflictError as err:
-            raise invalid("drive_name_taken", path=path) from err
-        except DsmQuotaExceededError as err:
-            raise invalid("drive_over_quota", path=path) from err
+    with translate_dsm_errors(hass, entry, DRIVE_REFUSALS, path=path):
+        yield
 
 
 async def _existing(
@@ -292,7 +294,7 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
                 )
     finally:
         await hass.async_add_executor_job(source.close)
-    await _refresh(entry)
+    await _refresh(call)
     return {"file": file_data(stored)}
 
 
@@ -483,7 +485,7 @@ async def _after_task(
     """Describe the items a task produced."""
     with translate_dsm_errors(call.hass, entry):
         files = [await drive.file(f"id:{file_id}") for file_id in file_ids]
-    await _refresh(entry)
+    await _refresh(call)
     return {"files": [file_data(file) for file in files]}
 
 
@@ -524,7 +526,7 @@ async def _delete(call: ServiceCall) -> ServiceResponse:
             [f"id:{item.file_id}" for item in items],
             permanent=call.data[ATTR_PERMANENT],
         )
-    await _refresh(entry)
+    await _refresh(call)
     return {"deleted": [item.display_path for item in items]}
 
 

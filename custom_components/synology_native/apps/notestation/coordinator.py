@@ -14,11 +14,13 @@ from custom_components.synology_native.api.notestation import (
     parse_notebooks,
     todo_reads,
 )
+from custom_components.synology_native.api.system import DsmApp
 from custom_components.synology_native.const import LOGGER
 from custom_components.synology_native.coordinator import (
     NasCoordinator,
     PolledAppCoordinator,
 )
+from custom_components.synology_native.data import AppKey, PolledApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class NoteStationSnapshot:
         return next((todo for todo in self.todos if todo.object_id == todo_id), None)
 
 
-class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot]):
+class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot, NoteStation]):
     """Note Station's to-dos and notebooks, read with the entry's poll.
 
     The reads are the notebook list, the first page of the top-level to-dos and the
@@ -46,8 +48,7 @@ class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot]):
 
     def __init__(self, poll: NasCoordinator) -> None:
         """Join the entry's poll with the entry's Note Station client."""
-        super().__init__(poll, "notestation")
-        self.notestation = NoteStation(self.client)
+        super().__init__(poll, "notestation", NoteStation)
         # To-dos whose unreadable due date was already reported, so it is said once.
         self._reported_due: set[str] = set()
 
@@ -65,7 +66,7 @@ class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot]):
         self, results: Sequence[CallResult]
     ) -> NoteStationSnapshot:
         notebooks, *todo_lists = results
-        todos = await self.notestation.todos_from(todo_lists)
+        todos = await self.api.todos_from(todo_lists)
         self._report_unreadable_due(todos)
         return NoteStationSnapshot(
             todos=todos, notebooks=parse_notebooks(notebooks.unwrap())
@@ -84,3 +85,8 @@ class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot]):
                 self.config_entry.title,
                 todo.due_out_of_range,
             )
+
+
+# Note Station as a used app of an entry: its client and this coordinator.
+type NoteStationApp = PolledApp[NoteStation, NoteStationCoordinator]
+NOTESTATION: AppKey[NoteStationApp] = AppKey(DsmApp.NOTESTATION)

@@ -9,7 +9,6 @@ from homeassistant.util import dt as dt_util
 from markdown_it import MarkdownIt
 import probatio
 
-from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.notestation import (
     MAX_TITLE_LENGTH,
     UNCHANGED,
@@ -21,6 +20,7 @@ from custom_components.synology_native.api.notestation import (
     TodoPriority,
 )
 from custom_components.synology_native.apps.notestation.coordinator import (
+    NOTESTATION,
     NoteStationCoordinator,
     NoteStationSnapshot,
 )
@@ -37,7 +37,7 @@ from custom_components.synology_native.services import (
     LIMIT_FIELD,
     Action,
     invalid,
-    loaded_entry,
+    loaded_app,
     parse_time,
 )
 
@@ -149,10 +149,8 @@ GET_TODOS_SCHEMA = probatio.Schema(
 
 
 def _notestation(call: ServiceCall) -> tuple[DsmConfigEntry, NoteStationCoordinator]:
-    entry = loaded_entry(call, DsmApp.NOTESTATION)
-    coordinator = entry.runtime_data.notestation
-    assert coordinator is not None  # noqa: S101 - set whenever the app is used
-    return entry, coordinator
+    entry, notestation = loaded_app(call, NOTESTATION)
+    return entry, notestation.coordinator
 
 
 def _html(text: str, body_format: str) -> str:
@@ -243,7 +241,7 @@ async def _create_note(call: ServiceCall) -> ServiceResponse:
     title = _title(call.data[ATTR_TITLE])
     notebook = _notebook(coordinator.data, call.data[ATTR_NOTEBOOK])
     html = _html(call.data[ATTR_BODY], call.data[ATTR_BODY_FORMAT])
-    client = coordinator.notestation
+    client = coordinator.api
     with translate_dsm_errors(call.hass, entry):
         created = await client.create_note(notebook.object_id, title, html)
         if tags := call.data[ATTR_TAGS]:
@@ -259,7 +257,7 @@ async def _append_to_note(call: ServiceCall) -> None:
     if not call.data[ATTR_TEXT].strip():
         raise invalid("empty_text")
     addition = _html(call.data[ATTR_TEXT], call.data[ATTR_BODY_FORMAT])
-    client = coordinator.notestation
+    client = coordinator.api
     with translate_dsm_errors(call.hass, entry):
         note = await client.note(call.data[ATTR_NOTE])
         if note.encrypted:
@@ -274,14 +272,14 @@ async def _append_to_note(call: ServiceCall) -> None:
 async def _get_note(call: ServiceCall) -> ServiceResponse:
     entry, coordinator = _notestation(call)
     with translate_dsm_errors(call.hass, entry):
-        note = await coordinator.notestation.note(call.data[ATTR_NOTE])
+        note = await coordinator.api.note(call.data[ATTR_NOTE])
     return {"note": _note_data(note, coordinator.data)}
 
 
 async def _search_notes(call: ServiceCall) -> ServiceResponse:
     entry, coordinator = _notestation(call)
     with translate_dsm_errors(call.hass, entry):
-        notes = await coordinator.notestation.search(
+        notes = await coordinator.api.search(
             call.data[ATTR_QUERY], call.data[ATTR_LIMIT]
         )
     return {"notes": [_note_data(note, coordinator.data) for note in notes]}
@@ -312,7 +310,7 @@ async def _create_todo(call: ServiceCall) -> ServiceResponse:
     )
     due = _due(call.data.get(ATTR_DUE))
     with translate_dsm_errors(call.hass, entry):
-        todo = await coordinator.notestation.create_todo(
+        todo = await coordinator.api.create_todo(
             title,
             parent_id=None if parent is None else parent.object_id,
             due=due,
@@ -338,7 +336,7 @@ async def _update_todo(call: ServiceCall) -> None:
         due=_due(data[ATTR_DUE]) if ATTR_DUE in data else UNCHANGED,
     )
     with translate_dsm_errors(call.hass, entry):
-        await coordinator.notestation.set_todos([todo.object_id], changes)
+        await coordinator.api.set_todos([todo.object_id], changes)
     await coordinator.async_refresh()
 
 

@@ -1,1 +1,10 @@
-"""The webdav app's Home Assistant side."""
+"""WebDAV Server administration: DSM's own, so always there; actions only."""
+
+from typing import Any
+
+from custom_components.synology_native.api.catalog import CatalogSection
+from custom_components.synology_native.apps.spec import AppSpec
+
+from .services import ACTIONS
+
+SPEC = AppSpec[Any](app=None, catalog=CatalogSection.WEBDAV, actions=ACTIONS)

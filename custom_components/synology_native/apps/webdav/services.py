@@ -4,8 +4,6 @@ The package's settings API is found on the NAS when an action runs (api.webdav).
 that is not an administrator, or a NAS without the package, gets a translated explanation.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
@@ -23,7 +21,10 @@ from custom_components.synology_native.api.webdav import (
     WebDavSettings,
 )
 from custom_components.synology_native.data import DsmConfigEntry
-from custom_components.synology_native.error_policy import translate_dsm_errors
+from custom_components.synology_native.error_policy import (
+    Refusals,
+    translate_dsm_errors,
+)
 from custom_components.synology_native.services import (
     ENTRY_FIELD,
     Action,
@@ -46,18 +47,14 @@ SET_TRANSFER_LOG_SCHEMA = probatio.Schema(
 
 def _webdav(call: ServiceCall) -> tuple[DsmConfigEntry, WebDav]:
     entry = loaded_entry(call)
-    return entry, entry.runtime_data.webdav
+    return entry, WebDav(entry.runtime_data.client)
 
 
-@contextmanager
-def _explained() -> Iterator[None]:
-    """Say why the NAS cannot be administered, instead of a bare DSM refusal."""
-    try:
-        yield
-    except DsmApiNotInstalledError as err:
-        raise invalid("webdav_not_installed") from err
-    except DsmPermissionError as err:
-        raise invalid("webdav_admin_required") from err
+# Why the NAS cannot be administered, instead of a bare DSM refusal.
+WEBDAV_REFUSALS: Refusals = {
+    DsmApiNotInstalledError: "webdav_not_installed",
+    DsmPermissionError: "webdav_admin_required",
+}
 
 
 def _settings_data(settings: WebDavSettings) -> dict[str, Any]:
@@ -91,13 +88,13 @@ def _checked_changes(
 
 async def _get_settings(call: ServiceCall) -> ServiceResponse:
     entry, webdav = _webdav(call)
-    with translate_dsm_errors(call.hass, entry), _explained():
+    with translate_dsm_errors(call.hass, entry, WEBDAV_REFUSALS):
         return _settings_data(await webdav.settings())
 
 
 async def _set_settings(call: ServiceCall) -> ServiceResponse:
     entry, webdav = _webdav(call)
-    with translate_dsm_errors(call.hass, entry), _explained():
+    with translate_dsm_errors(call.hass, entry, WEBDAV_REFUSALS):
         current = await webdav.settings()
         changes = _checked_changes(current, call.data[ATTR_SETTINGS])
         return _settings_data(await webdav.change_settings(current, changes))
@@ -105,14 +102,14 @@ async def _set_settings(call: ServiceCall) -> ServiceResponse:
 
 async def _get_transfer_log(call: ServiceCall) -> ServiceResponse:
     entry, webdav = _webdav(call)
-    with translate_dsm_errors(call.hass, entry), _explained():
+    with translate_dsm_errors(call.hass, entry, WEBDAV_REFUSALS):
         switches = await webdav.transfer_logging()
     return {ATTR_ENABLED: switches[WEBDAV_PROTOCOL]}
 
 
 async def _set_transfer_log(call: ServiceCall) -> None:
     entry, webdav = _webdav(call)
-    with translate_dsm_errors(call.hass, entry), _explained():
+    with translate_dsm_errors(call.hass, entry, WEBDAV_REFUSALS):
         await webdav.set_transfer_logging(enabled=call.data[ATTR_ENABLED])
 
 

@@ -1,0 +1,91 @@
+"""What one app contributes to the integration: the entry of the table of apps.
+
+Each ``apps/<app>/__init__.py`` builds one ``AppSpec``; ``apps/__init__.py`` lists them
+in ``APPS``. Setup, unload, removal, diagnostics, the platforms and the action registry
+go through the table, so none of them names an app.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from custom_components.synology_native.data import AppRuntime, PolledApp
+
+if TYPE_CHECKING:
+    from homeassistant.const import Platform
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from custom_components.synology_native.api import DsmApp, DsmClient
+    from custom_components.synology_native.api.catalog import CatalogSection
+    from custom_components.synology_native.coordinator import (
+        NasCoordinator,
+        PolledAppCoordinator,
+    )
+    from custom_components.synology_native.data import DsmConfigEntry
+    from custom_components.synology_native.services import Action, EntityAction
+
+# Builds an app's runtime for an entry, before the entry's first poll: a polled app's
+# coordinator joins the poll here, so the first request reads the app too.
+type CreateRuntime[RuntimeT] = Callable[
+    [HomeAssistant, DsmConfigEntry, NasCoordinator], Awaitable[RuntimeT]
+]
+# A step with the runtime built: after the first poll (``prepare``; a DsmError fails
+# the setup) or once the platforms are set up (``start``).
+type RuntimeStep[RuntimeT] = Callable[
+    [HomeAssistant, DsmConfigEntry, RuntimeT], Awaitable[None]
+]
+# Adds the app's entities of one platform (now, and as the app's data brings more).
+type AddEntities[RuntimeT] = Callable[
+    [HomeAssistant, DsmConfigEntry, RuntimeT, AddConfigEntryEntitiesCallback], None
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppSpec[RuntimeT: AppRuntime[Any]]:
+    """One app: how it runs for an entry, and what it adds to Home Assistant."""
+
+    # The DSM package, or None for what DSM itself offers (WebDAV administration):
+    # then it is always there, has no runtime, and only its actions count.
+    app: DsmApp | None
+    # Its part of the endpoint catalog (call_api, docs/endpoints.md).
+    catalog: CatalogSection
+    create: CreateRuntime[RuntimeT] | None = None
+    prepare: RuntimeStep[RuntimeT] | None = None
+    start: RuntimeStep[RuntimeT] | None = None
+    platforms: Mapping[Platform, AddEntities[RuntimeT]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    actions: tuple[Action | EntityAction, ...] = ()
+    # What the entry's diagnostics tell of the app (counts, never names or contents).
+    diagnostics: Callable[[RuntimeT], dict[str, Any]] | None = None
+    # Forgets what the app stored for a removed entry.
+    remove: Callable[[HomeAssistant, DsmConfigEntry], Awaitable[None]] | None = None
+
+
+def polled_app[CoordinatorT: PolledAppCoordinator[Any, Any]](
+    coordinator: Callable[[NasCoordinator], CoordinatorT],
+) -> CreateRuntime[PolledApp[Any, CoordinatorT]]:
+    """Build a polled app's runtime: its coordinator joins the entry's poll."""
+
+    async def create(
+        _hass: HomeAssistant, _entry: DsmConfigEntry, poll: NasCoordinator
+    ) -> PolledApp[Any, CoordinatorT]:
+        built = coordinator(poll)
+        return PolledApp(client=built.api, coordinator=built)
+
+    return create
+
+
+def client_app[ClientT](
+    client: Callable[[DsmClient], ClientT],
+) -> CreateRuntime[AppRuntime[ClientT]]:
+    """Build the runtime of an app with actions only: its client."""
+
+    async def create(
+        _hass: HomeAssistant, _entry: DsmConfigEntry, poll: NasCoordinator
+    ) -> AppRuntime[ClientT]:
+        return AppRuntime(client=client(poll.client))
+
+    return create

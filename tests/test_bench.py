@@ -1,0 +1,24 @@
+"""scripts/bench runs several scenarios in one process, as `scripts/bench peer calendar` does."""
+
+import pytest
+
+from scripts import benchmarks
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+
+async def test_two_peer_scenarios_in_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """synology-api keeps one session for all its wrappers, across simulators.
+
+    The sign-in scenario leaves that session pointing at its own simulator, which is
+    gone when the calendar scenario signs in to a new one.
+    """
+    monkeypatch.setattr(benchmarks, "CALENDARS", 2)
+    monkeypatch.setattr(benchmarks, "EVENTS_PER_CALENDAR", 5)
+    for name in ("peer-sign-in", "calendar"):
+        _title, run = benchmarks.SCENARIOS[name]
+        rows = await run(1)
+        assert rows
+        assert all(row.value > 0 for row in rows)
