@@ -7,6 +7,9 @@ from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VER
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 
 from custom_components.synology_native.config_flow import normalize_url
 from custom_components.synology_native.const import (
@@ -33,6 +36,7 @@ from tests.fake_dsm.store import (
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 
 async def start(
@@ -149,7 +153,11 @@ async def test_unusable_account(
 
 
 async def test_code_required_then_device_token(
-    hass: HomeAssistant, dsm_url: str, fake_dsm: FakeDsm, secrets_in_logs: list[str]
+    hass: HomeAssistant,
+    dsm_url: str,
+    fake_dsm: FakeDsm,
+    secrets_in_logs: list[str],
+    hass_client: ClientSessionGenerator,
 ) -> None:
     """A 2-step account asks for a code once; the entry keeps the device token."""
     result = await start_password(hass, dsm_url)
@@ -196,6 +204,10 @@ async def test_code_required_then_device_token(
     relogin = next(r for r in fake_dsm.requests if r.method == "login")
     assert relogin.params.get("device_id") == token
     assert "otp_code" not in relogin.params
+    # Diagnostics name the login kind, never the token.
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["entry"]["data"][CONF_DEVICE_TOKEN] == "**REDACTED**"
+    assert token not in str(diagnostics)
 
 
 @pytest.mark.parametrize(

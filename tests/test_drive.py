@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
+import itertools
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synology_native.api.drive import NOTIFICATION_PAGE
 from custom_components.synology_native.apps.drive.events import webhook_app_id
 from custom_components.synology_native.const import (
     CONF_APPS,
@@ -133,6 +135,29 @@ async def test_new_notifications_fire_once_across_polls_and_restarts(
     await hass.config_entries.async_setup(drive_entry.entry_id)
     await hass.async_block_till_done()
     assert [event["file_name"] for event in events] == ["Recipes.txt", "While away.txt"]
+
+
+async def test_an_older_notification_back_on_the_page_is_not_new(
+    hass: HomeAssistant,
+    drive_entry: MockConfigEntry,
+    drive: DriveStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Items sliding back onto the newest page (newer ones gone) fire nothing."""
+    seconds = itertools.count(drive.now() + 1)
+    drive.clock = lambda: next(seconds)  # each change a second after the one before
+    for number in range(NOTIFICATION_PAGE):
+        alice_adds_a_file(drive, f"Photo {number}.jpg")
+    events = recorded(hass, EVENT_DRIVE_NOTIFICATION)
+    await setup_entry(hass, drive_entry)
+    feed = drive.notifications[DEMO_USER]
+    assert len(feed) > NOTIFICATION_PAGE  # the demo's own are off the page
+    del feed[:2]  # two newest dismissed: two older ones come back onto the page
+    await poll(hass, freezer)
+    assert events == []
+    alice_adds_a_file(drive, "Recipes.txt")
+    await poll(hass, freezer)
+    assert [event["file_name"] for event in events] == ["Recipes.txt"]
 
 
 async def test_drive_joins_the_entrys_single_request_per_cycle(
