@@ -47,11 +47,12 @@ async def act(hass: HomeAssistant, action: str, **data: Any) -> Any:
     )
 
 
-async def refused(hass: HomeAssistant, action: str, key: str, **data: Any) -> None:
-    """Assert that the action is refused with the translated error key."""
+async def refused(hass: HomeAssistant, action: str, key: str, **data: Any) -> str:
+    """Assert that the action is refused with the translated error key; return its text."""
     with pytest.raises(ServiceValidationError) as caught:
         await act(hass, action, **data)
     assert caught.value.translation_key == key
+    return str(caught.value)
 
 
 def writes(fake_dsm: FakeDsm) -> list[str | None]:
@@ -150,13 +151,14 @@ async def test_bad_uploads_touch_nothing(
     await refused(
         hass, "upload_file", "drive_path_invalid", file_path=str(photo), folder="Camera"
     )
-    await refused(
+    taken = await refused(
         hass,
         "upload_file",
         "drive_name_taken",
         file_path=str(photo),
         folder="/mydrive/Documents",
     )
+    assert f"/mydrive/Documents/{photo.name}" in taken  # the user's path, not an id
     await refused(
         hass,
         "upload_file",
@@ -344,13 +346,14 @@ async def test_folders_move_copy_delete(
         "/mydrive/Archive/Welcome.txt"
     ]
     fake_dsm.reset_request_log()
-    await refused(
+    taken = await refused(
         hass,
         "move",
         "drive_name_taken",
         paths=["/mydrive/Documents/Welcome.txt"],
         destination="/mydrive/Archive",
     )
+    assert "/mydrive/Archive/Welcome.txt" in taken
     await refused(
         hass,
         "move",

@@ -198,15 +198,19 @@ async def _folder(
 
 
 async def _name_is_free(
-    hass: HomeAssistant, entry: DsmConfigEntry, drive: Drive, path: str
+    hass: HomeAssistant,
+    entry: DsmConfigEntry,
+    drive: Drive,
+    folder: DriveFile,
+    name: str,
 ) -> None:
-    """Refuse path when an item already has it."""
+    """Refuse name in folder when an item already has it (the error shows its path)."""
     with translate_dsm_errors(hass, entry):
         try:
-            await drive.file(path)
+            await drive.file(child_path(f"id:{folder.file_id}", name))
         except DsmNotFoundError:
             return
-    raise invalid("drive_name_taken", path=path)
+    raise invalid("drive_name_taken", path=child_path(folder.display_path, name))
 
 
 def file_data(file: DriveFile) -> dict[str, Any]:
@@ -278,7 +282,7 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
     shown = child_path(folder.display_path, name)
     conflict = ConflictAction(call.data[ATTR_CONFLICT])
     if conflict is ConflictAction.STOP:
-        await _name_is_free(hass, entry, drive, target)
+        await _name_is_free(hass, entry, drive, folder, name)
     if folder.display_path.startswith(MY_DRIVE):
         with translate_dsm_errors(hass, entry):
             quota = await drive.quota()
@@ -464,9 +468,7 @@ async def _placed(
     conflict = ConflictAction(call.data[ATTR_CONFLICT])
     if conflict is ConflictAction.STOP:
         for item in items:
-            await _name_is_free(
-                hass, entry, drive, child_path(f"id:{destination.file_id}", item.name)
-            )
+            await _name_is_free(hass, entry, drive, destination, item.name)
     if any(
         destination.display_path.startswith(item.display_path + "/")
         or destination.file_id == item.file_id
