@@ -146,6 +146,7 @@ async def test_single_event_create_edit_delete_from_the_frontend(
     [stored] = cal.events.values()
     assert stored.tz_id == "US/Pacific"
     assert stored.master.summary == "Dentist"
+    assert stored.color == home(cal).color  # the calendar's colour, not black
     [event] = await listed(hass_client)
     assert event["summary"] == "Dentist"
     assert event["start"] == {"dateTime": "2026-03-04T10:00:00-08:00"}

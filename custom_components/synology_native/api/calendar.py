@@ -963,8 +963,14 @@ class SynoCalendarApi:
         return event_from_wire(Fields.of(data, EVENT_GET))
 
     async def create_event(self, calendar: SynoCalendar, draft: EventDraft) -> CalEvent:
-        """Create an event (a series when draft.repeat is set)."""
+        """Create an event (a series when draft.repeat is set).
+
+        Without a colour of its own it takes its calendar's (``#RRGGBB`` of it), as
+        DSM's own editor does; DSM stores no "inherit" value (§7.4).
+        """
         draft.validate()
+        if not draft.color:
+            draft = replace(draft, color=calendar.color[:7])
         params = {
             "cal_id": calendar.cal_id,
             "original_cal_id": calendar.original_cal_id,
