@@ -166,6 +166,11 @@ async def test_code_required_then_device_token(
     assert result["step_id"] == "otp"
 
     result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_OTP_CODE: "12ab"}
+    )
+    assert result["step_id"] == "otp"
+    assert result["errors"] == {"base": "otp_malformed"}
+    result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_OTP_CODE: "000000"}
     )
     assert result["step_id"] == "otp"
