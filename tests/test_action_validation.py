@@ -429,6 +429,19 @@ async def test_every_action_refuses_bad_input(
     assert failures == []
 
 
+@pytest.mark.usefixtures("entries")
+async def test_several_accounts_say_how_to_choose(hass: HomeAssistant) -> None:
+    """Without config_entry_id among several accounts: a translated way to choose."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            DOMAIN, "list_notebooks", {}, blocking=True, return_response=True
+        )
+    assert caught.value.translation_key == "choose_account"
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        assert entry.entry_id in str(caught.value)
+    assert "config_entry_id" in str(caught.value)
+
+
 @pytest.mark.usefixtures("loaded")
 async def test_allowed_url_is_fetched(
     hass: HomeAssistant, fake_dsm: FakeDsm, aiohttp_server: Any

@@ -64,10 +64,19 @@ class EntityAction:
 
 
 def loaded_entry(call: ServiceCall, app: DsmApp | None = None) -> DsmConfigEntry:
-    """Return the loaded entry the call names (or the only one), using app if given."""
-    entry: DsmConfigEntry = service.async_get_config_entry(
-        call.hass, DOMAIN, call.data.get(ATTR_CONFIG_ENTRY_ID)
-    )
+    """Return the loaded entry the call names (or the only one), using app if given.
+
+    With several accounts and none named, the error lists them and says how to choose
+    (core's own says only that there are several).
+    """
+    entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
+    entries = call.hass.config_entries.async_entries(DOMAIN)
+    if entry_id is None and len(entries) > 1:
+        raise invalid(
+            "choose_account",
+            accounts=", ".join(f"{item.title} ({item.entry_id})" for item in entries),
+        )
+    entry: DsmConfigEntry = service.async_get_config_entry(call.hass, DOMAIN, entry_id)
     if app is not None and app not in entry.runtime_data.apps:
         raise invalid("app_not_used", app=APP_NAMES[app])
     return entry
