@@ -220,17 +220,33 @@ async def test_code_required_then_device_token(
     [
         ("ftp://nas.local", "invalid_url"),
         ("https://nas.local/webman", "invalid_url"),
-        ("http://127.0.0.1:9", "cannot_connect"),
+        ("http://127.0.0.1:9", "connection_refused"),
     ],
 )
 async def test_address_errors(
     hass: HomeAssistant, socket_enabled: None, url: str, error: str
 ) -> None:
-    """Addresses that are not a reachable DSM keep the user on the first step."""
+    """Addresses that are not a reachable DSM keep the user on the first step.
+
+    A refused port says so, with the address tried (an unknown host name, which
+    the test resolver cannot look up, is told apart in tests/api/test_client.py).
+    """
     result = await start(hass, url)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": error}
+    if error != "invalid_url":
+        assert result["description_placeholders"]["address"] == url
+
+
+async def test_address_answering_like_no_dsm(
+    hass: HomeAssistant, dsm_url: str, fake_dsm: FakeDsm
+) -> None:
+    """A web server that answers, but not as DSM does, is the general error."""
+    fake_dsm.faults.fail_http(404)
+    result = await start(hass, dsm_url)
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["description_placeholders"]["address"] == dsm_url
 
 
 @pytest.mark.parametrize("verify_ssl", [True, False])

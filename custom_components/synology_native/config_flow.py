@@ -352,6 +352,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
     def _placeholders(self) -> dict[str, str]:
         """Return what the texts of this flow's forms refer to."""
         placeholders = dict(ADDRESS_PLACEHOLDERS)
+        # The address tried, for the errors that say why it could not be reached.
+        placeholders["address"] = self._url or ""
         if self.source == SOURCE_REAUTH:
             placeholders[CONF_USERNAME] = self._get_reauth_entry().data[CONF_USERNAME]
         return placeholders
