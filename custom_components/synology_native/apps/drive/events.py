@@ -10,15 +10,28 @@ id and asks Drive to POST its changes there (``SYNO.SynologyDrive.Webhooks``). D
 deliveries (a JSON array, drive.md Corrections) become bus events right away. The Drive
 webhook is removed when the entry unloads; a stale one from a crash is removed at the
 next start, found by the entry's own webhook application id.
+
+Home Assistant takes the deliveries only from a local address, so push fails silently
+when the NAS must reach Home Assistant through an address that is not local. Two repair
+issues say so: the URL given to Drive is not local, or Drive reported a change in the
+feed but no delivery arrived since the webhook was registered.
 """
 
+from datetime import datetime, timedelta
 from http import HTTPStatus
+from ipaddress import ip_address
+import socket
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.components import webhook
+from homeassistant.core import callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.network import is_local
+from yarl import URL
 
 from custom_components.synology_native.api import DsmError, DsmResponseError
 from custom_components.synology_native.api.drive import (
@@ -40,6 +53,9 @@ if TYPE_CHECKING:
     from custom_components.synology_native.data import DsmConfigEntry
 
 STORAGE_VERSION = 1
+# How long Drive may take to deliver a change the feed already shows before push counts
+# as silent (deliveries take a second when they work).
+PUSH_SILENCE = timedelta(minutes=15)
 
 
 def drive_storage_key(entry_id: str) -> str:
@@ -123,6 +139,8 @@ class DriveFileChanges:
         self._app_id = webhook_app_id(entry.entry_id)
         # A refused delivery is logged once until a good one arrives.
         self._refusal_logged = False
+        self._registered_at: datetime | None = None
+        self._delivered = False
 
     async def async_start(self) -> Webhook | None:
         """Register both webhooks; None (polling only) when Drive cannot reach us."""
@@ -147,10 +165,45 @@ class DriveFileChanges:
             allowed_methods=["POST"],
         )
         try:
-            return await self._drive.create_webhook(url, self._app_id)
+            registered = await self._drive.create_webhook(url, self._app_id)
         except DsmError:
             webhook.async_unregister(self._hass, self._webhook_id)
             raise
+        self._registered_at = dt_util.utcnow()
+        await self._async_report_url(url)
+        return registered
+
+    def _issue_id(self, kind: str) -> str:
+        return f"{kind}_{self._entry.entry_id}"
+
+    def _raise_issue(self, kind: str, **placeholders: str) -> None:
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self._issue_id(kind),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=kind,
+            translation_placeholders={"entry": self._entry.title, **placeholders},
+        )
+
+    async def _async_report_url(self, url: str) -> None:
+        """Raise a repair issue when the address given to Drive is not a local one."""
+        host = URL(url).host or ""
+        if await self._hass.async_add_executor_job(_is_local_host, host):
+            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(ISSUE_URL))
+        else:
+            self._raise_issue(ISSUE_URL, url=str(URL(url).with_path("/")))
+
+    @callback
+    def async_check_silence(self, feed: NotificationFeed) -> None:
+        """Raise a repair issue when the feed shows a change Drive never delivered."""
+        if self._delivered or self._registered_at is None:
+            return
+        since = self._registered_at.replace(microsecond=0)  # the feed has seconds
+        changed = [item.time for item in feed.items if item.time >= since]
+        if changed and dt_util.utcnow() - min(changed) >= PUSH_SILENCE:
+            self._raise_issue(ISSUE_SILENT)
 
     async def _async_remove_stale(self) -> None:
         """Remove the Drive webhooks an earlier run of this entry left behind."""
@@ -160,6 +213,8 @@ class DriveFileChanges:
     async def async_stop(self, registered: Webhook) -> None:
         """Unregister the Home Assistant webhook and remove Drive's (best effort)."""
         webhook.async_unregister(self._hass, self._webhook_id)
+        for kind in (ISSUE_URL, ISSUE_SILENT):
+            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(kind))
         try:
             await self._drive.delete_webhook(registered.webhook_id, self._app_id)
         except DsmError as err:
@@ -180,6 +235,9 @@ class DriveFileChanges:
                 )
             return web.Response(status=HTTPStatus.BAD_REQUEST)
         self._refusal_logged = False
+        if not self._delivered:
+            self._delivered = True
+            ir.async_delete_issue(hass, DOMAIN, self._issue_id(ISSUE_SILENT))
         # Drive may batch the same change twice in one delivery; report it once.
         for change in dict.fromkeys(changes):
             hass.bus.async_fire(
@@ -194,3 +252,20 @@ class DriveFileChanges:
                 },
             )
         return web.Response(text="OK")
+
+
+ISSUE_URL = "drive_push_url_not_local"
+ISSUE_SILENT = "drive_push_silent"
+
+
+def _is_local_host(host: str) -> bool:
+    """Tell whether every address host has is one Home Assistant treats as local."""
+    try:
+        addresses = {ip_address(host)}
+    except ValueError:
+        try:
+            found = socket.getaddrinfo(host, None)
+        except OSError:
+            return False
+        addresses = {ip_address(str(item[4][0]).split("%")[0]) for item in found}
+    return all(is_local(address) for address in addresses)
