@@ -1,8 +1,8 @@
 """Note Station's to-dos as one to-do list, subtasks right under their parent.
 
-Subtask convention: a subtask's summary starts with SUBTASK_PREFIX and it follows its
-parent, in the order DSM keeps. The prefix is only shown: it is stripped from what is
-written back, and an edit never changes which to-do a subtask belongs to.
+Subtask convention: a subtask follows its parent, in the order DSM keeps, under its own
+name. No mark goes into the name: the name is what the user edits and what Assist
+matches. An edit never changes which to-do a subtask belongs to.
 
 No reordering: DSM keeps no order of top-level to-dos that a client can set.
 """
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
         NoteStationSnapshot,
     )
 
-SUBTASK_PREFIX = "↳ "
-
 
 @callback
 def async_add_todo_list(
@@ -63,18 +61,18 @@ def ordered_items(snapshot: NoteStationSnapshot) -> list[TodoItem]:
     for todo in snapshot.todos:
         if todo.parent_id is not None:
             continue
-        items.append(_item(todo, ""))
+        items.append(_item(todo))
         items.extend(
-            _item(by_id[subtask_id], SUBTASK_PREFIX)
+            _item(by_id[subtask_id])
             for subtask_id in todo.subtask_ids
             if subtask_id in by_id
         )
     return items
 
 
-def _item(todo: Todo, prefix: str) -> TodoItem:
+def _item(todo: Todo) -> TodoItem:
     return TodoItem(
-        summary=prefix + todo.title,
+        summary=todo.title,
         uid=todo.object_id,
         status=TodoItemStatus.COMPLETED if todo.done else TodoItemStatus.NEEDS_ACTION,
         due=None if todo.due is None else due_for_home_assistant(todo.due),
@@ -83,8 +81,8 @@ def _item(todo: Todo, prefix: str) -> TodoItem:
 
 
 def title_of(item: TodoItem) -> str:
-    """Return the title to store for an item: its summary without the subtask prefix."""
-    return (item.summary or "").removeprefix(SUBTASK_PREFIX).strip()
+    """Return the title to store for an item: its summary without surrounding blanks."""
+    return (item.summary or "").strip()
 
 
 def changes_between(todo: Todo, item: TodoItem) -> TodoChanges:
