@@ -228,6 +228,25 @@ async def test_refused_and_vanished_items(
 
 
 @pytest.mark.usefixtures("loaded")
+async def test_one_change_rebuilds_one_item(
+    hass: HomeAssistant,
+    nas: NoteStationStore,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A change to one to-do builds a new item for it alone; the others stay as built."""
+    entity = hass.data[TODO_DOMAIN].get_entity(TASKS)
+    before = {item.uid: item for item in entity.todo_items}
+    rent = nas.todo_by_title("Pay rent")
+    rent.done = True
+    notestation = config_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    await notestation.coordinator.async_refresh()
+    rebuilt = [item.uid for item in entity.todo_items if item is not before[item.uid]]
+    assert rebuilt == [rent.object_id]
+    assert entity.todo_items[0].status == "completed"
+
+
+@pytest.mark.usefixtures("loaded")
 async def test_assist_adds_completes_and_removes(
     hass: HomeAssistant, nas: NoteStationStore
 ) -> None:

@@ -54,20 +54,37 @@ def async_add_todo_list(
     async_add_entities([NoteStationTodoList(notestation.coordinator)])
 
 
-def ordered_items(snapshot: NoteStationSnapshot) -> list[TodoItem]:
-    """Return top-level to-dos in DSM's order, each followed by its subtasks."""
+type BuiltItems = dict[str, tuple[Todo, TodoItem]]
+
+
+def ordered_items(
+    snapshot: NoteStationSnapshot, built: BuiltItems
+) -> tuple[list[TodoItem], BuiltItems]:
+    """Return top-level to-dos in DSM's order, each followed by its subtasks.
+
+    A to-do equal to the one an item was built for (in built) keeps that item: one
+    change among thousands rebuilds one item. Also return the items built now.
+    """
     by_id = {todo.object_id: todo for todo in snapshot.todos}
+    now: BuiltItems = {}
+
+    def item(todo: Todo) -> TodoItem:
+        known = built.get(todo.object_id)
+        made = known[1] if known is not None and known[0] == todo else _item(todo)
+        now[todo.object_id] = (todo, made)
+        return made
+
     items: list[TodoItem] = []
     for todo in snapshot.todos:
         if todo.parent_id is not None:
             continue
-        items.append(_item(todo))
+        items.append(item(todo))
         items.extend(
-            _item(by_id[subtask_id])
+            item(by_id[subtask_id])
             for subtask_id in todo.subtask_ids
             if subtask_id in by_id
         )
-    return items
+    return items, now
 
 
 def _item(todo: Todo) -> TodoItem:
@@ -122,7 +139,7 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     def __init__(self, coordinator: NoteStationCoordinator) -> None:
         """Attach to the Note Station coordinator."""
         super().__init__(coordinator, "tasks")
-        self._attr_todo_items = ordered_items(coordinator.data)
+        self._attr_todo_items, self._built = ordered_items(coordinator.data, {})
         # Assist finds a list by its full name, which starts with the device's name;
         # off the device, the list is just "Tasks" and "add milk to my tasks" works.
         self._attr_device_info = None
@@ -136,7 +153,9 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     @override
     def _handle_coordinator_update(self) -> None:
         # Built once per snapshot: the state, the card and Assist all read the items.
-        self._attr_todo_items = ordered_items(self.coordinator.data)
+        self._attr_todo_items, self._built = ordered_items(
+            self.coordinator.data, self._built
+        )
         super()._handle_coordinator_update()
 
     @dsm_errors
