@@ -4,6 +4,7 @@ import asyncio
 import logging
 import re
 import socket
+import threading
 from typing import Any
 
 import aiohttp
@@ -36,6 +37,7 @@ from custom_components.synology_native.api import (
     DsmVersionUnsupportedError,
     Endpoint,
     PasswordCredentials,
+    client as client_module,
 )
 from custom_components.synology_native.api.client import encode_value
 from custom_components.synology_native.api.errors import (
@@ -347,6 +349,28 @@ async def test_unreachable(socket_enabled: None) -> None:
             await DsmClient(http, "http://127.0.0.1:9").apis()
         with pytest.raises(DsmHostNotFoundError, match=re.escape("nas.invalid")):
             await DsmClient(http, "http://nas.invalid:5000").apis()
+
+
+async def test_long_answers_decode_off_the_loop(
+    client: DsmClient, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer over the size limit decodes in a worker thread, with the same result."""
+    info = await DsmSystem(client).info()
+    monkeypatch.setattr(client_module, "OFF_LOOP_BODY_BYTES", 0)
+    decoded: list[str] = []
+    unwrap = client_module._unwrap_envelope
+
+    def in_worker(body: bytes, api: str, method: str) -> Any:
+        decoded.append(threading.current_thread().name)
+        return unwrap(body, api, method)
+
+    monkeypatch.setattr(client_module, "_unwrap_envelope", in_worker)
+    assert await DsmSystem(client).info() == info
+    assert decoded
+    assert threading.main_thread().name not in decoded
+    fake_dsm.faults.fail_api("SYNO.DSM.Info", "getinfo", 105)
+    with pytest.raises(DsmPermissionError):
+        await DsmSystem(client).info()
 
 
 async def test_rate_limited(client: DsmClient, fake_dsm: FakeDsm) -> None:
