@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Callable
 import itertools
 import logging
+import socket
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -15,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.synology_native.api.drive import NOTIFICATION_PAGE
 from custom_components.synology_native.apps.drive.events import (
     PUSH_SILENCE,
+    may_be_local,
     webhook_app_id,
 )
 from custom_components.synology_native.const import (
@@ -316,6 +318,20 @@ async def test_push_to_an_address_not_local_is_a_repair_issue(
     }
     await hass.config_entries.async_unload(drive_push_entry.entry_id)
     assert not issue_registry.issues
+
+
+def test_which_push_addresses_count_as_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an address known not to be local raises the issue."""
+    assert may_be_local("192.168.1.20")
+    assert may_be_local("localhost")  # resolves to loopback
+    assert may_be_local("homeassistant.local")  # multicast DNS: local by definition
+    assert not may_be_local("203.0.113.5")
+
+    def unknown(*_args: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "not known here")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    assert may_be_local("nas-only-name.lan")  # the NAS may resolve what we cannot
 
 
 async def test_push_that_never_delivers_is_a_repair_issue(

@@ -190,7 +190,7 @@ class DriveFileChanges:
     async def _async_report_url(self, url: str) -> None:
         """Raise a repair issue when the address given to Drive is not a local one."""
         host = URL(url).host or ""
-        if await self._hass.async_add_executor_job(_is_local_host, host):
+        if await self._hass.async_add_executor_job(may_be_local, host):
             ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(ISSUE_URL))
         else:
             self._raise_issue(ISSUE_URL, url=str(URL(url).with_path("/")))
@@ -258,14 +258,20 @@ ISSUE_URL = "drive_push_url_not_local"
 ISSUE_SILENT = "drive_push_silent"
 
 
-def _is_local_host(host: str) -> bool:
-    """Tell whether every address host has is one Home Assistant treats as local."""
+def may_be_local(host: str) -> bool:
+    """Tell whether host may be local: only an address known not to be says no.
+
+    A multicast DNS name (.local) is local by definition; a name Home Assistant cannot
+    resolve may still resolve for the NAS, so it raises no alarm either.
+    """
+    if host.endswith(".local"):
+        return True
     try:
         addresses = {ip_address(host)}
     except ValueError:
         try:
             found = socket.getaddrinfo(host, None)
         except OSError:
-            return False
+            return True
         addresses = {ip_address(str(item[4][0]).split("%")[0]) for item in found}
     return all(is_local(address) for address in addresses)
