@@ -256,6 +256,9 @@ async def test_https_on_the_http_port(
     """https:// on DSM's plain-HTTP port says so, with or without verification."""
     result = await start(hass, dsm_url.replace("http://", "https://"), verify_ssl)
     assert result["errors"] == {"base": "http_port"}
+    assert result["description_placeholders"]["address"] == dsm_url.replace(
+        "http://", "https://"
+    )
 
 
 async def test_no_supported_app(
