@@ -97,10 +97,21 @@ from .const import (
     AuthMethod,
 )
 from .data import DsmConfigEntry, auth_method_of, create_client, credentials_from
+from .discovery import (
+    CONF_MACS,
+    Announcement,
+    entries_of,
+    from_ssdp,
+    from_zeroconf,
+    moved_url,
+)
 from .error_policy import connection_error, form_error
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
+
+    from homeassistant.helpers.service_info.ssdp import SsdpServiceInfo
+    from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 ADDRESS_SCHEMA = probatio.Schema(
     {
@@ -162,6 +173,8 @@ STEP_SCHEMAS = {
     "reauth_confirm": REAUTH_SCHEMA,
 }
 SIGN_IN_METHODS = ["credentials", "sso"]
+# An entry whose NAS moved connects to the new address at once; others when set up.
+RELOAD_WHEN_MOVED = (ConfigEntryState.LOADED, ConfigEntryState.SETUP_RETRY)
 # A code is refused as probably expired once this long has passed since the link was shown.
 SSO_CODE_LIFETIME = timedelta(seconds=SSO_CODE_LIFETIME_SECONDS)
 
@@ -206,6 +219,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         self._sso_shown_at = dt_util.utcnow()
         # The token DSM's 403 gave an SSO sign-in to continue with a one-time code.
         self._sso_second_factor: str | None = None
+        # The NAS that announced itself, when the flow started from its announcement.
+        self._discovered: Announcement | None = None
 
     @staticmethod
     @callback
@@ -229,6 +244,61 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the DSM address and check that it is a DSM with our apps."""
         return await self._async_address_step("user", user_input, user_input)
+
+    async def async_step_zeroconf(
+        self, discovery_info: ZeroconfServiceInfo
+    ) -> ConfigFlowResult:
+        """Handle a NAS announcing itself over zeroconf."""
+        return await self._async_discovered(from_zeroconf(discovery_info))
+
+    async def async_step_ssdp(
+        self, discovery_info: SsdpServiceInfo
+    ) -> ConfigFlowResult:
+        """Handle a NAS announcing itself over SSDP."""
+        return await self._async_discovered(from_ssdp(discovery_info))
+
+    async def _async_discovered(self, nas: Announcement | None) -> ConfigFlowResult:
+        """Follow a configured NAS to its new address, or offer to add a new one.
+
+        A NAS with entries is not offered again (another DSM user is added from "Add
+        entry"); the sign-in that follows an offer still refuses a user set up already.
+        """
+        if nas is None:
+            return self.async_abort(reason="not_synology")
+        known = entries_of(self.hass, nas)
+        for entry in known:
+            data = {
+                **entry.data,
+                CONF_MACS: sorted(nas.macs | set(entry.data.get(CONF_MACS, ()))),
+                CONF_URL: moved_url(entry, nas),
+            }
+            if data != entry.data:
+                moved = data[CONF_URL] != entry.data[CONF_URL]
+                self.hass.config_entries.async_update_entry(entry, data=data)
+                if moved:
+                    LOGGER.info("%s now answers at %s", entry.title, nas.host)
+                if moved and entry.state in RELOAD_WHEN_MOVED:
+                    self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        if known:
+            return self.async_abort(reason="already_configured")
+        # One offer per NAS, however many ways and interfaces it announces itself on.
+        await self.async_set_unique_id(
+            f"discovered_{nas.serial or min(nas.macs, default=nas.host)}"
+        )
+        self._discovered = nas
+        self.context["title_placeholders"] = {"name": nas.name}
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the announced NAS's address, to be confirmed or corrected."""
+        assert self._discovered is not None  # noqa: S101 - only reached from discovery
+        return await self._async_address_step(
+            "discovery_confirm",
+            user_input,
+            user_input or {CONF_URL: self._discovered.url},
+        )
 
     async def async_step_sign_in_method(
         self, user_input: dict[str, Any] | None = None
@@ -354,6 +424,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders = dict(ADDRESS_PLACEHOLDERS)
         # The address tried, for the errors that say why it could not be reached.
         placeholders["address"] = self._url or ""
+        if self._discovered is not None:
+            placeholders["name"] = self._discovered.name
         if self.source == SOURCE_REAUTH:
             placeholders[CONF_USERNAME] = self._get_reauth_entry().data[CONF_USERNAME]
         return placeholders
@@ -599,6 +671,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._get_reconfigure_entry(), data=data
             )
         self._abort_if_unique_id_configured()
+        if self._discovered is not None:
+            data = {**data, CONF_MACS: sorted(self._discovered.macs)}
         # Every installed app starts chosen; an app that disappears later is reported.
         return self.async_create_entry(
             title=f"{nas.model} {data[CONF_USERNAME]}",

@@ -589,6 +589,37 @@ def test_malformed_answers_are_typed_errors(data: Any) -> None:
         parse_events(data)
 
 
+ALL_DAY_SERIES = {
+    "evt_id": 1,
+    "cal_id": "/a/home/",
+    "original_cal_id": "/a/home/",
+    "ical_uid": "u",
+    "dav_etag": "e",
+    "is_all_day": True,
+    "dtstart_string": "20260105",
+    "dtend_string": "20260106",
+    "is_repeat_evt": True,
+    "repeat_setting": [{"type": "week", "weekday": ["Monday"]}],
+    "notify_setting": [{}],
+}
+
+
+def test_repeat_setting_shapes() -> None:
+    """A one-item array (CONFLICT §7.2), an empty one and a reminder without duration."""
+    (event,) = parse_events({"list": [ALL_DAY_SERIES]})
+    assert event.draft.repeat == Repeat(Frequency.WEEKLY, weekdays=(Weekday.MONDAY,))
+    assert event.draft.reminders == (Reminder(0),)
+    (plain,) = parse_events({"list": [ALL_DAY_SERIES | {"repeat_setting": []}]})
+    assert plain.draft.repeat is None
+    bad = ALL_DAY_SERIES | {"repeat_setting": [{"type": "week", "weekday": ["Funday"]}]}
+    with pytest.raises(
+        DsmResponseError,
+        match=r"^SYNO\.Cal\.Event\.list: data\.list\[0\]\.repeat_setting\[0\]\.weekday "
+        "names a day",
+    ):
+        parse_events({"list": [bad]})
+
+
 def test_malformed_calendar() -> None:
     """A calendar without its privilege is malformed."""
     with pytest.raises(DsmResponseError):

@@ -184,6 +184,14 @@ def test_malformed_answers() -> None:
     """A 403 without a token to continue, or a user read without a name."""
     with pytest.raises(DsmResponseError):
         second_factor_token({"types": [{"type": "otp"}]})
+    with pytest.raises(
+        DsmResponseError, match=r"Auth\.login: error\.errors\.token is empty"
+    ):
+        second_factor_token({"token": ""})
     with pytest.raises(DsmResponseError):
         account_of({"fullname": "Demo"})
+    with pytest.raises(
+        DsmResponseError, match=r"NormalUser\.get: data\.username is empty"
+    ):
+        account_of({"username": ""})
     assert account_of({"username": "demo"}) == "demo"

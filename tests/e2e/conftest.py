@@ -14,10 +14,9 @@ import pytest
 from scripts.develop_bootstrap import prepare
 
 REPO = Path(__file__).resolve().parents[2]
-# The browser test's dashboard: one calendar card, seven days from today.
+# The README's example dashboard (docs/dashboard.yaml), in YAML mode.
 DASHBOARD = "synology-native"
 DASHBOARD_TITLE = "Synology"
-CALENDAR_ENTITY = "calendar.ds923_demo_my_calendar"
 
 # Only what the tests need.
 CONFIGURATION = f"""\
@@ -35,15 +34,6 @@ lovelace:
       mode: yaml
       title: {DASHBOARD_TITLE}
       filename: {DASHBOARD}.yaml
-"""
-DASHBOARD_CONFIGURATION = f"""\
-views:
-  - title: Synology
-    cards:
-      - type: calendar
-        entities:
-          - {CALENDAR_ENTITY}
-        initial_view: listWeek
 """
 
 
@@ -71,7 +61,9 @@ async def home_assistant(
     config = tmp_path / "config"
     config.mkdir()
     (config / "configuration.yaml").write_text(CONFIGURATION.format(port=port))
-    (config / f"{DASHBOARD}.yaml").write_text(DASHBOARD_CONFIGURATION)
+    (config / f"{DASHBOARD}.yaml").write_text(
+        (REPO / "docs" / "dashboard.yaml").read_text()
+    )
     (config / "custom_components").symlink_to(REPO / "custom_components")
     hass = await asyncio.create_subprocess_exec(
         sys.executable,
