@@ -60,18 +60,17 @@ from custom_components.synology_native.api.calendar import (
     task_list_call,
 )
 from custom_components.synology_native.api.chat import (
+    POST_CREATE,
     Chat,
     newest_posts_call,
     posts_of,
 )
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.api.client import INFO
 from custom_components.synology_native.api.drive import ConflictAction, Drive
 from custom_components.synology_native.api.system import NAS_INFO
 from custom_components.synology_native.apps.calendar.coordinator import window_at
-from custom_components.synology_native.apps.chat.listener import (
-    ChatListener,
-    ConnectionMode,
-)
+from custom_components.synology_native.apps.chat.listener import ChatListener
 from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
 from custom_components.synology_native.const import (
     CONF_APPS,
@@ -356,6 +355,66 @@ async def chat_burst(repeat: int) -> list[Row]:
             ),
         ]
     return sorted(rows, key=lambda row: row.measure)
+
+
+# Posts asked for at once in the chat-send-burst scenario (issue 21: ten notifications).
+SEND_BURST = 10
+
+
+@scenario(
+    "chat-send-burst",
+    f"{SEND_BURST} Chat posts asked for at once, simulator at its default post rate",
+)
+async def chat_send_burst(repeat: int) -> list[Row]:
+    """Post a burst as one account: once unpaced (each sent once, at once), once paced.
+
+    The unpaced run is how the client posted before pacing; it shows what DSM's rate
+    limit refuses. The paced run must lose nothing and end within about ten seconds.
+    """
+    sim = FakeDsm(demo=True)
+    async with run_simulator(sim) as url, aiohttp.ClientSession() as http:
+        client = DsmClient(
+            http, url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
+        )
+        chat = Chat(client)
+        await chat.channels()  # sign-in stays out of the figures
+
+        def unpaced(number: int) -> Awaitable[Any]:
+            params = {"channel_id": GENERAL, "message": f"unpaced {number}"}
+            return client.call(POST_CREATE, params | {"type": "normal"}, post=True)
+
+        unpaced_results = await asyncio.gather(
+            *(unpaced(number) for number in range(SEND_BURST)),
+            return_exceptions=True,
+        )
+        await asyncio.sleep(SEND_BURST)  # the simulator's allowance fills again
+        start = time.perf_counter()
+        paced_results = await asyncio.gather(
+            *(chat.send(GENERAL, f"paced {number}") for number in range(SEND_BURST)),
+            return_exceptions=True,
+        )
+        seconds = time.perf_counter() - start
+        messages = [post.message for post in sim.chat.channels[GENERAL].posts.values()]
+    in_order = [m for m in messages if m.startswith("paced")] == [
+        f"paced {number}" for number in range(SEND_BURST)
+    ]
+    return [
+        Row(
+            "unpaced: refused",
+            sum(isinstance(result, Exception) for result in unpaced_results),
+            "posts",
+            measure="refused",
+        ),
+        Row(
+            "paced: refused",
+            sum(isinstance(result, Exception) for result in paced_results),
+            "posts",
+            measure="refused",
+            target=0,
+        ),
+        Row("paced: first ask to last post", seconds, "s", measure="time", target=10),
+        Row("paced: out of order", 0 if in_order else 1, "", measure="order", target=0),
+    ]
 
 
 def free_port() -> int:

@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
+from custom_components.synology_native.api import chat as chat_api
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_UPDATE_INTERVAL,
@@ -93,6 +94,24 @@ async def serve(
             for entry in hass.config_entries.async_entries(DOMAIN):
                 if entry.state is ConfigEntryState.LOADED:
                     await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.fixture
+def chat_pace(fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Pace Chat posts on the simulator's clock: a wait moves it on instead of sleeping.
+
+    The simulator's clock stands still otherwise, so only the client's waits make room
+    under its post rate. Returns the waits, in seconds, as the client asked for them.
+    """
+    waits: list[float] = []
+    start = fake_dsm.store.clock()
+
+    async def pace(seconds: float) -> None:
+        waits.append(seconds)
+
+    fake_dsm.store.clock = lambda: start + sum(waits)
+    monkeypatch.setattr(chat_api, "pace", pace)
+    return waits
 
 
 @pytest.fixture

@@ -10,16 +10,20 @@ import asyncio
 from datetime import UTC, date, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from ical.calendar_stream import IcsCalendarStream
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
         ClientSessionGenerator,
         WebSocketGenerator,
     )
+    from syrupy.assertion import SnapshotAssertion
 
     from custom_components.synology_native.api.models import Endpoint
     from tests.fake_dsm import FakeDsm
@@ -1034,3 +1039,19 @@ async def test_the_snapshot_window_is_the_one_read_across_midnight(
     freezer.move_to(datetime(2026, 3, 3, 0, 0, 10, tzinfo=UTC))
     snapshot = await coordinator._async_snapshot(results)
     assert snapshot.window == window_at(datetime(2026, 3, 2, 23, 59, 50, tzinfo=UTC))
+
+
+@pytest.mark.freeze_time("2026-11-30 12:00:00+00:00", tick=True)
+@pytest.mark.parametrize("platform", [Platform.CALENDAR, Platform.TODO])
+async def test_entities_snapshot(
+    hass: HomeAssistant,
+    entry_data: dict[str, Any],
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    """The calendar and the task list as Home Assistant shows them (demo data)."""
+    entry = demo_entry(entry_data, {CONF_APPS: ["calendar"]})
+    with patch("custom_components.synology_native.PLATFORMS", [platform]):
+        await setup_entry(hass, entry)
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)

@@ -15,12 +15,14 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.synology_native.apps.chat import listener as chat_listener
-from custom_components.synology_native.apps.chat.listener import (
-    CHAT,
-    ConnectionMode,
-    backoff_seconds,
+from custom_components.synology_native.api import (
+    chat_catchup,
+    chat_schedule,
+    chat_socket,
 )
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
+from custom_components.synology_native.api.chat_socket import backoff_seconds
+from custom_components.synology_native.apps.chat.listener import CHAT
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_CHAT_DM_USERS,
@@ -30,7 +32,7 @@ from custom_components.synology_native.const import (
     EVENT_CHAT_MESSAGE_UPDATED,
     EVENT_CHAT_REACTION,
 )
-from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL, RANDOM
+from tests.fake_dsm.chat_store import DM_ALICE, FAMILY, GENERAL, RANDOM, PostRate
 
 if TYPE_CHECKING:
     from homeassistant.core import Event, HomeAssistant
@@ -48,12 +50,12 @@ GENERAL_NOTIFY = "notify.ds923_demo_general_chat"
 @pytest.fixture(autouse=True)
 def fast_listener(monkeypatch: pytest.MonkeyPatch) -> None:
     """Shorten the listener's waits so tests run in real time quickly."""
-    monkeypatch.setattr(chat_listener, "COALESCE_SECONDS", 0.01)
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 0.05)
-    monkeypatch.setattr(chat_listener, "CALIBRATE_SECONDS", 5.0)
-    monkeypatch.setattr(chat_listener, "BACKOFF_MIN_SECONDS", 0.02)
-    monkeypatch.setattr(chat_listener, "BACKOFF_MAX_SECONDS", 0.1)
-    monkeypatch.setattr(chat_listener, "RATE_LIMIT_PAUSE_SECONDS", 0.01)
+    monkeypatch.setattr(chat_schedule, "COALESCE_SECONDS", 0.01)
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(chat_schedule, "CALIBRATE_SECONDS", 5.0)
+    monkeypatch.setattr(chat_socket, "BACKOFF_MIN_SECONDS", 0.02)
+    monkeypatch.setattr(chat_socket, "BACKOFF_MAX_SECONDS", 0.1)
+    monkeypatch.setattr(chat_catchup, "RATE_LIMIT_PAUSE_SECONDS", 0.01)
 
 
 async def until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
@@ -159,7 +161,7 @@ async def test_posts_while_socket_down_arrive_once_in_order(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """50 posts while the socket is refused arrive exactly once, in order, after it is back."""
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 60.0)  # only the reconnect reads
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 60.0)  # only the reconnect reads
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
     caplog.set_level(logging.INFO)
@@ -237,7 +239,10 @@ async def test_outage_of_500_posts_in_3_channels_arrive_once_in_order(
 
 
 async def test_empty_conversation_is_nothing_there(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A new direct message without posts answers 402; the listener stays on push."""
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
@@ -250,6 +255,9 @@ async def test_empty_conversation_is_nothing_there(
     await until(lambda: len(messages) == 2)
     assert chat.mode is ConnectionMode.PUSH
     assert channel.channel_id in chat.channels
+    for _ in range(chat_catchup.ROUNDS_BEFORE_WARNING + 1):
+        await chat.async_read_round()
+    assert "cannot be read" not in caplog.text  # empty is not broken
     await fake_dsm.chat.post_as("bob", channel.channel_id, "first words")
     await until(lambda: len(messages) == 3)
     assert messages[2].data["text"] == "first words"
@@ -262,7 +270,7 @@ async def test_polling_mode_without_socket(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With no socket at all, the catch-up reads run on a timer, and only then."""
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 0.5)
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 0.5)
     fake_dsm.chat_socket.faults.socket_unavailable = True
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await setup_entry(hass, config_entry)
@@ -275,6 +283,66 @@ async def test_polling_mode_without_socket(
     assert fake_dsm.chat_socket.connections == {}
     # One round: channels, one compound read of the windows; no busy loop.
     assert sum(1 for r in fake_dsm.requests if r.method == "list") - lists_before <= 2
+
+
+def connection(hass: HomeAssistant) -> str:
+    """Return the state of the connection sensor."""
+    state = hass.states.get(CONNECTION)
+    assert state is not None
+    return state.state
+
+
+async def test_a_silent_socket_is_noticed_and_polling_takes_over(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A socket that stays open but never speaks: posts arrive at the polling pace."""
+    monkeypatch.setattr(chat_schedule, "CALIBRATE_SECONDS", 1.0)
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    await chat.async_read_round()  # the read after connecting is done
+    fake_dsm.chat_socket.faults.silent = True
+    await fake_dsm.chat.post_as("alice", GENERAL, "unannounced")
+    # Found by the calibration read, which tells that the socket missed it.
+    await until(lambda: connection(hass) == "silent", seconds=5)
+    assert texts(messages) == ["unannounced"]
+    assert len(fake_dsm.chat_socket.connections) == 1  # still connected
+    await fake_dsm.chat.post_as("alice", GENERAL, "soon")
+    # Within a few poll periods, far less than a calibration period.
+    await until(lambda: len(messages) == 2, seconds=0.5)
+    fake_dsm.chat_socket.faults.silent = False
+    await fake_dsm.chat.post_as("alice", GENERAL, "announced")
+    await until(lambda: connection(hass) == "push")
+    assert texts(messages) == ["unannounced", "soon", "announced"]
+
+
+async def test_a_socket_not_understood_still_delivers_every_post(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Event names nobody knows: the sensor says so and the reads poll for every post."""
+    monkeypatch.setattr(chat_schedule, "CALIBRATE_SECONDS", 60.0)
+    caplog.set_level(logging.INFO)
+    fake_dsm.chat_socket.faults.unknown_names = True
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    await push_ready(hass, config_entry)
+    sent = [f"post {number}" for number in range(5)]
+    for text in sent:
+        await fake_dsm.chat.post_as("alice", GENERAL, text)
+    await until(lambda: connection(hass) == "not_understood")
+    await until(lambda: len(messages) == len(sent))
+    assert texts(messages) == sent
+    assert len(fake_dsm.chat_socket.connections) == 1
+    assert caplog.text.count("sent an event not understood: chat.v9.post_create") == 1
+    # A name understood after all puts the socket back in charge.
+    fake_dsm.chat_socket.faults.unknown_names = False
+    await fake_dsm.chat.post_as("alice", GENERAL, "known")
+    await until(lambda: connection(hass) == "push")
 
 
 async def test_edits_deletions_reactions(
@@ -354,7 +422,7 @@ async def test_session_renewed_elsewhere_moves_the_socket(
         lambda: (
             chat.mode is ConnectionMode.PUSH
             and chat.client.session is not None
-            and chat._socket.session_sid == chat.client.session.sid
+            and chat.schedule.keeper.socket.session_sid == chat.client.session.sid
         )
     )
 
@@ -396,7 +464,7 @@ async def test_left_channel_and_bugs_do_not_stop_the_listener(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A channel that fails to read waits for the next round alone; a bug is logged once."""
-    monkeypatch.setattr(chat_listener, "POLL_SECONDS", 60.0)  # reads only when asked
+    monkeypatch.setattr(chat_schedule, "POLL_SECONDS", 60.0)  # reads only when asked
     fake_dsm.chat_socket.faults.socket_unavailable = True
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await setup_entry(hass, config_entry)
@@ -410,16 +478,16 @@ async def test_left_channel_and_bugs_do_not_stop_the_listener(
     await chat.async_read_round()
     assert texts(messages) == ["family 1", "general 1"]
 
-    original = chat._diff
+    original = chat.catch_up._diff
 
     def broken(*args: Any) -> None:
         raise RuntimeError
 
-    monkeypatch.setattr(chat, "_diff", broken)
+    monkeypatch.setattr(chat.catch_up, "_diff", broken)
     await fake_dsm.chat.post_as("alice", GENERAL, "general 2")
     await chat.async_read_round()
     await chat.async_read_round()
-    monkeypatch.setattr(chat, "_diff", original)
+    monkeypatch.setattr(chat.catch_up, "_diff", original)
     await fake_dsm.chat.post_as("alice", GENERAL, "general 3")
     await chat.async_read_round()
     assert texts(messages) == ["family 1", "general 1", "general 2", "general 3"]
@@ -537,11 +605,52 @@ async def test_notify_entities(
     assert RANDOM not in {m.data["channel_id"] for m in messages}
 
 
+async def test_ten_notifications_at_once_arrive_in_order(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    chat_pace: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Against Chat's one post a second (small burst), ten at once are paced, not refused."""
+    assert fake_dsm.chat.post_rate == PostRate()  # the simulator's default limit
+    await setup_entry(hass, config_entry)
+    await asyncio.gather(
+        *(
+            hass.services.async_call(
+                "notify",
+                "send_message",
+                {ATTR_ENTITY_ID: GENERAL_NOTIFY, ATTR_MESSAGE: f"note {n}"},
+                blocking=True,
+            )
+            for n in range(10)
+        )
+    )
+    general = fake_dsm.chat.channels[GENERAL]
+    mine = [post for post in general.posts.values() if post.creator_id == ME][-10:]
+    assert [post.message for post in mine] == [f"note {n}" for n in range(10)]
+    # Within about ten seconds of the simulator's clock, which the waits moved on.
+    assert mine[-1].create_at - mine[0].create_at <= 10_000
+    assert sum(chat_pace) <= 10
+    assert not [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name.startswith("custom_components")
+    ]
+    # Each went once: none was refused (a refusal is tried again).
+    creates = [
+        r
+        for r in fake_dsm.requests
+        if (r.api, r.method) == ("SYNO.Chat.Post", "create")
+    ]
+    assert len(creates) == 10
+
+
 def test_backoff_is_capped_with_jitter() -> None:
     """Reconnect waits double up to the cap, never below half of it."""
-    top = chat_listener.BACKOFF_MAX_SECONDS
+    top = chat_socket.BACKOFF_MAX_SECONDS
     waits = [backoff_seconds(attempt) for attempt in range(1, 12)]
-    assert waits[0] >= chat_listener.BACKOFF_MIN_SECONDS / 2
+    assert waits[0] >= chat_socket.BACKOFF_MIN_SECONDS / 2
     assert all(w <= top for w in waits)
     assert waits[-1] >= top / 2
 

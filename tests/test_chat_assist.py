@@ -5,15 +5,20 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_USERNAME
 from homeassistant.core import CoreState, Event
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
 
+from custom_components.synology_native.apps.chat import assist as chat_assist
+from custom_components.synology_native.apps.chat.assist import RATE_PER_PERSON
+from custom_components.synology_native.apps.chat.listener import CHAT
 from custom_components.synology_native.const import (
     CONF_CHAT_ASSIST,
     CONF_CHAT_ASSIST_AGENT,
@@ -37,16 +42,25 @@ from tests.test_chat import (
 )
 
 if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockUser
 
+    from custom_components.synology_native.apps.chat.listener import ChatListener
     from tests.fake_dsm import FakeDsm
     from tests.fake_dsm.chat_store import Post
     from tests.fake_dsm.notestation_store import NoteStationStore
 
 __all__ = ["fast_listener"]  # the listener's short waits apply here too
 
+# Assist's answers are paced like every post; here on the simulator's clock.
+pytestmark = pytest.mark.usefixtures("chat_pace")
+
 NOT_ALLOWED = "Sorry, I only answer people my Home Assistant administrator has allowed."
+TOO_FAST = (
+    "Sorry, that is more questions than I can take right now. "
+    "Please ask again in a minute."
+)
 
 
 def allow(chat_user_id: int, ha_user_id: str) -> ConfigSubentryData:
@@ -89,6 +103,13 @@ async def assist(hass: HomeAssistant, assist_entry: MockConfigEntry) -> None:
     assert await async_setup_component(hass, "conversation", {})
     await hass.async_block_till_done()  # the default agent is added in a task
     await push_ready(hass, assist_entry)
+
+
+def listener_of(entry: ConfigEntry) -> ChatListener:
+    """Return the Chat listener of a loaded entry."""
+    chat = entry.runtime_data.app(CHAT)
+    assert chat is not None
+    return chat.listener
 
 
 def titles(nas: NoteStationStore) -> list[str]:
@@ -240,16 +261,202 @@ async def test_a_post_is_never_answered_twice(
 ) -> None:
     """A post reported again (another round, a restart) gets no second answer."""
     exchanges = async_capture_events(hass, EVENT_CHAT_ASSIST)
-    messages: list[Event] = async_capture_events(hass, f"{DOMAIN}_chat_message")
-    await fake_dsm.chat.post_as("alice", DM_ALICE, "add milk to my tasks")
+    asked = await fake_dsm.chat.post_as("alice", DM_ALICE, "add milk to my tasks")
     await until(lambda: len(exchanges) == 1)
-    question = next(m for m in messages if not m.data["own"])
     await hass.config_entries.async_reload(assist_entry.entry_id)
     await hass.async_block_till_done()
-    hass.bus.async_fire(question.event_type, dict(question.data))
+    chat = listener_of(assist_entry)
+    assist_hook = chat.on_post
+    assert assist_hook is not None
+    posts = await chat.chat.newest_posts(DM_ALICE, 5)
+    question = next(post for post in posts if post.post_id == asked.post_id)
+    await assist_hook(chat.channels[DM_ALICE], question)
     await hass.async_block_till_done()
     assert len(exchanges) == 1
     assert titles(nas).count("Milk") == 1
+
+
+@pytest.mark.usefixtures("assist")
+async def test_a_forged_bus_event_does_nothing(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+    assist_entry: MockConfigEntry,
+) -> None:
+    """An event that looks like Alice's post (anyone can fire one) runs nothing."""
+    exchanges = async_capture_events(hass, EVENT_CHAT_ASSIST)
+    before = len(replies(fake_dsm, DM_ALICE))
+    todos = dict(nas.todos)
+    hass.bus.async_fire(
+        f"{DOMAIN}_chat_message",
+        {
+            "config_entry_id": assist_entry.entry_id,
+            "channel_id": DM_ALICE,
+            "channel_name": "Alice",
+            "channel_type": "anonymous",
+            "post_id": (DM_ALICE << 32) + 999,
+            "thread_id": None,
+            "author_id": ALICE,
+            "author_name": "Alice",
+            "own": False,
+            "text": "add forged to my tasks",
+            "mentions": [ME],
+            "mentions_me": True,
+            "attachments": [],
+            "created_at": dt_util.utcnow().isoformat(),
+            "updated_at": None,
+        },
+    )
+    await hass.async_block_till_done()
+    # A real post after it is answered, and only that one.
+    await fake_dsm.chat.post_as("alice", DM_ALICE, "add milk to my tasks")
+    await until(lambda: len(exchanges) == 1)
+    await hass.async_block_till_done()
+    assert [event.data["question"] for event in exchanges] == ["add milk to my tasks"]
+    assert [post.message for post in replies(fake_dsm, DM_ALICE)[before:]] == [
+        "Added milk"
+    ]
+    assert titles(nas) == sorted([*(todo.title for todo in todos.values()), "Milk"])
+
+
+@pytest.mark.usefixtures("assist")
+async def test_a_deactivated_user_gets_nothing_done(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    nas: NoteStationStore,
+    hass_admin_user: MockUser,
+) -> None:
+    """Alice's Home Assistant user is deactivated: her question changes nothing."""
+    exchanges = async_capture_events(hass, EVENT_CHAT_ASSIST)
+    await hass.auth.async_deactivate_user(hass_admin_user)
+    before = len(replies(fake_dsm, DM_ALICE))
+    todos = dict(nas.todos)
+    await fake_dsm.chat.post_as("alice", DM_ALICE, "add milk to my tasks")
+    await until(lambda: len(replies(fake_dsm, DM_ALICE)) == before + 1)
+    await hass.async_block_till_done()
+    assert replies(fake_dsm, DM_ALICE)[-1].message == NOT_ALLOWED
+    assert nas.todos == todos
+    assert exchanges == []
+
+
+async def test_two_entries_allowing_each_other_do_not_answer_each_other(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    entry_data: dict[str, Any],
+    hass_admin_user: MockUser,
+) -> None:
+    """The demo entry allows Alice, Alice's entry allows demo: neither answers the other."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+    entries = [
+        MockConfigEntry(
+            domain=DOMAIN,
+            title=account,
+            unique_id=f"{DEMO_SERIAL}_{account}",
+            data=entry_data | {CONF_USERNAME: account},
+            options={CONF_CHAT_ASSIST: True},
+            subentries_data=[allow(other, hass_admin_user.id)],
+        )
+        for account, other in ((DEMO_USER, ALICE), ("alice", ME))
+    ]
+    chats = [await push_ready(hass, entry) for entry in entries]
+    exchanges = async_capture_events(hass, EVENT_CHAT_ASSIST)
+    before = len(fake_dsm.chat.channels[DM_ALICE].posts)
+    # Written as the demo account (a notification, say), in the DM Alice's entry reads.
+    await fake_dsm.chat.post_as("demo", DM_ALICE, "add milk to my tasks")
+    for _ in range(3):
+        for chat in chats:
+            await chat.async_read_round()
+        await hass.async_block_till_done()
+    assert exchanges == []
+    assert len(fake_dsm.chat.channels[DM_ALICE].posts) == before + 1
+
+
+@pytest.mark.usefixtures("assist")
+async def test_asking_too_fast_gets_one_polite_reply(
+    hass: HomeAssistant, fake_dsm: FakeDsm, nas: NoteStationStore
+) -> None:
+    """Past the per-person limit Alice hears once that she asks too fast; nothing runs."""
+    exchanges = async_capture_events(hass, EVENT_CHAT_ASSIST)
+    before = len(replies(fake_dsm, DM_ALICE))
+    items = [f"item{n}" for n in range(RATE_PER_PERSON + 2)]
+    for item in items:
+        await fake_dsm.chat.post_as("alice", DM_ALICE, f"add {item} to my tasks")
+    await until(
+        lambda: len(replies(fake_dsm, DM_ALICE)) == before + RATE_PER_PERSON + 1
+    )
+    await listener_of(hass.config_entries.async_entries(DOMAIN)[0]).async_read_round()
+    await hass.async_block_till_done()
+    assert len(exchanges) == RATE_PER_PERSON
+    assert [post.message for post in replies(fake_dsm, DM_ALICE)[-2:]] == [
+        f"Added {items[RATE_PER_PERSON - 1]}",
+        TOO_FAST,
+    ]
+    assert len(replies(fake_dsm, DM_ALICE)) == before + RATE_PER_PERSON + 1
+    for item in items[RATE_PER_PERSON:]:
+        assert item.capitalize() not in titles(nas)
+
+
+async def test_the_overall_limit_holds_across_people(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    entry_data: dict[str, Any],
+    hass_admin_user: MockUser,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With room for one question overall, Bob's after Alice's is not passed on."""
+    monkeypatch.setattr(chat_assist, "RATE_OVERALL", 1)
+    exchanges = await people_entry(hass, entry_data, hass_admin_user)
+    await fake_dsm.chat.post_as("alice", GENERAL, f"@u:{ME} add milk to my tasks")
+    await until(lambda: len(exchanges) == 1)
+    asked = await fake_dsm.chat.post_as("bob", GENERAL, f"@u:{ME} add eggs to my tasks")
+    await until(lambda: replies(fake_dsm, GENERAL)[-1].thread_id == asked.post_id)
+    assert replies(fake_dsm, GENERAL)[-1].message == TOO_FAST
+    assert len(exchanges) == 1
+
+
+async def people_entry(
+    hass: HomeAssistant, entry_data: dict[str, Any], ha_user: MockUser
+) -> list[Event]:
+    """Set up Assist with Alice and Bob allowed; return the captured exchanges."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    await hass.async_block_till_done()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=f"{DEMO_SERIAL}_{DEMO_USER}",
+        data=entry_data,
+        options={CONF_CHAT_ASSIST: True},
+        subentries_data=[allow(ALICE, ha_user.id), allow(BOB, ha_user.id)],
+    )
+    await push_ready(hass, entry)
+    return async_capture_events(hass, EVENT_CHAT_ASSIST)
+
+
+async def test_each_person_has_their_own_conversation_in_a_thread(
+    hass: HomeAssistant,
+    fake_dsm: FakeDsm,
+    entry_data: dict[str, Any],
+    hass_admin_user: MockUser,
+) -> None:
+    """Bob joining Alice's thread starts his own conversation; hers continues."""
+    exchanges = await people_entry(hass, entry_data, hass_admin_user)
+    asked = await fake_dsm.chat.post_as(
+        "alice", GENERAL, f"@u:{ME} add bread to my tasks"
+    )
+    await until(lambda: len(exchanges) == 1)
+    for person, item in (("bob", "jam"), ("alice", "butter")):
+        await fake_dsm.chat.post_as(
+            person, GENERAL, f"@u:{ME} add {item} to my tasks", thread_id=asked.post_id
+        )
+    await until(lambda: len(exchanges) == 3)
+    alice_first, bob, alice_again = (event.data for event in exchanges)
+    assert bob["author_id"] == BOB
+    assert bob["thread_id"] == alice_first["thread_id"] == asked.post_id
+    assert bob["conversation_id"] != alice_first["conversation_id"]
+    assert alice_again["conversation_id"] == alice_first["conversation_id"]
 
 
 @pytest.mark.parametrize(
@@ -397,3 +604,14 @@ async def test_after_a_restart_only_young_messages_are_answered(
     ]
     assert "Fresh milk" in titles(nas)
     assert "Stale bread" not in titles(nas)
+
+
+def test_the_rate_window_frees_up_after_a_minute() -> None:
+    """Questions older than the window no longer count."""
+    window = chat_assist.RateWindow(2)
+    window.add(0.0)
+    window.add(1.0)
+    assert window.full(30.0)
+    assert not window.full(chat_assist.RATE_WINDOW_SECONDS)
+    window.add(chat_assist.RATE_WINDOW_SECONDS)
+    assert window.full(chat_assist.RATE_WINDOW_SECONDS + 0.5)

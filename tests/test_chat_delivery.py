@@ -1,5 +1,6 @@
 """What the Chat listener promises: every post delivered once, across starts and faults."""
 
+import asyncio
 import logging
 import random
 from typing import TYPE_CHECKING
@@ -14,7 +15,8 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.synology_native.apps.chat.listener import ConnectionMode
+from custom_components.synology_native.api import chat_catchup, chat_schedule
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.const import EVENT_CHAT_MESSAGE
 from tests.fake_dsm.chat_store import FAMILY, GENERAL
 from tests.test_chat import (  # noqa: F401 - fast_listener applies to these tests too
@@ -65,7 +67,15 @@ async def test_backlog_reaches_automations_once_home_assistant_runs(
         },
     )
     await hass.async_block_till_done()
+    fake_dsm.reset_request_log()
+    await asyncio.sleep(10 * chat_schedule.POLL_SECONDS)  # reads would have run by now
     assert messages == []  # automations are not armed yet: nothing is fired
+    reads = [
+        r
+        for r in fake_dsm.requests
+        if r.api == "SYNO.Chat.Post" or ("SYNO.Chat.Post", "list") in r.compound
+    ]
+    assert reads == []
 
     await hass.async_start()
     await until(lambda: len(calls) == len(posts))
@@ -116,7 +126,7 @@ async def test_post_that_cannot_be_reported_is_logged_once_and_skipped(
     """A post with an impossible time is skipped; the posts around it arrive once."""
     messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
     chat = await push_ready(hass, config_entry)
-    async with chat._lock:  # the listener reads them all in one round
+    async with chat.catch_up._lock:  # the listener reads them all in one round
         await fake_dsm.chat.post_as("alice", GENERAL, "before")
         bad = await fake_dsm.chat.post_as("alice", GENERAL, "from the far future")
         bad.create_at = bad.update_at = FAR_FUTURE_MS
@@ -126,6 +136,10 @@ async def test_post_that_cannot_be_reported_is_logged_once_and_skipped(
     await chat.async_read_round()
     await chat.async_read_round()
     assert texts(messages) == ["before"] + [f"after {n}" for n in range(14)]
+    # Each later change of it cannot be reported either, and is not logged again.
+    for name in ("heart", "grinning"):
+        await fake_dsm.chat.react_as("bob", bad.post_id, name)
+        await chat.async_read_round()
     assert caplog.text.count(f"Skipping Chat post {bad.post_id}") == 1
 
 
@@ -189,3 +203,104 @@ async def test_restored_chat_starts_again_from_its_newest_post(
     await chat.async_read_round()
     assert texts(messages)[3:] == ["after the restore"]
     assert caplog.text.count("has fewer posts than it had") == 1
+
+
+async def test_one_conversation_failing_at_http_level_leaves_the_others_flowing(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A thread whose reads answer HTTP 500 waits alone; other conversations flow on."""
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    root = await fake_dsm.chat.post_as("alice", GENERAL, "root")
+    await until(lambda: texts(messages) == ["root"])
+    repair = fake_dsm.faults.break_calls(
+        "SYNO.Chat.Post", "list", lambda params: params.get("thread_id") == root.post_id
+    )
+    await fake_dsm.chat.post_as("bob", GENERAL, "reply", thread_id=root.post_id)
+    await fake_dsm.chat.post_as("alice", GENERAL, "general")
+    family = [f"family {number}" for number in range(10)]
+    for text in family:
+        await fake_dsm.chat.post_as("alice", FAMILY, text)
+    await until(lambda: len(messages) == 12)
+    assert texts(messages) == ["root", "general", *family]
+    for _ in range(chat_catchup.ROUNDS_BEFORE_WARNING):
+        await chat.async_read_round()
+    assert caplog.text.count("Chat conversation general of demo cannot be read") == 1
+    repair()
+    await until(lambda: len(messages) == 13)
+    await chat.async_read_round()
+    assert texts(messages)[-1] == "reply"
+    assert caplog.text.count("Chat conversation general of demo can be read again") == 1
+
+
+async def test_a_jump_in_post_ids_is_read_from_the_anchor(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """Post ids jumping by 10^8 cost a few reads, in the main timeline and in a thread."""
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    root = await fake_dsm.chat.post_as("alice", GENERAL, "root")
+    await until(lambda: len(messages) == 1)
+    fake_dsm.reset_request_log()
+    fake_dsm.chat.channels[GENERAL].counter += 10**8
+    await fake_dsm.chat.post_as("bob", GENERAL, "reply", thread_id=root.post_id)
+    await until(lambda: len(messages) == 2)
+    async with chat.catch_up._lock:  # more than the window, read in one round
+        fake_dsm.chat.channels[GENERAL].counter += 10**8
+        after = [f"after {number}" for number in range(chat_catchup.RECENT_WINDOW + 10)]
+        for text in after:
+            await fake_dsm.chat.post_as("alice", GENERAL, text)
+    await until(lambda: len(messages) == 2 + len(after))
+    await chat.async_read_round()
+    assert texts(messages) == ["root", "reply", *after]
+    lists = [r for r in fake_dsm.requests if r.method == "list"]
+    assert len(lists) < 20
+
+
+async def test_a_long_backlog_is_read_a_few_pages_per_round(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Pages per round are bounded by us: one warning, and the rest in later rounds."""
+    monkeypatch.setattr(chat_catchup, "MAX_PAGES_PER_ROUND", 2)
+    fake_dsm.chat.page_cap = 10
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    backlog = [f"backlog {number}" for number in range(100)]
+    async with chat.catch_up._lock:
+        for text in backlog:
+            await fake_dsm.chat.post_as("alice", GENERAL, text)
+    await until(lambda: len(messages) == len(backlog))
+    await chat.async_read_round()
+    assert texts(messages) == backlog
+    assert caplog.text.count("has more new posts than 2 pages") == 1
+
+
+async def test_a_failing_read_of_a_gap_loses_nothing(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fake_dsm: FakeDsm
+) -> None:
+    """More new posts than the window: the gap is read first, and a failure there waits."""
+    messages = async_capture_events(hass, EVENT_CHAT_MESSAGE)
+    chat = await push_ready(hass, config_entry)
+    repair = fake_dsm.faults.break_calls(
+        "SYNO.Chat.Post",
+        "list",
+        lambda params: params.get("channel_id") == GENERAL and "post_id" in params,
+    )
+    posts = [f"post {number}" for number in range(chat_catchup.RECENT_WINDOW + 10)]
+    async with chat.catch_up._lock:
+        for text in posts:
+            await fake_dsm.chat.post_as("alice", GENERAL, text)
+    for _ in range(3):
+        await chat.async_read_round()
+    assert messages == []  # the gap comes first, and it cannot be read yet
+    repair()
+    await until(lambda: len(messages) == len(posts))
+    await chat.async_read_round()
+    assert texts(messages) == posts

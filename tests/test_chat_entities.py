@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from custom_components.synology_native.apps.chat.listener import ConnectionMode
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_CHAT_DM_USERS,

@@ -10,7 +10,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synology_native.api import chat as chat_api
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
 from tests.fake_dsm.chat_store import (
     DM_ALICE,
@@ -212,25 +211,15 @@ async def test_refusals_show_dsm_reason(hass: HomeAssistant, fake_dsm: FakeDsm) 
     assert fake_dsm.chat.reminders == {}
 
 
-@pytest.mark.usefixtures("loaded")
-async def test_rate_limited(
-    hass: HomeAssistant, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Chat's 411: one more try after a pause; a second refusal is 'Chat is rate limiting'."""
-    now = fake_dsm.store.clock()
-    fake_dsm.store.clock = lambda: now
-    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=5)
-
-    async def pause() -> None:
-        nonlocal now
-        now += 5
-
-    monkeypatch.setattr(chat_api, "pause_after_rate_limit", pause)
+@pytest.mark.usefixtures("loaded", "chat_pace")
+async def test_rate_limited(hass: HomeAssistant, fake_dsm: FakeDsm) -> None:
+    """Chat's 411 despite the pacing: tried again; refused every time, 'Chat is rate limiting'."""
+    fake_dsm.chat.post_rate = PostRate(interval=2.5, burst=1)
     for text in ("first", "right after"):
         await act(hass, "send_message", {"channel": "general", "message": text})
     posts = fake_dsm.chat.channels[GENERAL].posts.values()
     assert [p.message for p in posts][-2:] == ["first", "right after"]
-    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=5)
+    fake_dsm.chat.post_rate = PostRate(interval=5, burst=0)
     before = post_count(fake_dsm)
     with pytest.raises(HomeAssistantError, match="Chat is rate limiting") as err:
         await act(hass, "send_message", {"channel": "general", "message": "spam"})

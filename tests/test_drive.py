@@ -6,12 +6,18 @@ import itertools
 import logging
 import socket
 from typing import TYPE_CHECKING, Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
 
 from custom_components.synology_native.api.drive import NOTIFICATION_PAGE
 from custom_components.synology_native.apps.drive.events import (
@@ -26,7 +32,7 @@ from custom_components.synology_native.const import (
     EVENT_DRIVE_FILE_CHANGED,
     EVENT_DRIVE_NOTIFICATION,
 )
-from tests.conftest import advance_time, setup_entry
+from tests.conftest import advance_time, demo_entry, setup_entry
 from tests.fake_dsm.store import DEMO_USER
 from tests.test_init import poll
 
@@ -34,6 +40,7 @@ if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.helpers import issue_registry as ir
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+    from syrupy.assertion import SnapshotAssertion
 
     from tests.fake_dsm import FakeDsm
     from tests.fake_dsm.drive_store import DriveStore
@@ -430,3 +437,17 @@ async def test_removing_the_entry_forgets_the_marker(
     await hass.config_entries.async_remove(config_entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+@pytest.mark.freeze_time("2026-11-30 12:00:00+00:00", tick=True)
+async def test_sensors_snapshot(
+    hass: HomeAssistant,
+    entry_data: dict[str, Any],
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The Drive sensors (and the DSM version) as Home Assistant shows them."""
+    entry = demo_entry(entry_data, {CONF_APPS: ["drive"]})
+    with patch("custom_components.synology_native.PLATFORMS", [Platform.SENSOR]):
+        await setup_entry(hass, entry)
+    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)

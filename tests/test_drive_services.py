@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 
 from custom_components.synology_native.apps.drive import services as drive_services
@@ -283,8 +284,17 @@ async def test_transfers_have_a_deadline(
     assert await hass.async_add_executor_job(os.listdir, allowed) == ["slow.jpg"]
 
 
-async def test_share_links(hass: HomeAssistant, drive: DriveStore) -> None:
-    """A link with a password and an expiry; an expiry in the past is refused."""
+async def test_share_links(
+    hass: HomeAssistant, drive: DriveStore, fake_dsm: FakeDsm
+) -> None:
+    """A protected link is the advanced link's own URL, which asks for the password.
+
+    Refusals: an expiry in the past; DSM's 1036 (no advanced link) and 1037 (wrong
+    password) as translated errors.
+    """
+    plain = await act(hass, "create_share_link", path="/mydrive/Documents/Welcome.txt")
+    assert plain["url"].endswith(f"/d/f/{plain['link_id']}")
+    assert plain["protected"] is False
     response = await act(
         hass,
         "create_share_link",
@@ -293,8 +303,24 @@ async def test_share_links(hass: HomeAssistant, drive: DriveStore) -> None:
         expires="2099-01-01T00:00:00+00:00",
     )
     link = drive.links[response["link_id"]]
-    assert response["url"].endswith(f"/d/f/{link.link_id}")
-    assert (link.password, link.due_date) == ("pw", 4070908800)
+    assert response["url"].endswith(f"/d/s/{link.link_id}")
+    assert response["protected"] is True
+    assert (link.advanced, link.password, link.due_date) == (True, "pw", 4070908800)
+    session = async_get_clientsession(hass)
+    async with session.get(response["url"]) as page:
+        assert page.status == 401
+    for code, key in (
+        (1036, "drive_link_missing"),
+        (1037, "drive_link_password_wrong"),
+    ):
+        fake_dsm.faults.fail_api("SYNO.SynologyDrive.AdvanceSharing", "update", code)
+        await refused(
+            hass,
+            "create_share_link",
+            key,
+            path="/mydrive/Documents/Welcome.txt",
+            password="pw",
+        )
     await refused(
         hass,
         "create_share_link",

@@ -1,6 +1,7 @@
 """Wire-level tests of the DSM simulator, driven with a plain aiohttp client."""
 
 import ast
+import asyncio
 from collections.abc import AsyncIterator
 import json
 from pathlib import Path
@@ -635,3 +636,26 @@ def test_simulator_imports_nothing_of_the_client() -> None:
         text=True,
     )
     assert loaded.stdout.strip() == "[]"
+
+
+async def test_a_client_leaving_mid_request_is_dropped_quietly(
+    dsm: WireClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Headers without the body they announce, then gone: no error in the server's log."""
+    url = URL(dsm.base_url)
+    assert url.host is not None
+    assert url.port is not None
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    writer.write(
+        b"POST /webapi/entry.cgi HTTP/1.1\r\n"
+        b"Host: " + url.host.encode() + b"\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: 100\r\n\r\napi=SYNO."
+    )
+    await writer.drain()
+    await asyncio.sleep(0.1)  # the server is reading the body
+    writer.close()
+    await writer.wait_closed()
+    assert await reader.read() == b""  # nothing was answered
+    await asyncio.sleep(0.1)
+    assert "Error handling request" not in caplog.text

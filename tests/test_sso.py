@@ -26,6 +26,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 from homeassistant.util import ssl as ssl_util
 import pytest
@@ -50,7 +51,7 @@ from custom_components.synology_native.const import (
 from tests.browser import Browser, browser_session
 from tests.conftest import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER, serve
 from tests.fake_dsm import FakeDsm, run_simulator, server_tls_context, totp_code
-from tests.fake_dsm.sso import DSM_CLIENT_ID, TOKEN_LIFETIME
+from tests.fake_dsm.sso import DSM_CLIENT_ID, SHORT_CODE_LIFETIME
 from tests.fake_dsm.store import DEMO_OTP_SECRET, DEMO_OTP_USER
 
 if TYPE_CHECKING:
@@ -293,6 +294,8 @@ async def test_two_step_account_continues_with_its_code(
     step = next(r for r in fake_dsm.requests if r.params.get("otp_code") == code)
     assert step.version == "6"
     assert step.params["enable_device_token"] == "yes"
+    # auth.md §8.2: DSM's page continues with logintype=local and an empty account.
+    assert (step.params["logintype"], step.params["account"]) == ("local", "")
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
 
@@ -428,15 +431,71 @@ async def test_expired_code(
     fake_dsm: FakeDsm,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A code pasted after its lifetime is refused by DSM and called expired."""
+    """A provider keeping codes 60 s: one pasted after a minute is called expired.
+
+    The user was told "about a minute" before opening the link.
+    """
+    fake_dsm.sso.code_lifetime = SHORT_CODE_LIFETIME
     result = await flow.choose_sso(https_url)
     landing = await flow.land(result)
-    later = fake_dsm.store.clock() + TOKEN_LIFETIME + 1
+    later = fake_dsm.store.clock() + SHORT_CODE_LIFETIME + 1
     fake_dsm.store.clock = lambda: later
-    freezer.tick(timedelta(seconds=TOKEN_LIFETIME + 1))
+    freezer.tick(timedelta(seconds=SHORT_CODE_LIFETIME + 1))
     result = await flow.paste(result, landing)
     assert result["errors"] == {"base": "code_expired"}
-    assert result["description_placeholders"]["minutes"] == "3"
+    texts = await async_get_translations(hass, "en", "config", [DOMAIN])
+    for key in ("step.sso.description", "step.reauth_sso.description"):
+        assert "about a minute" in texts[f"component.{DOMAIN}.config.{key}"]
+    assert "about a minute" in texts[f"component.{DOMAIN}.config.error.code_expired"]
+
+
+async def test_code_in_the_fragment(
+    hass: HomeAssistant, flow: SignIn, https_url: str
+) -> None:
+    """A redirect URI like https://<dsm>/#/signin brings code and state after the '#'."""
+    result = await flow.choose_sso(https_url)
+    landing = await flow.land(result)
+    pasted = f"{landing.with_query(None)}#/signin?{landing.query_string}"
+    result = await flow.paste(result, pasted)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_redirect_uri_on_another_host_is_explained_first(
+    hass: HomeAssistant, flow: SignIn, https_url: str, fake_dsm: FakeDsm
+) -> None:
+    """DSM 7.2 picks a redirect URI by host: another host's is named before sign-in.
+
+    The sign-in still works when the user pastes where the browser landed.
+    """
+    elsewhere = str(URL(https_url).with_host("nas.example.com"))
+    fake_dsm.sso.enable_dsm_sso_client(elsewhere)
+    result = await flow.choose_sso(https_url)
+    assert result["step_id"] == "sso"
+    assert result["errors"] == {"base": "sso_host_mismatch"}
+    placeholders = result["description_placeholders"]
+    assert (placeholders["entry_host"], placeholders["redirect_host"]) == (
+        "127.0.0.1",
+        "nas.example.com",
+    )
+    page = await flow.browser.open(placeholders["auth_url"])
+    assert page.location is not None
+    assert page.location.host == "nas.example.com"
+    result = await flow.paste(result, page.location)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_dsm_7_1_offers_sso_only_on_the_redirect_host(
+    hass: HomeAssistant, flow: SignIn, https_url: str, fake_dsm: FakeDsm
+) -> None:
+    """DSM 7.0/7.1 give no authorization URL to another host; the form says why."""
+    fake_dsm.store.dsm_version = "DSM 7.1.1-42962 Update 6"
+    fake_dsm.sso.enable_dsm_sso_client(str(URL(https_url).with_host("nas.example.com")))
+    result = await flow.choose_sso(https_url)
+    assert result["step_id"] == "credentials"
+    assert result["errors"] == {"base": "sso_not_configured"}
+    fake_dsm.sso.enable_dsm_sso_client(https_url)
+    result = await flow.sign_in(https_url)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_sso_not_configured_offers_password(

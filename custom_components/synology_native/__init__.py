@@ -105,8 +105,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
     """Forget what the entry kept: what each app stored, and an SSO session."""
     for spec in APPS:
-        if spec.remove is not None:
-            await spec.remove(hass, entry)
+        for data in spec.stores:
+            await data.store(hass, entry.entry_id).async_remove()
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

@@ -502,9 +502,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             except DsmError as err:
                 LOGGER.debug("Single sign-on did not start: %s", err)
                 return self._credentials_form({"base": connection_error(err)})
-            self._sso_shown_at = dt_util.utcnow()
         if user_input is None:
-            return self._sso_form(step_id, {})
+            return self._sso_form(step_id, self._sso_host_warning())
         sso = self._sso
         try:
             code = sso.code_from(user_input[CONF_SSO_LANDING])
@@ -520,6 +519,18 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
             self._async_finish_sso,
         )
 
+    def _sso_host_warning(self) -> dict[str, str]:
+        """Explain, before the user signs in, a redirect URI on another host.
+
+        auth.md §8.2: the browser lands on the redirect URI's host; DSM 7.0/7.1 offer
+        SSO only on that host and 7.2 picks a URI by the host the request used.
+        """
+        assert self._sso is not None  # noqa: S101 - the link is fetched first
+        landing_host = self._sso.redirect_host
+        if landing_host is None or landing_host == URL(self._url).host:
+            return {}
+        return {"base": "sso_host_mismatch"}
+
     def _sso_form(
         self,
         step_id: str,
@@ -528,6 +539,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Show the SSO step: the link to open, and the field for the landing address."""
         assert self._sso is not None  # noqa: S101 - the link is fetched first
+        # The code's short life starts when the user can open the link.
+        self._sso_shown_at = dt_util.utcnow()
         return self.async_show_form(
             step_id=step_id,
             data_schema=SSO_SCHEMA,
@@ -536,7 +549,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
                 **self._placeholders(),
                 **(placeholders or {}),
                 "auth_url": self._sso.url,
-                "minutes": str(SSO_CODE_LIFETIME_SECONDS // 60),
+                "entry_host": str(URL(self._url).host),
+                "redirect_host": self._sso.redirect_host or "",
             },
         )
 

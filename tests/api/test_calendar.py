@@ -22,6 +22,8 @@ from custom_components.synology_native.api import (
     PasswordCredentials,
 )
 from custom_components.synology_native.api.calendar import (
+    DEFAULT_PERSONAL_PROPERTY,
+    EVENT_SET,
     Attendee,
     CalendarKind,
     EventDraft,
@@ -35,6 +37,7 @@ from custom_components.synology_native.api.calendar import (
     event_list_items,
     parse_calendars,
     parse_events,
+    personal_property_wire,
     repeat_from_rrule,
     split_meeting_url,
     with_meeting_url,
@@ -694,3 +697,71 @@ async def test_rest_facade(dsm_url: str, nas: CalendarStore) -> None:
         ) as response:
             assert (await response.json()) == {"success": True}
     assert created["evt_id"] not in nas.events
+
+
+async def test_event_set_sends_personal_property_and_location_info(
+    api: SynoCalendarApi, fake_dsm: FakeDsm, nas: CalendarStore, dsm_url: str
+) -> None:
+    """Calendar 3.x refuses a set without them: both go, with the event's own values.
+
+    The visibility DSM answered (an array) goes back as it was, not reset to visible.
+    """
+    calendar = await home(api)
+    created = await api.create_event(
+        calendar,
+        meeting(datetime(2026, 5, 4, 10, tzinfo=BERLIN), location="Room 1"),
+    )
+    nas.events[created.evt_id].visible = False
+    event = await api.event(created.evt_id)
+    updated = await api.update_event(event, replace(event.draft, summary="Review"))
+    params = sent(fake_dsm, "set")[-1]
+    assert json.loads(params["personal_property"]) == [{"is_visible": False}]
+    assert json.loads(params["location_info"])["name"] == "Room 1"
+    assert nas.events[created.evt_id].visible is False
+    assert updated.draft.location == "Room 1"
+    # The earlier client's set (no personal_property, or no location_info) is refused.
+    async with aiohttp.ClientSession() as http:
+        client = DsmClient(
+            http, dsm_url, credentials=PasswordCredentials(DEMO_USER, DEMO_PASSWORD)
+        )
+        replay = {
+            name: json.loads(value)
+            for name, value in params.items()
+            if name not in {"api", "version", "method", "_sid", "SynoToken"}
+        }
+        replay["dav_etag"] = updated.etag
+        for missing in ("personal_property", "location_info"):
+            with pytest.raises(DsmInvalidParameterError):
+                await client.call(
+                    EVENT_SET,
+                    {name: value for name, value in replay.items() if name != missing},
+                    post=True,
+                )
+    assert (await api.event(created.evt_id)).summary == "Review"
+
+
+def test_personal_property_reads_both_forms() -> None:
+    """An object or an array goes back as read; anything else becomes the default."""
+    assert personal_property_wire({"is_visible": False}) == {"is_visible": False}
+    assert personal_property_wire([{"is_visible": True}]) == [{"is_visible": True}]
+    for odd in (None, [], [{"is_visible": "yes"}], {"x": 1}):
+        assert personal_property_wire(odd) == dict(DEFAULT_PERSONAL_PROPERTY)
+
+
+async def test_tasks_send_the_zone_under_both_keys(
+    api: SynoCalendarApi, fake_dsm: FakeDsm
+) -> None:
+    """CONFLICT tzid/tz_id: create and set carry both, with the same zone."""
+    [task_list] = await api.calendars(CalendarKind.TODO)
+    task = await api.create_task(
+        task_list, TaskDraft("Call", due=date(2026, 10, 2), tz_id="America/New_York")
+    )
+    await api.update_task(task, replace(task.draft, done=True))
+    writes = [
+        request.params
+        for request in fake_dsm.requests
+        if request.api == "SYNO.Cal.Todo" and request.method in {"create", "set"}
+    ]
+    assert [
+        (json.loads(params["tzid"]), json.loads(params["tz_id"])) for params in writes
+    ] == [("America/New_York", "America/New_York")] * 2

@@ -5,9 +5,7 @@ import sys
 import pytest
 
 from custom_components.synology_native.api.catalog import (
-    CALL_API,
     CATALOG,
-    COVERAGE,
     DOWNLOADS,
     PARAMETER_TYPES,
     UPLOADS,
@@ -42,8 +40,8 @@ def test_check_mode(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
 
 
 def test_every_annotation_names_a_cataloged_method() -> None:
-    """Coverage, file answers, uploads and parameter types refer to real methods."""
-    for key in [*COVERAGE, *DOWNLOADS, *UPLOADS, *PARAMETER_TYPES]:
+    """File answers, uploads and parameter types refer to real methods."""
+    for key in [*DOWNLOADS, *UPLOADS, *PARAMETER_TYPES]:
         assert endpoint(*key) is not None, key
 
 
@@ -60,16 +58,12 @@ def test_versions_per_method() -> None:
 
 
 def test_counts() -> None:
-    """Every endpoint is covered by something; the Contacts actions are typed."""
+    """Every endpoint is listed once; only the sign-in's own methods are reserved."""
     items = endpoints()
     assert len(items) == len({(item.api.name, item.method) for item in items})
-    contacts = {
-        item.method: item.coverage
-        for item in items
-        if item.api.name == "SYNO.Contacts.Contact"
-    }
-    assert contacts["create"] == "create_contact"
-    assert contacts["get_photo"] == CALL_API
+    reserved = {(item.api.name, item.method) for item in items if item.sign_in}
+    assert ("SYNO.API.Auth", "login") in reserved
+    assert {api for api, _method in reserved} == {"SYNO.API.Auth"}
 
 
 def test_versions_text_and_type_names() -> None:

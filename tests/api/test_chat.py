@@ -18,6 +18,8 @@ from custom_components.synology_native.api import (
 )
 from custom_components.synology_native.api.chat import (
     MAX_FILE_BYTES,
+    POST_ATTEMPTS,
+    POST_INTERVAL_SECONDS,
     Chat,
     ChatUser,
     PollOptions,
@@ -41,7 +43,7 @@ from custom_components.synology_native.api.errors import (
     DsmResponseError,
 )
 from custom_components.synology_native.api.models import Endpoint
-from tests.fake_dsm import run_simulator
+from tests.fake_dsm import chat as fake_chat, run_simulator
 from tests.fake_dsm.chat_store import (
     DEMO_BOT_TOKEN,
     DEMO_WEBHOOK_TOKEN,
@@ -238,7 +240,7 @@ async def test_integrations_posting_too_fast(
     client: DsmClient, fake_dsm: FakeDsm
 ) -> None:
     """Webhooks and bots are rate limited like people: 411 with Chat's own text."""
-    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=60)
+    fake_dsm.chat.post_rate = PostRate(interval=60, burst=1)
     for method, token, payload in (
         ("incoming", DEMO_WEBHOOK_TOKEN, {"text": "hook"}),
         ("chatbot", DEMO_BOT_TOKEN, {"text": "bot", "user_ids": [1]}),
@@ -385,29 +387,34 @@ async def test_polls_schedules_reminders_search(chat: Chat, fake_dsm: FakeDsm) -
     assert found.posts[0].post_id == target
 
 
-async def test_posting_too_fast_is_retried_once(
-    chat: Chat, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.usefixtures("chat_pace")
+async def test_posting_too_fast_is_tried_again_in_turn(
+    chat: Chat, fake_dsm: FakeDsm
 ) -> None:
-    """411 on Chat: one more try after a pause, then a typed rate-limit error."""
-    fake_dsm.chat.post_rate = PostRate(posts=1, seconds=10)
-    now = fake_dsm.store.clock()
-    fake_dsm.store.clock = lambda: now
-
-    async def pause() -> None:
-        nonlocal now
-        now += 10
-
-    monkeypatch.setattr(chat_api, "pause_after_rate_limit", pause)
+    """411 despite the pacing: tried again after a pause, then a typed rate-limit error."""
+    # Stricter than the client's guess: one post per 2.5 s, no burst.
+    fake_dsm.chat.post_rate = PostRate(interval=2.5, burst=1)
     await chat.send(GENERAL, "first")
     assert (await chat.send(GENERAL, "second try")).message == "second try"
-    fake_dsm.chat.post_rate = PostRate(posts=0, seconds=10)
+    fake_dsm.chat.post_rate = PostRate(interval=10, burst=0)
     with pytest.raises(DsmRateLimitError, match="too fast") as err:
         await chat.send_file(GENERAL, "a.txt", b"a")
     assert err.value.detail == "create post too fast"
     messages = [p.message for p in fake_dsm.chat.channels[GENERAL].posts.values()]
     assert messages[-2:] == ["first", "second try"]
     creates = [r for r in fake_dsm.requests if r.method == "create"]
-    assert len(creates) == 5
+    assert len(creates) == 1 + 2 + POST_ATTEMPTS
+
+
+async def test_a_burst_of_posts_is_paced_in_order(
+    chat: Chat, fake_dsm: FakeDsm, chat_pace: list[float]
+) -> None:
+    """Posts asked for at once go one by one, in order, about a second apart."""
+    await asyncio.gather(*(chat.send(GENERAL, f"n{n}") for n in range(5)))
+    posts = list(fake_dsm.chat.channels[GENERAL].posts.values())[-5:]
+    assert [p.message for p in posts] == [f"n{n}" for n in range(5)]
+    assert len(chat_pace) == 4
+    assert all(0.9 < wait <= POST_INTERVAL_SECONDS for wait in chat_pace)
 
 
 async def test_socket_events_and_conn_id(
@@ -492,3 +499,13 @@ async def test_socket_over_tls_with_and_without_verification(
             await socket.connect()
             assert socket.connected
             await socket.disconnect()
+
+
+async def test_empty_conversation_without_402(
+    chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chat.md 2026-12: an unanchored read may answer an empty list instead of 402."""
+    monkeypatch.setattr(fake_chat, "EMPTY_READ_WITHOUT_ANCHOR_IS_402", False)
+    empty = await chat.direct_channel(BOB)
+    assert await chat.posts_since(empty.channel_id, 0) == []
+    assert await chat.newest_posts(empty.channel_id, 5) == []

@@ -21,8 +21,13 @@ from custom_components.synology_native.api import (
     PasswordCredentials,
 )
 from custom_components.synology_native.api.drive import (
+    ADVANCE_SHARING_CREATE,
+    ADVANCE_SHARING_UPDATE,
+    LINK_PASSWORD_WRONG_CODE,
     ConflictAction,
     Drive,
+    DriveLinkMissingError,
+    DriveLinkPasswordError,
     FileChangeType,
     child_path,
     is_drive_path,
@@ -32,6 +37,8 @@ from custom_components.synology_native.api.drive import (
     parse_versions,
     parse_webhook_delivery,
 )
+from custom_components.synology_native.api.errors import error_from_code
+from tests.fake_dsm.drive import SHARING_TOKEN_COOKIE
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
 if TYPE_CHECKING:
@@ -156,7 +163,7 @@ async def test_folders_rename_star_label_and_conflicts(drive: Drive) -> None:
 
 
 async def test_upload_streams_a_file_and_keeps_versions(
-    drive: Drive, store: DriveStore
+    drive: Drive, store: DriveStore, fake_dsm: FakeDsm
 ) -> None:
     """An open file uploads in chunks; `version` keeps the old content restorable."""
     content = bytes(range(256)) * 4096  # 1 MiB
@@ -170,15 +177,20 @@ async def test_upload_streams_a_file_and_keeps_versions(
     await drive.upload(
         "/mydrive/Camera/snapshot.jpg", b"new", conflict_action=ConflictAction.VERSION
     )
-    newest, oldest = await drive.versions(stored.file_id)
+    newest, oldest = await drive.versions(f"id:{stored.file_id}")
     assert (newest.size, oldest.size) == (3, len(content))
-    await drive.restore_version(stored.file_id, oldest.revision_id)
+    assert [
+        json.loads(request.params["path"])
+        for request in fake_dsm.requests
+        if (request.api, request.method) == ("SYNO.SynologyDrive.Revisions", "list")
+    ] == [f"id:{stored.file_id}"]
+    await drive.restore_version(f"id:{stored.file_id}", oldest.version_id)
     assert store.content(store.nodes[stored.file_id]) == content
     async with drive.download(f"id:{stored.file_id}") as chunks:
         received = b"".join([chunk async for chunk in chunks])
     assert received == content
     with pytest.raises(DsmNotFoundError):
-        await drive.restore_version(stored.file_id, "999")
+        await drive.restore_version(f"id:{stored.file_id}", "999")
 
 
 async def test_upload_beyond_the_quota_is_refused(
@@ -246,19 +258,92 @@ async def test_a_task_that_never_finishes_times_out(
             await drive.delete(["/mydrive/Camera"])
 
 
-async def test_share_links_with_password_and_expiry(
-    drive: Drive, store: DriveStore, dsm_url: str
+async def _visit(url: str, token: str | None = None) -> tuple[int, bytes]:
+    """Fetch a link's URL as a visitor's browser does (no DSM session)."""
+    cookies = {SHARING_TOKEN_COOKIE: token} if token else None
+    async with (
+        aiohttp.ClientSession(cookies=cookies) as http,
+        http.get(url) as response,
+    ):
+        return response.status, await response.read()
+
+
+async def _unlock(dsm_url: str, sharing_link: str, password: str) -> dict[str, Any]:
+    """Call the public password check a visitor's browser calls."""
+    form = {
+        "api": "SYNO.SynologyDrive.AdvanceSharing.Public",
+        "version": "1",
+        "method": "auth",
+        "sharing_link": json.dumps(sharing_link),
+        "password": json.dumps(password),
+    }
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{dsm_url}/webapi/entry.cgi", data=form) as response,
+    ):
+        return await response.json()  # type: ignore[no-any-return]
+
+
+async def test_a_protected_link_really_asks_for_its_password(
+    drive: Drive, store: DriveStore, dsm_url: str, fake_dsm: FakeDsm
 ) -> None:
-    """The link is the existing one on the second call; protection is stored."""
-    link = await drive.share_link("/mydrive/Documents/Welcome.txt")
-    assert link.url == f"{dsm_url}/d/f/{link.link_id}"
+    """The advanced link's own URL is handed out, and it opens only with the password.
+
+    The plain link stays plain: a password on the advanced link does not guard it.
+    """
+    plain = await drive.share_link("/mydrive/Documents/Welcome.txt")
+    assert (plain.url, plain.protected) == (f"{dsm_url}/d/f/{plain.link_id}", False)
     expires = datetime.now(UTC) + timedelta(days=7)
-    again = await drive.share_link(
+    link = await drive.share_link(
         "/mydrive/Documents/Welcome.txt", password="s3cret", expires=expires
     )
-    assert again == link
+    assert link.protected
+    assert link.url == f"{dsm_url}/d/s/{link.link_id}"
     stored = store.links[link.link_id]
     assert (stored.password, stored.due_date) == ("s3cret", int(expires.timestamp()))
+    assert [
+        (request.method, json.loads(request.params["path"]))
+        for request in fake_dsm.requests
+        if request.api == "SYNO.SynologyDrive.AdvanceSharing"
+    ] == [
+        ("create", "/mydrive/Documents/Welcome.txt"),
+        ("update", "/mydrive/Documents/Welcome.txt"),
+    ]
+    content = store.content(stored.node)
+    assert await _visit(link.url) == (401, b"This link is protected by a password.")
+    assert await _unlock(dsm_url, link.link_id, "wrong") == {
+        "error": {"code": LINK_PASSWORD_WRONG_CODE},
+        "success": False,
+    }
+    unlocked = await _unlock(dsm_url, link.link_id, "s3cret")
+    token = unlocked["data"]["sharing_token"]
+    assert await _visit(link.url, token) == (200, content)
+    assert await _visit(plain.url) == (200, content)
+    store.clock = lambda: expires.timestamp() + 1
+    assert (await _visit(link.url, token))[0] == 404
+
+
+async def test_advanced_links_refuse_the_old_link_id_shape(
+    drive: Drive, fake_dsm: FakeDsm
+) -> None:
+    """AdvanceSharing is addressed by path: a link id alone is refused (120)."""
+    plain = await drive.share_link("/mydrive/Documents/Welcome.txt")
+    with pytest.raises(DsmInvalidParameterError):
+        await drive._client.call(
+            ADVANCE_SHARING_CREATE, {"link_id": plain.link_id}, post=True
+        )
+    with pytest.raises(DriveLinkMissingError):
+        await drive._client.call(
+            ADVANCE_SHARING_UPDATE,
+            {"path": "/mydrive/Documents/Welcome.txt", "sharing_link": "nope"},
+            post=True,
+        )
+    assert isinstance(
+        error_from_code(
+            LINK_PASSWORD_WRONG_CODE, "SYNO.SynologyDrive.AdvanceSharing.Public", "auth"
+        ),
+        DriveLinkPasswordError,
+    )
 
 
 async def test_notifications_grow_when_others_change_files(
@@ -371,6 +456,22 @@ def test_ids_given_as_numbers_are_read_as_text() -> None:
     assert (file.version_id, file.file_id) == ("3083", "7")
 
 
+def test_versions_read_the_typed_shape_and_the_old_one() -> None:
+    """DSM4J's `{total, items:[{version_id}]}` first; `{revisions}` only as a fallback."""
+    typed = parse_versions(
+        {
+            "total": 1,
+            "items": [{"version_id": 7, "size": 3, "modified_time": "1700000000"}],
+        }
+    )
+    old = parse_versions(
+        {"revisions": [{"revision_id": "7", "size": 3, "modified_time": 1700000000}]}
+    )
+    assert typed == old
+    assert typed[0].version_id == "7"
+    assert typed[0].modified == datetime.fromtimestamp(1700000000, UTC)
+
+
 @pytest.mark.parametrize(
     ("parse", "data"),
     [
@@ -382,6 +483,8 @@ def test_ids_given_as_numbers_are_read_as_text() -> None:
         (parse_notifications, {"items": [{"type": "x"}], "total": 1}),
         (parse_quota, {"used": "1", "total": 2}),
         (parse_versions, {}),
+        (parse_versions, {"total": 0}),
+        (parse_versions, {"items": [{"version_id": True}]}),
         (parse_versions, {"revisions": [{"revision_id": True}]}),
     ],
 )

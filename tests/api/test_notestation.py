@@ -12,8 +12,11 @@ from custom_components.synology_native.api import (
     DsmConflictError,
     DsmNotFoundError,
     DsmResponseError,
+    notestation as notestation_api,
 )
+from custom_components.synology_native.api.models import Endpoint
 from custom_components.synology_native.api.notestation import (
+    NOTEBOOK_RENAME,
     STALE_VERSION_CODE,
     NoteStation,
     SharePermission,
@@ -173,6 +176,32 @@ async def test_notebooks_round_trip(
     assert created.object_id not in fake_dsm.notestation.notebooks
     [delete] = sent(fake_dsm, "SYNO.NoteStation.Notebook", "delete")
     assert json.loads(delete["object_id"]) == created.object_id
+
+
+@pytest.mark.parametrize(
+    "rename", [NOTEBOOK_RENAME, Endpoint("SYNO.NoteStation.Notebook", "update", 2, 2)]
+)
+async def test_notebook_rename_method_lives_in_one_place(
+    notestation: NoteStation,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+    rename: Endpoint,
+) -> None:
+    """CONFLICT set/update v2: the rename goes as NOTEBOOK_RENAME says; either works."""
+    monkeypatch.setattr(notestation_api, "NOTEBOOK_RENAME", rename)
+    created = await notestation.create_notebook("Ideas")
+    await notestation.rename_notebook(created.object_id, "Big ideas")
+    assert fake_dsm.notestation.notebooks[created.object_id].title == "Big ideas"
+    [sent_rename] = [
+        request
+        for request in fake_dsm.requests
+        if request.api == "SYNO.NoteStation.Notebook"
+        and request.method in {"set", "update"}
+    ]
+    assert (sent_rename.method, sent_rename.version) == (
+        rename.method,
+        str(rename.max_version),
+    )
 
 
 async def test_notes_paging_and_content(

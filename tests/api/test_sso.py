@@ -143,6 +143,10 @@ async def test_odd_link_answers(
         ("https://nas:5001?state=s1&code=abc", "abc"),
         ("?code=abc&state=s1", "abc"),
         ("  abc  ", "abc"),
+        # auth.md §8.2: a redirect URI with a fragment brings them after the '#'.
+        ("https://nas:5001/#/signin?code=abc&state=s1", "abc"),
+        ("https://nas:5001/#code=abc&state=s1", "abc"),
+        ("https://nas:5001/?code=abc&state=s1#/signin?code=old", "abc"),
     ],
 )
 def test_code_from_landing(pasted: str, code: str) -> None:
@@ -158,6 +162,8 @@ def test_code_from_landing(pasted: str, code: str) -> None:
         ("https://nas:5001/?code=&state=s1", SsoLandingProblem.NO_CODE, ""),
         ("https://nas:5001/?code=abc", SsoLandingProblem.WRONG_STATE, ""),
         ("https://nas:5001/?code=abc&state=s2", SsoLandingProblem.WRONG_STATE, ""),
+        ("https://nas:5001/#/signin?code=abc", SsoLandingProblem.WRONG_STATE, ""),
+        ("https://nas:5001/#/signin", SsoLandingProblem.NO_CODE, ""),
         (
             "https://nas:5001/?error=access_denied&state=s1",
             SsoLandingProblem.PROVIDER_ERROR,
@@ -178,6 +184,23 @@ def test_unusable_landing(
         SIGN_IN.code_from(pasted)
     assert caught.value.problem is problem
     assert caught.value.provider_error == provider_error
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        (
+            "https://idp/authorize?redirect_uri=https%3A%2F%2FNAS.lan%3A5001&state=1",
+            "nas.lan",
+        ),
+        ("https://idp/authorize?redirect_uri=https%3A%2F%2Fnas%2F%23%2Fsignin", "nas"),
+        ("https://idp/authorize?client_id=x", None),
+        ("https://idp/authorize?redirect_uri=signin", None),
+    ],
+)
+def test_redirect_host(url: str, host: str | None) -> None:
+    """The host the provider sends the browser back to, compared with the entry's."""
+    assert SsoSignIn(url, "s").redirect_host == host
 
 
 def test_malformed_answers() -> None:

@@ -253,7 +253,7 @@ def _event_json(
         "extra_info": {},
         "recurrence_id": "",
         "need_invite_response": False,
-        "personal_property": [{"is_visible": True}],
+        "personal_property": [{"is_visible": event.visible}],
         "invite_status": "accepted",
     }
     if master.rrule is not None and occurrence is not None:
@@ -338,6 +338,23 @@ def _component(params: dict[str, Any], uid: str | None = None) -> tuple[Event, s
         **({"uid": uid} if uid else {}),
     )
     return event, tz_id
+
+
+def _visibility(params: dict[str, Any]) -> bool:
+    """Read `personal_property`; absent or malformed is 120, as on Calendar 3.x.
+
+    CONFLICT (calendar.md 2026-12): an object or an array of objects with `is_visible`.
+    """
+    if "personal_property" not in params:
+        raise DsmError(120, {"name": "personal_property", "reason": "required"})
+    value = params["personal_property"]
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(
+        isinstance(item, dict) and isinstance(item.get("is_visible"), bool)
+        for item in items
+    ):
+        raise DsmError(120, {"name": "personal_property", **INVALID})
+    return bool(items[0]["is_visible"])
 
 
 def _sidecar(event: SimEvent, params: dict[str, Any]) -> None:
@@ -443,7 +460,9 @@ async def event_set(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     for name in ("cal_id", "original_cal_id"):
         require(params, name, str)
     require(params, "participant", list)
-    require(params, "location_info", dict)
+    # calendar.md 2026-12: Calendar 3.x refuses a set without these two.
+    require(params, "location_info", dict, missing=120)
+    event.visible = _visibility(params)
     require(params, "attachments", list)
     component, tz_id = _component(params, event.uid)
     component = _with_rule(component, _repeat_setting(params))
@@ -586,12 +605,16 @@ def _task(ctx: CallContext, evt_id: Any, *, write: bool = False) -> SimTask:
 
 
 def _task_fields(task: SimTask, params: dict[str, Any]) -> None:
-    """Apply create/set fields; CONFLICT (§8.4): the zone as `tzid` or `tz_id`."""
+    """Apply create/set fields; CONFLICT (§8.4, 2026-12): the zone as `tzid` or `tz_id`.
+
+    Either is accepted; both must then agree.
+    """
     task.summary = require(params, "summary", str)
     task.description = require(params, "description", str).strip()
-    task.tzid = params.get("tzid") or params.get("tz_id") or task.tzid
-    if not isinstance(task.tzid, str):
+    zones = [params[key] for key in ("tzid", "tz_id") if key in params]
+    if any(not isinstance(zone, str) or zone != zones[0] for zone in zones):
         raise DsmError(120, {"name": "tzid", **INVALID})
+    task.tzid = zones[0] if zones else task.tzid
     percent = require(params, "percent_complete", int)
     task.percent_complete = 100 if percent >= 100 else 0
     require(params, "has_start_time", bool)

@@ -162,6 +162,7 @@ class SimEvent:
     participant: list[Any] = field(default_factory=list)
     location_info: dict[str, Any] = field(default_factory=dict)
     attachments: list[Any] = field(default_factory=list)
+    visible: bool = True  # the owner's personal_property
     created: int = 0
     modified: int = 0
     # (etag, text) of the last `evt_ical` built: every write changes the etag.

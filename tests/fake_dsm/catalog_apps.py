@@ -96,7 +96,7 @@ SYNO.NoteStation.Note.Version 1-2
     2: list restore
 SYNO.NoteStation.Notebook 1-2
     1: create delete get list set
-    2: create delete get list set
+    2: create delete get list set update
 SYNO.NoteStation.Permission 1-1
     1: set
 SYNO.NoteStation.Permission.Public 1-1
@@ -160,7 +160,9 @@ SYNO.Cal.Todo 1-5
 # more APIs (drive.md §1), including ones only a 2026 probe shows: a NAS lists them, this
 # simulator does not.
 APP_MANIFESTS += """SYNO.SynologyDrive.AdvanceSharing 1-1
-    1: create
+    1: create update
+SYNO.SynologyDrive.AdvanceSharing.Public 1-1 no-session
+    1: auth
 SYNO.SynologyDrive.Files 1-10
     10: copy create delete download get label list move search star update upload
 SYNO.SynologyDrive.Info 1-2

@@ -1,21 +1,15 @@
-"""Synology Chat's wire side: the `SYNO.Chat.*` handlers and the Socket.IO channel.
+"""Synology Chat's wire side: the `SYNO.Chat.*` handlers (the socket is in chat_socket.py).
 
 Wire facts follow chat.md: post ids are `(channel_id << 32) + n`; `Post.list` is cursor based
 (anchor included, ascending, `offset`/`limit` ignored, replies only with `thread_id`); times are
 ms; only members read a channel (401), unknown channels are 403; only the author edits or
-deletes a post (415). Socket events carry provisional names (chat.md §9: the real ones are not
-public) and are emitted to every member of the channel that changed, except the connection
-whose id was sent as `conn_id`. The state is in chat_store.py.
+deletes a post (415). The state is in chat_store.py.
 """
 
-import asyncio
-from dataclasses import dataclass
 import re
 from typing import Any
 
 from aiohttp import web
-from aiohttp.typedefs import Handler, Middleware
-import socketio
 
 from .chat_store import (
     CHATBOT,
@@ -26,154 +20,13 @@ from .chat_store import (
     Integration,
     Post,
 )
-from .store import DsmStore
 from .webapi import CallContext, DsmError, handler, optional, require
-
-SOCKET_PATH = "/sc/socket.io/"
-
-# INFERRED (chat.md §9.1, §9.3): the real event names are not public; these are the
-# provisional names the simulator emits. The client must not depend on them.
-PROVISIONAL_EVENTS = {
-    "post_create": "post_create",
-    "post_update": "post_update",
-    "post_delete": "post_delete",
-    "channel_update": "channel_update",
-    "user_update": "user_update",
-}
 
 HASHTAG = re.compile(r"#(\w+)")
 
 # UNKNOWN (chat.md §5.1): an anchored read of an empty conversation is 402; whether a read
 # without an anchor is too is not known. Answering 402 keeps clients honest about it.
 EMPTY_READ_WITHOUT_ANCHOR_IS_402 = True
-
-
-@dataclass
-class ChatSocketFaults:
-    """Faults of the real-time channel."""
-
-    socket_unavailable: bool = False  # /sc/socket.io/ answers 404: polling only
-    refuse_until: float = 0.0  # store-clock time until which connections are refused
-
-
-def _same_origin(origin: str | None, environ: dict[str, Any]) -> bool:
-    """Accept only DSM's own origin, over HTTP or HTTPS as the request came.
-
-    Engine.IO's own check assumes HTTP behind aiohttp, which would refuse the web
-    page's origin on a DSM served over HTTPS.
-    """
-    request: web.Request = environ["aiohttp.request"]
-    return origin == f"{request.scheme}://{request.host}"
-
-
-class ChatSocketServer:
-    """Chat's Socket.IO server on one simulated NAS: tells members that a channel changed."""
-
-    def __init__(self, store: DsmStore) -> None:
-        """Serve the members of store's Chat; every change there is emitted."""
-        self.store = store
-        self.faults = ChatSocketFaults()
-        self.event_names = dict(PROVISIONAL_EVENTS)
-        store.chat.on_change = self.emit
-        self.sio = socketio.AsyncServer(
-            async_mode="aiohttp", cors_allowed_origins=_same_origin
-        )
-        # Socket.IO sid -> (chat user id, DSM sid it authenticated with)
-        self.connections: dict[str, tuple[int, str]] = {}
-        self.sio.on("connect", self._connect)
-        self.sio.on("disconnect", self._disconnect)
-        # Engine.IO's per-connection tasks (ping loops) are tracked so that stopping the
-        # simulator leaves none behind.
-        self._tasks: set[asyncio.Task[Any]] = set()
-        start_task = self.sio.eio.start_background_task
-
-        def start_tracked(target: Any, *args: Any, **kwargs: Any) -> Any:
-            task = start_task(target, *args, **kwargs)
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-            return task
-
-        self.sio.eio.start_background_task = start_tracked
-
-    # --- wiring ---
-
-    def attach(self, app: web.Application) -> None:
-        """Serve Socket.IO at /sc/socket.io/ on the DSM app."""
-        self.sio.attach(app, socketio_path=SOCKET_PATH.strip("/"))
-        app.on_shutdown.append(self._shutdown)
-
-    async def _shutdown(self, app: web.Application) -> None:
-        # Abort rather than close politely: a client that went away (or never finished
-        # connecting) would never drain the goodbye, and stopping would wait forever.
-        for eio_socket in list(self.sio.eio.sockets.values()):
-            await eio_socket.close(wait=False, abort=True)
-        self.sio.eio.sockets.clear()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    def middleware(self) -> Middleware:
-        """Answer 404 at the socket path while it is unavailable, 503 while refusing."""
-
-        @web.middleware
-        async def socket_faults(
-            request: web.Request, handler: Handler
-        ) -> web.StreamResponse:
-            if request.path.startswith(SOCKET_PATH):
-                if self.faults.socket_unavailable:
-                    return web.Response(status=404, text="Not Found")
-                if self.store.clock() < self.faults.refuse_until:
-                    return web.Response(status=503, text="Service Unavailable")
-            return await handler(request)
-
-        return socket_faults
-
-    # --- the socket ---
-
-    async def _connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
-        request: web.Request = environ["aiohttp.request"]
-        dsm_sid = request.cookies.get("id", "")
-        session = self.store.sessions.get(dsm_sid)
-        if session is None or session.expired:
-            raise socketio.exceptions.ConnectionRefusedError("invalid session")
-        user = self.store.chat.user_of_account(session.user.name)
-        self.connections[sid] = (user.user_id, dsm_sid)
-        await self.sio.enter_room(sid, f"user:{user.user_id}")
-
-    async def _disconnect(self, sid: str, reason: Any = None) -> None:
-        self.connections.pop(sid, None)
-
-    async def drop_sockets(self) -> None:
-        """Close every socket connection from the server side."""
-        for sid in list(self.connections):
-            await self.sio.disconnect(sid)
-
-    async def refuse_reconnects(self, seconds: float) -> None:
-        """Drop every socket and refuse new ones for `seconds` of store time."""
-        self.faults.refuse_until = self.store.clock() + seconds
-        await self.drop_sockets()
-
-    async def make_unavailable(self) -> None:
-        """Drop every socket and answer 404 at the socket path from now on."""
-        self.faults.socket_unavailable = True
-        await self.drop_sockets()
-
-    async def expire_sessions(self) -> None:
-        """Time out every DSM session and close the sockets opened with them."""
-        self.store.expire_sessions()
-        for sid, (_, dsm_sid) in list(self.connections.items()):
-            session = self.store.sessions.get(dsm_sid)
-            if session is None or session.expired:
-                await self.sio.disconnect(sid)
-
-    async def emit(
-        self, kind: str, channel: Channel, payload: dict[str, Any], conn_id: Any = None
-    ) -> None:
-        """Tell every connected member that something changed in channel."""
-        name = self.event_names[kind]
-        skip = conn_id if isinstance(conn_id, str) and conn_id else None
-        for member in channel.members:
-            await self.sio.emit(name, payload, room=f"user:{member}", skip_sid=skip)
 
 
 # --- handlers -----------------------------------------------------------------

@@ -26,12 +26,13 @@ DEFAULT_PAGE_CAP = 50
 class PostRate:
     """How fast one user (person, bot or webhook) may post before Chat answers 411.
 
-    The real limit is not known (chat.md §2.5: "create post too fast"; clients that wait a few
-    seconds get through). This default only stops bursts; tests tighten it.
+    chat.md 2026-12 correction: DSM takes about one post per second, with a small burst
+    allowance (the exact burst is not public). Sustained one post per `interval` seconds,
+    up to `burst` posts at once; tests change it.
     """
 
-    posts: int = 10
-    seconds: float = 1.0
+    interval: float = 1.0
+    burst: int = 3
 
 
 def post_id_for(channel_id: int, counter: int) -> int:
@@ -210,6 +211,8 @@ class ChatStore:
         self.on_change: ChangeListener | None = None
         self.page_cap = DEFAULT_PAGE_CAP
         self.post_rate = PostRate()
+        # Store-clock time each user's next post is due at the sustained rate.
+        self._post_due: dict[int, float] = {}
 
     def now_ms(self) -> int:
         """Return the store clock in ms."""
@@ -316,15 +319,18 @@ class ChatStore:
         return None if root is None or root.is_reply or root.delete_at else root
 
     def posting_too_fast(self, creator_id: int) -> bool:
-        """Tell whether creator_id has used up its posts of the current rate window."""
-        since = self.now_ms() - int(self.post_rate.seconds * 1000)
-        recent = sum(
-            1
-            for channel in self.channels.values()
-            for post in channel.posts.values()
-            if post.creator_id == creator_id and post.create_at > since
-        )
-        return recent >= self.post_rate.posts
+        """Take one post of creator_id's allowance, or tell that it is used up.
+
+        A generic cell rate: each post moves the user's due time one interval on; a
+        post may run at most burst - 1 intervals ahead of it.
+        """
+        now = self.clock()
+        rate = self.post_rate
+        due = max(self._post_due.get(creator_id, now), now)
+        if due - now > (rate.burst - 1) * rate.interval:
+            return True
+        self._post_due[creator_id] = due + rate.interval
+        return False
 
     @staticmethod
     def past_the_end(channel: Channel, anchor: int) -> bool:

@@ -7,8 +7,10 @@ formats (§3), JSON-encoded parameters, `async_task_id` answers for delete/copy/
 named guesses, so a capture corrects both.
 """
 
+from collections.abc import Awaitable, Callable
 import mimetypes
-from typing import Any
+import secrets
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -23,6 +25,9 @@ from .drive_store import (
     Webhook,
 )
 from .webapi import CallContext, DsmError, handler, optional, require
+
+if TYPE_CHECKING:
+    from .store import DsmStore
 
 FILES = "SYNO.SynologyDrive.Files"
 CONFLICT_ACTIONS = ("stop", "overwrite", "autorename", "version")
@@ -442,30 +447,141 @@ async def task_get(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 async def sharing_create_link(
     ctx: CallContext, params: dict[str, Any]
 ) -> dict[str, Any]:
-    """Answer the item's link, the existing one if there is one (drive.md §6.1)."""
+    """Answer the item's plain link, the existing one if there is one (drive.md §6.1)."""
     store, _user = _drive(ctx)
     node = _resolved(ctx, require(params, "path", str, missing=120))
-    link = next((link for link in store.links.values() if link.node is node), None)
+    link = _link_of(store, node, advanced=False)
+    return {"url": _link_url(ctx, link), "link_id": link.link_id}
+
+
+PLAIN_LINK_PATH = "/d/f/"
+ADVANCED_LINK_PATH = "/d/s/"
+# The cookie our simulated link page reads the public `auth` answer from (INFERRED: how a
+# browser presents `sharing_token` to the link page is unpublished).
+SHARING_TOKEN_COOKIE = "sharing_token"
+
+
+def _link_of(store: DriveStore, node: Node, *, advanced: bool) -> ShareLink:
+    link = next(
+        (
+            link
+            for link in store.links.values()
+            if link.node is node and link.advanced == advanced
+        ),
+        None,
+    )
     if link is None:
-        link = ShareLink(f"{store.next_number():06d}{node.permanent_link[:6]}", node)
+        link = ShareLink(
+            f"{store.next_number():06d}{node.permanent_link[:6]}", node, advanced
+        )
         store.links[link.link_id] = link
-    origin = ctx.http.request.url.origin()
-    return {"url": f"{origin}/d/f/{link.link_id}", "link_id": link.link_id}
+    return link
+
+
+def _link_url(ctx: CallContext, link: ShareLink) -> str:
+    path = ADVANCED_LINK_PATH if link.advanced else PLAIN_LINK_PATH
+    return f"{ctx.http.request.url.origin()}{path}{link.link_id}"
+
+
+def _advanced_answer(ctx: CallContext, link: ShareLink) -> dict[str, Any]:
+    """Return the AdvanceSharing answer (ACaiCat/synology-drive `AdvanceShareLink`)."""
+    return {
+        "url": _link_url(ctx, link),
+        "sharing_link": link.link_id,
+        "permanent_id": int(link.link_id[:6]),
+        "role": "viewer",
+        "due_date": link.due_date or 0,
+        "protect_password": bool(link.password),
+    }
+
+
+def _shared_file(ctx: CallContext, params: dict[str, Any]) -> Node:
+    """Return the file AdvanceSharing's `path` names.
+
+    The earlier guess addressed a plain link by `link_id`; DSM wants the path (120).
+    """
+    return _resolved(ctx, require(params, "path", str, missing=120))
+
+
+ADVANCED_LINK_MISSING = 1036
+LINK_PASSWORD_WRONG = 1037
 
 
 @handler("SYNO.SynologyDrive.AdvanceSharing", "create")
-async def advance_sharing_create(ctx: CallContext, params: dict[str, Any]) -> None:
-    """Protect a link with a password and an expiry (the client's guessed parameters)."""
-    store, user = _drive(ctx)
-    link = store.links.get(require(params, "link_id", str, missing=120))
-    if link is None or not store.can_see(user, link.node):
-        raise DsmError(NOT_FOUND)
+async def advance_sharing_create(
+    ctx: CallContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Create (or answer the existing) advanced link of the file `path` names."""
+    store, _user = _drive(ctx)
+    return _advanced_answer(
+        ctx, _link_of(store, _shared_file(ctx, params), advanced=True)
+    )
+
+
+@handler("SYNO.SynologyDrive.AdvanceSharing", "update")
+async def advance_sharing_update(
+    ctx: CallContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Set an advanced link's password and expiry (`path` + `sharing_link`)."""
+    store, _user = _drive(ctx)
+    node = _shared_file(ctx, params)
+    link = store.links.get(require(params, "sharing_link", str, missing=120))
+    if link is None or not link.advanced or link.node is not node:
+        raise DsmError(ADVANCED_LINK_MISSING)
     password = optional(params, "protect_password", str, "")
     due_date = optional(params, "due_date", int, 0)
     if due_date and due_date <= store.now():
         raise DsmError(120, {"name": "due_date", "reason": "invalid"})
     link.password = password or None
     link.due_date = due_date or None
+    link.tokens.clear()
+    return _advanced_answer(ctx, link)
+
+
+@handler("SYNO.SynologyDrive.AdvanceSharing.Public", "auth")
+async def advance_sharing_public_auth(
+    ctx: CallContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Unlock a protected link: `sharing_token`, or 1037 for a wrong password."""
+    store = ctx.store.drive
+    link = store.links.get(require(params, "sharing_link", str, missing=120))
+    if link is None or not link.advanced:
+        raise DsmError(ADVANCED_LINK_MISSING)
+    if link.password and optional(params, "password", str, "") != link.password:
+        raise DsmError(LINK_PASSWORD_WRONG)
+    token = secrets.token_urlsafe(16)
+    link.tokens.add(token)
+    return {"sharing_token": token}
+
+
+def link_page(
+    nas: DsmStore,
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """Serve a link's URL as a visitor's browser fetches it.
+
+    An advanced link with a password answers 401 until the visitor presents the
+    `sharing_token` its public `auth` gave; an expired one is gone (404); a plain link
+    opens for anyone, which is why protection must hand out the advanced link's URL.
+    """
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        store = nas.drive
+        link = store.links.get(request.match_info["link"])
+        advanced = request.path.startswith(ADVANCED_LINK_PATH)
+        if link is None or link.advanced != advanced or link.node.removed:
+            raise web.HTTPNotFound
+        if link.due_date is not None and link.due_date <= store.now():
+            raise web.HTTPNotFound
+        if (
+            link.password
+            and request.cookies.get(SHARING_TOKEN_COOKIE) not in link.tokens
+        ):
+            return web.Response(
+                status=401, text="This link is protected by a password."
+            )
+        return web.Response(body=store.content(link.node))
+
+    return serve
 
 
 # --- team folders, labels, versions ---
@@ -511,9 +627,8 @@ async def labels_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def _versioned_file(ctx: CallContext, params: dict[str, Any]) -> Node:
-    """Return the file `file_id` names (the client's guessed parameter, drive.md §7)."""
-    file_id = require(params, "file_id", str, missing=120)
-    node = _resolved(ctx, f"id:{file_id}")
+    """Return the file `path` names (any path form, pvilaca/DSM4J; drive.md 2026-12)."""
+    node = _resolved(ctx, require(params, "path", str, missing=120))
     if node.is_dir:
         raise DsmError(1000)
     return node
@@ -521,31 +636,40 @@ def _versioned_file(ctx: CallContext, params: dict[str, Any]) -> Node:
 
 @handler("SYNO.SynologyDrive.Revisions", "list")
 async def revisions_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    """List a file's versions, newest first; without parameters 1000, as on a real NAS."""
+    """List a file's versions, newest first, as `{total, items:[{version_id, …}]}`.
+
+    Without parameters 1000, as on a real NAS; items as pvilaca/DSM4J's RevisionFile.
+    """
     if not params:
         raise DsmError(1000)
     node = _versioned_file(ctx, params)
-    return {
-        "revisions": [
-            {
-                "revision_id": revision.revision_id,
-                "size": revision.size,
-                "modified_time": revision.modified_time,
-            }
-            for revision in reversed(node.revisions)
-        ]
-    }
+    items = [
+        {
+            "version_id": int(revision.revision_id),
+            "size": revision.size,
+            "modified_time": revision.modified_time,
+            "created_time": revision.modified_time,
+            "hash": revision.hash,
+            "editor_display_name": node.owner,
+            "editor_nickname": node.owner,
+        }
+        for revision in reversed(node.revisions)
+    ]
+    return {"total": len(items), "items": items}
 
 
 @handler("SYNO.SynologyDrive.Revisions", "restore")
 async def revisions_restore(ctx: CallContext, params: dict[str, Any]) -> None:
-    """Make an earlier version current again."""
+    """Make an earlier version current again (`path` + `version_id`, the client's guess)."""
     store, user = _drive(ctx)
     node = _versioned_file(ctx, params)
+    if "version_id" not in params:
+        raise DsmError(120, {"name": "version_id", "reason": "required"})
+    version = params["version_id"]
+    if not isinstance(version, int | str) or isinstance(version, bool):
+        raise DsmError(120, {"name": "version_id", "reason": "invalid"})
     try:
-        store.restore_revision(
-            user, node, require(params, "revision_id", str, missing=120)
-        )
+        store.restore_revision(user, node, str(version))
     except DriveError as err:
         raise _refusing(err) from err
 

@@ -154,12 +154,18 @@ class Notification:
 
 @dataclass
 class ShareLink:
-    """A file's sharing link and its protection."""
+    """A file's sharing link: a plain one, or an advanced one with its protection.
+
+    Only an advanced link (drive.md Corrections 2026-12) has a password and an expiry,
+    served at its own URL; a plain link opens for anyone.
+    """
 
     link_id: str
     node: Node
+    advanced: bool = False
     password: str | None = None
     due_date: int | None = None
+    tokens: set[str] = field(default_factory=set)  # sharing_token values of unlocks
 
 
 @dataclass

@@ -7,7 +7,9 @@ armed for and, periodically, on every Nth occasion (`trigger.every`, set by the 
 """
 
 import asyncio
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -45,6 +47,13 @@ class Trigger:
 
 
 @dataclass
+class _BrokenCall:
+    api: str
+    method: str
+    match: Callable[[Mapping[str, Any]], bool]
+
+
+@dataclass
 class _ApiFailure:
     api: str
     method: str
@@ -65,6 +74,7 @@ class Faults:
         self.resets = Trigger()
         self.rate_limits = Trigger()
         self._api_failures: list[_ApiFailure] = []
+        self._broken_calls: list[_BrokenCall] = []
         self._http_requests = 0
         self._api_calls = 0
 
@@ -88,6 +98,24 @@ class Faults:
     def fail_api(self, api: str, method: str, code: int, count: int = 1) -> None:
         """Make the next `count` calls of `api`.`method` (also in compounds) fail with `code`."""
         self._api_failures.append(_ApiFailure(api, method, code, count))
+
+    def break_calls(
+        self, api: str, method: str, match: Callable[[Mapping[str, Any]], bool]
+    ) -> Callable[[], None]:
+        """Answer HTTP 500 to requests calling `api`.`method` with params that `match`.
+
+        Until the returned function is called; params are as decoded (JSON values).
+        """
+        broken = _BrokenCall(api, method, match)
+        self._broken_calls.append(broken)
+        return lambda: self._broken_calls.remove(broken)
+
+    def broken_call(self, api: str, method: str, params: Mapping[str, Any]) -> bool:
+        """Tell whether this call is one of the broken ones."""
+        return any(
+            (broken.api, broken.method) == (api, method) and broken.match(params)
+            for broken in self._broken_calls
+        )
 
     def expire_sessions_now(self) -> None:
         """Time out every existing session (later calls answer 106)."""

@@ -113,8 +113,13 @@ async def notebook_create(ctx: CallContext, params: dict[str, Any]) -> dict[str,
 
 
 @handler(NOTEBOOK, "set")
+@handler(NOTEBOOK, "update")
 async def notebook_set(ctx: CallContext, params: dict[str, Any]) -> None:
-    """Rename a notebook or move it to a shelf."""
+    """Rename a notebook or move it to a shelf.
+
+    CONFLICT (notestation.md 2026-12): the manifest's `set`, and `update` v2 as captures
+    of a real NAS show; both answer alike.
+    """
     store = _store(ctx)
     notebook = _found(store.notebooks, require(params, "object_id", str))
     notebook.title = optional(params, "title", str, notebook.title)

@@ -9,11 +9,12 @@ import trustme
 from yarl import URL
 
 # Imported for their @handler registrations.
-from . import auth, calendar, chat, contacts, drive, info, notestation  # noqa: F401
+from . import auth, calendar, chat, contacts, info, notestation  # noqa: F401
 from .calendar_rest import add_rest_routes
 from .catalog import ApiEntry, default_catalog
-from .chat import ChatSocketServer
+from .chat_socket import ChatSocketServer
 from .chat_store import seed_chat_demo
+from .drive import ADVANCED_LINK_PATH, PLAIN_LINK_PATH, link_page
 from .faults import Faults, fault_middleware
 from .notestation_store import NoteStationStore
 from .sso import SimulatedSsoServer
@@ -60,6 +61,9 @@ class FakeDsm:
         self.webapi.add_routes(app.router)
         add_rest_routes(app.router, self.webapi)
         self.sso.add_routes(app.router)
+        serve_link = link_page(self.store)
+        app.router.add_get(f"{PLAIN_LINK_PATH}{{link}}", serve_link)
+        app.router.add_get(f"{ADVANCED_LINK_PATH}{{link}}", serve_link)
         self.chat_socket.attach(app)
         return app
 

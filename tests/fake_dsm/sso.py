@@ -56,6 +56,11 @@ JWKS_PATH = f"{ISSUER_PATH}/openid-jwks.json"
 
 # Lifetime of codes, access tokens and ID tokens (auth.md §7.2: 180 s by default).
 TOKEN_LIFETIME = 180
+# auth.md §8.2 (2026-12): Keycloak, Authelia and authentik keep a code 60 s by default;
+# `SimulatedSsoServer.code_lifetime` set to this plays such a provider.
+SHORT_CODE_LIFETIME = 60
+# auth.md §8.2: DSM 7.0/7.1 offer SSO only when the page's host is the redirect URI's.
+HOST_GATED_VERSIONS = ("DSM 7.0", "DSM 7.1")
 SCOPES = ("email", "groups", "openid")
 KEY_ID = "sso-server-signing-key"
 # The browser's SSO Server sign-in, remembered for one-click authorizations.
@@ -183,6 +188,7 @@ class SimulatedSsoServer:
         self.server_url: str | None = None  # "Server URL" setting; None: as requested
         self.claim_overrides: dict[str, Any] = {}  # merged into every ID token
         self.sign_with_unpublished_key = False  # ID tokens fail signature checks
+        self.code_lifetime = TOKEN_LIFETIME  # SHORT_CODE_LIFETIME: a 60-s provider
         self._oauth = _OAuthServer(self)
         self._protector = ResourceProtector()
         self._protector.register_token_validator(_AccessTokens(self))
@@ -219,17 +225,21 @@ class SimulatedSsoServer:
         router.add_get(DSM_UI_PATH, self.dsm_ui)
         router.add_get("/", self.dsm_root)
 
-    def enable_dsm_sso_client(self, dsm_url: str) -> SsoClientSettings:
+    def enable_dsm_sso_client(self, dsm_url: str, *more_urls: str) -> SsoClientSettings:
         """Register DSM at this provider and turn its SSO Client on, as an admin would.
 
-        The redirect URI is the bare DSM address (auth.md §8.1); the user claim `username`.
+        The redirect URI is the bare DSM address (auth.md §8.1), more_urls further ones
+        (DSM 7.2 keeps several, auth.md §8.2); the user claim `username`.
         """
-        self.register_application(DSM_CLIENT_ID, [dsm_url], DSM_CLIENT_SECRET)
+        self.register_application(
+            DSM_CLIENT_ID, [dsm_url, *more_urls], DSM_CLIENT_SECRET
+        )
         settings = self.store.sso_client
         settings.enabled = True
         settings.client_id = DSM_CLIENT_ID
         settings.client_secret = DSM_CLIENT_SECRET
         settings.redirect_uri = dsm_url
+        settings.more_redirect_uris = list(more_urls)
         return settings
 
     def issuer(self, request: web.Request) -> str:
@@ -361,14 +371,17 @@ class SimulatedSsoServer:
     async def dsm_ui(self, request: web.Request) -> web.Response:
         """Answer DSM's `index.cgi?action=oidcauthurl&method=oidc` (auth.md §8.1, step 1).
 
-        The URL asks the provider for a code for DSM's own application and redirect URI;
-        the caller appends its `state`.
+        The URL asks the provider for a code for DSM's own application and the redirect
+        URI DSM picks for this request (see dsm_redirect_uri); the caller appends its
+        `state`. DSM 7.0/7.1 hand out none to a page on another host (auth.md §8.2).
         """
         settings = self.store.sso_client
+        redirect_uri = self.dsm_redirect_uri(request)
         if (
             request.query.get("action") != "oidcauthurl"
             or request.query.get("method") != "oidc"
             or not settings.enabled
+            or redirect_uri is None
         ):
             return web.json_response(
                 {"error": {"code": SSO_CLIENT_OFF_CODE}, "success": False}
@@ -376,11 +389,28 @@ class SimulatedSsoServer:
         base = self.issuer(request).removesuffix(ISSUER_PATH)
         url = URL(f"{base}{AUTHORIZE_PATH}").with_query(
             client_id=settings.client_id,
-            redirect_uri=settings.redirect_uri,
+            redirect_uri=redirect_uri,
             scope=settings.scope,
             response_type="code",
         )
         return web.json_response({"data": {"url": str(url)}, "success": True})
+
+    def dsm_redirect_uri(self, request: web.Request) -> str | None:
+        """Return the redirect URI DSM uses for a request reaching it at its Host.
+
+        auth.md §8.2: DSM 7.2 picks, among the configured URIs, the one with the
+        request's host and scheme, else the first (the wrong one for this host); DSM
+        7.0/7.1 know one URI and offer SSO only to a page on its host (None otherwise).
+        """
+        settings = self.store.sso_client
+        uris = [settings.redirect_uri, *settings.more_redirect_uris]
+        host, scheme = request.url.host, request.url.scheme
+        if self.store.dsm_version.startswith(HOST_GATED_VERSIONS):
+            return uris[0] if URL(uris[0]).host == host else None
+        return next(
+            (uri for uri in uris if (URL(uri).host, URL(uri).scheme) == (host, scheme)),
+            uris[0],
+        )
 
     async def dsm_root(self, request: web.Request) -> web.Response:
         """Show DSM's root page: where the browser landed after the identity provider.
@@ -424,7 +454,7 @@ class SimulatedSsoServer:
         form = {
             "grant_type": "authorization_code",
             "code": code,
-            "redirect_uri": settings.redirect_uri,
+            "redirect_uri": self.dsm_redirect_uri(request) or settings.redirect_uri,
             "client_id": settings.client_id,
             "client_secret": settings.client_secret,
         }
@@ -614,7 +644,7 @@ class _CodeGrant(AuthorizationCodeGrant):
         issued = self.sso.codes.get(code)
         if issued is None or issued.client_id != client.client_id:
             return None
-        if self.sso.store.clock() - issued.issued_at > TOKEN_LIFETIME:
+        if self.sso.store.clock() - issued.issued_at > self.sso.code_lifetime:
             return None
         return issued
 

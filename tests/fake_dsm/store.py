@@ -1,7 +1,7 @@
 """The simulated NAS's state: identity, users, sessions, device tokens; and the demo seed."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 import secrets
 import time
@@ -81,6 +81,7 @@ class SsoClientSettings:
     client_id: str = ""
     client_secret: str = ""
     redirect_uri: str = ""
+    more_redirect_uris: list[str] = field(default_factory=list)  # DSM 7.2 keeps several
     scope: str = "openid email groups"
     user_claim: str = "username"
 

@@ -252,7 +252,12 @@ class WebApi:
     async def serve(self, request: web.Request) -> web.StreamResponse:
         """Answer one HTTP request to a CGI."""
         cgi = request.path.partition("/webapi/")[2].split("/", 1)[0]
-        form = await _form_params(request)
+        try:
+            form = await _form_params(request)
+        except ConnectionResetError:
+            # The client left before its body arrived (a cancelled read): a web
+            # server drops the request quietly, with nothing to answer or log.
+            return web.Response(status=400, text="client closed the request")
         http = HttpCall(request, {**request.query, **(form or {})})
         self.record(request, http.params)
         try:
@@ -329,6 +334,9 @@ class WebApi:
         session = self._checked_session(http) if entry.needs_session else None
         if (fault_code := self.faults.api_fault(api, method)) is not None:
             raise DsmError(fault_code)
+        if self.faults.broken_call(api, method, params):
+            # The whole HTTP request fails, compound or not.
+            raise web.HTTPInternalServerError(text="HTTP 500 (simulated fault)\n")
         run = self.handlers.get((api, method)) or _HANDLERS.get((api, method))
         if run is None:
             raise NotSimulatedError(api, method)

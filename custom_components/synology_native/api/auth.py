@@ -62,8 +62,13 @@ SSO_SENDS_DEVICE_TOKEN = True
 # Step 4: after a 403 the page continues with the answer's `token` as `passwd`, the code,
 # and the account name it holds, which is empty after single sign-on (auth.md §3.3).
 SSO_SECOND_FACTOR_ACCOUNT = ""
-# auth.md §7.2: SSO Server's codes live 180 s; other providers use similar lifetimes.
-SSO_CODE_LIFETIME_SECONDS = 180
+# auth.md §8.2 (2026-12), INFERRED from DSM's login code: the continuation also carries
+# `logintype=local` (N4S4/synology-api `auth.py` sends the same on its password login).
+SSO_SECOND_FACTOR_LOGINTYPE = "local"
+# auth.md §8.2 (2026-12): SSO Server keeps a code 180 s, but Keycloak, Authelia and
+# authentik default to 60 s; the user is told "about a minute", and a code refused after
+# that long most likely expired.
+SSO_CODE_LIFETIME_SECONDS = 60
 # OAuth error codes are short ASCII words (RFC 6749 §4.1.2.1); anything else in a pasted
 # address is not repeated to the user.
 _OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
@@ -152,6 +157,32 @@ def session_of(data: Any, account: str, device_token: str | None) -> DsmSession:
     )
 
 
+def landing_params(text: str) -> dict[str, list[str]]:
+    """Return the parameters of a pasted landing address: its query, else its fragment.
+
+    auth.md §8.2 (2026-12): some provider guides register ``https://<dsm>/#/signin`` as
+    the redirect URI, so ``code``/``state`` may arrive after the ``#`` (as ``#code=…`` or
+    ``#/signin?code=…``). The query wins when it carries ``code`` or ``error``.
+    """
+    parts = urlsplit(text)
+    query = parse_qs(parts.query or text.lstrip("?"))
+    if "code" in query or "error" in query:
+        return query
+    fragment = parts.fragment
+    return parse_qs(fragment.split("?", 1)[1] if "?" in fragment else fragment) or query
+
+
+def redirect_host(authorization_url: str) -> str | None:
+    """Return the host of the ``redirect_uri`` inside DSM's authorization URL (or None).
+
+    auth.md §8.2: DSM 7.0/7.1 offer SSO only when the page's host is this host; 7.2 picks
+    a redirect URI by the request's host. The flow compares it with the entry's host.
+    """
+    uris = parse_qs(urlsplit(authorization_url).query).get("redirect_uri")
+    host = urlsplit(uris[0]).hostname if uris else None
+    return host or None
+
+
 @dataclass(frozen=True, slots=True)
 class SsoSignIn:
     """One single sign-on attempt: the link the user opens, and the state it carries."""
@@ -159,18 +190,24 @@ class SsoSignIn:
     url: str
     state: str = field(repr=False)
 
+    @property
+    def redirect_host(self) -> str | None:
+        """Return the host the identity provider sends the browser back to."""
+        return redirect_host(self.url)
+
     def code_from(self, pasted: str) -> str:
         """Return the code of the pasted landing address (or of a pasted bare code).
 
-        An address must carry ``code`` and this sign-in's ``state``; an ``error`` from the
-        identity provider is reported as such.
+        An address must carry ``code`` and this sign-in's ``state`` (in its query or its
+        fragment, see landing_params); an ``error`` from the identity provider is
+        reported as such.
         """
         text = pasted.strip()
         if not text:
             raise SsoLandingError(SsoLandingProblem.NO_CODE)
         if "=" not in text and "/" not in text and "?" not in text:
             return text  # only the code
-        query = parse_qs(urlsplit(text).query or text.lstrip("?"))
+        query = landing_params(text)
         if "error" in query:
             error = query["error"][0]
             raise SsoLandingError(
@@ -214,6 +251,7 @@ def sso_second_factor_params(token: str, otp_code: str) -> dict[str, str]:
     """Continue an SSO sign-in that DSM answered with 403 (auth.md §8.1, step 4)."""
     return {
         "account": SSO_SECOND_FACTOR_ACCOUNT,
+        "logintype": SSO_SECOND_FACTOR_LOGINTYPE,
         "passwd": token,
         "otp_code": otp_code,
         "enable_device_token": "yes",

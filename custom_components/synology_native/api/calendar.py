@@ -442,6 +442,9 @@ class EventDraft:
     # Attachments are sent back as read: this client does not edit them.
     attachments: tuple[Mapping[str, Any], ...] = ()
     location_extra: Mapping[str, Any] = field(default_factory=dict)
+    # The event's personal_property as DSM answered it (None for a new event); ``set``
+    # sends it back (see personal_property_wire).
+    personal_property: Any = None
 
     @property
     def all_day(self) -> bool:
@@ -515,6 +518,32 @@ def split_meeting_url(description: str) -> tuple[str, str]:
     return description, ""
 
 
+# CONFLICT (calendar.md 2026-12): the one public client tested on Calendar 3.x
+# (N4S4/synology-api 0.9.4 `calendar.py` event_set) sends this object; DSM's own answer
+# (calendar.md §7.1, OAS) draws an array of such objects.
+DEFAULT_PERSONAL_PROPERTY: Mapping[str, Any] = {"is_visible": True}
+
+
+def personal_property_wire(current: Any) -> Any:
+    """Return the ``personal_property`` that ``Event.set`` must send (Calendar 3.x).
+
+    The event's current value goes back in the form DSM answered it (an object or an
+    array of objects with ``is_visible``); without one, DEFAULT_PERSONAL_PROPERTY.
+    """
+    if isinstance(current, dict) and isinstance(current.get("is_visible"), bool):
+        return current
+    if (
+        isinstance(current, list)
+        and current
+        and all(
+            isinstance(item, dict) and isinstance(item.get("is_visible"), bool)
+            for item in current
+        )
+    ):
+        return current
+    return dict(DEFAULT_PERSONAL_PROPERTY)
+
+
 def location_wire(name: str, extra: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``location_info``; Calendar 3.x wants it present even when empty (§7.2)."""
     base: dict[str, Any] = {
@@ -567,6 +596,12 @@ class CalEvent:
         return repeat.rrule(self.master_start or self.start)
 
 
+# CONFLICT (calendar.md §8.4 and 2026-12): Synology's documentation names a task's zone
+# ``tzid``; N4S4/synology-api (every version, `calendar.py` todo_create/todo_set) sends
+# ``tz_id``. Both go, with the same value, until a capture decides.
+TASK_ZONE_KEYS = ("tzid", "tz_id")
+
+
 @dataclass(frozen=True, slots=True)
 class TaskDraft:
     """What ``Todo.create`` and ``Todo.set`` send."""
@@ -578,7 +613,7 @@ class TaskDraft:
     tz_id: str = "UTC"
 
     def wire(self) -> dict[str, Any]:
-        """Return the task fields; CONFLICT (§8.4): the zone goes as ``tzid``."""
+        """Return the task fields; the zone goes under TASK_ZONE_KEYS."""
         params: dict[str, Any] = {
             "summary": self.summary,
             "description": self.description or EMPTY_DESCRIPTION,
@@ -586,7 +621,7 @@ class TaskDraft:
             "has_end_time": self.due is not None,
             # §8.1: percent_complete is 0 or 100, DSM's done flag.
             "percent_complete": 100 if self.done else 0,
-            "tzid": self.tz_id,
+            **dict.fromkeys(TASK_ZONE_KEYS, self.tz_id),
             "is_all_day": self.due is not None and not isinstance(self.due, datetime),
         }
         if isinstance(self.due, datetime):
@@ -728,6 +763,7 @@ def event_from_wire(item: Fields) -> CalEvent:
         location_extra={key: value for key, value in place.raw.items() if key != "name"}
         if place is not None
         else {},
+        personal_property=item.raw.get("personal_property"),
     )
     return CalEvent(
         evt_id=item.field("evt_id", int),
@@ -989,7 +1025,13 @@ class SynoCalendarApi:
         draft.validate()
         data = await self._client.call(
             EVENT_SET,
-            {**_identity(event), **draft.wire(), **_repeat_params(draft.repeat)},
+            {
+                **_identity(event),
+                **draft.wire(),
+                **_repeat_params(draft.repeat),
+                # calendar.md 2026-12: Calendar 3.x refuses a set without it.
+                "personal_property": personal_property_wire(draft.personal_property),
+            },
             post=True,
         )
         return event_from_wire(Fields.of(data, EVENT_SET))

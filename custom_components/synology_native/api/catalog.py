@@ -41,11 +41,10 @@ class CatalogSection(StrEnum):
     WEBDAV = "WebDAV administration"
 
 
-# What covers a method nothing typed covers: the generic action.
-CALL_API = "call_api"
-# Methods that open, renew or end the entry's session: the integration's own sign-in uses
-# them, and call_api refuses them so an action cannot end or replace the entry's session.
-SIGN_IN = "sign-in"
+# Which of the integration's actions covers a method is said beside call_api
+# (services/call_api.py); the catalog knows the methods only. Methods that open, renew or
+# end the entry's session (SIGN_IN_METHODS) are the integration's own sign-in's: call_api
+# refuses them so an action cannot end or replace the entry's session.
 
 SECTIONS: Mapping[CatalogSection, str] = {
     CatalogSection.AUTH: """
@@ -584,75 +583,9 @@ SYNO.Core.SyslogClient.Log 1-1 json
 """,
 }
 
-# The typed action (or Home Assistant entity action) that does what a method does. Every
-# method not named here is covered by CALL_API.
-_CHAT_ACTIONS = {
-    ("SYNO.Chat.Post", "create"): "send_message",
-    ("SYNO.Chat.Channel.Anonymous", "initiate"): "send_message",
-    ("SYNO.Chat.Post", "set"): "edit_message",
-    ("SYNO.Chat.Post", "delete"): "delete_message",
-    ("SYNO.Chat.Post.Reaction", "set"): "react",
-    ("SYNO.Chat.Post.Reaction", "delete"): "react",
-    ("SYNO.Chat.Post.Vote", "create"): "create_poll",
-    ("SYNO.Chat.Post.Schedule", "create"): "schedule_message",
-    ("SYNO.Chat.Post.Reminder", "set"): "set_reminder",
-    ("SYNO.Chat.Post", "search"): "search_messages",
-    ("SYNO.Chat.Channel", "list"): "list_channels",
-    ("SYNO.Chat.User", "list"): "list_users",
-}
-_NOTESTATION_ACTIONS = {
-    ("SYNO.NoteStation.Note", "create"): "create_note",
-    ("SYNO.NoteStation.Note", "set"): "append_to_note",
-    ("SYNO.NoteStation.Note", "get"): "get_note",
-    ("SYNO.NoteStation.FTS", "search"): "search_notes",
-    ("SYNO.NoteStation.Notebook", "list"): "list_notebooks",
-    ("SYNO.NoteStation.Todo", "create"): "create_todo",
-    ("SYNO.NoteStation.Todo", "set"): "update_todo",
-    ("SYNO.NoteStation.Todo", "list"): "get_todos",
-    ("SYNO.NoteStation.Todo", "delete"): "todo.remove_item",
-}
-_CALENDAR_ACTIONS = {
-    ("SYNO.Cal.Event", "list"): "get_events",
-    ("SYNO.Cal.Event", "create"): "create_event",
-    ("SYNO.Cal.Event", "set"): "update_event",
-    ("SYNO.Cal.Event", "subevent_set"): "update_event",
-    ("SYNO.Cal.Event", "set_exdate"): "delete_event",
-    ("SYNO.Cal.Event", "delete"): "delete_event",
-    ("SYNO.Cal.Cal", "export"): "export_ics",
-    ("SYNO.Cal.Cal", "import"): "import_ics",
-    ("SYNO.Cal.Todo", "list"): "todo.get_items",
-    ("SYNO.Cal.Todo", "create"): "todo.add_item",
-    ("SYNO.Cal.Todo", "set"): "todo.update_item",
-    ("SYNO.Cal.Todo", "delete"): "todo.remove_item",
-}
-_DRIVE_ACTIONS = {
-    ("SYNO.SynologyDrive.Files", "upload"): "upload_file",
-    ("SYNO.SynologyDrive.Files", "download"): "download_file",
-    ("SYNO.SynologyDrive.Sharing", "create_link"): "create_share_link",
-    ("SYNO.SynologyDrive.AdvanceSharing", "create"): "create_share_link",
-    ("SYNO.SynologyDrive.Files", "list"): "list_files",
-    ("SYNO.SynologyDrive.Files", "search"): "search_files",
-    ("SYNO.SynologyDrive.Files", "create"): "create_folder",
-    ("SYNO.SynologyDrive.Files", "move"): "move",
-    ("SYNO.SynologyDrive.Files", "copy"): "copy",
-    ("SYNO.SynologyDrive.Files", "delete"): "delete",
-    ("SYNO.SynologyDrive.Revisions", "list"): "list_versions",
-    ("SYNO.SynologyDrive.Revisions", "restore"): "restore_version",
-    ("SYNO.SynologyDrive.TeamFolders", "list"): "list_team_folders",
-}
-_CONTACTS_ACTIONS = {
-    ("SYNO.Contacts.Addressbook", "list"): "list_address_books",
-    ("SYNO.Contacts.Contact", "list"): "find_contacts",
-    ("SYNO.Contacts.Contact", "create"): "create_contact",
-    ("SYNO.Contacts.Contact", "set"): "update_contact",
-    ("SYNO.Contacts.Contact", "delete"): "delete_contact",
-}
-_WEBDAV_ACTIONS = {
-    ("SYNO.Core.SyslogClient.FileTransfer", "get"): "get_webdav_transfer_log",
-    ("SYNO.Core.SyslogClient.FileTransfer", "set"): "set_webdav_transfer_log",
-}
-_SIGN_IN_METHODS = {
-    ("SYNO.API.Auth", method): SIGN_IN
+# Methods that open, renew or end the entry's session (see SIGN_IN).
+SIGN_IN_METHODS: frozenset[tuple[str, str]] = frozenset(
+    ("SYNO.API.Auth", method)
     for method in (
         "Login",
         "Logout",
@@ -666,15 +599,6 @@ _SIGN_IN_METHODS = {
         "synotoken",
         "token",
     )
-}
-COVERAGE: Mapping[tuple[str, str], str] = (
-    _CHAT_ACTIONS
-    | _NOTESTATION_ACTIONS
-    | _CALENDAR_ACTIONS
-    | _DRIVE_ACTIONS
-    | _CONTACTS_ACTIONS
-    | _WEBDAV_ACTIONS
-    | _SIGN_IN_METHODS
 )
 
 # Methods that answer a file instead of a JSON envelope: the Chat manifest's allowDownload
@@ -783,20 +707,10 @@ class CatalogEndpoint:
     api: CatalogApi
     method: str
     versions: tuple[int, ...]
-    coverage: str
+    sign_in: bool
     download: bool
     upload: bool
     parameters: Mapping[str, type]
-
-    @property
-    def typed(self) -> bool:
-        """Tell whether something other than call_api covers it."""
-        return self.coverage not in (CALL_API, SIGN_IN)
-
-    @property
-    def via_call_api(self) -> bool:
-        """Tell whether call_api is the way to reach it (it sends no file uploads)."""
-        return self.coverage == CALL_API and not self.upload
 
 
 def parse_section(section: CatalogSection, table: str) -> list[CatalogApi]:
@@ -841,7 +755,7 @@ def endpoint(api: str, method: str) -> CatalogEndpoint | None:
         api=entry,
         method=method,
         versions=versions,
-        coverage=COVERAGE.get(key, CALL_API),
+        sign_in=key in SIGN_IN_METHODS,
         download=key in DOWNLOADS,
         upload=key in UPLOADS,
         parameters=PARAMETER_TYPES.get(key, {}),

@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass
 import re
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from .errors import (
     DsmFileTooLargeError,
@@ -26,7 +27,14 @@ from .models import Call, CallResult, Endpoint
 from .typed import Fields, is_kind
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+    from collections.abc import (
+        AsyncIterator,
+        Awaitable,
+        Callable,
+        Iterable,
+        Mapping,
+        Sequence,
+    )
 
     from .client import DsmClient
 
@@ -59,9 +67,17 @@ PAGE_SIZE = 100
 # the largest file Chat accepts as a post.
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
-# 411 "create post too fast" (chat.md §2.5) is a soft limit: clients that wait a few
-# seconds and send again get through. Posting methods try once more after this pause.
+# INFERRED (chat.md 2026-12 correction): the rate DSM accepts posts at. It answers 411
+# "create post too fast" beyond about one post per second per account (ACE saw replies
+# sent right after each other refused; a Chat relay keeps 1.2 s between posts). Every
+# post of an account waits its turn and keeps this interval from the one before; a
+# capture of DSM's real limit is corrected here.
+POST_INTERVAL_SECONDS = 1.0
+# 411 all the same (a stricter NAS, the account posting from elsewhere too) is a soft
+# limit: clients that wait a few seconds and send again get through. A post is tried
+# this many times in all, this long apart, still in its turn, before the error is raised.
 RATE_LIMIT_BACKOFF_SECONDS = 2.0
+POST_ATTEMPTS = 3
 
 # Chat-specific meanings of codes from 400 up (chat.md §2.5).
 register_error_codes(
@@ -464,14 +480,31 @@ class Chat:
         thread_id: int = 0,
         before: int | None = None,
     ) -> list[ChatPost]:
-        """Return every post newer than the post id after (and older than before).
+        """Return every post newer than the post id after (and older than before)."""
+        return [
+            post
+            async for page in self.post_pages(
+                channel_id, after, thread_id=thread_id, before=before
+            )
+            for post in page
+        ]
 
-        With thread_id, the replies of that thread. DSM caps pages below what is asked,
-        so paging goes on until a page brings no post not already held (chat.md §5.1).
-        "Post not found" (an anchor past the last post, an empty conversation) means
-        there is nothing (more) there.
+    async def post_pages(
+        self,
+        channel_id: int,
+        after: int,
+        *,
+        thread_id: int = 0,
+        before: int | None = None,
+    ) -> AsyncIterator[list[ChatPost]]:
+        """Yield the posts newer than the post id after (older than before), a page each.
+
+        Each page is read anchored on the newest post of the page before (chat.md
+        §5.1), so a jump in post ids costs nothing. With thread_id, the replies of that
+        thread. DSM caps pages below what is asked, so paging goes on until a page
+        brings no post not already held. "Post not found" (an anchor past the last
+        post, an empty conversation) means there is nothing (more) there.
         """
-        found: dict[int, ChatPost] = {}
         anchor = after
         while True:
             page = await self._posts(
@@ -486,18 +519,17 @@ class Chat:
             fresh = [
                 post
                 for post in page
-                if post.post_id > after
-                and post.post_id not in found
+                if post.post_id > anchor
                 and post.post_id != thread_id
                 and (before is None or post.post_id < before)
             ]
-            found.update((post.post_id, post) for post in fresh)
-            reached_before = before is not None and any(
-                post.post_id >= before for post in page
-            )
-            if not fresh or reached_before:
-                return sorted(found.values(), key=lambda post: post.post_id)
-            anchor = fresh[-1].post_id
+            if fresh:
+                yield fresh
+                anchor = fresh[-1].post_id
+            if not fresh or (
+                before is not None and any(post.post_id >= before for post in page)
+            ):
+                return
 
     async def _posts(self, params: Mapping[str, Any]) -> list[ChatPost]:
         """Run one ``Post.list``; "post not found" is an empty list."""
@@ -551,7 +583,9 @@ class Chat:
             params["thread_id"] = thread_id
         if conn_id:
             params["conn_id"] = conn_id
-        data = await _posting(lambda: self.client.call(POST_CREATE, params, post=True))
+        data = await pacer_of(self.client).post(
+            lambda: self.client.call(POST_CREATE, params, post=True)
+        )
         return parse_post(data)
 
     async def send_file(
@@ -575,7 +609,7 @@ class Chat:
         }
         if thread_id:
             params["thread_id"] = thread_id
-        data = await _posting(
+        data = await pacer_of(self.client).post(
             lambda: self.client.upload(
                 POST_CREATE,
                 params,
@@ -633,7 +667,9 @@ class Chat:
                 "expire_at": poll.expire_at,
             },
         }
-        data = await self.client.call(VOTE_CREATE, params, post=True)
+        data = await pacer_of(self.client).post(
+            lambda: self.client.call(VOTE_CREATE, params, post=True)
+        )
         return parse_post(data, VOTE_CREATE)
 
     async def schedule(self, channel_id: int, message: str, send_at: int) -> int:
@@ -677,15 +713,53 @@ class Chat:
         raise DsmResponseError(msg)
 
 
-async def pause_after_rate_limit() -> None:
-    """Wait before posting again after "create post too fast"."""
-    await asyncio.sleep(RATE_LIMIT_BACKOFF_SECONDS)
+async def pace(seconds: float) -> None:
+    """Wait before an account's next post (tests replace it to move a simulated clock)."""
+    await asyncio.sleep(seconds)
 
 
-async def _posting(create: Callable[[], Awaitable[Any]]) -> Any:
-    """Run a call that creates a post, once more after a pause if Chat says "too fast"."""
-    try:
-        return await create()
-    except DsmRateLimitError:
-        await pause_after_rate_limit()
-    return await create()
+class PostPacer:
+    """Sends one account's posts one at a time, in call order, POST_INTERVAL_SECONDS apart.
+
+    A burst (ten notifications at once) is queued and paced instead of failing on 411.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing posted."""
+        # asyncio.Lock hands over to its waiters first come, first served: posts keep
+        # the order they were asked for in.
+        self._turn = asyncio.Lock()
+        self._last_at: float | None = None  # event-loop time of the last attempt
+
+    async def post[T](self, create: Callable[[], Awaitable[T]]) -> T:
+        """Run create (a call that creates a post) in its turn, paced."""
+        async with self._turn:
+            loop = asyncio.get_running_loop()
+            gap = POST_INTERVAL_SECONDS
+            attempt = 1
+            while True:
+                if self._last_at is not None:
+                    wait = gap - (loop.time() - self._last_at)
+                    if wait > 0:
+                        await pace(wait)
+                try:
+                    return await create()
+                except DsmRateLimitError:
+                    if attempt == POST_ATTEMPTS:
+                        raise
+                    attempt += 1
+                    gap = RATE_LIMIT_BACKOFF_SECONDS
+                finally:
+                    self._last_at = loop.time()
+
+
+# One pacer per client, that is per signed-in account, however many Chat objects use it.
+_PACERS: WeakKeyDictionary[DsmClient, PostPacer] = WeakKeyDictionary()
+
+
+def pacer_of(client: DsmClient) -> PostPacer:
+    """Return the post pacer of client's account."""
+    pacer = _PACERS.get(client)
+    if pacer is None:
+        pacer = _PACERS[client] = PostPacer()
+    return pacer

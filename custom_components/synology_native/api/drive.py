@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import (
+    DsmApiError,
     DsmConflictError,
     DsmNotFoundError,
     DsmQuotaExceededError,
@@ -55,7 +56,9 @@ FILES_STAR = Endpoint(_FILES, "star", 10, 11)
 FILES_LABEL = Endpoint(_FILES, "label", 10, 11)
 TASK_GET = Endpoint(_TASKS, "get", 1, 1)
 SHARING_CREATE_LINK = Endpoint("SYNO.SynologyDrive.Sharing", "create_link", 1, 2)
-ADVANCE_SHARING_CREATE = Endpoint("SYNO.SynologyDrive.AdvanceSharing", "create", 1, 1)
+_ADVANCE_SHARING = "SYNO.SynologyDrive.AdvanceSharing"
+ADVANCE_SHARING_CREATE = Endpoint(_ADVANCE_SHARING, "create", 1, 1)
+ADVANCE_SHARING_UPDATE = Endpoint(_ADVANCE_SHARING, "update", 1, 1)
 TEAM_FOLDERS_LIST = Endpoint("SYNO.SynologyDrive.TeamFolders", "list", 1, 1)
 LABELS_LIST = Endpoint("SYNO.SynologyDrive.Labels", "list", 1, 2)
 REVISIONS_LIST = Endpoint("SYNO.SynologyDrive.Revisions", "list", 1, 2)
@@ -90,6 +93,31 @@ register_error_codes(
     },
 )
 register_error_codes(_TASKS, {NO_SUCH_TASK_CODE: (DsmNotFoundError, "no such task")})
+
+
+class DriveLinkMissingError(DsmApiError):
+    """The file has no advanced sharing link yet (``AdvanceSharing.create`` it first)."""
+
+
+class DriveLinkPasswordError(DsmApiError):
+    """The password given for a protected sharing link is wrong."""
+
+
+# drive.md Corrections (2026-12), VERIFIED by ACaiCat/synology-drive `models.py` (notes
+# from a real NAS): AdvanceSharing answers 1036 for a file without an advanced link and
+# its public ``auth`` 1037 for a wrong link password.
+ADVANCED_LINK_MISSING_CODE = 1036
+LINK_PASSWORD_WRONG_CODE = 1037
+register_error_codes(
+    _ADVANCE_SHARING,
+    {
+        ADVANCED_LINK_MISSING_CODE: (
+            DriveLinkMissingError,
+            "the file has no advanced sharing link yet",
+        ),
+        LINK_PASSWORD_WRONG_CODE: (DriveLinkPasswordError, "wrong link password"),
+    },
+)
 
 # Path prefixes Drive resolves (drive.md §3); "/mydrive" alone is the My Drive root.
 MY_DRIVE = "/mydrive"
@@ -182,10 +210,14 @@ class TaskOutcome:
 
 @dataclass(frozen=True, slots=True)
 class ShareLink:
-    """A sharing link of a file."""
+    """A sharing link of a file; ``protected`` when it is an advanced (password/expiry) link.
+
+    link_id is the plain link's ``link_id`` or the advanced link's ``sharing_link``.
+    """
 
     url: str
     link_id: str
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,9 +242,9 @@ class DriveLabel:
 
 @dataclass(frozen=True, slots=True)
 class FileVersion:
-    """One stored version of a file (INFERRED shape, see parse_versions)."""
+    """One stored version of a file (shape: see version_items)."""
 
-    revision_id: str
+    version_id: str
     size: int
     modified: datetime
 
@@ -370,35 +402,61 @@ def _label(item: Fields) -> DriveLabel:
     )
 
 
-def revision_list_params(file_id: str) -> dict[str, Any]:
-    """Parameters of ``Revisions.list``.
+def revision_list_params(path: str) -> dict[str, Any]:
+    """Parameters of ``Revisions.list``: ``path`` in any path form.
 
-    UNKNOWN in drive.md §7 (no parameters documented; none gives 1000). One public
-    plugin passes ``file_id`` and reads ``data.revisions``; we follow it.
+    drive.md Corrections (2026-12): pvilaca/DSM4J ``DsmRevisionFileRequest`` sends ``path``.
     """
-    return {"file_id": file_id}
+    return {"path": path}
 
 
-def revision_restore_params(file_id: str, revision_id: str) -> dict[str, Any]:
-    """Parameters of ``Revisions.restore`` (UNKNOWN, the same plugin's guess)."""
-    return {"file_id": file_id, "revision_id": revision_id}
+def revision_restore_params(path: str, version_id: str) -> dict[str, Any]:
+    """Parameters of ``Revisions.restore``.
+
+    UNKNOWN (drive.md §7, no public client restores): the file by ``path`` and the
+    ``version_id`` that ``Revisions.list`` names, as the corrected list reads (a
+    number there, DSM4J ``RevisionFile``, so a decimal id goes back as one).
+    """
+    return {
+        "path": path,
+        "version_id": int(version_id) if version_id.isdecimal() else version_id,
+    }
 
 
-def _version(item: Fields) -> FileVersion:
-    return FileVersion(
-        revision_id=_id(item, "revision_id"),
-        size=item.field("size", int),
-        modified=_epoch(item, "modified_time"),
-    )
+def version_items(answer: Fields) -> tuple[str, list[Fields]]:
+    """Choose the shape of a ``Revisions.list`` answer: (id field, items).
+
+    drive.md Corrections (2026-12): ``{total, items:[{version_id, size, modified_time,
+    …}]}`` (pvilaca/DSM4J ``DsmRevisionResponse``, a typed client) first; the earlier
+    guess ``{revisions:[{revision_id, …}]}`` only as a fallback. Neither is an error,
+    never an empty list.
+    """
+    if is_kind(answer.raw.get("items"), list):
+        return "version_id", answer.objects("items")
+    if is_kind(answer.raw.get("revisions"), list):
+        return "revision_id", answer.objects("revisions")
+    raise answer.error(None, "has neither items nor revisions")
+
+
+def _modified_time(item: Fields) -> datetime:
+    # DSM4J types an item's modified_time as a string; FileInfo's is a number.
+    value = item.raw.get("modified_time")
+    if is_kind(value, str) and value.isdecimal():
+        return datetime.fromtimestamp(int(value), UTC)
+    return _epoch(item, "modified_time")
 
 
 def parse_versions(data: Any) -> tuple[FileVersion, ...]:
-    """Read ``Revisions.list``: ``{revisions: [{revision_id, size, modified_time}]}``.
-
-    UNKNOWN item fields (drive.md §7); the names follow FileInfo's. Newest first.
-    """
-    answer = Fields.of(data, REVISIONS_LIST)
-    return tuple(_version(item) for item in answer.objects("revisions"))
+    """Read ``Revisions.list`` (shape: see version_items), newest first."""
+    id_field, items = version_items(Fields.of(data, REVISIONS_LIST))
+    return tuple(
+        FileVersion(
+            version_id=_id(item, id_field),
+            size=item.field("size", int),
+            modified=_modified_time(item),
+        )
+        for item in items
+    )
 
 
 def _notification(item: Fields) -> DriveNotification:
@@ -459,20 +517,34 @@ def _info(item: Fields) -> DriveInfo:
     )
 
 
-def advanced_link_params(
-    link_id: str, *, password: str | None, expires: datetime | None
+def advanced_link_update_params(
+    path: str, sharing_link: str, *, password: str | None, expires: datetime | None
 ) -> dict[str, Any]:
-    """Parameters of ``AdvanceSharing.create`` that protect a sharing link.
+    """Parameters of ``AdvanceSharing.update`` that protect an advanced link.
 
-    UNKNOWN in drive.md §6.1 (no parameters documented). Our guess, the same the
-    simulator takes: the link id, ``protect_password`` and ``due_date`` (Unix s).
+    drive.md Corrections (2026-12): ``path`` and ``sharing_link`` name the link,
+    ``protect_password`` sets its password (VERIFIED, ACaiCat/synology-drive ``api.py``
+    ``update_adv_share_link``). INFERRED: ``due_date`` as Unix seconds (that client's
+    model reads it so, 0 = never); the encoding DSM takes on update is unconfirmed.
     """
-    params: dict[str, Any] = {"link_id": link_id}
+    params: dict[str, Any] = {"path": path, "sharing_link": sharing_link}
     if password is not None:
         params["protect_password"] = password
     if expires is not None:
         params["due_date"] = int(expires.timestamp())
     return params
+
+
+def parse_advanced_link(data: Any) -> ShareLink:
+    """Read an ``AdvanceSharing`` answer: ``{url, sharing_link, …}``; the URL is handed out.
+
+    The plain ``Sharing.create_link`` URL is not guarded by the advanced link's password,
+    so only this ``url`` may be given to a user who asked for protection.
+    """
+    answer = Fields.of(data, ADVANCE_SHARING_CREATE)
+    return ShareLink(
+        answer.field("url", str), _id(answer, "sharing_link"), protected=True
+    )
 
 
 def _webhook(item: Fields) -> Webhook:
@@ -718,16 +790,27 @@ class Drive:
         password: str | None = None,
         expires: datetime | None = None,
     ) -> ShareLink:
-        """Return the file's sharing link, protected by password and expiry if given."""
-        data = await self._client.call(SHARING_CREATE_LINK, {"path": path}, post=True)
-        answer = Fields.of(data, SHARING_CREATE_LINK)
-        link = ShareLink(answer.field("url", str), _id(answer, "link_id"))
-        if password is not None or expires is not None:
-            await self._client.call(
-                ADVANCE_SHARING_CREATE,
-                advanced_link_params(link.link_id, password=password, expires=expires),
-                post=True,
+        """Return the file's sharing link, protected by password and expiry if given.
+
+        A protected link is the advanced link (``AdvanceSharing.create`` by path, then
+        ``update``) and its own URL; the plain link would let anyone in.
+        """
+        if password is None and expires is None:
+            data = await self._client.call(
+                SHARING_CREATE_LINK, {"path": path}, post=True
             )
+            answer = Fields.of(data, SHARING_CREATE_LINK)
+            return ShareLink(answer.field("url", str), _id(answer, "link_id"))
+        link = parse_advanced_link(
+            await self._client.call(ADVANCE_SHARING_CREATE, {"path": path}, post=True)
+        )
+        await self._client.call(
+            ADVANCE_SHARING_UPDATE,
+            advanced_link_update_params(
+                path, link.link_id, password=password, expires=expires
+            ),
+            post=True,
+        )
         return link
 
     # team folders and labels
@@ -746,16 +829,16 @@ class Drive:
 
     # versions
 
-    async def versions(self, file_id: str) -> tuple[FileVersion, ...]:
+    async def versions(self, path: str) -> tuple[FileVersion, ...]:
         """Return a file's stored versions, newest first."""
-        data = await self._client.call(REVISIONS_LIST, revision_list_params(file_id))
+        data = await self._client.call(REVISIONS_LIST, revision_list_params(path))
         return parse_versions(data)
 
-    async def restore_version(self, file_id: str, revision_id: str) -> None:
+    async def restore_version(self, path: str, version_id: str) -> None:
         """Make an earlier version the file's content again."""
         await self._client.call(
             REVISIONS_RESTORE,
-            revision_restore_params(file_id, revision_id),
+            revision_restore_params(path, version_id),
             post=True,
         )
 

@@ -32,8 +32,11 @@ _TODO = "SYNO.NoteStation.Todo"
 NOTEBOOK_LIST = Endpoint(_NOTEBOOK, "list", 1, 2)
 NOTEBOOK_GET = Endpoint(_NOTEBOOK, "get", 1, 2)
 NOTEBOOK_CREATE = Endpoint(_NOTEBOOK, "create", 2, 2)
-# The manifest names the rename method `set`; one client's `update` is not in it.
-NOTEBOOK_SET = Endpoint(_NOTEBOOK, "set", 1, 2)
+# CONFLICT (notestation.md 2026-12): the package manifest lists only `set` for a notebook
+# rename; captures in AWKatz/SynologyNotesEnhanced show `update` v2. The rename method
+# lives here alone: a capture that decides for `update` makes this
+# Endpoint(_NOTEBOOK, "update", 2, 2).
+NOTEBOOK_RENAME = Endpoint(_NOTEBOOK, "set", 1, 2)
 NOTEBOOK_DELETE = Endpoint(_NOTEBOOK, "delete", 1, 2)
 # v3 is what the web client uses; v4 changes how `list` takes its parameters.
 NOTE_LIST = Endpoint(_NOTE, "list", 3, 3)
@@ -528,7 +531,7 @@ class NoteStation:
     async def rename_notebook(self, notebook_id: str, title: str) -> None:
         """Give a notebook a new title (INFERRED parameters)."""
         await self._client.call(
-            NOTEBOOK_SET, {"object_id": notebook_id, "title": title}, post=True
+            NOTEBOOK_RENAME, {"object_id": notebook_id, "title": title}, post=True
         )
 
     async def delete_notebook(self, notebook_id: str) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     )
     from custom_components.synology_native.data import DsmConfigEntry
     from custom_components.synology_native.services import Action, EntityAction
+    from custom_components.synology_native.storage import EntryData
 
 # Builds an app's runtime for an entry, before the entry's first poll: a polled app's
 # coordinator joins the poll here, so the first request reads the app too.
@@ -58,10 +59,14 @@ class AppSpec[RuntimeT: AppRuntime[Any]]:
         default_factory=lambda: MappingProxyType({})
     )
     actions: tuple[Action | EntityAction, ...] = ()
+    # The DSM methods (API, method) the app's actions do the work of, by action name.
+    covers: Mapping[tuple[str, str], str] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     # What the entry's diagnostics tell of the app (counts, never names or contents).
     diagnostics: Callable[[RuntimeT], dict[str, Any]] | None = None
-    # Forgets what the app stored for a removed entry.
-    remove: Callable[[HomeAssistant, DsmConfigEntry], Awaitable[None]] | None = None
+    # What the app keeps per entry in storage; removed with the entry.
+    stores: tuple[EntryData, ...] = ()
 
 
 def polled_app[CoordinatorT: PolledAppCoordinator[Any, Any]](

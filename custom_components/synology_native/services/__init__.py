@@ -54,11 +54,11 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class EntityAction:
-    """One action that targets entities of entity_domain (Home Assistant finds them)."""
+    """One action that targets entities of entity_domain: it runs their method."""
 
     name: str
     entity_domain: str
-    handler: Callable[[Any, ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+    method: str
     schema: dict[Any, Any]
     supports_response: SupportsResponse = SupportsResponse.NONE
 
@@ -143,7 +143,7 @@ def async_register_actions(
                 DOMAIN,
                 action.name,
                 entity_domain=action.entity_domain,
-                func=action.handler,
+                func=action.method,
                 schema=action.schema,
                 supports_response=action.supports_response,
             )

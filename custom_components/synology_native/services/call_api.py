@@ -24,16 +24,24 @@ from custom_components.synology_native.api import ApiInfo, DsmClient, Endpoint
 from custom_components.synology_native.api.catalog import (
     CATALOG,
     JSON_TYPE_NAMES,
-    SIGN_IN,
     CatalogEndpoint,
     Encoding,
     endpoint,
     json_type_name,
     versions_text,
 )
+from custom_components.synology_native.apps import APPS
 from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import ENTRY_FIELD, Action, invalid, loaded_entry
+
+# What covers a method: an action of an app (its COVERS), the integration's sign-in,
+# or else this generic action.
+CALL_API = "call_api"
+SIGN_IN = "sign-in"
+COVERAGE: Mapping[tuple[str, str], str] = {
+    method: action for spec in APPS for method, action in spec.covers.items()
+}
 
 ATTR_API = "api"
 ATTR_METHOD = "method"
@@ -60,6 +68,23 @@ CALL_API_SCHEMA = probatio.Schema(
 )
 
 
+def coverage(item: CatalogEndpoint) -> str:
+    """Name what covers an endpoint: an action, SIGN_IN, or CALL_API."""
+    if item.sign_in:
+        return SIGN_IN
+    return COVERAGE.get((item.api.name, item.method), CALL_API)
+
+
+def is_typed(item: CatalogEndpoint) -> bool:
+    """Tell whether something other than call_api covers an endpoint."""
+    return coverage(item) not in (CALL_API, SIGN_IN)
+
+
+def via_call_api(item: CatalogEndpoint) -> bool:
+    """Tell whether call_api is the way to reach it (it sends no file uploads)."""
+    return coverage(item) == CALL_API and not item.upload
+
+
 def _cataloged(api: str, method: str) -> CatalogEndpoint:
     """Return the catalog's endpoint; refuse unknown, reserved and upload methods."""
     if api not in CATALOG:
@@ -72,7 +97,7 @@ def _cataloged(api: str, method: str) -> CatalogEndpoint:
             method=method,
             methods=", ".join(CATALOG[api].method_names()),
         )
-    if found.coverage == SIGN_IN:
+    if found.sign_in:
         raise invalid("method_reserved", api=api, method=method)
     if found.upload:
         raise invalid("upload_not_supported", api=api, method=method)

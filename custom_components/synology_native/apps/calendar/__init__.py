@@ -10,7 +10,7 @@ from custom_components.synology_native.apps.spec import AppSpec, polled_app
 
 from .calendar import async_add_calendars
 from .coordinator import CalendarApp, CalendarCoordinator
-from .services import ACTIONS
+from .services import ACTIONS, COVERS
 from .todo import async_add_task_lists
 
 
@@ -37,5 +37,6 @@ SPEC = AppSpec[CalendarApp](
         Platform.TODO: async_add_task_lists,
     },
     actions=ACTIONS,
+    covers=COVERS,
     diagnostics=_diagnostics,
 )

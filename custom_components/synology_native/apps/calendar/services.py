@@ -1,10 +1,13 @@
 """Synology Calendar actions: events with ids, UIDs and recurrence scopes; iCalendar.
 
-They target calendar entities of this integration. Unlike core's calendar actions,
-get_events returns each event's iCalendar UID, DSM id and recurrence id, and the
-update and delete actions take the recurrence scope the frontend offers.
+They are entity services of this integration's calendar entities: each runs as a
+method of the calendar (``SynologyCalendar.async_action_*``), with the reading of its
+fields from here. Unlike core's calendar actions, get_events returns each event's
+iCalendar UID, DSM id and recurrence id, and the update and delete actions take the
+recurrence scope the frontend offers.
 """
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeassistant.components.calendar.const import DOMAIN as CALENDAR_DOMAIN
-from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.core import SupportsResponse
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 from ical.calendar_stream import IcsCalendarStream
@@ -26,12 +29,10 @@ from custom_components.synology_native.api.calendar import (
     EventDraft,
     Reminder,
 )
-from custom_components.synology_native.apps.calendar.calendar import (
+from custom_components.synology_native.apps.calendar.entity import (
     THIS_AND_FUTURE,
-    SynologyCalendar,
     draft_from_ha,
 )
-from custom_components.synology_native.error_policy import translate_dsm_errors
 from custom_components.synology_native.services import (
     EntityAction,
     invalid,
@@ -39,6 +40,8 @@ from custom_components.synology_native.services import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from homeassistant.core import HomeAssistant
 
 ATTR_ATTENDEES = "attendees"
@@ -123,9 +126,9 @@ IMPORT_SCHEMA: dict[Any, Any] = {
 }
 
 
-def _zone(call: ServiceCall) -> ZoneInfo:
+def _zone(hass: HomeAssistant, data: Mapping[str, Any]) -> ZoneInfo:
     """Return the zone naive times are in: the action's time_zone, else Home Assistant's."""
-    name = call.data.get(ATTR_TIME_ZONE) or str(call.hass.config.time_zone)
+    name = data.get(ATTR_TIME_ZONE) or str(hass.config.time_zone)
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as err:
@@ -144,10 +147,11 @@ def _when(raw: Any, zone: ZoneInfo) -> date | datetime:
     return value.astimezone(zone)
 
 
-def _draft(call: ServiceCall, base: EventDraft | None) -> EventDraft:
+def draft_of(
+    hass: HomeAssistant, data: Mapping[str, Any], base: EventDraft | None
+) -> EventDraft:
     """Build the event to store from the action's fields over base (if any)."""
-    data = call.data
-    zone = _zone(call)
+    zone = _zone(hass, data)
     start = _when(data[ATTR_START], zone) if ATTR_START in data else None
     end = _when(data[ATTR_END], zone) if ATTR_END in data else None
     if base is not None:
@@ -171,7 +175,7 @@ def _draft(call: ServiceCall, base: EventDraft | None) -> EventDraft:
         fields["rrule"] = data[ATTR_RRULE]
     elif base is not None and base.repeat is not None:
         fields["rrule"] = base.repeat.rrule(base.start)
-    draft = draft_from_ha(call.hass, fields, base)
+    draft = draft_from_ha(hass, fields, base)
     if not isinstance(start, datetime):
         draft = replace(draft, tz_id=str(zone))
     return replace(
@@ -234,18 +238,19 @@ def event_response(event: CalEvent) -> dict[str, Any]:
     }
 
 
-async def _get_events(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
-    zone = _zone(call)
-    start = _bound(call.data[ATTR_START], zone)
-    end = _bound(call.data[ATTR_END], zone) if ATTR_END in call.data else None
+def event_range(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[datetime, datetime]:
+    """Return the range get_events reads: from start, to end or DEFAULT_SPAN later."""
+    zone = _zone(hass, data)
+    start = _bound(data[ATTR_START], zone)
+    end = _bound(data[ATTR_END], zone) if ATTR_END in data else None
     end = end or start + DEFAULT_SPAN
     if end <= start:
         raise invalid("calendar_end_before_start")
     if end - start > MAX_SPAN:
         raise invalid("calendar_span_too_long", days=str(MAX_SPAN.days))
-    with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
-        events = await entity.coordinator.async_events(entity.cal_id, start, end)
-    return {"events": [event_response(event) for event in events]}
+    return start, end
 
 
 def _bound(raw: Any, zone: ZoneInfo) -> datetime:
@@ -256,41 +261,15 @@ def _bound(raw: Any, zone: ZoneInfo) -> datetime:
     return when
 
 
-async def _create_event(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
-    entity.writable_calendar()
-    created = await entity.async_create(_draft(call, None))
-    return event_response(created)
-
-
-def _scope(call: ServiceCall) -> tuple[str | None, str | None]:
+def scope_of(data: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """Return the occurrence an action names and the recurrence range of its scope."""
-    scope = call.data[ATTR_SCOPE]
-    recurrence_id = call.data.get(ATTR_RECURRENCE_ID)
+    scope = data[ATTR_SCOPE]
+    recurrence_id = data.get(ATTR_RECURRENCE_ID)
     if scope == SCOPE_ALL:
         return None, None
     if not recurrence_id:
         raise invalid("calendar_recurrence_id_required", scope=scope)
     return recurrence_id, _RANGES[scope]
-
-
-async def _update_event(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
-    recurrence_id, recurrence_range = _scope(call)
-    found = await entity.async_find(call.data[ATTR_UID], recurrence_id)
-    if ATTR_ETAG in call.data:
-        # The caller's etag: DSM refuses the write if the event changed since.
-        found = replace(found, etag=call.data[ATTR_ETAG])
-    draft = _draft(call, found.draft)
-    if recurrence_id and ATTR_RRULE not in call.data:
-        draft = replace(draft, repeat=found.draft.repeat)
-    updated = await entity.async_apply(found, draft, recurrence_range)
-    return event_response(updated)
-
-
-async def _delete_event(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
-    recurrence_id, recurrence_range = _scope(call)
-    found = await entity.async_find(call.data[ATTR_UID], recurrence_id)
-    await entity.async_delete(found, recurrence_range)
-    return None
 
 
 def _allowed_path(hass: HomeAssistant, path: str) -> Path:
@@ -300,23 +279,29 @@ def _allowed_path(hass: HomeAssistant, path: str) -> Path:
     return Path(path)
 
 
-async def _export_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
-    path = call.data.get(ATTR_PATH)
-    target = _allowed_path(call.hass, path) if path else None
-    if target is not None and await call.hass.async_add_executor_job(target.is_dir):
+async def export_target(hass: HomeAssistant, data: Mapping[str, Any]) -> Path | None:
+    """Return the file export_ics writes to, None to answer with the text."""
+    path = data.get(ATTR_PATH)
+    target = _allowed_path(hass, path) if path else None
+    if target is not None and await hass.async_add_executor_job(target.is_dir):
         raise invalid("calendar_export_to_folder", path=str(target))
-    with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
-        ics = await entity.coordinator.api.export_ics(entity.cal_id)
-    if target is None:
-        return {ATTR_ICS: ics}
-    try:
-        await call.hass.async_add_executor_job(target.write_text, ics)
-    except OSError as err:
-        raise invalid("file_not_writable", path=str(target)) from err
-    return {ATTR_PATH: str(target)}
+    return target
 
 
-def _counted(ics: str) -> dict[str, Any]:
+async def ics_to_import(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
+    """Return the iCalendar text import_ics was given, or read from its file."""
+    if ATTR_PATH in data:
+        target = _allowed_path(hass, data[ATTR_PATH])
+        try:
+            return await hass.async_add_executor_job(target.read_text)
+        except (OSError, UnicodeDecodeError) as err:
+            raise invalid("file_not_readable", path=str(target)) from err
+    if ATTR_ICS in data:
+        return str(data[ATTR_ICS])
+    raise invalid("calendar_ics_missing")
+
+
+def counted(ics: str) -> dict[str, Any]:
     """Count what a file holds, refusing text that is not iCalendar."""
     try:
         parsed = IcsCalendarStream.calendar_from_ics(ics)
@@ -330,61 +315,33 @@ def _counted(ics: str) -> dict[str, Any]:
     }
 
 
-async def _import_ics(entity: SynologyCalendar, call: ServiceCall) -> ServiceResponse:
-    calendar = entity.writable_calendar()
-    if ATTR_PATH in call.data:
-        target = _allowed_path(call.hass, call.data[ATTR_PATH])
-        try:
-            ics = await call.hass.async_add_executor_job(target.read_text)
-        except (OSError, UnicodeDecodeError) as err:
-            raise invalid("file_not_readable", path=str(target)) from err
-    elif ATTR_ICS in call.data:
-        ics = call.data[ATTR_ICS]
-    else:
-        raise invalid("calendar_ics_missing")
-    counts = _counted(ics)
-    with translate_dsm_errors(call.hass, entity.coordinator.config_entry):
-        await entity.coordinator.api.import_ics(calendar.cal_id, ics)
-    await entity.coordinator.async_refresh()
-    entity.async_update_event_listeners()
-    return counts
-
-
-ACTIONS = (
-    EntityAction(
-        "get_events",
-        CALENDAR_DOMAIN,
-        _get_events,
-        GET_EVENTS_SCHEMA,
-        SupportsResponse.ONLY,
-    ),
-    EntityAction(
-        "create_event",
-        CALENDAR_DOMAIN,
-        _create_event,
-        CREATE_EVENT_SCHEMA,
-        SupportsResponse.OPTIONAL,
-    ),
-    EntityAction(
-        "update_event",
-        CALENDAR_DOMAIN,
-        _update_event,
-        UPDATE_EVENT_SCHEMA,
-        SupportsResponse.OPTIONAL,
-    ),
-    EntityAction("delete_event", CALENDAR_DOMAIN, _delete_event, DELETE_EVENT_SCHEMA),
-    EntityAction(
-        "export_ics",
-        CALENDAR_DOMAIN,
-        _export_ics,
-        EXPORT_SCHEMA,
-        SupportsResponse.OPTIONAL,
-    ),
-    EntityAction(
-        "import_ics",
-        CALENDAR_DOMAIN,
-        _import_ics,
-        IMPORT_SCHEMA,
-        SupportsResponse.OPTIONAL,
-    ),
+# Each action runs the calendar entity's method of the same name.
+ACTIONS = tuple(
+    EntityAction(name, CALENDAR_DOMAIN, f"async_action_{name}", schema, response)
+    for name, schema, response in (
+        ("get_events", GET_EVENTS_SCHEMA, SupportsResponse.ONLY),
+        ("create_event", CREATE_EVENT_SCHEMA, SupportsResponse.OPTIONAL),
+        ("update_event", UPDATE_EVENT_SCHEMA, SupportsResponse.OPTIONAL),
+        ("delete_event", DELETE_EVENT_SCHEMA, SupportsResponse.NONE),
+        ("export_ics", EXPORT_SCHEMA, SupportsResponse.OPTIONAL),
+        ("import_ics", IMPORT_SCHEMA, SupportsResponse.OPTIONAL),
+    )
 )
+
+
+# The DSM methods these actions (or Home Assistant's to-do actions, "todo.*") do the
+# work of; call_api covers every other method (services/call_api.py, docs/endpoints.md).
+COVERS: Mapping[tuple[str, str], str] = {
+    ("SYNO.Cal.Event", "list"): "get_events",
+    ("SYNO.Cal.Event", "create"): "create_event",
+    ("SYNO.Cal.Event", "set"): "update_event",
+    ("SYNO.Cal.Event", "subevent_set"): "update_event",
+    ("SYNO.Cal.Event", "set_exdate"): "delete_event",
+    ("SYNO.Cal.Event", "delete"): "delete_event",
+    ("SYNO.Cal.Cal", "export"): "export_ics",
+    ("SYNO.Cal.Cal", "import"): "import_ics",
+    ("SYNO.Cal.Todo", "list"): "todo.get_items",
+    ("SYNO.Cal.Todo", "create"): "todo.add_item",
+    ("SYNO.Cal.Todo", "set"): "todo.update_item",
+    ("SYNO.Cal.Todo", "delete"): "todo.remove_item",
+}

@@ -21,7 +21,7 @@ from custom_components.synology_native.entity import (
     supported_due,
 )
 
-from .calendar import calendar_name, follow_calendars, writable
+from .entity import calendar_name, follow_calendars, writable
 
 if TYPE_CHECKING:
     from .coordinator import CalendarCoordinator

@@ -3,7 +3,6 @@
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
-from homeassistant.helpers.storage import Store
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.catalog import CatalogSection
@@ -11,12 +10,12 @@ from custom_components.synology_native.apps.spec import AppSpec
 from custom_components.synology_native.const import CONF_CHAT_ASSIST
 from custom_components.synology_native.data import PushedApp
 
-from .assist import ChatAssist, assist_storage_key
+from .assist import ASSIST_ANSWERS, ChatAssist
 from .event import async_add_events
-from .listener import STORAGE_VERSION, ChatApp, ChatListener, chat_storage_key
+from .listener import CHAT_CURSORS, ChatApp, ChatListener
 from .notify import async_add_notifiers
 from .sensor import async_add_sensors
-from .services import ACTIONS
+from .services import ACTIONS, COVERS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -59,12 +58,6 @@ def _diagnostics(chat: ChatApp) -> dict[str, Any]:
     }
 
 
-async def _async_remove(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget the cursors and the answered posts of a removed entry."""
-    for key in (chat_storage_key(entry.entry_id), assist_storage_key(entry.entry_id)):
-        await Store[dict[str, Any]](hass, STORAGE_VERSION, key).async_remove()
-
-
 SPEC = AppSpec[ChatApp](
     app=DsmApp.CHAT,
     catalog=CatalogSection.CHAT,
@@ -77,6 +70,7 @@ SPEC = AppSpec[ChatApp](
         Platform.SENSOR: async_add_sensors,
     },
     actions=ACTIONS,
+    covers=COVERS,
     diagnostics=_diagnostics,
-    remove=_async_remove,
+    stores=(CHAT_CURSORS, ASSIST_ANSWERS),
 )

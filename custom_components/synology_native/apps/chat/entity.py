@@ -6,9 +6,10 @@ from homeassistant.core import callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
 from custom_components.synology_native.entity import account_device_info
 
-from .listener import ConnectionMode, signal_state
+from .listener import signal_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable

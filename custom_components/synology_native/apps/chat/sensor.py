@@ -6,8 +6,9 @@ from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.const import EntityCategory
 from homeassistant.core import callback
 
+from custom_components.synology_native.api.chat_schedule import ConnectionMode
+
 from .entity import ChatEntity
-from .listener import ConnectionMode
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant

@@ -470,3 +470,21 @@ ACTIONS = (
     Action("list_channels", _list_channels, LIST_SCHEMA, SupportsResponse.ONLY),
     Action("list_users", _list_users, LIST_SCHEMA, SupportsResponse.ONLY),
 )
+
+
+# The DSM methods these actions (or Home Assistant's to-do actions, "todo.*") do the
+# work of; call_api covers every other method (services/call_api.py, docs/endpoints.md).
+COVERS: Mapping[tuple[str, str], str] = {
+    ("SYNO.Chat.Post", "create"): "send_message",
+    ("SYNO.Chat.Channel.Anonymous", "initiate"): "send_message",
+    ("SYNO.Chat.Post", "set"): "edit_message",
+    ("SYNO.Chat.Post", "delete"): "delete_message",
+    ("SYNO.Chat.Post.Reaction", "set"): "react",
+    ("SYNO.Chat.Post.Reaction", "delete"): "react",
+    ("SYNO.Chat.Post.Vote", "create"): "create_poll",
+    ("SYNO.Chat.Post.Schedule", "create"): "schedule_message",
+    ("SYNO.Chat.Post.Reminder", "set"): "set_reminder",
+    ("SYNO.Chat.Post", "search"): "search_messages",
+    ("SYNO.Chat.Channel", "list"): "list_channels",
+    ("SYNO.Chat.User", "list"): "list_users",
+}

@@ -1,5 +1,6 @@
 """Synology Contacts actions: address books, finding contacts, and writing them."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
@@ -254,3 +255,14 @@ ACTIONS = (
     ),
     Action("delete_contact", _delete_contact, DELETE_CONTACT_SCHEMA),
 )
+
+
+# The DSM methods these actions (or Home Assistant's to-do actions, "todo.*") do the
+# work of; call_api covers every other method (services/call_api.py, docs/endpoints.md).
+COVERS: Mapping[tuple[str, str], str] = {
+    ("SYNO.Contacts.Addressbook", "list"): "list_address_books",
+    ("SYNO.Contacts.Contact", "list"): "find_contacts",
+    ("SYNO.Contacts.Contact", "create"): "create_contact",
+    ("SYNO.Contacts.Contact", "set"): "update_contact",
+    ("SYNO.Contacts.Contact", "delete"): "delete_contact",
+}

@@ -15,9 +15,9 @@ from custom_components.synology_native.const import CONF_DRIVE_PUSH
 from custom_components.synology_native.data import PolledApp
 
 from .coordinator import DriveApp, DriveCoordinator
-from .events import PUSH_SILENCE, DriveFileChanges, DriveNotificationMarker
+from .events import DRIVE_MARKER, PUSH_SILENCE, DriveFileChanges
 from .sensor import async_add_sensors
-from .services import ACTIONS
+from .services import ACTIONS, COVERS
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -66,11 +66,6 @@ def _diagnostics(drive: DriveApp) -> dict[str, Any]:
     }
 
 
-async def _async_remove(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget the notification marker of a removed entry."""
-    await DriveNotificationMarker(hass, entry).async_remove()
-
-
 SPEC = AppSpec[DriveApp](
     app=DsmApp.DRIVE,
     catalog=CatalogSection.DRIVE,
@@ -78,6 +73,7 @@ SPEC = AppSpec[DriveApp](
     prepare=_async_start_push,
     platforms={Platform.SENSOR: async_add_sensors},
     actions=ACTIONS,
+    covers=COVERS,
     diagnostics=_diagnostics,
-    remove=_async_remove,
+    stores=(DRIVE_MARKER,),
 )

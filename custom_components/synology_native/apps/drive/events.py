@@ -21,14 +21,13 @@ from datetime import datetime, timedelta
 from http import HTTPStatus
 from ipaddress import ip_address
 import socket
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.network import is_local
 from yarl import URL
@@ -45,6 +44,7 @@ from custom_components.synology_native.const import (
     EVENT_DRIVE_NOTIFICATION,
     LOGGER,
 )
+from custom_components.synology_native.storage import EntryData
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -52,15 +52,11 @@ if TYPE_CHECKING:
     from custom_components.synology_native.api.drive import NotificationFeed, Webhook
     from custom_components.synology_native.data import DsmConfigEntry
 
-STORAGE_VERSION = 1
+# The notifications already fired, and the newest one's time.
+DRIVE_MARKER = EntryData("{domain}.drive_{entry_id}")
 # How long Drive may take to deliver a change the feed already shows before push counts
 # as silent (deliveries take a second when they work).
 PUSH_SILENCE = timedelta(minutes=15)
-
-
-def drive_storage_key(entry_id: str) -> str:
-    """Name the store of an entry's notification marker."""
-    return f"{DOMAIN}.drive_{entry_id}"
 
 
 class DriveNotificationMarker:
@@ -70,9 +66,7 @@ class DriveNotificationMarker:
         """Keep the marker of entry."""
         self._hass = hass
         self._entry = entry
-        self._store = Store[dict[str, Any]](
-            hass, STORAGE_VERSION, drive_storage_key(entry.entry_id)
-        )
+        self._store = DRIVE_MARKER.store(hass, entry.entry_id)
         self._seen: set[str] | None = None
         self._newest = 0.0
 
@@ -114,10 +108,6 @@ class DriveNotificationMarker:
         await self._store.async_save(
             {"seen": sorted(self._seen), "newest": self._newest}
         )
-
-    async def async_remove(self) -> None:
-        """Forget the marker (the entry is removed)."""
-        await self._store.async_remove()
 
 
 def webhook_app_id(entry_id: str) -> str:

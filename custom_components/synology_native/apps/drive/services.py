@@ -7,7 +7,7 @@ does not grow with their size.
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 import mimetypes
 from pathlib import Path
@@ -34,6 +34,8 @@ from custom_components.synology_native.api.drive import (
     ConflictAction,
     Drive,
     DriveFile,
+    DriveLinkMissingError,
+    DriveLinkPasswordError,
     child_path,
     is_drive_path,
 )
@@ -153,6 +155,8 @@ DRIVE_REFUSALS: Refusals = {
     DsmNotFoundError: "drive_not_found",
     DsmConflictError: "drive_name_taken",
     DsmQuotaExceededError: "drive_over_quota",
+    DriveLinkMissingError: "drive_link_missing",
+    DriveLinkPasswordError: "drive_link_password_wrong",
 }
 
 
@@ -400,7 +404,7 @@ async def _create_share_link(call: ServiceCall) -> ServiceResponse:
         link = await drive.share_link(
             _drive_path(path), password=call.data.get(ATTR_PASSWORD), expires=expires
         )
-    return {"url": link.url, "link_id": link.link_id}
+    return {"url": link.url, "link_id": link.link_id, "protected": link.protected}
 
 
 async def _list_files(call: ServiceCall) -> ServiceResponse:
@@ -543,11 +547,11 @@ async def _list_versions(call: ServiceCall) -> ServiceResponse:
     if file.is_dir:
         raise invalid("drive_not_a_file", path=path)
     with _drive_errors(call.hass, entry, path):
-        versions = await drive.versions(file.file_id)
+        versions = await drive.versions(f"id:{file.file_id}")
     return {
         "versions": [
             {
-                "version_id": version.revision_id,
+                "version_id": version.version_id,
                 "size": version.size,
                 "modified": version.modified.isoformat(),
             }
@@ -563,7 +567,7 @@ async def _restore_version(call: ServiceCall) -> ServiceResponse:
     file = await _existing(call.hass, entry, drive, path)
     version_id = call.data[ATTR_VERSION_ID]
     with _drive_errors(call.hass, entry, f"{path} ({version_id})"):
-        await drive.restore_version(file.file_id, version_id)
+        await drive.restore_version(f"id:{file.file_id}", version_id)
         restored = await drive.file(f"id:{file.file_id}")
     return {"file": file_data(restored)}
 
@@ -594,3 +598,23 @@ ACTIONS = (
         "list_team_folders", _list_team_folders, ENTRY_SCHEMA, SupportsResponse.ONLY
     ),
 )
+
+
+# The DSM methods these actions (or Home Assistant's to-do actions, "todo.*") do the
+# work of; call_api covers every other method (services/call_api.py, docs/endpoints.md).
+COVERS: Mapping[tuple[str, str], str] = {
+    ("SYNO.SynologyDrive.Files", "upload"): "upload_file",
+    ("SYNO.SynologyDrive.Files", "download"): "download_file",
+    ("SYNO.SynologyDrive.Sharing", "create_link"): "create_share_link",
+    ("SYNO.SynologyDrive.AdvanceSharing", "create"): "create_share_link",
+    ("SYNO.SynologyDrive.AdvanceSharing", "update"): "create_share_link",
+    ("SYNO.SynologyDrive.Files", "list"): "list_files",
+    ("SYNO.SynologyDrive.Files", "search"): "search_files",
+    ("SYNO.SynologyDrive.Files", "create"): "create_folder",
+    ("SYNO.SynologyDrive.Files", "move"): "move",
+    ("SYNO.SynologyDrive.Files", "copy"): "copy",
+    ("SYNO.SynologyDrive.Files", "delete"): "delete",
+    ("SYNO.SynologyDrive.Revisions", "list"): "list_versions",
+    ("SYNO.SynologyDrive.Revisions", "restore"): "restore_version",
+    ("SYNO.SynologyDrive.TeamFolders", "list"): "list_team_folders",
+}

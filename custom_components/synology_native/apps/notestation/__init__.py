@@ -10,7 +10,7 @@ from custom_components.synology_native.apps.spec import AppSpec, polled_app
 
 from .coordinator import NoteStationApp, NoteStationCoordinator
 from .sensor import async_add_sensors
-from .services import ACTIONS
+from .services import ACTIONS, COVERS
 from .todo import async_add_todo_list
 
 
@@ -30,5 +30,6 @@ SPEC = AppSpec[NoteStationApp](
     create=polled_app(NoteStationCoordinator),
     platforms={Platform.SENSOR: async_add_sensors, Platform.TODO: async_add_todo_list},
     actions=ACTIONS,
+    covers=COVERS,
     diagnostics=_diagnostics,
 )

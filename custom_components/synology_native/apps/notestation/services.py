@@ -1,5 +1,6 @@
 """Note Station actions: notes, notebooks and to-dos."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -376,3 +377,18 @@ ACTIONS = (
     Action("update_todo", _update_todo, UPDATE_TODO_SCHEMA),
     Action("get_todos", _get_todos, GET_TODOS_SCHEMA, SupportsResponse.ONLY),
 )
+
+
+# The DSM methods these actions (or Home Assistant's to-do actions, "todo.*") do the
+# work of; call_api covers every other method (services/call_api.py, docs/endpoints.md).
+COVERS: Mapping[tuple[str, str], str] = {
+    ("SYNO.NoteStation.Note", "create"): "create_note",
+    ("SYNO.NoteStation.Note", "set"): "append_to_note",
+    ("SYNO.NoteStation.Note", "get"): "get_note",
+    ("SYNO.NoteStation.FTS", "search"): "search_notes",
+    ("SYNO.NoteStation.Notebook", "list"): "list_notebooks",
+    ("SYNO.NoteStation.Todo", "create"): "create_todo",
+    ("SYNO.NoteStation.Todo", "set"): "update_todo",
+    ("SYNO.NoteStation.Todo", "list"): "get_todos",
+    ("SYNO.NoteStation.Todo", "delete"): "todo.remove_item",
+}

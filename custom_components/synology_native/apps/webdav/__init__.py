@@ -5,6 +5,8 @@ from typing import Any
 from custom_components.synology_native.api.catalog import CatalogSection
 from custom_components.synology_native.apps.spec import AppSpec
 
-from .services import ACTIONS
+from .services import ACTIONS, COVERS
 
-SPEC = AppSpec[Any](app=None, catalog=CatalogSection.WEBDAV, actions=ACTIONS)
+SPEC = AppSpec[Any](
+    app=None, catalog=CatalogSection.WEBDAV, actions=ACTIONS, covers=COVERS
+)

@@ -4,6 +4,7 @@ The package's settings API is found on the NAS when an action runs (api.webdav).
 that is not an administrator, or a NAS without the package, gets a translated explanation.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
@@ -129,3 +130,11 @@ ACTIONS = (
     ),
     Action("set_webdav_transfer_log", _set_transfer_log, SET_TRANSFER_LOG_SCHEMA),
 )
+
+
+# The DSM methods these actions (or Home Assistant's to-do actions, "todo.*") do the
+# work of; call_api covers every other method (services/call_api.py, docs/endpoints.md).
+COVERS: Mapping[tuple[str, str], str] = {
+    ("SYNO.Core.SyslogClient.FileTransfer", "get"): "get_webdav_transfer_log",
+    ("SYNO.Core.SyslogClient.FileTransfer", "set"): "set_webdav_transfer_log",
+}
