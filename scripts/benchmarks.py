@@ -381,7 +381,7 @@ async def chat_send_burst(repeat: int) -> list[Row]:
 
         def unpaced(number: int) -> Awaitable[Any]:
             params = {"channel_id": GENERAL, "message": f"unpaced {number}"}
-            return client.call(POST_CREATE, params | {"type": "normal"}, post=True)
+            return client.call(POST_CREATE, params | {"type": "normal"})
 
         unpaced_results = await asyncio.gather(
             *(unpaced(number) for number in range(SEND_BURST)),

@@ -12,6 +12,7 @@ import sys
 from custom_components.synology_native.api.catalog import (
     CatalogEndpoint,
     CatalogSection,
+    Refusal,
     endpoints,
     versions_text,
 )
@@ -37,6 +38,10 @@ def coverage_text(item: CatalogEndpoint) -> str:
     action = coverage(item)
     if action == SIGN_IN:
         return "the integration's sign-in"
+    if item.refused is Refusal.SECRETS:
+        return "none: call_api refuses it (its answers hold secrets)"
+    if item.refused is Refusal.ACCOUNTS:
+        return "none: call_api refuses it (it changes accounts or sign-in)"
     if action == CALL_API and item.upload:
         return "none: a file upload, which call_api does not send"
     if "." in action:
@@ -44,19 +49,24 @@ def coverage_text(item: CatalogEndpoint) -> str:
     return f"`synology_native.{action}`"
 
 
-def counts(items: list[CatalogEndpoint]) -> tuple[int, int, int, int, int]:
-    """Count APIs, and endpoints typed, through call_api, sign-in and uploads only."""
+def counts(items: list[CatalogEndpoint]) -> tuple[int, int, int, int, int, int]:
+    """Count APIs, and endpoints typed, through call_api, sign-in, refused, uploads only."""
     apis = len({item.api.name for item in items})
     typed = sum(is_typed(item) for item in items)
     generic = sum(via_call_api(item) for item in items)
     sign_in = sum(item.sign_in for item in items)
-    return apis, typed, generic, sign_in, len(items) - typed - generic - sign_in
+    refused = sum(
+        not is_typed(item) and not item.sign_in and item.refused is not None
+        for item in items
+    )
+    uploads = len(items) - typed - generic - sign_in - refused
+    return apis, typed, generic, sign_in, refused, uploads
 
 
 def render() -> str:
     """Return the document for the catalog as it is."""
     items = endpoints()
-    apis, typed, generic, sign_in, uploads = counts(items)
+    apis, typed, generic, sign_in, refused, uploads = counts(items)
     lines = [
         "# DSM endpoints and the actions that cover them",
         "",
@@ -71,23 +81,28 @@ def render() -> str:
             f"{len(items)} endpoints (an API and one of its methods) in {apis} APIs:"
             f" {typed} have a typed action, {generic} are reachable through"
             f" `synology_native.{CALL_API}` (administrators only), {sign_in} are the"
-            f" integration's own sign-in and {uploads} are file uploads no action sends."
+            f" integration's own sign-in, {refused} are refused to everyone because they"
+            " hand out secrets or change accounts (SECURITY.md), and"
+            f" {uploads} are file uploads no action sends."
             " Versions are those the package manifests list;"
             " `json` APIs take every parameter as JSON text, `raw` ones as plain strings."
         ),
         "",
-        "| Section | APIs | Endpoints | Typed action | call_api | Sign-in | Upload |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        (
+            "| Section | APIs | Endpoints | Typed action | call_api | Sign-in | Refused"
+            " | Upload |"
+        ),
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     by_section = {
         section: list(group)
         for section, group in groupby(items, key=lambda item: item.api.section)
     }
     for section, group in by_section.items():
-        apis, typed, generic, sign_in, uploads = counts(group)
+        apis, typed, generic, sign_in, refused, uploads = counts(group)
         lines.append(
             f"| {section} | {apis} | {len(group)} | {typed} | {generic} | {sign_in}"
-            f" | {uploads} |"
+            f" | {refused} | {uploads} |"
         )
     for section, group in by_section.items():
         lines += ["", f"## {section}", ""]

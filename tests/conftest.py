@@ -24,6 +24,7 @@ from custom_components.synology_native.const import (
     DOMAIN,
 )
 from tests.fake_dsm import FakeDsm, run_simulator
+from tests.fake_dsm.server import MADE
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
@@ -40,6 +41,38 @@ if TYPE_CHECKING:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant's loader find custom_components/ in the repository."""
+
+
+# Query keys that carry a secret; webapi.md §4 and auth.md §3, §8.1.
+URL_SECRETS = frozenset(
+    {"_sid", "SynoToken", "passwd", "otp_code", "device_id", "code", "state"}
+)
+
+
+def secrets_in_urls(sims: list[FakeDsm]) -> list[str]:
+    """List the web API requests of sims whose URL carries a secret."""
+    return [
+        str(url)
+        for sim in sims
+        for url in sim.urls
+        if url.path.startswith("/webapi/") and URL_SECRETS & url.query.keys()
+    ]
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_urls(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail any test after which a simulator kept a secret in a web API URL.
+
+    Proxies and access logs keep URLs, so nothing secret may travel in one. Tests
+    marked `secret_in_url` drive another client, or check that the simulator takes
+    what a real DSM takes.
+    """
+    MADE.clear()
+    yield
+    made = list(MADE)
+    MADE.clear()
+    if request.node.get_closest_marker("secret_in_url") is None:
+        assert secrets_in_urls(made) == []
 
 
 @pytest.fixture
@@ -201,15 +234,14 @@ async def say(hass: HomeAssistant, text: str) -> str:
 def client_log_text(caplog: pytest.LogCaptureFixture) -> str:
     """Everything logged outside the simulator, with tracebacks.
 
-    The simulator's own access log shows request URLs as a web server would, and
-    authlib, its OAuth library, logs the tokens it issues; what matters is what Home
-    Assistant and the client write.
+    The simulator's web server access log counts (it keeps the URLs a proxy would
+    keep); authlib, the simulated provider's OAuth library, logs the tokens it issues.
     """
     formatter = logging.Formatter("%(name)s %(message)s")
     return "\n".join(
         formatter.format(record)
         for record in caplog.records
-        if not record.name.startswith(("aiohttp.access", "tests.", "authlib."))
+        if not record.name.startswith(("tests.", "authlib."))
     )
 
 

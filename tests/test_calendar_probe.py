@@ -26,7 +26,8 @@ from tests.fake_dsm import FakeDsm, run_simulator
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 from tests.test_probe_synology_api import connect, in_thread
 
-pytestmark = pytest.mark.usefixtures("socket_enabled")
+# The package sends its session in URLs: its choice, not ours.
+pytestmark = [pytest.mark.usefixtures("socket_enabled"), pytest.mark.secret_in_url]
 
 
 @pytest.fixture(autouse=True)

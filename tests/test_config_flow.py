@@ -21,6 +21,7 @@ from custom_components.synology_native.const import (
     CONF_CHAT_DM_USERS,
     CONF_DEVICE_TOKEN,
     CONF_DRIVE_PUSH,
+    CONF_DRIVE_PUSH_SOURCES,
     CONF_OTP_CODE,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
@@ -413,8 +414,17 @@ async def test_options(
     assert result["type"] is FlowResultType.FORM
     apps_selector = result["data_schema"].schema[CONF_APPS]
     assert apps_selector.config["options"] == ["calendar", "chat", "contacts", "drive"]
-    # Drive push is offered while Drive is used.
+    # Drive push is offered while Drive is used; proxies are IP addresses.
     assert CONF_DRIVE_PUSH in result["data_schema"].schema
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_APPS: ["chat"],
+            CONF_UPDATE_INTERVAL: 15,
+            CONF_DRIVE_PUSH_SOURCES: ["nas"],
+        },
+    )
+    assert result["errors"] == {CONF_DRIVE_PUSH_SOURCES: "invalid_address"}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_APPS: ["chat"], CONF_UPDATE_INTERVAL: 15}
     )
@@ -428,6 +438,7 @@ async def test_options(
         CONF_CHAT_ASSIST_AGENT: "conversation.home_assistant",
         CONF_CHAT_ASSIST_MAX_AGE: 5,
         CONF_DRIVE_PUSH: False,
+        CONF_DRIVE_PUSH_SOURCES: [],
     }
     assert config_entry.state is ConfigEntryState.LOADED
     coordinator = config_entry.runtime_data.nas_coordinator

@@ -401,6 +401,7 @@ def test_totp_code_is_rfc6238() -> None:
 # --- sessions and SynoToken ---
 
 
+@pytest.mark.secret_in_url  # DSM takes the SynoToken in the query string too
 async def test_synotoken_required_when_enabled(dsm: WireClient) -> None:
     """Header or query SynoToken works; none, a wrong one or one in the body is 119."""
     data = await dsm.login(enable_syno_token="yes")

@@ -258,6 +258,6 @@ async def test_logged_out_sid_is_refused(
         if how == "cookie":
             other.cookie_jar.update_cookies({"id": sid}, URL(dsm.base_url))
         form = {"api": AUTH, "method": "logout", "version": "7", **logout}
-        async with other.get(dsm.base_url + "/webapi/auth.cgi", params=form) as resp:
+        async with other.post(dsm.base_url + "/webapi/auth.cgi", data=form) as resp:
             assert (await resp.json()) == {"success": True}
     assert error_code(await dsm.call(*GETINFO, _sid=sid)) == 119

@@ -23,7 +23,8 @@ from tests.fake_dsm import FakeDsm, run_simulator, server_tls_context
 from tests.fake_dsm.chat_store import GENERAL
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_USER
 
-pytestmark = pytest.mark.usefixtures("socket_enabled")
+# The package sends its session in URLs: its choice, not ours.
+pytestmark = [pytest.mark.usefixtures("socket_enabled"), pytest.mark.secret_in_url]
 
 
 @pytest.fixture(autouse=True)

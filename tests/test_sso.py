@@ -375,13 +375,16 @@ async def test_pasted_address_problems(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_bare_code_is_enough(
-    hass: HomeAssistant, flow: SignIn, https_url: str
+async def test_bare_code_is_refused(
+    hass: HomeAssistant, flow: SignIn, https_url: str, fake_dsm: FakeDsm
 ) -> None:
-    """Pasting only the code works too."""
+    """A code alone proves nothing about its sign-in: the whole address is asked for."""
     result = await flow.choose_sso(https_url)
     landing = await flow.land(result)
     result = await flow.paste(result, landing.query["code"])
+    assert result["errors"] == {"base": "landing_code_only"}
+    assert sso_logins(fake_dsm) == []
+    result = await flow.paste(result, landing)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 

@@ -8,6 +8,7 @@ with the one-time code step.
 """
 
 from datetime import timedelta
+import ipaddress
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components import conversation
@@ -80,6 +81,7 @@ from .const import (
     CONF_CHAT_USER_ID,
     CONF_DEVICE_TOKEN,
     CONF_DRIVE_PUSH,
+    CONF_DRIVE_PUSH_SOURCES,
     CONF_OTP_CODE,
     CONF_SESSION_ID,
     CONF_SSO_LANDING,
@@ -712,8 +714,11 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the options; saving reloads the entry."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            if _addresses_valid(user_input.get(CONF_DRIVE_PUSH_SOURCES, [])):
+                return self.async_create_entry(data=user_input)
+            errors[CONF_DRIVE_PUSH_SOURCES] = "invalid_address"
         entry: DsmConfigEntry = self.config_entry
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
@@ -755,7 +760,11 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                     probatio.Required(
                         CONF_DRIVE_PUSH,
                         default=entry.options.get(CONF_DRIVE_PUSH, False),
-                    ): BooleanSelector()
+                    ): BooleanSelector(),
+                    probatio.Optional(
+                        CONF_DRIVE_PUSH_SOURCES,
+                        default=entry.options.get(CONF_DRIVE_PUSH_SOURCES, []),
+                    ): TextSelector(TextSelectorConfig(multiple=True)),
                 }
             )
         if (chat_app := entry.runtime_data.app(CHAT)) is not None:
@@ -812,7 +821,17 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                     ),
                 }
             )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
+
+
+def _addresses_valid(texts: list[str]) -> bool:
+    """Tell whether every text is an IP address."""
+    try:
+        for text in texts:
+            ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 class ChatAssistUserFlow(ConfigSubentryFlow):

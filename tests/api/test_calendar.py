@@ -735,7 +735,6 @@ async def test_event_set_sends_personal_property_and_location_info(
                 await client.call(
                     EVENT_SET,
                     {name: value for name, value in replay.items() if name != missing},
-                    post=True,
                 )
     assert (await api.event(created.evt_id)).summary == "Review"
 

@@ -84,7 +84,7 @@ def test_versions_text_and_type_names() -> None:
 def test_readme_counts() -> None:
     """The README states the catalog's current counts and links the table."""
     items = endpoints()
-    _, typed, generic, _, _ = gen_endpoints.counts(items)
+    _, typed, generic, _, _, _ = gen_endpoints.counts(items)
     readme = (gen_endpoints.DOCUMENT.parent.parent / "README.md").read_text(
         encoding="utf-8"
     )

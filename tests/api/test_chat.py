@@ -205,7 +205,7 @@ async def test_channel_rules(chat: Chat, client: DsmClient) -> None:
         await client.call(CHANNEL_GET, {"channel_id": 999})
     with pytest.raises(DsmNotFoundError, match="no such channel"):
         await chat.posts_since(999, 0)
-    await client.call(NAMED_JOIN, {"channel_id": RANDOM}, post=True)
+    await client.call(NAMED_JOIN, {"channel_id": RANDOM})
     assert await chat.newest_posts(RANDOM, 5) == []
 
 

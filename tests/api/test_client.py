@@ -39,6 +39,7 @@ from custom_components.synology_native.api import (
     PasswordCredentials,
     client as client_module,
 )
+from custom_components.synology_native.api.calendar import SynoCalendarApi
 from custom_components.synology_native.api.client import encode_value
 from custom_components.synology_native.api.errors import (
     DsmApiError,
@@ -134,11 +135,15 @@ def test_parameter_encoding(value: object, json_format: bool, wire: str) -> None
     assert encode_value(value, json_format=json_format) == wire
 
 
-async def test_long_parameters_go_by_post(client: DsmClient, fake_dsm: FakeDsm) -> None:
-    """A query string over the GET limit is sent as a form POST that DSM decodes."""
+async def test_every_call_is_a_post_with_nothing_in_the_url(
+    client: DsmClient, fake_dsm: FakeDsm
+) -> None:
+    """Routing, parameters and the session go in the body; the URL holds no query."""
     await client.call(NAS_INFO, {"padding": "x" * 2000})
     request = fake_dsm.requests[-1]
     assert (request.api, request.http_method) == ("SYNO.DSM.Info", "POST")
+    assert "_sid" in request.params
+    assert all(url.query_string == "" for url in fake_dsm.urls)
 
 
 async def test_wrong_password(http: aiohttp.ClientSession, dsm_url: str) -> None:
@@ -405,7 +410,7 @@ async def test_envelope_shapes(
     async def answer(_: web.Request) -> web.Response:
         return web.Response(body=envelope, content_type="application/json")
 
-    app.router.add_get("/webapi/query.cgi", answer)
+    app.router.add_post("/webapi/query.cgi", answer)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -462,3 +467,24 @@ async def test_no_secret_in_logs(
         assert secret
         assert secret not in client_log_text(caplog)
         assert secret not in repr(session)
+
+
+async def test_answers_over_the_cap_are_not_read(
+    client: DsmClient, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer larger than the cap, announced or streamed, is refused; so is a file.
+
+    The next answer within the cap is read as usual.
+    """
+    await client.call(NAS_INFO)
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 64)
+    with pytest.raises(DsmResponseError, match="more than"):
+        await client.call(NAS_INFO)  # a JSON answer with its length
+    calendar = SynoCalendarApi(client)
+    with pytest.raises(DsmResponseError, match="more than"):
+        await calendar.export_ics(f"/{DEMO_USER}/home/")
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 32 * 1024 * 1024)
+    fake_dsm.faults.oversize(40 * 1024 * 1024)
+    with pytest.raises(DsmResponseError, match="more than 32 MiB"):
+        await client.call(NAS_INFO)  # streamed without a length
+    assert (await DsmSystem(client).info()).serial

@@ -329,14 +329,11 @@ async def test_advanced_links_refuse_the_old_link_id_shape(
     """AdvanceSharing is addressed by path: a link id alone is refused (120)."""
     plain = await drive.share_link("/mydrive/Documents/Welcome.txt")
     with pytest.raises(DsmInvalidParameterError):
-        await drive._client.call(
-            ADVANCE_SHARING_CREATE, {"link_id": plain.link_id}, post=True
-        )
+        await drive._client.call(ADVANCE_SHARING_CREATE, {"link_id": plain.link_id})
     with pytest.raises(DriveLinkMissingError):
         await drive._client.call(
             ADVANCE_SHARING_UPDATE,
             {"path": "/mydrive/Documents/Welcome.txt", "sharing_link": "nope"},
-            post=True,
         )
     assert isinstance(
         error_from_code(

@@ -49,9 +49,16 @@ def _arguments() -> argparse.Namespace:
         "--malformed-every": "every Nth request: a body that is not JSON",
         "--reset-every": "every Nth request: connection dropped",
         "--rate-limit-every": "every Nth app API call: DSM error 411",
+        "--oversize-every": "every Nth request: a 64 MiB answer (a hostile NAS)",
     }
     for flag, effect in periodic_faults.items():
         parser.add_argument(flag, type=int, default=0, metavar="N", help=effect)
+    parser.add_argument(
+        "--claim-total",
+        type=int,
+        metavar="N",
+        help="Note Station's to-do lists claim N to-dos (a hostile NAS)",
+    )
     return parser.parse_args()
 
 
@@ -95,6 +102,10 @@ async def _serve(
         await asyncio.Event().wait()
 
 
+# The size of the hostile answers --oversize-every sends.
+OVERSIZED_BYTES = 64 * 1024 * 1024
+
+
 def main() -> None:
     """Parse the flags, arm the faults and serve until interrupted."""
     args = _arguments()
@@ -106,6 +117,9 @@ def main() -> None:
     sim.faults.malformed_bodies.every = args.malformed_every
     sim.faults.resets.every = args.reset_every
     sim.faults.rate_limits.every = args.rate_limit_every
+    sim.faults.oversized.every = args.oversize_every
+    sim.faults.oversized_bytes = OVERSIZED_BYTES
+    sim.faults.claim_total(args.claim_total)
     tls = None
     if args.tls:
         ca = trustme.CA()

@@ -204,6 +204,8 @@ class DriveStore:
         self._background: set[asyncio.Future[Any]] = set()
         self._timers: set[asyncio.TimerHandle] = set()
         self._http: aiohttp.ClientSession | None = None
+        # The address the NAS serves on; webhook deliveries leave from it, as a NAS's do.
+        self.source_host: str | None = None
 
     def now(self) -> int:
         """Return the time in Unix seconds."""
@@ -615,7 +617,10 @@ class DriveStore:
 
     async def _post(self, url: str, events: list[dict[str, Any]]) -> None:
         if self._http is None:
-            self._http = aiohttp.ClientSession()
+            local = None if self.source_host is None else (self.source_host, 0)
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(local_addr=local)
+            )
         try:
             async with self._http.post(url, json=events) as response:
                 outcome = str(response.status)

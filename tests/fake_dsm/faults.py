@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
 from aiohttp.typedefs import Handler, Middleware
 
 from .store import DsmStore
@@ -75,6 +76,11 @@ class Faults:
         self.rate_limits = Trigger()
         self._api_failures: list[_ApiFailure] = []
         self._broken_calls: list[_BrokenCall] = []
+        # A hostile NAS: the `total` lists claim (None: the truth), and answers of this
+        # many bytes (0: none), streamed without a length.
+        self.claimed_total: int | None = None
+        self.oversized_bytes = 0
+        self.oversized = Trigger()
         self._http_requests = 0
         self._api_calls = 0
 
@@ -94,6 +100,15 @@ class Faults:
     def rate_limit(self, count: int = 1) -> None:
         """Make the next `count` app API calls fail with DSM error 411."""
         self.rate_limits.pending += count
+
+    def claim_total(self, total: int | None) -> None:
+        """Make lists answer `total` (Note Station's to-dos), whatever they hold."""
+        self.claimed_total = total
+
+    def oversize(self, size: int, count: int = 1) -> None:
+        """Make the next `count` requests answer a valid envelope of `size` bytes."""
+        self.oversized_bytes = size
+        self.oversized.pending += count
 
     def fail_api(self, api: str, method: str, code: int, count: int = 1) -> None:
         """Make the next `count` calls of `api`.`method` (also in compounds) fail with `code`."""
@@ -150,7 +165,33 @@ class Faults:
             )
         if self.malformed_bodies.fires(occasion):
             return web.Response(text=MALFORMED_BODY, content_type="application/json")
+        if self.oversized.fires(occasion):
+            return _Oversized(self.oversized_bytes)
         return None
+
+
+class _Oversized(web.StreamResponse):
+    """A valid JSON envelope of a given size, streamed in chunks without a length."""
+
+    CHUNK = b"x" * (64 * 1024)
+
+    def __init__(self, size: int) -> None:
+        super().__init__(headers={"Content-Type": "application/json"})
+        self._size = size
+
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
+        writer = await super().prepare(request)
+        head, tail = b'{"data":{"pad":"', b'"},"success":true}'
+        await self.write(head)
+        left = self._size - len(head) - len(tail)
+        try:
+            while left > 0:
+                await self.write(self.CHUNK[: min(left, len(self.CHUNK))])
+                left -= len(self.CHUNK)
+            await self.write(tail)
+        except ConnectionError:
+            pass  # the client stopped reading, as it should
+        return writer
 
 
 def fault_middleware(faults: Faults) -> Middleware:

@@ -527,7 +527,8 @@ async def todo_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         _todo_data(todo, store, items=items) for todo in todos[offset : offset + limit]
     ]
     data = _listing("todos", page, count=len(page))
-    data |= {"offset": offset, "total": len(todos)}
+    claimed = ctx.webapi.faults.claimed_total
+    data |= {"offset": offset, "total": len(todos) if claimed is None else claimed}
     return data
 
 

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 import ssl
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 import trustme
 from yarl import URL
 
@@ -24,6 +25,10 @@ from .webdav import DEFAULT_NAMESPACE, WebDavSim
 
 SHUTDOWN_SECONDS = 1.0
 
+# Every simulator made since the suite's last look (tests/conftest.py takes them after
+# each test and checks every URL they received).
+MADE: list[FakeDsm] = []
+
 
 class FakeDsm:
     """One simulated Synology NAS: state, installed APIs, faults, request log, aiohttp app."""
@@ -39,6 +44,8 @@ class FakeDsm:
         self.chat = self.store.chat
         self.faults = Faults(self.store)
         self.requests: list[RecordedRequest] = []
+        # Every URL asked for, in order, as a web server's access log keeps them.
+        self.urls: list[URL] = []
         self.catalog: dict[str, ApiEntry] = default_catalog()
         self.webapi = WebApi(self.store, self.faults, self.catalog, self.requests)
         self.webapi.sso = self.sso
@@ -46,6 +53,7 @@ class FakeDsm:
         self.webapi.webdav = self.webdav
         self.webdav.install(self.webapi, DEFAULT_NAMESPACE)
         self.app = self.create_app()
+        MADE.append(self)
 
     @property
     def notestation(self) -> NoteStationStore:
@@ -55,7 +63,11 @@ class FakeDsm:
     def create_app(self) -> web.Application:
         """Build the aiohttp application serving this NAS."""
         app = web.Application(
-            middlewares=[self.chat_socket.middleware(), fault_middleware(self.faults)]
+            middlewares=[
+                self._record_url,
+                self.chat_socket.middleware(),
+                fault_middleware(self.faults),
+            ]
         )
         app.on_cleanup.append(lambda _app: self.store.drive.close())
         self.webapi.add_routes(app.router)
@@ -66,6 +78,13 @@ class FakeDsm:
         app.router.add_get(f"{ADVANCED_LINK_PATH}{{link}}", serve_link)
         self.chat_socket.attach(app)
         return app
+
+    @web.middleware
+    async def _record_url(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        self.urls.append(request.rel_url)
+        return await handler(request)
 
     def uninstall(self, api_prefix: str) -> None:
         """Remove every API whose name starts with `api_prefix` (a package that is not installed)."""
@@ -102,6 +121,7 @@ async def run_simulator(
     try:
         await web.TCPSite(runner, host, port, ssl_context=ssl_context).start()
         bound_host, bound_port = runner.addresses[0][:2]
+        sim.store.drive.source_host = bound_host
         scheme = "http" if ssl_context is None else "https"
         yield str(URL.build(scheme=scheme, host=bound_host, port=bound_port))
     finally:

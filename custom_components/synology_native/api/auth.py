@@ -196,17 +196,19 @@ class SsoSignIn:
         return redirect_host(self.url)
 
     def code_from(self, pasted: str) -> str:
-        """Return the code of the pasted landing address (or of a pasted bare code).
+        """Return the code of the pasted landing address.
 
-        An address must carry ``code`` and this sign-in's ``state`` (in its query or its
-        fragment, see landing_params); an ``error`` from the identity provider is
+        The address must carry ``code`` and this sign-in's ``state`` (in its query or
+        its fragment, see landing_params): a code alone is refused, as nothing would
+        show it comes from this sign-in (a code someone else obtained and passed on).
+        An ``error`` from the identity provider is
         reported as such.
         """
         text = pasted.strip()
         if not text:
             raise SsoLandingError(SsoLandingProblem.NO_CODE)
         if "=" not in text and "/" not in text and "?" not in text:
-            return text  # only the code
+            raise SsoLandingError(SsoLandingProblem.CODE_ONLY)
         query = landing_params(text)
         if "error" in query:
             error = query["error"][0]

@@ -946,7 +946,6 @@ class SynoCalendarApi:
         data = await self._client.call(
             CAL_CREATE,
             {**_calendar_fields(name, color, description), "cal_type": kind},
-            post=True,
         )
         return calendar_from_wire(kind)(Fields.of(data, CAL_CREATE))
 
@@ -961,13 +960,12 @@ class SynoCalendarApi:
                 "original_cal_id": calendar.original_cal_id,
                 **_calendar_fields(name, color, description),
             },
-            post=True,
         )
         return calendar_from_wire(calendar.kind)(Fields.of(data, CAL_SET))
 
     async def delete_calendar(self, cal_id: str) -> None:
         """Delete a calendar with everything in it."""
-        await self._client.call(CAL_DELETE, {"cal_id": cal_id}, post=True)
+        await self._client.call(CAL_DELETE, {"cal_id": cal_id})
 
     # events
 
@@ -1014,7 +1012,7 @@ class SynoCalendarApi:
             **_repeat_params(draft.repeat),
         }
         params.pop("attachments")  # not a create field (§7.4)
-        data = await self._client.call(EVENT_CREATE, params, post=True)
+        data = await self._client.call(EVENT_CREATE, params)
         return event_from_wire(Fields.of(data, EVENT_CREATE))
 
     async def update_event(self, event: CalEvent, draft: EventDraft) -> CalEvent:
@@ -1032,7 +1030,6 @@ class SynoCalendarApi:
                 # calendar.md 2026-12: Calendar 3.x refuses a set without it.
                 "personal_property": personal_property_wire(draft.personal_property),
             },
-            post=True,
         )
         return event_from_wire(Fields.of(data, EVENT_SET))
 
@@ -1047,12 +1044,12 @@ class SynoCalendarApi:
             **draft.wire(),
         }
         params.pop("participant")  # subevent_set takes no participants (§7.6)
-        data = await self._client.call(EVENT_SUBEVENT_SET, params, post=True)
+        data = await self._client.call(EVENT_SUBEVENT_SET, params)
         return event_from_wire(Fields.of(data, EVENT_SUBEVENT_SET))
 
     async def delete_event(self, evt_id: int) -> None:
         """Delete an event; for a series, every occurrence."""
-        await self._client.call(EVENT_DELETE, {"evt_id": evt_id}, post=True)
+        await self._client.call(EVENT_DELETE, {"evt_id": evt_id})
 
     async def delete_occurrence(self, occurrence: CalEvent) -> None:
         """Delete one occurrence of a series (``set_exdate``)."""
@@ -1063,7 +1060,6 @@ class SynoCalendarApi:
                 "dav_etag": occurrence.etag,
                 "exdate": _recurrence_id(occurrence),
             },
-            post=True,
         )
 
     async def update_following(
@@ -1120,7 +1116,6 @@ class SynoCalendarApi:
         data = await self._client.call(
             TODO_CREATE,
             {"original_cal_id": task_list.original_cal_id, **draft.wire()},
-            post=True,
         )
         return task_from_wire(Fields.of(data, TODO_CREATE))
 
@@ -1138,13 +1133,12 @@ class SynoCalendarApi:
                 "priority_order": task.priority_order,
                 **draft.wire(),
             },
-            post=True,
         )
         return task_from_wire(Fields.of(data, TODO_SET))
 
     async def delete_task(self, evt_id: int) -> None:
         """Delete a task."""
-        await self._client.call(TODO_DELETE, {"evt_id": evt_id}, post=True)
+        await self._client.call(TODO_DELETE, {"evt_id": evt_id})
 
     # settings, time zones, iCalendar
 

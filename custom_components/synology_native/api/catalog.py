@@ -46,6 +46,14 @@ class CatalogSection(StrEnum):
 # end the entry's session (SIGN_IN_METHODS) are the integration's own sign-in's: call_api
 # refuses them so an action cannot end or replace the entry's session.
 
+
+class Refusal(StrEnum):
+    """Why call_api refuses a method to everyone; the value is its translation key."""
+
+    SECRETS = "api_hands_out_secrets"
+    ACCOUNTS = "api_changes_accounts"
+
+
 SECTIONS: Mapping[CatalogSection, str] = {
     CatalogSection.AUTH: """
 SYNO.API.Auth 1-7 raw
@@ -601,6 +609,55 @@ SIGN_IN_METHODS: frozenset[tuple[str, str]] = frozenset(
     )
 )
 
+# APIs call_api refuses to everyone, administrators and automations included: their answers
+# carry secrets a response, a trace or a log would keep (2-step seeds, sign-in keys, OAuth
+# clients and tokens, the SSO Client's secrets, bot and webhook tokens, stored passwords of
+# external sources), or they change accounts, sign-in and who may use what. The DSM web UI
+# is the place for those. A name ending in "." covers every API it begins (SECURITY.md
+# lists them); a set of methods limits the refusal to those.
+REFUSED: Mapping[str, tuple[Refusal, frozenset[str] | None]] = {
+    "SYNO.API.Auth.Key": (Refusal.SECRETS, None),
+    "SYNO.API.Auth.Key.Code": (Refusal.SECRETS, None),
+    "SYNO.Core.OTP": (Refusal.SECRETS, None),
+    "SYNO.Core.OTP.": (Refusal.SECRETS, None),
+    "SYNO.Core.OAuth.": (Refusal.SECRETS, None),
+    "SYNO.OAUTH.Client": (Refusal.SECRETS, None),
+    "SYNO.OAUTH.Token": (Refusal.SECRETS, None),
+    "SYNO.OAUTH.Common": (Refusal.ACCOUNTS, None),
+    "SYNO.Core.Directory.": (Refusal.SECRETS, None),
+    "SYNO.Core.NormalUser": (Refusal.ACCOUNTS, None),
+    "SYNO.Core.NormalUser.": (Refusal.ACCOUNTS, None),
+    "SYNO.Core.AppPriv.Rule": (Refusal.ACCOUNTS, frozenset({"set", "delete"})),
+    "SYNO.Chat.Webhook.": (Refusal.SECRETS, None),
+    "SYNO.Chat.Bot": (Refusal.SECRETS, None),
+    "SYNO.Chat.Chatbot": (Refusal.SECRETS, None),
+    "SYNO.Chat.App": (Refusal.SECRETS, None),
+    "SYNO.Chat.User": (
+        Refusal.ACCOUNTS,
+        frozenset({"change_password", "login", "set", "update_key", "notify_encrypt"}),
+    ),
+    "SYNO.Chat.Channel.GuestUser": (Refusal.ACCOUNTS, None),
+    "SYNO.NoteStation.Import.Evernote": (Refusal.SECRETS, None),
+    "SYNO.Cal.AuthForeign": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.Webhooks": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.Metrics.Token": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.KeyManagement": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.Authentication": (Refusal.SECRETS, None),
+    "SYNO.SynologyDrive.SCIM.": (Refusal.ACCOUNTS, None),
+    "SYNO.Contacts.ExternalSource": (Refusal.SECRETS, None),
+}
+
+
+def refusal(api: str, method: str) -> Refusal | None:
+    """Return why call_api refuses api.method to everyone, or None."""
+    for name, (reason, methods) in REFUSED.items():
+        if (api == name or (name.endswith(".") and api.startswith(name))) and (
+            methods is None or method in methods
+        ):
+            return reason
+    return None
+
+
 # Methods that answer a file instead of a JSON envelope: the Chat manifest's allowDownload
 # flags, and the downloads and exports the app references describe.
 DOWNLOADS: frozenset[tuple[str, str]] = frozenset(
@@ -711,6 +768,7 @@ class CatalogEndpoint:
     download: bool
     upload: bool
     parameters: Mapping[str, type]
+    refused: Refusal | None
 
 
 def parse_section(section: CatalogSection, table: str) -> list[CatalogApi]:
@@ -759,6 +817,7 @@ def endpoint(api: str, method: str) -> CatalogEndpoint | None:
         download=key in DOWNLOADS,
         upload=key in UPLOADS,
         parameters=PARAMETER_TYPES.get(key, {}),
+        refused=refusal(api, method),
     )
 
 

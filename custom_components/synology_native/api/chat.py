@@ -459,7 +459,7 @@ class Chat:
         ``user_ids`` holds only the other user: ``[other, self]`` is refused (chat.md §4.6).
         """
         data = await self.client.call(
-            DIRECT_INITIATE, {"user_ids": [user_id], "encrypted": False}, post=True
+            DIRECT_INITIATE, {"user_ids": [user_id], "encrypted": False}
         )
         return parse_channel(data)
 
@@ -584,7 +584,7 @@ class Chat:
         if conn_id:
             params["conn_id"] = conn_id
         data = await pacer_of(self.client).post(
-            lambda: self.client.call(POST_CREATE, params, post=True)
+            lambda: self.client.call(POST_CREATE, params)
         )
         return parse_post(data)
 
@@ -629,12 +629,11 @@ class Chat:
                 "post_id": post_id,
                 "message": message,
             },
-            post=True,
         )
 
     async def delete(self, post_id: int) -> None:
         """Delete one of the user's posts."""
-        await self.client.call(POST_DELETE, {"post_id": post_id}, post=True)
+        await self.client.call(POST_DELETE, {"post_id": post_id})
 
     async def react(self, post_id: int, name: str, *, remove: bool = False) -> None:
         """Add (or remove) a reaction such as ``thumbsup`` or ``heart``.
@@ -644,7 +643,6 @@ class Chat:
         await self.client.call(
             REACTION_DELETE if remove else REACTION_SET,
             {"post_id": post_id, "sticker_name": name},
-            post=True,
         )
 
     async def create_poll(
@@ -668,7 +666,7 @@ class Chat:
             },
         }
         data = await pacer_of(self.client).post(
-            lambda: self.client.call(VOTE_CREATE, params, post=True)
+            lambda: self.client.call(VOTE_CREATE, params)
         )
         return parse_post(data, VOTE_CREATE)
 
@@ -677,14 +675,13 @@ class Chat:
         data = await self.client.call(
             SCHEDULE_CREATE,
             {"channel_id": channel_id, "message": message, "send_at": send_at},
-            post=True,
         )
         return Fields.of(data, SCHEDULE_CREATE).field("cronjob_id", int)
 
     async def set_reminder(self, post_id: int, remind_at: int) -> None:
         """Remind the user of a post at remind_at (ms)."""
         await self.client.call(
-            REMINDER_SET, {"post_id": post_id, "remind_at": remind_at}, post=True
+            REMINDER_SET, {"post_id": post_id, "remind_at": remind_at}
         )
 
     # --- users ---

@@ -7,7 +7,6 @@ from http import HTTPStatus
 import json
 import logging
 from typing import TYPE_CHECKING, Any, BinaryIO
-from urllib.parse import urlencode
 
 import aiohttp
 
@@ -65,12 +64,15 @@ INFO = Endpoint("SYNO.API.Info", "query")
 COMPOUND = Endpoint("SYNO.Entry.Request", "request", min_version=1, max_version=2)
 
 # The Info API is read from query.cgi before anything else is known (webapi.md §1).
+# INFERRED: query.cgi takes a POST as entry.cgi does (every request is a POST); should a
+# NAS refuse it, DSM 7 also serves SYNO.API.Info at entry.cgi.
 BOOTSTRAP_PATH = "query.cgi"
-# Query strings longer than this go as a form POST instead (webapi.md §2.1).
-MAX_GET_LENGTH = 1024
 DEFAULT_TIMEOUT = 30.0
 # File bodies stream in chunks of this size, so memory does not grow with the file.
 STREAM_CHUNK_SIZE = 256 * 1024
+# The largest answer read into memory (a JSON envelope, a small file). Real answers stay
+# far below; a NAS sending more is not believed, so its size never sizes our memory.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 
 
 def encode_value(value: Any, *, json_format: bool) -> str:
@@ -300,7 +302,6 @@ class DsmClient:
         endpoint: Endpoint,
         params: Mapping[str, Any] | None = None,
         *,
-        post: bool = False,
         json_format: bool | None = None,
     ) -> Any:
         """Call one method in the signed-in session and return its ``data``.
@@ -312,21 +313,19 @@ class DsmClient:
         if json_format is not None:
             info = replace(info, json_format=json_format)
         return await self._with_session(
-            lambda session: self._send(
-                info, endpoint, version, params or {}, session, post=post
-            )
+            lambda session: self._send(info, endpoint, version, params or {}, session)
         )
 
     async def call_without_session(
         self, endpoint: Endpoint, params: Mapping[str, Any] | None = None
     ) -> Any:
-        """Call a method that needs no session, as a POST.
+        """Call a method that needs no session.
 
         Sign-in methods, and the APIs of bots and webhooks (authLevel 0), whose token
         is one of the parameters.
         """
         info, version = await self._resolve(endpoint)
-        return await self._send(info, endpoint, version, params or {}, None, post=True)
+        return await self._send(info, endpoint, version, params or {}, None)
 
     async def upload(
         self,
@@ -339,8 +338,8 @@ class DsmClient:
     ) -> Any:
         """Call a method with a multipart body carrying one file part named ``file``.
 
-        Routing parameters and the session go in the query string, method parameters
-        and the file in the body (webapi.md §2.1). An open binary file streams in
+        Every parameter, the session included, goes in the body (see _multipart). An
+        open binary file streams in
         chunks from where it stands (read again from there if the session must be
         renewed), so memory does not grow with its size.
         """
@@ -352,7 +351,7 @@ class DsmClient:
             if start is not None and not isinstance(content, bytes):
                 content.seek(start)
             return await self._send(
-                info, endpoint, version, params, session, post=True, upload=upload
+                info, endpoint, version, params, session, upload=upload
             )
 
         return await self._with_session(send)
@@ -401,7 +400,7 @@ class DsmClient:
                 raise DsmHttpError(response.status)
             if response.content_type != "application/json":
                 return response
-            body = await response.read()
+            body = await _bounded_body(response, endpoint)
         _unwrap_envelope(body, endpoint.api, endpoint.method)
         msg = f"{endpoint.api}.{endpoint.method} answered with JSON instead of a file"
         raise DsmResponseError(msg)
@@ -415,7 +414,12 @@ class DsmClient:
         go through stream() instead.
         """
         async with self.stream(endpoint, params or {}) as chunks:
-            return b"".join([chunk async for chunk in chunks])
+            content = bytearray()
+            async for chunk in chunks:
+                content += chunk
+                if len(content) > MAX_RESPONSE_BYTES:
+                    raise _too_large(endpoint)
+            return bytes(content)
 
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False
@@ -443,9 +447,7 @@ class DsmClient:
             "mode": "sequential",
         }
         data = await self._with_session(
-            lambda session: self._send(
-                info, COMPOUND, version, params, session, post=True
-            )
+            lambda session: self._send(info, COMPOUND, version, params, session)
         )
         return _compound_results(calls, data)
 
@@ -457,46 +459,30 @@ class DsmClient:
         params: Mapping[str, Any],
         session: DsmSession | None,
         *,
-        post: bool = False,
         upload: _Upload | None = None,
     ) -> Any:
-        """Send one request and return the ``data`` of its envelope."""
+        """Send one request as a POST and return the ``data`` of its envelope.
+
+        Nothing goes in the URL: proxies and access logs keep URLs, and the session
+        id, the SynoToken and sign-in secrets must not be kept anywhere.
+        """
         form, headers, url = self._routing(info, endpoint, version, session)
-        query: dict[str, str] | None = None
-        payload: dict[str, str] | aiohttp.FormData | None = None
-        encoded = _encoded(params, info)
+        form.update(_encoded(params, info))
+        payload: dict[str, str] | aiohttp.FormData = form
         timeout = self._timeout
         if upload is not None:
-            query = form
-            payload = aiohttp.FormData(encoded)
-            payload.add_field(
-                "file",
-                upload.content,
-                filename=upload.file_name,
-                content_type=upload.content_type,
-            )
+            payload = _multipart(form, upload)
             # A large file takes as long as it takes; only a stalled answer times out.
             timeout = aiohttp.ClientTimeout(sock_read=self._timeout.total)
-        else:
-            form.update(encoded)
-            if not post and len(urlencode(form)) > MAX_GET_LENGTH:
-                post = True
-            query, payload = (None, form) if post else (form, None)
         with transport_errors(self.url):
-            async with self._http.request(
-                "POST" if post else "GET",
-                url,
-                params=query,
-                data=payload,
-                headers=headers,
-                ssl=self._ssl,
-                timeout=timeout,
+            async with self._http.post(
+                url, data=payload, headers=headers, ssl=self._ssl, timeout=timeout
             ) as response:
                 if response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
                     raise DsmRequestTooLargeError
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
-                body = await response.read()
+                body = await _bounded_body(response, endpoint)
         if len(body) > OFF_LOOP_BODY_BYTES:
             # Thousands of to-dos or events take tens of milliseconds to decode.
             return await asyncio.get_running_loop().run_in_executor(
@@ -532,11 +518,53 @@ def _encoded(params: Mapping[str, Any], info: ApiInfo) -> dict[str, str]:
     }
 
 
+def _too_large(endpoint: Endpoint) -> DsmResponseError:
+    msg = (
+        f"{endpoint.api}.{endpoint.method} answered with more than"
+        f" {MAX_RESPONSE_BYTES // (1024 * 1024)} MiB; not read further"
+    )
+    return DsmResponseError(msg)
+
+
+async def _bounded_body(
+    response: aiohttp.ClientResponse, endpoint: Endpoint
+) -> bytearray:
+    """Read an answer whole, refusing one over MAX_RESPONSE_BYTES as soon as it is."""
+    if (response.content_length or 0) > MAX_RESPONSE_BYTES:
+        raise _too_large(endpoint)
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(STREAM_CHUNK_SIZE):
+        body += chunk
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise _too_large(endpoint)
+    return body
+
+
 async def _chunks(response: aiohttp.ClientResponse, url: str) -> AsyncIterator[bytes]:
     """Give a streamed body; a connection that breaks midway raises the client's error."""
     with transport_errors(url):
         async for chunk in response.content.iter_chunked(STREAM_CHUNK_SIZE):
             yield chunk
+
+
+def _multipart(form: Mapping[str, str], upload: _Upload) -> aiohttp.FormData:
+    """Build an upload's body: every field, then the file part named ``file``.
+
+    INFERRED: webapi.md §2.1 shows clients putting the routing fields and ``_sid`` in
+    an upload's query string; one public API reference for a NAS
+    (pmilano1/synology-activebackup-api, docs/api-reference/filestation/
+    upload-download.md) posts them all as multipart fields instead. They go in the
+    body, so no secret is in the URL; a capture showing DSM ignore them there changes
+    this function only.
+    """
+    payload = aiohttp.FormData(dict(form))
+    payload.add_field(
+        "file",
+        upload.content,
+        filename=upload.file_name,
+        content_type=upload.content_type,
+    )
+    return payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,7 +580,7 @@ class _Upload:
 OFF_LOOP_BODY_BYTES = 256 * 1024
 
 
-def _unwrap_envelope(body: bytes, api: str, method: str) -> Any:
+def _unwrap_envelope(body: bytes | bytearray, api: str, method: str) -> Any:
     """Return ``data`` of a DSM envelope, or raise the typed error it carries."""
     try:
         envelope = json.loads(body)

@@ -281,15 +281,15 @@ class Contacts:
     async def create(self, addressbook_id: int, fields: Mapping[str, str]) -> Contact:
         """Create a contact in a book and return it as DSM stored it."""
         data = await self._client.call(
-            CONTACT_CREATE, create_params(addressbook_id, fields), post=True
+            CONTACT_CREATE, create_params(addressbook_id, fields)
         )
         return await self.contact(created_contact_id(data))
 
     async def update(self, contact_id: int, changes: Mapping[str, str]) -> Contact:
         """Change the given fields of a contact and return it as DSM stored it."""
-        await self._client.call(CONTACT_SET, set_params(contact_id, changes), post=True)
+        await self._client.call(CONTACT_SET, set_params(contact_id, changes))
         return await self.contact(contact_id)
 
     async def delete(self, contact_ids: Sequence[int]) -> None:
         """Delete contacts (``ids`` is a JSON array, contacts.md §4)."""
-        await self._client.call(CONTACT_DELETE, {"ids": list(contact_ids)}, post=True)
+        await self._client.call(CONTACT_DELETE, {"ids": list(contact_ids)})

@@ -642,15 +642,12 @@ class Drive:
         data = await self._client.call(
             FILES_CREATE,
             {"path": path, "type": "folder", "conflict_action": conflict_action},
-            post=True,
         )
         return parse_file(data, FILES_CREATE)
 
     async def rename(self, path: str, name: str) -> DriveFile:
         """Give an item a new name in the same folder; a taken name is a conflict."""
-        data = await self._client.call(
-            FILES_UPDATE, {"path": path, "name": name}, post=True
-        )
+        data = await self._client.call(FILES_UPDATE, {"path": path, "name": name})
         return parse_file(data, FILES_UPDATE)
 
     async def restore_from_trash(self, path: str) -> DriveFile:
@@ -659,23 +656,18 @@ class Drive:
         UNKNOWN in drive.md §7 (no documented user method); ``Files.update`` with
         ``removed=false`` is the reference's candidate.
         """
-        data = await self._client.call(
-            FILES_UPDATE, {"path": path, "removed": False}, post=True
-        )
+        data = await self._client.call(FILES_UPDATE, {"path": path, "removed": False})
         return parse_file(data, FILES_UPDATE)
 
     async def set_starred(self, paths: Sequence[str], *, starred: bool) -> None:
         """Star or unstar items."""
-        await self._client.call(
-            FILES_STAR, {"files": list(paths), "starred": starred}, post=True
-        )
+        await self._client.call(FILES_STAR, {"files": list(paths), "starred": starred})
 
     async def set_labels(self, paths: Sequence[str], label_ids: Sequence[str]) -> None:
         """Give items exactly these labels (none removes all)."""
         await self._client.call(
             FILES_LABEL,
             {"files": list(paths), "labels": list(label_ids)},
-            post=True,
         )
 
     async def upload(
@@ -758,7 +750,7 @@ class Drive:
         A failed item raises the typed error of its code, as if the starting call had
         failed with it (1022 is a conflict).
         """
-        started = await self._client.call(endpoint, params, post=True)
+        started = await self._client.call(endpoint, params)
         task_id = Fields.of(started, endpoint).field("async_task_id", str)
         deadline = time.monotonic() + self._task_timeout
         while True:
@@ -796,20 +788,17 @@ class Drive:
         ``update``) and its own URL; the plain link would let anyone in.
         """
         if password is None and expires is None:
-            data = await self._client.call(
-                SHARING_CREATE_LINK, {"path": path}, post=True
-            )
+            data = await self._client.call(SHARING_CREATE_LINK, {"path": path})
             answer = Fields.of(data, SHARING_CREATE_LINK)
             return ShareLink(answer.field("url", str), _id(answer, "link_id"))
         link = parse_advanced_link(
-            await self._client.call(ADVANCE_SHARING_CREATE, {"path": path}, post=True)
+            await self._client.call(ADVANCE_SHARING_CREATE, {"path": path})
         )
         await self._client.call(
             ADVANCE_SHARING_UPDATE,
             advanced_link_update_params(
                 path, link.link_id, password=password, expires=expires
             ),
-            post=True,
         )
         return link
 
@@ -839,7 +828,6 @@ class Drive:
         await self._client.call(
             REVISIONS_RESTORE,
             revision_restore_params(path, version_id),
-            post=True,
         )
 
     # notifications, info, quota
@@ -862,7 +850,7 @@ class Drive:
     async def create_webhook(self, url: str, app_id: str = WEBHOOK_APP_ID) -> Webhook:
         """Ask Drive to POST changes of the user's files to url."""
         data = await self._client.call(
-            WEBHOOK_CREATE, {"type": "url", "url": url, "app_id": app_id}, post=True
+            WEBHOOK_CREATE, {"type": "url", "url": url, "app_id": app_id}
         )
         return _webhook(Fields.of(data, WEBHOOK_CREATE))
 
@@ -877,5 +865,5 @@ class Drive:
     ) -> None:
         """Stop a webhook."""
         await self._client.call(
-            WEBHOOK_DELETE, {"webhook_id": webhook_id, "app_id": app_id}, post=True
+            WEBHOOK_DELETE, {"webhook_id": webhook_id, "app_id": app_id}
         )

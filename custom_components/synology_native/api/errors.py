@@ -189,6 +189,7 @@ class SsoLandingProblem(StrEnum):
     """What is wrong with the address the browser landed on after single sign-on."""
 
     NO_CODE = "no_code"
+    CODE_ONLY = "code_only"
     WRONG_STATE = "wrong_state"
     PROVIDER_ERROR = "provider_error"
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from html.parser import HTMLParser
+import logging
 from typing import TYPE_CHECKING, Any, Final
 
 from .errors import (
@@ -21,9 +22,11 @@ from .models import Call, CallResult, Endpoint
 from .typed import Fields
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from .client import DsmClient
+
+_LOGGER = logging.getLogger(__name__)
 
 _NOTEBOOK = "SYNO.NoteStation.Notebook"
 _NOTE = "SYNO.NoteStation.Note"
@@ -93,6 +96,9 @@ MAX_TITLE_LENGTH = 255
 # INFERRED: DSM's largest page is unknown; lists are paged by the ``total`` DSM answers,
 # so a NAS that gives fewer per page costs requests, never to-dos.
 TODO_PAGE_SIZE = 1000
+# The most pages read after a list's first, whatever ``total`` DSM claims: 100,000 to-dos
+# at full pages. A NAS claiming more gets its first pages read and one warning.
+MAX_LATER_PAGES = 99
 
 
 class TodoPriority(StrEnum):
@@ -473,11 +479,14 @@ def todo_reads(parent_ids: Iterable[str] = ()) -> list[Call]:
     return [todo_list_call(), *(todo_list_call(parent_id) for parent_id in parent_ids)]
 
 
-def later_pages(first: Call, data: Any) -> list[Call]:
+def later_pages(
+    first: Call, data: Any, on_cap: Callable[[int], None] | None = None
+) -> list[Call]:
     """Return the calls for the pages of a ``Todo.list`` after its first page.
 
     DSM answers ``total``; a page may hold fewer to-dos than asked, so the first page's
-    length is the page size the rest are read in.
+    length is the page size the rest are read in. At most MAX_LATER_PAGES follow;
+    on_cap hears the claimed total when DSM claims more.
     """
     answer = Fields.of(data, first.endpoint)
     total = answer.field("total", int)
@@ -485,9 +494,12 @@ def later_pages(first: Call, data: Any) -> list[Call]:
     offset = int(first.params["offset"])
     if got == 0:
         return []
+    offsets = range(offset + got, total, got)
+    if len(offsets) > MAX_LATER_PAGES and on_cap is not None:
+        on_cap(total)
     return [
         Call(first.endpoint, {**first.params, "offset": later})
-        for later in range(offset + got, total, got)
+        for later in offsets[:MAX_LATER_PAGES]
     ]
 
 
@@ -510,6 +522,17 @@ class NoteStation:
     def __init__(self, client: DsmClient) -> None:
         """Use client for every call."""
         self._client = client
+        self._cap_warned = False
+
+    def _warn_cap(self, total: int) -> None:
+        """Say once that a list claimed more to-dos than are read."""
+        if not self._cap_warned:
+            self._cap_warned = True
+            _LOGGER.warning(
+                "Note Station claims %d to-dos in a list; reading the first %d pages",
+                total,
+                MAX_LATER_PAGES + 1,
+            )
 
     # notebooks
 
@@ -525,18 +548,18 @@ class NoteStation:
     async def create_notebook(self, title: str) -> Notebook:
         """Create a notebook."""
         return created_notebook(
-            await self._client.call(NOTEBOOK_CREATE, {"title": title}, post=True)
+            await self._client.call(NOTEBOOK_CREATE, {"title": title})
         )
 
     async def rename_notebook(self, notebook_id: str, title: str) -> None:
         """Give a notebook a new title (INFERRED parameters)."""
         await self._client.call(
-            NOTEBOOK_RENAME, {"object_id": notebook_id, "title": title}, post=True
+            NOTEBOOK_RENAME, {"object_id": notebook_id, "title": title}
         )
 
     async def delete_notebook(self, notebook_id: str) -> None:
         """Delete a notebook; its id is a JSON string here, not an array."""
-        await self._client.call(NOTEBOOK_DELETE, {"object_id": notebook_id}, post=True)
+        await self._client.call(NOTEBOOK_DELETE, {"object_id": notebook_id})
 
     # notes
 
@@ -590,7 +613,6 @@ class NoteStation:
                 "commit_msg": COMMIT_DEVICE,
                 "encrypt": False,
             },
-            post=True,
         )
         return _note_summary(Fields.of(data, NOTE_CREATE))
 
@@ -620,7 +642,7 @@ class NoteStation:
             params |= {"content": html, "brief": text_from_html(html)}
         if tags is not None:
             params["tag"] = list(tags)
-        data = await self._client.call(NOTE_SET, params, post=True)
+        data = await self._client.call(NOTE_SET, params)
         answer = Fields.of(data, NOTE_SET)
         saved = answer.objects("data")
         if not saved:
@@ -637,12 +659,12 @@ class NoteStation:
 
     async def _delete_notes(self, note_ids: Sequence[str], *, recycle: bool) -> None:
         await self._client.call(
-            NOTE_DELETE, {"object_id": list(note_ids), "recycle": recycle}, post=True
+            NOTE_DELETE, {"object_id": list(note_ids), "recycle": recycle}
         )
 
     async def restore_notes(self, note_ids: Sequence[str]) -> None:
         """Take notes out of the trash, back into the notebook they were in."""
-        await self._client.call(NOTE_RESTORE, {"object_id": list(note_ids)}, post=True)
+        await self._client.call(NOTE_RESTORE, {"object_id": list(note_ids)})
 
     async def search(self, keyword: str, limit: int = 20) -> tuple[NoteSummary, ...]:
         """Return the notes whose title or content matches keyword."""
@@ -666,7 +688,7 @@ class NoteStation:
     async def restore_version(self, note_id: str, ver: str) -> Note:
         """Make an earlier revision the note's content again."""
         data = await self._client.call(
-            VERSION_RESTORE, {"object_id": note_id, "ver": ver}, post=True
+            VERSION_RESTORE, {"object_id": note_id, "ver": ver}
         )
         return _note(Fields.of(data, VERSION_RESTORE))
 
@@ -696,7 +718,6 @@ class NoteStation:
         data = await self._client.call(
             SMART_CREATE,
             {"title": title, "query": query, "commit_msg": COMMIT_DEVICE},
-            post=True,
         )
         return Fields.of(data, SMART_CREATE).field("object_id", str)
 
@@ -704,16 +725,14 @@ class NoteStation:
 
     async def set_sharing(self, object_id: str, *, enabled: bool) -> None:
         """Turn sharing of a note or notebook on or off."""
-        await self._client.call(
-            SHARING, {"object_id": object_id, "enabled": enabled}, post=True
-        )
+        await self._client.call(SHARING, {"object_id": object_id, "enabled": enabled})
 
     async def share_publicly(
         self, object_id: str, permission: SharePermission = SharePermission.READ
     ) -> str:
         """Share with anyone who has the link; return the link."""
         await self._client.call(
-            SHARE_PUBLIC, {"object_id": object_id, "perm": permission}, post=True
+            SHARE_PUBLIC, {"object_id": object_id, "perm": permission}
         )
         data = await self._client.call(
             SHARE_LINK, {"object_id": object_id, "mode": "public"}
@@ -722,7 +741,7 @@ class NoteStation:
 
     async def stop_sharing_publicly(self, object_id: str) -> None:
         """Revoke the public link."""
-        await self._client.call(UNSHARE_PUBLIC, {"object_id": object_id}, post=True)
+        await self._client.call(UNSHARE_PUBLIC, {"object_id": object_id})
 
     async def share_with_user(
         self, object_id: str, username: str, permission: SharePermission
@@ -731,7 +750,6 @@ class NoteStation:
         await self._client.call(
             SHARE_USER,
             {"object_id": object_id, "username": username, "perm": permission},
-            post=True,
         )
 
     async def stop_sharing_with_user(
@@ -741,7 +759,6 @@ class NoteStation:
         await self._client.call(
             UNSHARE_USER,
             {"object_id": object_id, "username": username, "uid": uid},
-            post=True,
         )
 
     # to-dos
@@ -765,7 +782,11 @@ class NoteStation:
         ]
         pages = [data for _, data in firsts]
         pages += await self._read_pages(
-            [page for call, data in firsts for page in later_pages(call, data)]
+            [
+                page
+                for call, data in firsts
+                for page in later_pages(call, data, self._warn_cap)
+            ]
         )
         # Thousands of to-dos take tens of milliseconds to parse: off the event loop.
         todos = await asyncio.get_running_loop().run_in_executor(
@@ -781,7 +802,7 @@ class NoteStation:
             [
                 page
                 for call, data in zip(firsts, first_pages, strict=True)
-                for page in later_pages(call, data)
+                for page in later_pages(call, data, self._warn_cap)
             ]
         )
         return parse_todos(first_pages + rest)
@@ -821,15 +842,15 @@ class NoteStation:
             params["star"] = True
         if note_id is not None:
             params["note_id"] = note_id
-        data = await self._client.call(TODO_CREATE, params, post=True)
+        data = await self._client.call(TODO_CREATE, params)
         return _todo(Fields.of(data, TODO_CREATE))
 
     async def set_todos(self, todo_ids: Sequence[str], changes: TodoChanges) -> None:
         """Apply the same changes to one or more to-dos."""
         await self._client.call(
-            TODO_SET, {"object_id": list(todo_ids), **changes.params()}, post=True
+            TODO_SET, {"object_id": list(todo_ids), **changes.params()}
         )
 
     async def delete_todos(self, todo_ids: Sequence[str]) -> None:
         """Delete to-dos (INFERRED: with their subtasks)."""
-        await self._client.call(TODO_DELETE, {"object_id": list(todo_ids)}, post=True)
+        await self._client.call(TODO_DELETE, {"object_id": list(todo_ids)})

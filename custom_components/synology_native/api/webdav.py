@@ -134,7 +134,7 @@ class WebDav:
         endpoint = Endpoint(
             current.api, SETTINGS_SET_METHOD, current.version, current.version
         )
-        await self._client.call(endpoint, dict(changes), post=True)
+        await self._client.call(endpoint, dict(changes))
         read = Endpoint(
             current.api, SETTINGS_GET_METHOD, current.version, current.version
         )
@@ -151,5 +151,4 @@ class WebDav:
         await self._client.call(
             FILE_TRANSFER_SET,
             transfer_logging_params(current, enabled=enabled),
-            post=True,
         )

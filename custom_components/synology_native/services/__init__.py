@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
+from homeassistant.auth.permissions.const import POLICY_CONTROL
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -20,7 +21,11 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import (
+    ServiceValidationError,
+    Unauthorized,
+    UnknownUser,
+)
 from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util
 import probatio
@@ -48,7 +53,8 @@ class Action:
     handler: Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
     schema: probatio.Schema
     supports_response: SupportsResponse = SupportsResponse.NONE
-    # Only Home Assistant administrators may call it (checked on the call's user).
+    # Only Home Assistant administrators may call it (checked on the call's user): it
+    # changes NAS-wide settings, makes data public, or reads what all users did.
     admin: bool = False
 
 
@@ -80,6 +86,26 @@ def loaded_entry(call: ServiceCall, app: DsmApp | None = None) -> DsmConfigEntry
     if app is not None and app not in entry.runtime_data.apps:
         raise invalid("app_not_used", app=APP_NAMES[app])
     return entry
+
+
+async def require_admin(call: ServiceCall) -> None:
+    """Refuse a call by a Home Assistant user who is not an administrator.
+
+    The rule of an action registered for administrators only, for an action that needs
+    it for some inputs only: a call without a user (an automation) passes, as only
+    administrators write automations.
+    """
+    if call.context.user_id is None:
+        return
+    user = await call.hass.auth.async_get_user(call.context.user_id)
+    if user is None:
+        raise UnknownUser(
+            context=call.context,
+            permission=POLICY_CONTROL,
+            user_id=call.context.user_id,
+        )
+    if not user.is_admin:
+        raise Unauthorized(context=call.context, permission=POLICY_CONTROL)
 
 
 def loaded_app[RuntimeT: AppRuntime[Any]](

@@ -1,5 +1,8 @@
 """``call_api``: any cataloged DSM method, for administrators, with DSM's answer as response.
 
+Methods the catalog marks refused (secrets, accounts: api.catalog.REFUSED) are refused to
+everyone, automations included.
+
 The call is checked against the integration's catalog (api.catalog) and against what the
 connected NAS reports in ``SYNO.API.Info`` before anything is sent; what fails a check is a
 translated validation error. Parameters are encoded as the catalog says for the API (JSON
@@ -34,6 +37,7 @@ from custom_components.synology_native.apps import APPS
 from custom_components.synology_native.error_policy import translate_dsm_errors
 
 from . import ENTRY_FIELD, Action, invalid, loaded_entry
+from .files import write_whole
 
 # What covers a method: an action of an app (its COVERS), the integration's sign-in,
 # or else this generic action.
@@ -81,8 +85,8 @@ def is_typed(item: CatalogEndpoint) -> bool:
 
 
 def via_call_api(item: CatalogEndpoint) -> bool:
-    """Tell whether call_api is the way to reach it (it sends no file uploads)."""
-    return coverage(item) == CALL_API and not item.upload
+    """Tell whether call_api reaches it (no file uploads, nothing it refuses)."""
+    return coverage(item) == CALL_API and not item.upload and item.refused is None
 
 
 def _cataloged(api: str, method: str) -> CatalogEndpoint:
@@ -99,6 +103,8 @@ def _cataloged(api: str, method: str) -> CatalogEndpoint:
         )
     if found.sign_in:
         raise invalid("method_reserved", api=api, method=method)
+    if found.refused is not None:
+        raise invalid(found.refused.value, api=api, method=method)
     if found.upload:
         raise invalid("upload_not_supported", api=api, method=method)
     return found
@@ -204,20 +210,17 @@ async def _download(
     params: Mapping[str, Any],
     target: Path,
 ) -> int:
-    """Stream a file answer into target; return its size in bytes.
+    """Stream a file answer into target, whole or not at all; return its size in bytes.
 
-    The file is opened only once DSM answers with a file, so a refusal leaves none.
+    The file is created only once DSM answers with a file, so a refusal leaves none.
     """
-    size = 0
     async with client.stream(request, params) as chunks:
-        file = await hass.async_add_executor_job(target.open, "wb")
-        try:
-            async for chunk in chunks:
-                await hass.async_add_executor_job(file.write, chunk)
-                size += len(chunk)
-        finally:
-            await hass.async_add_executor_job(file.close)
-    return size
+        return await write_whole(
+            hass,
+            target,
+            chunks,
+            lambda: invalid("download_path_not_allowed", path=str(target)),
+        )
 
 
 async def _call_api(call: ServiceCall) -> ServiceResponse:
@@ -248,7 +251,6 @@ async def _call_api(call: ServiceCall) -> ServiceResponse:
         data = await client.call(
             request,
             params,
-            post=True,
             json_format=found.api.encoding is Encoding.JSON,
         )
     return {**answer, "data": data}

@@ -44,6 +44,7 @@ from .services import (
     export_target,
     ics_to_import,
     scope_of,
+    write_export,
 )
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ class SynologyCalendar(DsmEntity, CalendarEntity):
         if target is None:
             return {ATTR_ICS: ics}
         try:
-            await self.hass.async_add_executor_job(target.write_text, ics)
+            await write_export(self.hass, target, ics)
         except OSError as err:
             raise invalid("file_not_writable", path=str(target)) from err
         return {ATTR_PATH: str(target)}

@@ -38,6 +38,11 @@ from custom_components.synology_native.services import (
     invalid,
     parse_time,
 )
+from custom_components.synology_native.services.files import (
+    one_chunk,
+    open_for_reading,
+    write_whole,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -279,6 +284,16 @@ def _allowed_path(hass: HomeAssistant, path: str) -> Path:
     return Path(path)
 
 
+async def write_export(hass: HomeAssistant, target: Path, ics: str) -> None:
+    """Write an export whole through a temporary file, never through a link."""
+    await write_whole(
+        hass,
+        target,
+        one_chunk(ics.encode()),
+        lambda: invalid("calendar_path_not_allowed", path=str(target)),
+    )
+
+
 async def export_target(hass: HomeAssistant, data: Mapping[str, Any]) -> Path | None:
     """Return the file export_ics writes to, None to answer with the text."""
     path = data.get(ATTR_PATH)
@@ -292,10 +307,15 @@ async def ics_to_import(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
     """Return the iCalendar text import_ics was given, or read from its file."""
     if ATTR_PATH in data:
         target = _allowed_path(hass, data[ATTR_PATH])
+        file = await open_for_reading(
+            hass, target, lambda: invalid("file_not_readable", path=str(target))
+        )
         try:
-            return await hass.async_add_executor_job(target.read_text)
+            return (await hass.async_add_executor_job(file.read)).decode()
         except (OSError, UnicodeDecodeError) as err:
             raise invalid("file_not_readable", path=str(target)) from err
+        finally:
+            await hass.async_add_executor_job(file.close)
     if ATTR_ICS in data:
         return str(data[ATTR_ICS])
     raise invalid("calendar_ics_missing")

@@ -46,6 +46,7 @@ from custom_components.synology_native.services import (
     loaded_app,
     parse_time,
 )
+from custom_components.synology_native.services.files import open_for_reading
 
 ATTR_CHANNEL = "channel"
 ATTR_USER = "user"
@@ -53,6 +54,10 @@ ATTR_MESSAGE = "message"
 ATTR_THREAD_ID = "thread_id"
 ATTR_FILE_PATH = "file_path"
 ATTR_FILE_URL = "file_url"
+# A file URL may redirect this many times; each hop must be allowed.
+MAX_REDIRECTS = 5
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+CHUNK_BYTES = 256 * 1024
 ATTR_MENTIONS = "mentions"
 ATTR_POST_ID = "post_id"
 ATTR_REACTION = "reaction"
@@ -228,39 +233,58 @@ def _check_thread(chat: ChatListener, data: Mapping[str, Any]) -> int | None:
 
 
 async def _read_file(hass: HomeAssistant, path: str) -> tuple[str, bytes]:
-    """Read a file Home Assistant is allowed to read."""
+    """Read a file Home Assistant is allowed to read, whole, up to Chat's limit."""
     if not await hass.async_add_executor_job(hass.config.is_allowed_path, path):
         raise invalid("path_not_allowed", path=path)
-
-    def read() -> bytes | None:
-        file = Path(path)
-        if not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return file.read_bytes()
-
-    content = await hass.async_add_executor_job(read)
-    if content is None:
-        raise invalid("file_not_readable", path=path)
+    file = await open_for_reading(
+        hass, Path(path), lambda: invalid("file_not_readable", path=path)
+    )
+    try:
+        content = await hass.async_add_executor_job(file.read, MAX_FILE_BYTES + 1)
+    finally:
+        await hass.async_add_executor_job(file.close)
+    if len(content) > MAX_FILE_BYTES:
+        raise invalid("file_too_large")
     return Path(path).name, content
 
 
 async def _download(hass: HomeAssistant, url: str) -> tuple[str, bytes]:
-    """Fetch a file with Home Assistant's HTTP session, from an allowed URL only."""
-    if not hass.config.is_allowed_external_url(url):
-        raise invalid("url_not_allowed", url=url)
+    """Fetch a whole file with Home Assistant's HTTP session, from allowed URLs only.
+
+    Redirects are followed here, each hop checked against the allowlist, so an allowed
+    server cannot send the request on to a host that is not. A body over Chat's limit
+    is refused, never cut.
+    """
+    session = async_get_clientsession(hass)
     try:
-        async with async_get_clientsession(hass).get(url) as response:
-            response.raise_for_status()
-            content = await response.content.read(MAX_FILE_BYTES + 1)
+        for _ in range(MAX_REDIRECTS + 1):
+            if not hass.config.is_allowed_external_url(url):
+                raise invalid("url_not_allowed", url=url)
+            async with session.get(url, allow_redirects=False) as response:
+                if response.status in REDIRECTS and "Location" in response.headers:
+                    url = str(response.url.join(URL(response.headers["Location"])))
+                    continue
+                response.raise_for_status()
+                return URL(url).name or "file", await _whole_body(response)
     except (aiohttp.ClientError, TimeoutError) as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="download_failed",
             translation_placeholders={"error": err.__class__.__name__},
         ) from err
-    if len(content) > MAX_FILE_BYTES:
+    raise invalid("too_many_redirects", url=url)
+
+
+async def _whole_body(response: aiohttp.ClientResponse) -> bytes:
+    """Read a body to its end; refuse one over Chat's limit before reading it all."""
+    if (response.content_length or 0) > MAX_FILE_BYTES:
         raise invalid("file_too_large")
-    return URL(url).name or "file", content
+    content = bytearray()
+    async for chunk in response.content.iter_chunked(CHUNK_BYTES):
+        content += chunk
+        if len(content) > MAX_FILE_BYTES:
+            raise invalid("file_too_large")
+    return bytes(content)
 
 
 def _post_data(chat: ChatListener, post: ChatPost) -> dict[str, Any]:

@@ -15,13 +15,21 @@ Home Assistant takes the deliveries only from a local address, so push fails sil
 when the NAS must reach Home Assistant through an address that is not local. Two repair
 issues say so: the URL given to Drive is not local, or Drive reported a change in the
 feed but no delivery arrived since the webhook was registered.
+
+Only the NAS delivers: a request from any other address (unless the entry names it as
+a proxy in between) is refused with 403 and logged once per address. A delivery is
+bounded in bytes and changes, and one that repeats an earlier one exactly within a
+minute is dropped.
 """
 
 from datetime import datetime, timedelta
+import hashlib
 from http import HTTPStatus
-from ipaddress import ip_address
+import ipaddress
+import json
 import socket
-from typing import TYPE_CHECKING
+import time
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.components import webhook
@@ -39,6 +47,7 @@ from custom_components.synology_native.api.drive import (
     parse_webhook_delivery,
 )
 from custom_components.synology_native.const import (
+    CONF_DRIVE_PUSH_SOURCES,
     DOMAIN,
     EVENT_DRIVE_FILE_CHANGED,
     EVENT_DRIVE_NOTIFICATION,
@@ -57,6 +66,14 @@ DRIVE_MARKER = EntryData("{domain}.drive_{entry_id}")
 # How long Drive may take to deliver a change the feed already shows before push counts
 # as silent (deliveries take a second when they work).
 PUSH_SILENCE = timedelta(minutes=15)
+# Bounds of one delivery. Drive sends a few changes at a time (drive.md §6.4); a body or a
+# list far beyond that is not a delivery to act on in full.
+MAX_DELIVERY_BYTES = 1024 * 1024
+MAX_DELIVERY_CHANGES = 1000
+# A delivery repeating an earlier one byte for byte within this many seconds is dropped.
+REPLAY_WINDOW_SECONDS = 60.0
+# Addresses logged as refused, at most; then refusals go unlogged until the next start.
+MAX_LOGGED_STRANGERS = 100
 
 
 class DriveNotificationMarker:
@@ -131,6 +148,10 @@ class DriveFileChanges:
         self._refusal_logged = False
         self._registered_at: datetime | None = None
         self._delivered = False
+        self._senders: frozenset[str] = frozenset()
+        self._strangers_logged: set[str] = set()
+        self._recent: dict[bytes, float] = {}
+        self._cap_logged = False
 
     async def async_start(self) -> Webhook | None:
         """Register both webhooks; None (polling only) when Drive cannot reach us."""
@@ -144,6 +165,7 @@ class DriveFileChanges:
                 "Network); Drive changes are not pushed"
             )
             return None
+        self._senders = await self._async_senders()
         await self._async_remove_stale()
         webhook.async_register(
             self._hass,
@@ -195,6 +217,32 @@ class DriveFileChanges:
         if changed and dt_util.utcnow() - min(changed) >= PUSH_SILENCE:
             self._raise_issue(ISSUE_SILENT)
 
+    async def _async_senders(self) -> frozenset[str]:
+        """Return the addresses deliveries may come from: the NAS's, and proxies named.
+
+        Written as aiohttp writes a request's remote address.
+        """
+        host = URL(self._entry.runtime_data.client.url).host or ""
+        found = await self._hass.loop.getaddrinfo(host, None)
+        named = self._entry.options.get(CONF_DRIVE_PUSH_SOURCES, [])
+        return frozenset(
+            str(ipaddress.ip_address(address))
+            for address in (*(info[4][0] for info in found), *named)
+        )
+
+    def _replayed(self, body: bytes) -> bool:
+        """Tell whether body repeats a delivery of the last REPLAY_WINDOW_SECONDS."""
+        now = time.monotonic()
+        self._recent = {
+            digest: seen
+            for digest, seen in self._recent.items()
+            if now - seen < REPLAY_WINDOW_SECONDS
+        }
+        digest = hashlib.sha256(body).digest()
+        replayed = digest in self._recent
+        self._recent[digest] = now
+        return replayed
+
     async def _async_remove_stale(self) -> None:
         """Remove the Drive webhooks an earlier run of this entry left behind."""
         for stale in await self._drive.webhooks(self._app_id):
@@ -213,17 +261,41 @@ class DriveFileChanges:
     async def _async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
-        """Turn one delivery into bus events; refuse anything else with 400."""
-        try:
-            changes = parse_webhook_delivery(await request.json())
-        except (ValueError, DsmResponseError) as err:
-            if not self._refusal_logged:
-                self._refusal_logged = True
+        """Turn one delivery into bus events.
+
+        Another sender gets 403, a body over the limit 413, anything but Drive's
+        format 400; an exact replay is answered but fires nothing.
+        """
+        remote = str(request.remote)
+        if remote not in self._senders:
+            if (
+                remote not in self._strangers_logged
+                and len(self._strangers_logged) < MAX_LOGGED_STRANGERS
+            ):
+                self._strangers_logged.add(remote)
                 LOGGER.warning(
-                    "Refused a Drive webhook delivery that is not Drive's format: %s",
-                    err if isinstance(err, DsmResponseError) else "not JSON",
+                    "Refused a Drive webhook delivery from %s, which is not the NAS"
+                    " (a proxy in between is named in the entry's options)",
+                    remote,
                 )
-            return web.Response(status=HTTPStatus.BAD_REQUEST)
+            return web.Response(status=HTTPStatus.FORBIDDEN)
+        body = bytearray()
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            body += chunk
+            if len(body) > MAX_DELIVERY_BYTES:
+                return self._refused(
+                    "larger than 1 MiB", HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+                )
+        if self._replayed(bytes(body)):
+            LOGGER.debug("Dropped a Drive webhook delivery seen less than a minute ago")
+            return web.Response(text="OK")
+        try:
+            changes = parse_webhook_delivery(self._capped(json.loads(body)))
+        except (ValueError, DsmResponseError) as err:
+            return self._refused(
+                str(err) if isinstance(err, DsmResponseError) else "not JSON",
+                HTTPStatus.BAD_REQUEST,
+            )
         self._refusal_logged = False
         if not self._delivered:
             self._delivered = True
@@ -243,6 +315,28 @@ class DriveFileChanges:
             )
         return web.Response(text="OK")
 
+    def _capped(self, body: Any) -> Any:
+        """Keep the first MAX_DELIVERY_CHANGES changes of a delivery, warning once."""
+        if not isinstance(body, list) or len(body) <= MAX_DELIVERY_CHANGES:
+            return body
+        if not self._cap_logged:
+            self._cap_logged = True
+            LOGGER.warning(
+                "A Drive webhook delivery held %d changes; only the first %d are reported",
+                len(body),
+                MAX_DELIVERY_CHANGES,
+            )
+        return body[:MAX_DELIVERY_CHANGES]
+
+    def _refused(self, why: str, status: HTTPStatus) -> web.Response:
+        """Answer a delivery that is not Drive's, logging once until a good one."""
+        if not self._refusal_logged:
+            self._refusal_logged = True
+            LOGGER.warning(
+                "Refused a Drive webhook delivery that is not Drive's format: %s", why
+            )
+        return web.Response(status=status)
+
 
 ISSUE_URL = "drive_push_url_not_local"
 ISSUE_SILENT = "drive_push_silent"
@@ -257,11 +351,13 @@ def may_be_local(host: str) -> bool:
     if host.endswith(".local"):
         return True
     try:
-        addresses = {ip_address(host)}
+        addresses = {ipaddress.ip_address(host)}
     except ValueError:
         try:
             found = socket.getaddrinfo(host, None)
         except OSError:
             return True
-        addresses = {ip_address(str(item[4][0]).split("%")[0]) for item in found}
+        addresses = {
+            ipaddress.ip_address(str(item[4][0]).split("%")[0]) for item in found
+        }
     return all(is_local(address) for address in addresses)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 import mimetypes
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any
 
 from homeassistant.core import (
     HomeAssistant,
@@ -54,6 +54,11 @@ from custom_components.synology_native.services import (
     invalid,
     loaded_app,
     parse_time,
+    require_admin,
+)
+from custom_components.synology_native.services.files import (
+    open_for_reading,
+    write_whole,
 )
 
 ATTR_FILE_PATH = "file_path"
@@ -293,7 +298,9 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
         if size > quota.free:
             raise invalid("drive_over_quota", path=shown)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    source: BinaryIO = await hass.async_add_executor_job(local.open, "rb")
+    source = await open_for_reading(
+        hass, local, lambda: invalid("path_not_allowed", path=str(local))
+    )
     try:
         async with _transfer_deadline(shown, size):
             with _drive_errors(hass, entry, shown):
@@ -327,43 +334,34 @@ async def _download_file(call: ServiceCall) -> ServiceResponse:
     file = await _existing(hass, entry, drive, path)
     if file.is_dir:
         raise invalid("drive_not_a_file", path=path)
-    partial = target.with_name(f".{target.name}.part")
-    sink: IO[bytes] = await hass.async_add_executor_job(partial.open, "wb")
-    try:
-        size = await _receive(hass, entry, drive, file, path=path, sink=sink)
-    except BaseException:
-        await hass.async_add_executor_job(_discard, sink, partial)
-        raise
-    await hass.async_add_executor_job(_keep, sink, partial, target)
-    return {"path": str(target), "size": size, "file": file_data(file)}
-
-
-async def _receive(
-    hass: HomeAssistant,
-    entry: DsmConfigEntry,
-    drive: Drive,
-    file: DriveFile,
-    *,
-    path: str,
-    sink: IO[bytes],
-) -> int:
-    """Write file's content to sink in time; return its size, refuse a short body."""
-    size = 0
     async with _transfer_deadline(path, file.size):
         with _drive_errors(hass, entry, path):
             async with drive.download(f"id:{file.file_id}") as chunks:
-                async for chunk in chunks:
-                    await hass.async_add_executor_job(sink.write, chunk)
-                    size += len(chunk)
-    if size < file.size:
+                size = await write_whole(
+                    hass,
+                    target,
+                    _whole(chunks, path=path, size=file.size),
+                    lambda: invalid("drive_target_not_allowed", path=str(target)),
+                )
+    return {"path": str(target), "size": size, "file": file_data(file)}
+
+
+async def _whole(
+    chunks: AsyncIterator[bytes], *, path: str, size: int
+) -> AsyncIterator[bytes]:
+    """Pass chunks on; refuse a body that ends before the size Drive lists."""
+    received = 0
+    async for chunk in chunks:
+        received += len(chunk)
+        yield chunk
+    if received < size:
         # The body ended early without a transport error: not the file Drive lists.
         raise _transfer_error(
             "drive_download_short",
             path=path,
-            received=str(size),
-            size=str(file.size),
+            received=str(received),
+            size=str(size),
         )
-    return size
 
 
 def _unwritable(target: Path, overwrite: bool) -> str | None:
@@ -373,16 +371,6 @@ def _unwritable(target: Path, overwrite: bool) -> str | None:
     if target.is_dir() or (target.exists() and not overwrite):
         return "local_file_exists"
     return None
-
-
-def _discard(sink: IO[bytes], partial: Path) -> None:
-    sink.close()
-    partial.unlink(missing_ok=True)
-
-
-def _keep(sink: IO[bytes], partial: Path, target: Path) -> None:
-    sink.close()
-    partial.replace(target)
 
 
 # --- links, listing, search -----------------------------------------------------------
@@ -519,7 +507,9 @@ async def _copy(call: ServiceCall) -> ServiceResponse:
 
 
 async def _delete(call: ServiceCall) -> ServiceResponse:
-    """Move Drive items to the recycle bin, or delete them for good."""
+    """Move Drive items to the recycle bin, or (administrators) delete them for good."""
+    if call.data[ATTR_PERMANENT]:
+        await require_admin(call)
     entry, drive = _drive(call)
     hass = call.hass
     items = [
@@ -580,6 +570,7 @@ ACTIONS = (
         _create_share_link,
         SHARE_LINK_SCHEMA,
         SupportsResponse.ONLY,
+        admin=True,  # makes a file public
     ),
     Action("list_files", _list_files, LIST_FILES_SCHEMA, SupportsResponse.ONLY),
     Action("search_files", _search_files, SEARCH_FILES_SCHEMA, SupportsResponse.ONLY),

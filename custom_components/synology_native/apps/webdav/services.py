@@ -114,21 +114,36 @@ async def _set_transfer_log(call: ServiceCall) -> None:
         await webdav.set_transfer_logging(enabled=call.data[ATTR_ENABLED])
 
 
+# The package's settings and the transfer log are NAS-wide, and the log shows what every
+# user transferred: administrators only.
 ACTIONS = (
-    Action("get_webdav_settings", _get_settings, GET_SCHEMA, SupportsResponse.ONLY),
+    Action(
+        "get_webdav_settings",
+        _get_settings,
+        GET_SCHEMA,
+        SupportsResponse.ONLY,
+        admin=True,
+    ),
     Action(
         "set_webdav_settings",
         _set_settings,
         SET_SETTINGS_SCHEMA,
         SupportsResponse.OPTIONAL,
+        admin=True,
     ),
     Action(
         "get_webdav_transfer_log",
         _get_transfer_log,
         GET_SCHEMA,
         SupportsResponse.ONLY,
+        admin=True,
     ),
-    Action("set_webdav_transfer_log", _set_transfer_log, SET_TRANSFER_LOG_SCHEMA),
+    Action(
+        "set_webdav_transfer_log",
+        _set_transfer_log,
+        SET_TRANSFER_LOG_SCHEMA,
+        admin=True,
+    ),
 )
 
 
