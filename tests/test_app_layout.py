@@ -24,8 +24,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "custom_components/synology_native"
 SCOPE = (f"{PACKAGE}/", "tests/fake_dsm/")
-# The most shared files a new app may have to touch.
-MAX_SHARED_FILES = 6
+# The most shared files a new app may have to touch; two of them are the NAS self-check's
+# (selfcheck/guesses.py and selfcheck/probe.py), which judges every app's wire guesses.
+MAX_SHARED_FILES = 8
 
 # Each app's package name and the members that name it (WebDAV administration is
 # DSM's own: no DsmApp member).

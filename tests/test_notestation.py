@@ -392,7 +392,7 @@ async def test_app_missing_on_the_nas(
             entry.entry_id
         )
     }
-    assert platforms == {"sensor"}
+    assert platforms == {"button", "sensor"}
     assert hass.states.async_entity_ids("todo") == []
     assert hass.states.get("sensor.ds923_demo_open_to_dos") is None
     assert issue_registry.async_get_issue(

@@ -25,6 +25,11 @@ from .data import (
     create_entry_client,
 )
 from .error_policy import setup_error
+from .selfcheck import (
+    async_forget as async_forget_selfcheck,
+    async_restore as async_restore_selfcheck,
+)
+from .selfcheck.services import ACTIONS as SELFCHECK_ACTIONS
 from .services import async_register_actions
 from .services.call_api import ACTIONS as CALL_API_ACTIONS
 
@@ -37,7 +42,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions; each finds its config entry when called."""
-    async_register_actions(hass, (*APP_ACTIONS, *CALL_API_ACTIONS))
+    async_register_actions(hass, (*APP_ACTIONS, *CALL_API_ACTIONS, *SELFCHECK_ACTIONS))
     return True
 
 
@@ -84,6 +89,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool:
         nas_coordinator=nas_coordinator,
         apps=runtimes,
     )
+    await async_restore_selfcheck(hass, entry)
     for spec, runtime in used_apps(entry):
         if spec.prepare is not None:
             try:
@@ -103,10 +109,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> bool
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: DsmConfigEntry) -> None:
-    """Forget what the entry kept: what each app stored, and an SSO session."""
+    """Forget what the entry kept: what each app stored, its last NAS check, an SSO session."""
     for spec in APPS:
         for data in spec.stores:
             await data.store(hass, entry.entry_id).async_remove()
+    await async_forget_selfcheck(hass, entry.entry_id)
     if auth_method_of(entry.data) is AuthMethod.SSO:
         await _async_logout(create_entry_client(hass, entry.data))
 

@@ -1,6 +1,7 @@
 """Runtime data of a config entry and the client factory shared with the config flow."""
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.config_entries import ConfigEntry
@@ -57,6 +58,15 @@ class AppKey[RuntimeT: AppRuntime[Any]]:
 
 
 @dataclass(slots=True)
+class SelfCheck:
+    """An entry's latest NAS self-check report (check_nas), for diagnostics."""
+
+    report: dict[str, Any] | None = None
+    # One check at a time: a second would stop the first one's recording.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+@dataclass(slots=True)
 class DsmRuntimeData:
     """What a loaded entry holds: the client, the entry's poll and each used app."""
 
@@ -66,6 +76,8 @@ class DsmRuntimeData:
     # The installed apps the user chose to use (options), each with its runtime;
     # platforms and actions serve only these.
     apps: dict[DsmApp, AppRuntime[Any]]
+    # The latest NAS self-check (check_nas), for diagnostics.
+    selfcheck: SelfCheck = field(default_factory=SelfCheck)
 
     def app[RuntimeT: AppRuntime[Any]](self, key: AppKey[RuntimeT]) -> RuntimeT | None:
         """Return the runtime of the app key names, None when the entry does not use it."""

@@ -48,6 +48,8 @@ async def async_get_config_entry_diagnostics(
             "apps": sorted(runtime.apps),
             **app_states,
             "signed_in": runtime.client.session is not None,
+            # Shapes and verdicts only: the self-check never keeps a value (check_nas).
+            "selfcheck": runtime.selfcheck.report,
             "app_apis": {
                 name: [info.min_version, info.max_version]
                 for name, info in sorted(apis.items())

@@ -509,3 +509,18 @@ async def test_empty_conversation_without_402(
     empty = await chat.direct_channel(BOB)
     assert await chat.posts_since(empty.channel_id, 0) == []
     assert await chat.newest_posts(empty.channel_id, 5) == []
+
+
+async def test_posts_since_is_bounded_by_us(chat: Chat, fake_dsm: FakeDsm) -> None:
+    """However many posts the NAS holds, one call costs at most max_pages requests."""
+    fake_dsm.chat.page_cap = 7
+    start = post_id_for(GENERAL, 2)
+    for number in range(30):
+        await fake_dsm.chat.post_as("alice", GENERAL, f"post {number}")
+    fake_dsm.reset_request_log()
+    found = await chat.posts_since(GENERAL, start, max_pages=2)
+    # 6 new posts a page (the anchor comes back too).
+    assert [p.message for p in found] == [f"post {n}" for n in range(12)]
+    assert len([r for r in fake_dsm.requests if r.method == "list"]) == 2
+    rest = await chat.posts_since(GENERAL, found[-1].post_id)
+    assert [p.message for p in rest] == [f"post {n}" for n in range(12, 30)]

@@ -575,7 +575,7 @@ def _task_json(ctx: CallContext, task: SimTask) -> dict[str, Any]:
         "summary": task.summary,
         "description": task.description,
         "is_all_day": task.is_all_day,
-        "tzid": task.tzid,
+        ctx.store.dialect.task_zone_key: task.tzid,
         "has_start_time": False,
         "dtstart": 0,
         "dtstart_string": "",
@@ -604,14 +604,15 @@ def _task(ctx: CallContext, evt_id: Any, *, write: bool = False) -> SimTask:
     return task
 
 
-def _task_fields(task: SimTask, params: dict[str, Any]) -> None:
+def _task_fields(task: SimTask, params: dict[str, Any], zone_key: str) -> None:
     """Apply create/set fields; CONFLICT (§8.4, 2026-12): the zone as `tzid` or `tz_id`.
 
-    Either is accepted; both must then agree.
+    Either is accepted, the NAS's own key (zone_key) first; both must then agree.
     """
     task.summary = require(params, "summary", str)
     task.description = require(params, "description", str).strip()
-    zones = [params[key] for key in ("tzid", "tz_id") if key in params]
+    keys = (zone_key, *(key for key in ("tzid", "tz_id") if key != zone_key))
+    zones = [params[key] for key in keys if key in params]
     if any(not isinstance(zone, str) or zone != zones[0] for zone in zones):
         raise DsmError(120, {"name": "tzid", **INVALID})
     task.tzid = zones[0] if zones else task.tzid
@@ -662,7 +663,7 @@ async def todo_create(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any
     store = _store(ctx)
     task = store.add_task(calendar, "")
     try:
-        _task_fields(task, params)
+        _task_fields(task, params, ctx.store.dialect.task_zone_key)
     except DsmError:
         del store.tasks[task.evt_id]
         raise
@@ -676,7 +677,7 @@ async def todo_set(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     if require(params, "dav_etag", str) != task.etag:
         raise DsmError(STALE_ETAG_CODE)
     require(params, "priority_order", int)
-    _task_fields(task, params)
+    _task_fields(task, params, ctx.store.dialect.task_zone_key)
     ctx.store.calendar.touch(task)
     return _task_json(ctx, task)
 

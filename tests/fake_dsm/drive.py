@@ -643,6 +643,17 @@ async def revisions_list(ctx: CallContext, params: dict[str, Any]) -> dict[str, 
     if not params:
         raise DsmError(1000)
     node = _versioned_file(ctx, params)
+    if ctx.store.dialect.revisions_shape == "revisions":
+        return {
+            "revisions": [
+                {
+                    "revision_id": revision.revision_id,
+                    "size": revision.size,
+                    "modified_time": revision.modified_time,
+                }
+                for revision in reversed(node.revisions)
+            ]
+        }
     items = [
         {
             "version_id": int(revision.revision_id),
@@ -663,11 +674,17 @@ async def revisions_restore(ctx: CallContext, params: dict[str, Any]) -> None:
     """Make an earlier version current again (`path` + `version_id`, the client's guess)."""
     store, user = _drive(ctx)
     node = _versioned_file(ctx, params)
-    if "version_id" not in params:
-        raise DsmError(120, {"name": "version_id", "reason": "required"})
-    version = params["version_id"]
+    # A NAS listing {revisions: [{revision_id}]} takes that name back.
+    key = (
+        "revision_id"
+        if ctx.store.dialect.revisions_shape == "revisions"
+        else "version_id"
+    )
+    if key not in params:
+        raise DsmError(120, {"name": key, "reason": "required"})
+    version = params[key]
     if not isinstance(version, int | str) or isinstance(version, bool):
-        raise DsmError(120, {"name": "version_id", "reason": "invalid"})
+        raise DsmError(120, {"name": key, "reason": "invalid"})
     try:
         store.restore_revision(user, node, str(version))
     except DriveError as err:

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from .calendar_store import CalendarStore, seed_calendar_demo
 from .chat_store import ChatStore
 from .contacts_store import ContactsStore, seed_contacts_demo
+from .dialect import Dialect
 from .drive_store import DriveStore, seed_drive_demo
 from .notestation_store import NoteStationStore, seed_notestation_demo
 
@@ -129,6 +130,8 @@ class DsmStore:
         # SSO Server's live access tokens, by token (see sso.py).
         self.sso_access_tokens: dict[str, SsoAccessToken] = {}
         self.contacts = ContactsStore()
+        # The forms this NAS speaks where the evidence knows several (see dialect.py).
+        self.dialect = Dialect()
         # DSM's own SSO Client (DSM signing in through an OpenID Connect provider).
         self.sso_client = SsoClientSettings()
         # Sign-ins waiting for their one-time code, by the 403 answer's `token`.

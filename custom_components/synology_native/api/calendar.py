@@ -88,6 +88,13 @@ register_error_codes(
 
 # The value DSM's v5 filters take for "no filter" (calendar.md §7.1, §8.2).
 FILTER_ALL = "all"
+# CONFLICT (calendar.md §8.4 and 2026-12): Synology's documentation names a task's zone
+# ``tzid``; N4S4/synology-api (every version, `calendar.py` todo_create/todo_set) sends
+# ``tz_id``. Both go, with the same value, until a capture decides: a self-check that saw
+# the NAS answer with one (the client's form TASK_ZONE_FORM) sends only that one.
+TASK_ZONE_KEYS = ("tzid", "tz_id")
+TASK_ZONE_KEY = TASK_ZONE_KEYS[0]
+TASK_ZONE_FORM = "calendar_task_zone_key"
 # INFERRED: one limit large enough for every task of a list; the page size is unknown.
 TODO_LIST_LIMIT = 5000
 # INFERRED (§7.4, from one client): Calendar 3.x refuses an empty description or colour.
@@ -596,12 +603,6 @@ class CalEvent:
         return repeat.rrule(self.master_start or self.start)
 
 
-# CONFLICT (calendar.md §8.4 and 2026-12): Synology's documentation names a task's zone
-# ``tzid``; N4S4/synology-api (every version, `calendar.py` todo_create/todo_set) sends
-# ``tz_id``. Both go, with the same value, until a capture decides.
-TASK_ZONE_KEYS = ("tzid", "tz_id")
-
-
 @dataclass(frozen=True, slots=True)
 class TaskDraft:
     """What ``Todo.create`` and ``Todo.set`` send."""
@@ -612,8 +613,8 @@ class TaskDraft:
     done: bool = False
     tz_id: str = "UTC"
 
-    def wire(self) -> dict[str, Any]:
-        """Return the task fields; the zone goes under TASK_ZONE_KEYS."""
+    def wire(self, zone_keys: tuple[str, ...] = TASK_ZONE_KEYS) -> dict[str, Any]:
+        """Return the task fields, the zone under each of zone_keys."""
         params: dict[str, Any] = {
             "summary": self.summary,
             "description": self.description or EMPTY_DESCRIPTION,
@@ -621,7 +622,7 @@ class TaskDraft:
             "has_end_time": self.due is not None,
             # §8.1: percent_complete is 0 or 100, DSM's done flag.
             "percent_complete": 100 if self.done else 0,
-            **dict.fromkeys(TASK_ZONE_KEYS, self.tz_id),
+            **dict.fromkeys(zone_keys, self.tz_id),
             "is_all_day": self.due is not None and not isinstance(self.due, datetime),
         }
         if isinstance(self.due, datetime):
@@ -814,8 +815,10 @@ def _sort_key(value: date | datetime) -> datetime:
 
 
 def task_from_wire(item: Fields) -> CalTask:
-    """Parse a v5 task object; CONFLICT (§8.4): the zone may come as tzid or tz_id."""
-    zone_key = "tzid" if item.optional("tzid", str, "") else "tz_id"
+    """Parse a v5 task object; the zone may come under either of TASK_ZONE_KEYS."""
+    zone_key = next(
+        (key for key in TASK_ZONE_KEYS if item.optional(key, str, "")), TASK_ZONE_KEY
+    )
     tz_id = item.optional(zone_key, str, "") or "UTC"
     due: date | datetime | None = None
     if item.optional("has_end_time", bool, False):
@@ -1115,7 +1118,10 @@ class SynoCalendarApi:
         """Create a task in a task list."""
         data = await self._client.call(
             TODO_CREATE,
-            {"original_cal_id": task_list.original_cal_id, **draft.wire()},
+            {
+                "original_cal_id": task_list.original_cal_id,
+                **draft.wire(self._task_zone_keys()),
+            },
         )
         return task_from_wire(Fields.of(data, TODO_CREATE))
 
@@ -1131,10 +1137,15 @@ class SynoCalendarApi:
                 "original_cal_id": task.list_id,
                 "dav_etag": task.etag,
                 "priority_order": task.priority_order,
-                **draft.wire(),
+                **draft.wire(self._task_zone_keys()),
             },
         )
         return task_from_wire(Fields.of(data, TODO_SET))
+
+    def _task_zone_keys(self) -> tuple[str, ...]:
+        """Return the zone keys to send: the NAS's own, once a self-check saw it."""
+        form = self._client.forms.get(TASK_ZONE_FORM)
+        return TASK_ZONE_KEYS if form is None else (form,)
 
     async def delete_task(self, evt_id: int) -> None:
         """Delete a task."""

@@ -28,7 +28,7 @@ from .typed import Fields, is_kind
 
 if TYPE_CHECKING:
     from collections.abc import (
-        AsyncIterator,
+        AsyncGenerator,
         Awaitable,
         Callable,
         Iterable,
@@ -62,6 +62,8 @@ POST_NOT_FOUND = 402
 # Posts asked for per Post.list request when paging. DSM may answer with fewer while more
 # exist (chat.md §5.1 correction), so the size of a page never says where the end is.
 PAGE_SIZE = 100
+# The most Post.list requests posts_since makes in one call, whatever the NAS holds.
+MAX_PAGES_PER_CALL = 100
 
 # INFERRED (chat.md §8.2: 32 MB is the documented limit of files a webhook posts by URL):
 # the largest file Chat accepts as a post.
@@ -479,15 +481,23 @@ class Chat:
         *,
         thread_id: int = 0,
         before: int | None = None,
+        max_pages: int = MAX_PAGES_PER_CALL,
     ) -> list[ChatPost]:
-        """Return every post newer than the post id after (and older than before)."""
-        return [
-            post
-            async for page in self.post_pages(
-                channel_id, after, thread_id=thread_id, before=before
-            )
-            for post in page
-        ]
+        """Return the posts newer than the post id after (and older than before).
+
+        At most max_pages pages: the NAS decides how many posts there are, we decide
+        how many requests that may cost. What lies beyond is read from the newest
+        post returned.
+        """
+        posts: list[ChatPost] = []
+        pages = self.post_pages(channel_id, after, thread_id=thread_id, before=before)
+        async for page in pages:
+            posts += page
+            max_pages -= 1
+            if max_pages <= 0:
+                break
+        await pages.aclose()
+        return posts
 
     async def post_pages(
         self,
@@ -496,7 +506,7 @@ class Chat:
         *,
         thread_id: int = 0,
         before: int | None = None,
-    ) -> AsyncIterator[list[ChatPost]]:
+    ) -> AsyncGenerator[list[ChatPost]]:
         """Yield the posts newer than the post id after (older than before), a page each.
 
         Each page is read anchored on the newest post of the page before (chat.md

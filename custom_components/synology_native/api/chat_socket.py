@@ -164,8 +164,11 @@ class ChatSocket:
 
     async def _any_event(self, event: str, *args: Any) -> None:
         # INFERRED (chat.md §9.2): names and payloads are not public, so only the name is
-        # logged (to learn it) and handed on; the payload is never read.
+        # logged (to learn it) and handed on; the payload is never read, only its shape
+        # recorded while a self-check runs.
         _LOGGER.debug("Chat socket event %s", event)
+        if (shapes := self._client.shapes) is not None:
+            shapes.event(event, args)
         self._on_event(event)
 
     async def _disconnected(self, *args: Any) -> None:

@@ -46,6 +46,7 @@ from .errors import (
     error_from_code,
 )
 from .models import ApiInfo, Call, CallResult, Endpoint
+from .shapes import ShapeRecorder
 from .transport import transport_errors
 from .typed import Fields
 
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
         AsyncIterator,
         Awaitable,
         Callable,
+        Iterator,
         Mapping,
         Sequence,
     )
@@ -121,6 +123,32 @@ class DsmClient:
         self._apis: dict[str, ApiInfo] | None = None
         self._discovery_lock = asyncio.Lock()
         self._login_lock = asyncio.Lock()
+        # Off unless a self-check runs: the shape of every answer (never a value).
+        self.shapes: ShapeRecorder | None = None
+        # The other documented wire form a self-check saw this NAS speak, by the app
+        # module's form name (e.g. calendar.TASK_ZONE_FORM); app modules read it.
+        self.forms: dict[str, str] = {}
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[ShapeRecorder]:
+        """Record the shape of every answer while the block runs (see api.shapes)."""
+        recorder = ShapeRecorder()
+        previous, self.shapes = self.shapes, recorder
+        try:
+            yield recorder
+        finally:
+            self.shapes = previous
+
+    def _observe(
+        self, endpoint: Endpoint, version: int, data: Any, error: DsmApiError | None
+    ) -> None:
+        """Hand one answer to the recorder, when one records."""
+        if self.shapes is None:
+            return
+        if error is None:
+            self.shapes.answer(endpoint.api, endpoint.method, version, data)
+        else:
+            self.shapes.error(endpoint.api, endpoint.method, version, error.code)
 
     # --- discovery -------------------------------------------------------------
 
@@ -430,8 +458,10 @@ class DsmClient:
         request as a whole (transport, session) is raised.
         """
         items = []
+        versions = []
         for item in calls:
             _, version = await self._resolve(item.endpoint)
+            versions.append(version)
             items.append(
                 {
                     "api": item.endpoint.api,
@@ -449,7 +479,10 @@ class DsmClient:
         data = await self._with_session(
             lambda session: self._send(info, COMPOUND, version, params, session)
         )
-        return _compound_results(calls, data)
+        results = _compound_results(calls, data)
+        for result, version in zip(results, versions, strict=True):
+            self._observe(result.call.endpoint, version, result.data, result.error)
+        return results
 
     async def _send(
         self,
@@ -483,12 +516,20 @@ class DsmClient:
                 if response.status != 200:  # noqa: PLR2004 - DSM answers 200 for API errors too
                     raise DsmHttpError(response.status)
                 body = await _bounded_body(response, endpoint)
-        if len(body) > OFF_LOOP_BODY_BYTES:
-            # Thousands of to-dos or events take tens of milliseconds to decode.
-            return await asyncio.get_running_loop().run_in_executor(
-                None, _unwrap_envelope, body, endpoint.api, endpoint.method
-            )
-        return _unwrap_envelope(body, endpoint.api, endpoint.method)
+        try:
+            if len(body) > OFF_LOOP_BODY_BYTES:
+                # Thousands of to-dos or events take tens of milliseconds to decode.
+                data = await asyncio.get_running_loop().run_in_executor(
+                    None, _unwrap_envelope, body, endpoint.api, endpoint.method
+                )
+            else:
+                data = _unwrap_envelope(body, endpoint.api, endpoint.method)
+        except DsmApiError as err:
+            self._observe(endpoint, version, None, err)
+            raise
+        if endpoint != COMPOUND:  # its items are recorded one by one
+            self._observe(endpoint, version, data, None)
+        return data
 
     def _routing(
         self,

@@ -410,7 +410,15 @@ def revision_list_params(path: str) -> dict[str, Any]:
     return {"path": path}
 
 
-def revision_restore_params(path: str, version_id: str) -> dict[str, Any]:
+# The self-check's form name for the shape of Revisions.list (see version_items): the
+# listed id goes back to Revisions.restore under the name the NAS listed it with.
+REVISIONS_FORM = "drive_revisions_shape"
+REVISION_ID_KEYS = {"items": "version_id", "revisions": "revision_id"}
+
+
+def revision_restore_params(
+    path: str, version_id: str, id_key: str = REVISION_ID_KEYS["items"]
+) -> dict[str, Any]:
     """Parameters of ``Revisions.restore``.
 
     UNKNOWN (drive.md §7, no public client restores): the file by ``path`` and the
@@ -419,7 +427,7 @@ def revision_restore_params(path: str, version_id: str) -> dict[str, Any]:
     """
     return {
         "path": path,
-        "version_id": int(version_id) if version_id.isdecimal() else version_id,
+        id_key: int(version_id) if version_id.isdecimal() else version_id,
     }
 
 
@@ -827,7 +835,11 @@ class Drive:
         """Make an earlier version the file's content again."""
         await self._client.call(
             REVISIONS_RESTORE,
-            revision_restore_params(path, version_id),
+            revision_restore_params(
+                path,
+                version_id,
+                REVISION_ID_KEYS[self._client.forms.get(REVISIONS_FORM, "items")],
+            ),
         )
 
     # notifications, info, quota

@@ -32,9 +32,14 @@ APPS: Final[tuple[AppSpec[Any], ...]] = (
 # The DSM packages the integration serves: only these are offered in the options.
 SUPPORTED_APPS: Final = frozenset(spec.app for spec in APPS if spec.app is not None)
 
-# Every platform any app adds entities to; the sensor platform always has the DSM version.
+# Every platform any app adds entities to; the sensor platform always has the DSM
+# version, the button platform the NAS self-check.
 PLATFORMS: Final = sorted(
-    {Platform.SENSOR, *(platform for spec in APPS for platform in spec.platforms)}
+    {
+        Platform.BUTTON,
+        Platform.SENSOR,
+        *(platform for spec in APPS for platform in spec.platforms),
+    }
 )
 
 # Every app action; call_api's come on top (services/call_api.py).
