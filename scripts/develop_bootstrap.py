@@ -120,11 +120,22 @@ async def synology_entries(
         return entries
 
 
+def demo_entry(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the entry of the demo DSM account among entries (titled "<model> demo").
+
+    Others, such as the README's single sign-on demo, may be there too.
+    """
+    return next(
+        (entry for entry in entries if entry["title"].rsplit(" ", 1)[-1] == DEMO_USER),
+        None,
+    )
+
+
 async def add_integration(
     http: aiohttp.ClientSession, url: str, dsm_url: str, headers: dict[str, str]
 ) -> None:
     """Add Synology Native for the demo DSM account unless it is there already."""
-    if await synology_entries(http, url, headers):
+    if demo_entry(await synology_entries(http, url, headers)) is not None:
         return
     async with http.post(
         f"{url}/api/config/config_entries/flow",
@@ -152,13 +163,16 @@ async def add_integration(
 async def until_started(
     http: aiohttp.ClientSession, url: str, headers: dict[str, str]
 ) -> None:
-    """Wait until Home Assistant runs and every Synology Native entry is loaded."""
+    """Wait until Home Assistant runs and the demo account's entry is loaded.
+
+    Only that one: a single sign-on entry waits for a new sign-in after a restart (the
+    simulator forgot its session), which no waiting brings.
+    """
     for _ in range(STARTUP_SECONDS * 2):
         async with http.get(f"{url}/api/config", headers=headers) as response:
             running = (await response.json())["state"] == "RUNNING"
-        entries = await synology_entries(http, url, headers)
-        loaded = all(entry["state"] == "loaded" for entry in entries)
-        if running and loaded:
+        entry = demo_entry(await synology_entries(http, url, headers))
+        if running and entry is not None and entry["state"] == "loaded":
             return
         await asyncio.sleep(0.5)
     sys.exit(f"Home Assistant at {url} did not finish starting")
@@ -188,7 +202,9 @@ async def enable_chat_assist(
     http: aiohttp.ClientSession, url: str, headers: dict[str, str]
 ) -> None:
     """Let the demo user Alice talk to Assist from Chat, as the Developer user."""
-    entry = (await synology_entries(http, url, headers))[0]
+    entry = demo_entry(await synology_entries(http, url, headers))
+    if entry is None:
+        sys.exit("The demo account's entry is gone")
     if entry["num_subentries"]:
         return  # a restart of the demo: Alice is allowed already
     entry_id = entry["entry_id"]

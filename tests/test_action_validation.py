@@ -13,6 +13,7 @@ from homeassistant.util import dt as dt_util
 import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import yaml
 
 from custom_components.synology_native.api.chat import MAX_MESSAGE_LENGTH
 from custom_components.synology_native.api.notestation import MAX_TITLE_LENGTH
@@ -26,12 +27,8 @@ if TYPE_CHECKING:
 
     from tests.fake_dsm import FakeDsm
 
-EXCEPTIONS = json.loads(
-    (
-        Path(__file__).parents[1]
-        / "custom_components/synology_native/translations/en.json"
-    ).read_text()
-)["exceptions"]
+COMPONENT = Path(__file__).parents[1] / "custom_components/synology_native"
+EXCEPTIONS = json.loads((COMPONENT / "translations/en.json").read_text())["exceptions"]
 
 WELCOME = post_id_for(GENERAL, 1)
 LATER = (dt_util.utcnow() + timedelta(days=1)).isoformat()
@@ -44,6 +41,8 @@ BAD_TIMES = (
     "9999-12-31 23:59",  # in Home Assistant's time zone, west of UTC in tests
     "25:00",
     "tomorrow",
+    "0001-01-01",  # a typo no calendar, to-do or schedule means
+    "1899-12-31 23:00",
 )
 LONG_MESSAGE = "x" * (MAX_MESSAGE_LENGTH + 1)
 LONG_TITLE = "t" * (MAX_TITLE_LENGTH + 1)
@@ -56,6 +55,12 @@ EVENT = {
     "start": "2026-03-04 09:00",
     "end": "2026-03-04 10:00",
 }
+
+NO_START_ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:no-start\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:When?\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 # (action, data, translation key). Every action has at least one row.
 BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
@@ -180,6 +185,46 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
         "create_event",
         {**EVENT, "rrule": "FREQ=MONTHLY;BYDAY=-1FR"},
         "calendar_rule_unsupported",
+    ),
+    ("create_event", {**EVENT, "summary": " "}, "calendar_summary_empty"),
+    (
+        "create_event",
+        {**EVENT, "rrule": "FREQ=DAILY;COUNT=100000000"},
+        "calendar_count_too_large",
+    ),
+    *(
+        ("create_event", {**EVENT, "attendees": [who]}, "calendar_attendee_invalid")
+        for who in ("not an e-mail", "alice@", "bob@home", "a/b")
+    ),
+    *(
+        (
+            "create_event",
+            {**EVENT, "reminders": [minutes]},
+            "calendar_reminder_out_of_range",
+        )
+        for minutes in (10**12, -5)
+    ),
+    (
+        "update_event",
+        {**CALENDAR, "uid": "{event}", "summary": ""},
+        "calendar_summary_empty",
+    ),
+    (
+        "update_event",
+        {**CALENDAR, "uid": "{event}", "start": "0001-01-01 09:30"},
+        "invalid_time",
+    ),
+    (
+        "get_events",
+        {**CALENDAR, "start": "2026-01-01", "end": "2030-01-01"},
+        "calendar_span_too_long",
+    ),
+    ("import_ics", {**CALENDAR, "ics": NO_START_ICS}, "calendar_event_without_start"),
+    ("export_ics", {**CALENDAR, "path": "{folder}"}, "calendar_export_to_folder"),
+    (
+        "copy",
+        {"paths": ["/mydrive/Documents"], "destination": "/mydrive/Documents"},
+        "drive_copy_into_itself",
     ),
     ("get_events", {**CALENDAR, "start": "tomorrow"}, "invalid_time"),
     (
@@ -316,10 +361,24 @@ async def loaded(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
 
 @pytest.fixture
 async def entries(
-    hass: HomeAssistant, loaded: None, entry_data: dict[str, Any], fake_dsm: FakeDsm
+    hass: HomeAssistant,
+    loaded: None,
+    entry_data: dict[str, Any],
+    fake_dsm: FakeDsm,
+    tmp_path: Path,
 ) -> dict[str, str]:
-    """Add two entries of the demo account that lack Note Station or Chat."""
-    names = {"note": next(iter(fake_dsm.notestation.notes))}
+    """Add two entries of the demo account that lack Note Station or Chat.
+
+    Name ids known only now: a note, an event, a folder Home Assistant may write to.
+    """
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    hass.config.allowlist_external_dirs = {str(folder)}
+    names = {
+        "note": next(iter(fake_dsm.notestation.notes)),
+        "event": next(iter(fake_dsm.store.calendar.events.values())).uid,
+        "folder": str(folder),
+    }
     for name, apps in (("chat_only", ["chat"]), ("notestation_only", ["notestation"])):
         entry = MockConfigEntry(
             domain=DOMAIN, unique_id=name, data=entry_data, options={CONF_APPS: apps}
@@ -337,6 +396,9 @@ async def test_every_action_refuses_bad_input(
     """Each bad input is a translated error and leaves the NAS as it was."""
     assert {action for action, _, _ in BAD_INPUTS} | ENTRY_ONLY_ACTIONS == set(
         hass.services.async_services_for_domain(DOMAIN)
+    )
+    assert set(hass.services.async_services_for_domain(DOMAIN)) == set(
+        yaml.safe_load((COMPONENT / "services.yaml").read_text())
     )
     default_entry = {
         "config_entry_id": hass.config_entries.async_entries(DOMAIN)[0].entry_id
@@ -369,6 +431,19 @@ async def test_every_action_refuses_bad_input(
         if nas_contents(fake_dsm) != before:
             failures.append((action, data, key, "changed the NAS"))
     assert failures == []
+
+
+@pytest.mark.usefixtures("entries")
+async def test_several_accounts_say_how_to_choose(hass: HomeAssistant) -> None:
+    """Without config_entry_id among several accounts: a translated way to choose."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            DOMAIN, "list_notebooks", {}, blocking=True, return_response=True
+        )
+    assert caught.value.translation_key == "choose_account"
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        assert entry.entry_id in str(caught.value)
+    assert "config_entry_id" in str(caught.value)
 
 
 @pytest.mark.usefixtures("loaded")

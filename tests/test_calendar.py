@@ -6,6 +6,7 @@ Home Assistant runs in US/Pacific (the test default); the NAS user's zone is
 Europe/Berlin, and some events are in America/New_York.
 """
 
+import asyncio
 from datetime import UTC, date, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from custom_components.synology_native.api import DsmApp
+from custom_components.synology_native.api import DsmApp, DsmClient
 from custom_components.synology_native.apps.calendar.coordinator import (
     CALENDAR,
     window_at,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     )
     from syrupy.assertion import SnapshotAssertion
 
+    from custom_components.synology_native.api.models import Endpoint
     from tests.fake_dsm import FakeDsm
     from tests.fake_dsm.calendar_store import CalendarStore, SimCalendar
 
@@ -149,6 +151,7 @@ async def test_single_event_create_edit_delete_from_the_frontend(
     [stored] = cal.events.values()
     assert stored.tz_id == "US/Pacific"
     assert stored.master.summary == "Dentist"
+    assert stored.color == home(cal).color  # the calendar's colour, not black
     [event] = await listed(hass_client)
     assert event["summary"] == "Dentist"
     assert event["start"] == {"dateTime": "2026-03-04T10:00:00-08:00"}
@@ -289,6 +292,150 @@ async def test_series_across_dst_and_the_three_scopes(
     )
     assert answer["success"], answer
     assert [event["summary"] for event in await listed(hass_client)] == ["Stand-up"]
+
+
+def stop_at_second_write(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Stop Home Assistant (cancel the task) when an event write follows another.
+
+    Return the writes that reached the NAS, in order.
+    """
+    sent: list[str] = []
+    call = DsmClient.call
+
+    async def stopping(
+        self: DsmClient, endpoint: Endpoint, *args: Any, **kwargs: Any
+    ) -> Any:
+        if endpoint.api == "SYNO.Cal.Event" and endpoint.method in {"create", "set"}:
+            if sent:
+                raise asyncio.CancelledError
+            sent.append(endpoint.method)
+        return await call(self, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(DsmClient, "call", stopping)
+    return sent
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_following_edit_interrupted_loses_nothing(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stop between the two calls of "this and following" leaves a duplicate.
+
+    Every occurrence is still there; deleting the old series from that occurrence on
+    (the next call) finishes the edit.
+    """
+    events = await _weekly(hass_ws_client, hass_client)
+    uid, fourth = events[0]["uid"], events[3]["recurrence_id"]
+    sent = stop_at_second_write(monkeypatch)
+    with pytest.raises(asyncio.CancelledError):
+        await action(
+            hass,
+            "update_event",
+            uid=uid,
+            recurrence_id=fourth,
+            scope="this_and_following",
+            summary="Retro",
+        )
+    assert len(sent) == 1
+    monkeypatch.undo()
+    await poll(hass, freezer)
+    events = await listed(hass_client)
+    assert [(e["summary"], e["start"]["dateTime"][:10]) for e in events] == [
+        ("Stand-up", "2026-03-02"),
+        ("Stand-up", "2026-03-09"),
+        ("Stand-up", "2026-03-16"),
+        ("Stand-up", "2026-03-23"),
+        ("Retro", "2026-03-23"),
+        ("Stand-up", "2026-03-30"),
+        ("Retro", "2026-03-30"),
+    ]
+    await action(
+        hass,
+        "delete_event",
+        uid=uid,
+        recurrence_id=fourth,
+        scope="this_and_following",
+    )
+    assert [e["summary"] for e in await listed(hass_client)] == [
+        "Stand-up",
+        "Stand-up",
+        "Stand-up",
+        "Retro",
+        "Retro",
+    ]
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_following_edit_failing_changes_nothing(
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+    fake_dsm: FakeDsm,
+    cal: CalendarStore,
+) -> None:
+    """When ending the old series fails, the new one is deleted again (frontend edit)."""
+    before = await _weekly(hass_ws_client, hass_client)
+    fake_dsm.faults.fail_api("SYNO.Cal.Event", "set", 105)
+    answer = await ws(
+        hass_ws_client,
+        "calendar/event/update",
+        entity_id=HOME,
+        uid=before[0]["uid"],
+        recurrence_id=before[3]["recurrence_id"],
+        recurrence_range="THISANDFUTURE",
+        event={
+            "summary": "Retro",
+            "dtstart": "2026-03-23T09:00:00-07:00",
+            "dtend": "2026-03-23T09:15:00-07:00",
+        },
+    )
+    assert not answer["success"]
+    assert "permission" in answer["error"]["message"].lower()
+    assert len(cal.events) == 1
+    assert await listed(hass_client) == before
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_frontend_refuses_what_dsm_should_not_store(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, cal: CalendarStore
+) -> None:
+    """A blank summary, year 1 or a series of 10^8 from the calendar card: refused."""
+    tasks = len(cal.tasks)
+    good = {
+        "summary": "Stand-up",
+        "dtstart": "2026-03-02T09:00:00-08:00",
+        "dtend": "2026-03-02T09:15:00-08:00",
+    }
+    for event, message in (
+        ({**good, "summary": " "}, "needs a summary"),
+        ({**good, "rrule": "FREQ=DAILY;COUNT=100000000"}, "at most 5000"),
+        (
+            {
+                **good,
+                "dtstart": "0001-01-01T09:00:00+00:00",
+                "dtend": "0001-01-01T10:00:00+00:00",
+            },
+            "years 1900 to 2999",
+        ),
+    ):
+        answer = await ws(
+            hass_ws_client, "calendar/event/create", entity_id=HOME, event=event
+        )
+        assert not answer["success"], event
+        assert message in answer["error"]["message"]
+    with pytest.raises(ServiceValidationError, match="years 1900 to 2999"):
+        await hass.services.async_call(
+            TODO_DOMAIN,
+            "add_item",
+            {"item": "Old", "due_date": "0001-01-01"},
+            target={ATTR_ENTITY_ID: TASKS},
+            blocking=True,
+        )
+    assert cal.events == {}
+    assert len(cal.tasks) == tasks
 
 
 @pytest.mark.usefixtures("loaded")

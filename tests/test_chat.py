@@ -673,6 +673,16 @@ async def test_logbook_descriptions(hass: HomeAssistant) -> None:
         )
     )
     assert line == {"name": "Alice", "message": "wrote in general"}
+    # A direct message's channel bears the other person's name.
+    direct = {"channel_name": "Alice", "channel_type": "anonymous"}
+    line = described[EVENT_CHAT_MESSAGE](
+        CoreEvent(EVENT_CHAT_MESSAGE, {**direct, "author_name": "Demo", "own": True})
+    )
+    assert line == {"name": "Demo", "message": "sent a direct message to Alice"}
+    line = described[EVENT_CHAT_MESSAGE](
+        CoreEvent(EVENT_CHAT_MESSAGE, {**direct, "author_name": "Alice", "own": False})
+    )
+    assert line == {"name": "Alice", "message": "sent a direct message"}
     line = described[EVENT_CHAT_REACTION](
         CoreEvent(
             EVENT_CHAT_REACTION,

@@ -7,6 +7,9 @@ from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VER
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 
 from custom_components.synology_native.config_flow import normalize_url
 from custom_components.synology_native.const import (
@@ -34,6 +37,7 @@ from tests.fake_dsm.store import (
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 
 async def start(
@@ -150,7 +154,11 @@ async def test_unusable_account(
 
 
 async def test_code_required_then_device_token(
-    hass: HomeAssistant, dsm_url: str, fake_dsm: FakeDsm, secrets_in_logs: list[str]
+    hass: HomeAssistant,
+    dsm_url: str,
+    fake_dsm: FakeDsm,
+    secrets_in_logs: list[str],
+    hass_client: ClientSessionGenerator,
 ) -> None:
     """A 2-step account asks for a code once; the entry keeps the device token."""
     result = await start_password(hass, dsm_url)
@@ -158,6 +166,11 @@ async def test_code_required_then_device_token(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "otp"
 
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_OTP_CODE: "12ab"}
+    )
+    assert result["step_id"] == "otp"
+    assert result["errors"] == {"base": "otp_malformed"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_OTP_CODE: "000000"}
     )
@@ -197,6 +210,10 @@ async def test_code_required_then_device_token(
     relogin = next(r for r in fake_dsm.requests if r.method == "login")
     assert relogin.params.get("device_id") == token
     assert "otp_code" not in relogin.params
+    # Diagnostics name the login kind, never the token.
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["entry"]["data"][CONF_DEVICE_TOKEN] == "**REDACTED**"
+    assert token not in str(diagnostics)
 
 
 @pytest.mark.parametrize(
@@ -204,17 +221,33 @@ async def test_code_required_then_device_token(
     [
         ("ftp://nas.local", "invalid_url"),
         ("https://nas.local/webman", "invalid_url"),
-        ("http://127.0.0.1:9", "cannot_connect"),
+        ("http://127.0.0.1:9", "connection_refused"),
     ],
 )
 async def test_address_errors(
     hass: HomeAssistant, socket_enabled: None, url: str, error: str
 ) -> None:
-    """Addresses that are not a reachable DSM keep the user on the first step."""
+    """Addresses that are not a reachable DSM keep the user on the first step.
+
+    A refused port says so, with the address tried (an unknown host name, which
+    the test resolver cannot look up, is told apart in tests/api/test_client.py).
+    """
     result = await start(hass, url)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
     assert result["errors"] == {"base": error}
+    if error != "invalid_url":
+        assert result["description_placeholders"]["address"] == url
+
+
+async def test_address_answering_like_no_dsm(
+    hass: HomeAssistant, dsm_url: str, fake_dsm: FakeDsm
+) -> None:
+    """A web server that answers, but not as DSM does, is the general error."""
+    fake_dsm.faults.fail_http(404)
+    result = await start(hass, dsm_url)
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["description_placeholders"]["address"] == dsm_url
 
 
 @pytest.mark.parametrize("verify_ssl", [True, False])
@@ -224,6 +257,9 @@ async def test_https_on_the_http_port(
     """https:// on DSM's plain-HTTP port says so, with or without verification."""
     result = await start(hass, dsm_url.replace("http://", "https://"), verify_ssl)
     assert result["errors"] == {"base": "http_port"}
+    assert result["description_placeholders"]["address"] == dsm_url.replace(
+        "http://", "https://"
+    )
 
 
 async def test_no_supported_app(

@@ -1,13 +1,23 @@
 """The demo: its banner names working commands, and the other accounts can post."""
 
 import shlex
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from scripts.develop_bootstrap import banner
+import aiohttp
+from aiohttp import web
+import pytest
+
+from scripts.develop_bootstrap import (
+    SSO_USER,
+    add_integration,
+    banner,
+    enable_chat_assist,
+    until_started,
+)
 from scripts.post_as import arguments, post_as
 from tests.fake_dsm.auth import totp_code
 from tests.fake_dsm.chat_store import GENERAL
-from tests.fake_dsm.store import DEMO_OTP_SECRET
+from tests.fake_dsm.store import DEMO_OTP_SECRET, DEMO_USER
 
 if TYPE_CHECKING:
     from tests.fake_dsm import FakeDsm
@@ -49,3 +59,75 @@ def test_banner_says_how_to_talk_to_assist() -> None:
         "demo",
         "add milk to my tasks",
     )
+
+
+class FakeHomeAssistant:
+    """The REST calls the bootstrap makes, answered as a running Home Assistant does.
+
+    Holds the README's single sign-on entry (waiting for a new sign-in, as after a
+    restart of the demo), listed first, and the demo account's entry if present.
+    """
+
+    def __init__(self, *, with_demo: bool) -> None:
+        """List the entries; record the flows started."""
+        self.entries = [
+            {"entry_id": "sso", "title": f"DS923+ {SSO_USER}", "state": "setup_error"},
+        ]
+        if with_demo:
+            self.entries.append(
+                {"entry_id": "demo", "title": f"DS923+ {DEMO_USER}", "state": "loaded"}
+            )
+        for entry in self.entries:
+            entry["num_subentries"] = 0
+        self.flows: list[Any] = []
+
+    def app(self) -> web.Application:
+        """Answer the bootstrap's calls."""
+
+        async def config(_request: web.Request) -> web.Response:
+            return web.json_response({"state": "RUNNING"})
+
+        async def entries(_request: web.Request) -> web.Response:
+            return web.json_response(self.entries)
+
+        async def flow(request: web.Request) -> web.Response:
+            self.flows.append(await request.json())
+            return web.json_response(
+                {"flow_id": "f", "type": "form", "data_schema": []}
+            )
+
+        app = web.Application()
+        app.router.add_get("/api/config", config)
+        app.router.add_get("/api/config/config_entries/entry", entries)
+        app.router.add_post("/api/config/config_entries/flow", flow)
+        app.router.add_post("/api/config/config_entries/subentries/flow", flow)
+        return app
+
+
+async def test_restart_after_the_sso_demo(
+    aiohttp_server: Any, socket_enabled: None
+) -> None:
+    """A waiting SSO entry neither stops the start nor takes the demo's place."""
+    home = FakeHomeAssistant(with_demo=True)
+    server = await aiohttp_server(home.app())
+    url = str(server.make_url("")).rstrip("/")
+    async with aiohttp.ClientSession() as http:
+        await until_started(http, url, {})  # returns: the demo entry is loaded
+        await add_integration(http, url, "https://127.0.0.1:5000", {})
+        assert home.flows == []  # the demo entry is there already
+        with pytest.raises(SystemExit):  # the form has no Alice: only the id matters
+            await enable_chat_assist(http, url, {})
+        assert home.flows == [{"handler": ["demo", "chat_assist_user"]}]
+
+
+async def test_demo_readded_beside_another_entry(
+    aiohttp_server: Any, socket_enabled: None
+) -> None:
+    """With only the SSO entry left, the demo account is added again."""
+    home = FakeHomeAssistant(with_demo=False)
+    server = await aiohttp_server(home.app())
+    url = str(server.make_url("")).rstrip("/")
+    async with aiohttp.ClientSession() as http:
+        with pytest.raises(aiohttp.ClientResponseError):  # the fake has no flow steps
+            await add_integration(http, url, "https://127.0.0.1:5000", {})
+    assert home.flows == [{"handler": "synology_native"}]

@@ -2,7 +2,9 @@
 
 import asyncio
 from collections.abc import Callable
+import itertools
 import logging
+import socket
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
 
@@ -17,7 +19,12 @@ from pytest_homeassistant_custom_component.common import (
     snapshot_platform,
 )
 
-from custom_components.synology_native.apps.drive.events import webhook_app_id
+from custom_components.synology_native.api.drive import NOTIFICATION_PAGE
+from custom_components.synology_native.apps.drive.events import (
+    PUSH_SILENCE,
+    may_be_local,
+    webhook_app_id,
+)
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_DRIVE_PUSH,
@@ -25,12 +32,13 @@ from custom_components.synology_native.const import (
     EVENT_DRIVE_FILE_CHANGED,
     EVENT_DRIVE_NOTIFICATION,
 )
-from tests.conftest import demo_entry, setup_entry
+from tests.conftest import advance_time, demo_entry, setup_entry
 from tests.fake_dsm.store import DEMO_USER
 from tests.test_init import poll
 
 if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.helpers import issue_registry as ir
     from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
     from syrupy.assertion import SnapshotAssertion
 
@@ -140,6 +148,29 @@ async def test_new_notifications_fire_once_across_polls_and_restarts(
     await hass.config_entries.async_setup(drive_entry.entry_id)
     await hass.async_block_till_done()
     assert [event["file_name"] for event in events] == ["Recipes.txt", "While away.txt"]
+
+
+async def test_an_older_notification_back_on_the_page_is_not_new(
+    hass: HomeAssistant,
+    drive_entry: MockConfigEntry,
+    drive: DriveStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Items sliding back onto the newest page (newer ones gone) fire nothing."""
+    seconds = itertools.count(drive.now() + 1)
+    drive.clock = lambda: next(seconds)  # each change a second after the one before
+    for number in range(NOTIFICATION_PAGE):
+        alice_adds_a_file(drive, f"Photo {number}.jpg")
+    events = recorded(hass, EVENT_DRIVE_NOTIFICATION)
+    await setup_entry(hass, drive_entry)
+    feed = drive.notifications[DEMO_USER]
+    assert len(feed) > NOTIFICATION_PAGE  # the demo's own are off the page
+    del feed[:2]  # two newest dismissed: two older ones come back onto the page
+    await poll(hass, freezer)
+    assert events == []
+    alice_adds_a_file(drive, "Recipes.txt")
+    await poll(hass, freezer)
+    assert [event["file_name"] for event in events] == ["Recipes.txt"]
 
 
 async def test_drive_joins_the_entrys_single_request_per_cycle(
@@ -271,6 +302,77 @@ async def test_push_without_a_local_url_falls_back_to_polling(
     assert drive_push_entry.state is ConfigEntryState.LOADED
     assert drive.webhooks == {}
     assert "Drive push needs Home Assistant's local URL" in caplog.text
+
+
+async def test_push_to_an_address_not_local_is_a_repair_issue(
+    hass: HomeAssistant,
+    drive_push_entry: MockConfigEntry,
+    drive: DriveStore,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A public internal URL: Home Assistant would refuse Drive's deliveries; say so."""
+    assert await async_setup_component(hass, DOMAIN, {})
+    hass.config.internal_url = "http://203.0.113.5:8123"
+    await setup_entry(hass, drive_push_entry)
+    assert len(drive.webhooks) == 1
+    issue = issue_registry.async_get_issue(
+        DOMAIN, f"drive_push_url_not_local_{drive_push_entry.entry_id}"
+    )
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "entry": DEMO_USER,
+        "url": "http://203.0.113.5:8123/",
+    }
+    await hass.config_entries.async_unload(drive_push_entry.entry_id)
+    assert not issue_registry.issues
+
+
+def test_which_push_addresses_count_as_local(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an address known not to be local raises the issue."""
+    assert may_be_local("192.168.1.20")
+    assert may_be_local("localhost")  # resolves to loopback
+    assert may_be_local("homeassistant.local")  # multicast DNS: local by definition
+    assert not may_be_local("203.0.113.5")
+
+    def unknown(*_args: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "not known here")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    assert may_be_local("nas-only-name.lan")  # the NAS may resolve what we cannot
+
+
+async def test_push_that_never_delivers_is_a_repair_issue(
+    hass: HomeAssistant,
+    entry_data: dict[str, Any],
+    drive: DriveStore,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The feed shows a change, but no delivery came since registration: a repair issue."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=DEMO_USER,
+        unique_id=DEMO_USER,
+        data=entry_data,
+        options={CONF_APPS: ["drive"]},
+    )
+    await setup_entry(hass, entry)
+    client = await hass_client_no_auth()
+    hass.config.internal_url = str(client.make_url("/")).rstrip("/")
+    hass.config_entries.async_update_entry(
+        entry, options={CONF_APPS: ["drive"], CONF_DRIVE_PUSH: True}
+    )
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not issue_registry.issues  # a loopback address is local
+    (registered,) = drive.webhooks.values()
+    registered.url = "http://127.0.0.1:9/"  # the NAS cannot reach Home Assistant
+    alice_adds_a_file(drive, "Lost.txt")
+    await poll(hass, freezer)
+    assert not issue_registry.issues  # a delivery may take a moment
+    await advance_time(hass, freezer, PUSH_SILENCE)
+    assert issue_registry.async_get_issue(DOMAIN, f"drive_push_silent_{entry.entry_id}")
 
 
 async def test_logbook_lines(hass: HomeAssistant) -> None:

@@ -4,10 +4,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 
+from custom_components.synology_native.apps.drive import services as drive_services
 from custom_components.synology_native.const import DOMAIN
 from tests.fake_dsm.drive_store import DriveError
 from tests.fake_dsm.store import DEMO_USER
@@ -47,11 +48,12 @@ async def act(hass: HomeAssistant, action: str, **data: Any) -> Any:
     )
 
 
-async def refused(hass: HomeAssistant, action: str, key: str, **data: Any) -> None:
-    """Assert that the action is refused with the translated error key."""
+async def refused(hass: HomeAssistant, action: str, key: str, **data: Any) -> str:
+    """Assert that the action is refused with the translated error key; return its text."""
     with pytest.raises(ServiceValidationError) as caught:
         await act(hass, action, **data)
     assert caught.value.translation_key == key
+    return str(caught.value)
 
 
 def writes(fake_dsm: FakeDsm) -> list[str | None]:
@@ -150,13 +152,14 @@ async def test_bad_uploads_touch_nothing(
     await refused(
         hass, "upload_file", "drive_path_invalid", file_path=str(photo), folder="Camera"
     )
-    await refused(
+    taken = await refused(
         hass,
         "upload_file",
         "drive_name_taken",
         file_path=str(photo),
         folder="/mydrive/Documents",
     )
+    assert f"/mydrive/Documents/{photo.name}" in taken  # the user's path, not an id
     await refused(
         hass,
         "upload_file",
@@ -233,6 +236,52 @@ async def test_download_writes_the_whole_file_or_nothing(
         overwrite=True,
     )
     assert target.read_bytes() == drive.content(welcome)
+
+
+async def test_download_ending_short_is_refused(
+    hass: HomeAssistant, drive: DriveStore, allowed: Path
+) -> None:
+    """A body shorter than the file Drive lists fails, and leaves no file behind."""
+    welcome = drive.resolve(DEMO_USER, "/mydrive/Documents/Welcome.txt")
+    listed = welcome.size
+    blob = welcome.revisions[-1].blob
+    blob.write_bytes(blob.read_bytes()[: listed - 9])  # the NAS serves a cut copy
+    with pytest.raises(HomeAssistantError) as caught:
+        await act(
+            hass,
+            "download_file",
+            path="/mydrive/Documents/Welcome.txt",
+            target_path=str(allowed / "welcome.txt"),
+        )
+    assert caught.value.translation_key == "drive_download_short"
+    assert f"ended after {listed - 9} of its {listed} bytes" in str(caught.value)
+    assert await hass.async_add_executor_job(os.listdir, allowed) == []
+
+
+async def test_transfers_have_a_deadline(
+    hass: HomeAssistant,
+    allowed: Path,
+    fake_dsm: FakeDsm,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A transfer that outlasts its deadline stops with a clear error, no file left."""
+    monkeypatch.setattr(drive_services, "TRANSFER_BASE_SECONDS", 0.2)
+    fake_dsm.faults.latency = 0.5  # every answer, the transfer's too, comes this late
+    photo = allowed / "slow.jpg"
+    photo.write_bytes(b"jpeg")
+    with pytest.raises(HomeAssistantError) as caught:
+        await act(hass, "upload_file", file_path=str(photo), folder="/mydrive")
+    assert caught.value.translation_key == "drive_transfer_too_slow"
+    assert "/mydrive/slow.jpg" in str(caught.value)
+    with pytest.raises(HomeAssistantError) as caught:
+        await act(
+            hass,
+            "download_file",
+            path="/mydrive/Documents/Welcome.txt",
+            target_path=str(allowed / "welcome.txt"),
+        )
+    assert caught.value.translation_key == "drive_transfer_too_slow"
+    assert await hass.async_add_executor_job(os.listdir, allowed) == ["slow.jpg"]
 
 
 async def test_share_links(
@@ -323,13 +372,14 @@ async def test_folders_move_copy_delete(
         "/mydrive/Archive/Welcome.txt"
     ]
     fake_dsm.reset_request_log()
-    await refused(
+    taken = await refused(
         hass,
         "move",
         "drive_name_taken",
         paths=["/mydrive/Documents/Welcome.txt"],
         destination="/mydrive/Archive",
     )
+    assert "/mydrive/Archive/Welcome.txt" in taken
     await refused(
         hass,
         "move",

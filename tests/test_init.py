@@ -1,11 +1,13 @@
 """Setting up, polling, recovering and unloading an entry against the simulator."""
 
 from datetime import timedelta
+import logging
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.helpers import entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
 )
@@ -19,7 +21,7 @@ from custom_components.synology_native.const import (
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
-from tests.conftest import advance_time, setup_entry
+from tests.conftest import advance_time, demo_entry, setup_entry
 from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
 
 if TYPE_CHECKING:
@@ -33,6 +35,14 @@ if TYPE_CHECKING:
 VERSION_ENTITY = "sensor.ds923_demo_dsm_version"
 OPEN_TODOS = "sensor.ds923_demo_open_to_dos"
 TASKS = "todo.tasks"
+DOMAIN_LOGGER = "custom_components.synology_native"
+# An entity of each polled app (and the NAS itself).
+POLLED = (
+    VERSION_ENTITY,
+    OPEN_TODOS,
+    "calendar.ds923_demo_my_calendar",
+    "sensor.ds923_demo_unread_drive_notifications",
+)
 
 
 def states(hass: HomeAssistant, *entity_ids: str) -> list[str]:
@@ -166,21 +176,54 @@ async def test_password_changed_while_running(
 
 async def test_nas_down_then_back(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    entry_data: dict[str, object],
     fake_dsm: FakeDsm,
     freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Entities go unavailable while DSM fails, and come back with it."""
-    await setup_entry(hass, config_entry)
+    """One failed poll keeps every entity; failures spanning a poll period grey them.
+
+    Going unavailable and coming back are logged once each per coordinator. (Chat,
+    which is not polled, would take some of the faults.)
+    """
+    polled_apps = ["calendar", "drive", "notestation"]
+    options = {CONF_APPS: polled_apps, CONF_UPDATE_INTERVAL: 5}
+    await setup_entry(hass, demo_entry(entry_data, options))
+    shown = states(hass, *POLLED)
+    assert STATE_UNAVAILABLE not in shown
     # One request per cycle carries every read: one bad answer fails them all.
     fake_dsm.faults.malformed(1)
     await poll(hass, freezer)
-    assert states(hass, VERSION_ENTITY, OPEN_TODOS) == [STATE_UNAVAILABLE] * 2
+    assert states(hass, *POLLED) == shown
+    assert (
+        not [  # nothing went unavailable
+            record
+            for record in caplog.records
+            if record.levelno >= logging.WARNING
+            and record.name.startswith(DOMAIN_LOGGER)
+        ]
+    )
     await poll(hass, freezer)
-    assert states(hass, VERSION_ENTITY, OPEN_TODOS) == [
-        fake_dsm.store.dsm_version,
-        "4",
-    ]
+    assert states(hass, *POLLED) == shown
+    fake_dsm.faults.malformed(2)
+    await poll(hass, freezer)
+    assert states(hass, *POLLED) == shown
+    await poll(hass, freezer)
+    assert states(hass, *POLLED) == [STATE_UNAVAILABLE] * len(POLLED)
+    fake_dsm.faults.malformed(1)
+    await poll(hass, freezer)
+    assert states(hass, *POLLED) == [STATE_UNAVAILABLE] * len(POLLED)
+    await poll(hass, freezer)
+    assert states(hass, *POLLED) == shown
+    for coordinator in ("nas", *polled_apps):
+        name = f"synology_native {coordinator} data"
+        said = [
+            record.getMessage()
+            for record in caplog.records
+            if record.levelno >= logging.INFO and name in record.getMessage()
+        ]
+        assert len(said) == 2, said  # going, and back
+        assert said[1] == f"Fetching {name} recovered"
 
 
 async def test_one_request_per_cycle(
@@ -218,8 +261,10 @@ async def test_one_app_failing_leaves_the_others(
 ) -> None:
     """Note Station failing its reads makes only its entities unavailable."""
     await setup_entry(hass, notestation_entry)
-    fake_dsm.faults.fail_api("SYNO.NoteStation.Notebook", "list", 117)
+    fake_dsm.faults.fail_api("SYNO.NoteStation.Notebook", "list", 117, count=2)
     fake_dsm.store.dsm_version = "DSM 7.3-81180"
+    await poll(hass, freezer)
+    assert states(hass, VERSION_ENTITY, OPEN_TODOS) == ["DSM 7.3-81180", "4"]
     await poll(hass, freezer)
     assert states(hass, VERSION_ENTITY, OPEN_TODOS, TASKS) == [
         "DSM 7.3-81180",
@@ -270,7 +315,8 @@ async def test_rate_limited_poll(
 ) -> None:
     """DSM asking to slow down marks the data stale and retries later."""
     await setup_entry(hass, config_entry)
-    fake_dsm.faults.fail_api("SYNO.DSM.Info", "getinfo", 411)
+    fake_dsm.faults.fail_api("SYNO.DSM.Info", "getinfo", 411, count=2)
+    await poll(hass, freezer)
     await poll(hass, freezer)
     coordinator = config_entry.runtime_data.nas_coordinator
     assert coordinator.last_update_success is False

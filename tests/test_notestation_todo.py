@@ -22,7 +22,6 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.synology_native.api.notestation import TODO_PAGE_SIZE
 from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
-from custom_components.synology_native.apps.notestation.todo import SUBTASK_PREFIX
 from custom_components.synology_native.const import (
     CONF_APPS,
     DOMAIN,
@@ -83,13 +82,16 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str:
 async def test_list_shows_subtasks_under_their_parent(
     hass: HomeAssistant, nas: NoteStationStore
 ) -> None:
-    """Top-level to-dos in DSM's order, each subtask right after its parent, marked."""
+    """Top-level to-dos in DSM's order, each subtask right after its parent.
+
+    A subtask's name is its own: no mark sits in the name the user edits.
+    """
     listed = await items(hass)
     assert [item["summary"] for item in listed] == [
         "Pay rent",
         "Plan trip",
-        f"{SUBTASK_PREFIX}Book flights",
-        f"{SUBTASK_PREFIX}Pack bags",
+        "Book flights",
+        "Pack bags",
         "Call the plumber",
     ]
     assert [item["status"] for item in listed] == [
@@ -159,14 +161,14 @@ async def test_create_update_and_delete(
 
 @pytest.mark.usefixtures("loaded")
 async def test_subtask_round_trip(hass: HomeAssistant, nas: NoteStationStore) -> None:
-    """An edited subtask keeps its parent and place; the mark is not stored."""
+    """An edited subtask keeps its parent and place."""
     pack = nas.todo_by_title("Pack bags")
     parent_id = pack.parent_id
     await call_todo(
         hass,
         "update_item",
-        item=f"{SUBTASK_PREFIX}Pack bags",
-        rename=f"{SUBTASK_PREFIX}Pack the suitcase",
+        item="Pack bags",
+        rename="Pack the suitcase",
         status="completed",
     )
     assert (pack.title, pack.done, pack.parent_id) == (
@@ -177,8 +179,8 @@ async def test_subtask_round_trip(hass: HomeAssistant, nas: NoteStationStore) ->
     assert nas.todos[parent_id].items[-1] == pack.object_id
     summaries = [item["summary"] for item in await items(hass)]
     assert summaries[2:4] == [
-        f"{SUBTASK_PREFIX}Book flights",
-        f"{SUBTASK_PREFIX}Pack the suitcase",
+        "Book flights",
+        "Pack the suitcase",
     ]
     await call_todo(hass, "remove_item", item="Plan trip")
     assert parent_id not in nas.todos
@@ -223,6 +225,25 @@ async def test_refused_and_vanished_items(
             type(entity.todo_items[0])(uid="1026_GONE", summary="x")
         )
     assert not trip.done
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_one_change_rebuilds_one_item(
+    hass: HomeAssistant,
+    nas: NoteStationStore,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A change to one to-do builds a new item for it alone; the others stay as built."""
+    entity = hass.data[TODO_DOMAIN].get_entity(TASKS)
+    before = {item.uid: item for item in entity.todo_items}
+    rent = nas.todo_by_title("Pay rent")
+    rent.done = True
+    notestation = config_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    await notestation.coordinator.async_refresh()
+    rebuilt = [item.uid for item in entity.todo_items if item is not before[item.uid]]
+    assert rebuilt == [rent.object_id]
+    assert entity.todo_items[0].status == "completed"
 
 
 @pytest.mark.usefixtures("loaded")
@@ -371,9 +392,9 @@ async def test_an_odd_due_date_spoils_only_its_own_todo(
     await poll(hass, freezer)
     listed = {item["summary"]: item for item in await items(hass)}
     assert "due" not in listed["Pay rent"]
-    assert "due" not in listed[f"{SUBTASK_PREFIX}Book flights"]
+    assert "due" not in listed["Book flights"]
     # Midnight UTC is 16:00 the day before in the tests' time zone (US/Pacific).
-    assert listed[f"{SUBTASK_PREFIX}Pack bags"]["due"] == "1969-12-30T16:00:00-08:00"
+    assert listed["Pack bags"]["due"] == "1969-12-30T16:00:00-08:00"
     assert state_of(hass, OPEN) == "4"
     assert state_of(hass, OVERDUE) == "1"  # Pack bags, due in 1969
     warnings = [

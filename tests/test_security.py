@@ -16,10 +16,12 @@ from aiohttp import web
 from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME, CONF_VERIFY_SSL
 from homeassistant.core import Context, SupportsResponse, callback
 from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import pytest_socket
 
+from custom_components.synology_native import coordinator as polling
 from custom_components.synology_native.api.catalog import REFUSED
 from custom_components.synology_native.apps import APP_ACTIONS
 from custom_components.synology_native.apps.chat import services as chat_services
@@ -554,11 +556,13 @@ async def test_a_hostile_nas_neither_floods_memory_nor_blocks_the_loop(
     fake_dsm: FakeDsm,
     nas: NoteStationStore,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A claimed total of 2,000,000 to-dos and a 100 MB answer: bounded by us.
 
-    What was read is kept (the to-dos of the pages read); an answer too large fails
-    the refresh with one warning, and the next honest answer is read again.
+    What was read is kept (the to-dos of the pages read); an answer too large is a
+    failed read: the last data stands through it, and once the failures span a poll
+    period the refresh fails with one warning. The next honest answer is read again.
     """
     caplog.set_level(logging.WARNING)
     nas.todo_page_cap = 2
@@ -580,10 +584,17 @@ async def test_a_hostile_nas_neither_floods_memory_nor_blocks_the_loop(
     assert caplog.text.count("claims 2000000 to-dos") == 1
 
     fake_dsm.faults.claim_total(None)
-    fake_dsm.faults.oversize(100 * 1024 * 1024, count=2)
+    fake_dsm.faults.oversize(100 * 1024 * 1024, count=3)
     peak, block = await hostile(coordinator.async_refresh)
     assert peak < MAX_EXTRA_BYTES
     assert block < MAX_LOOP_BLOCK_MS
+    assert coordinator.last_update_success
+    assert {todo.title for todo in coordinator.data.todos} == known
+    # The failures now span a poll period: the third too-large answer fails the refresh.
+    later = dt_util.utcnow() + coordinator.poll_period
+    monkeypatch.setattr(polling.dt_util, "utcnow", lambda: later)
+    await coordinator.async_refresh()
+    monkeypatch.undo()
     assert not coordinator.last_update_success
     assert caplog.text.count("more than 32 MiB") == 1
     await coordinator.async_refresh()

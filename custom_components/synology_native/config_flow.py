@@ -144,6 +144,8 @@ REAUTH_SCHEMA = probatio.Schema(
         ),
     }
 )
+# DSM's authenticator codes (TOTP) have six digits.
+OTP_DIGITS = 6
 OTP_SCHEMA = probatio.Schema(
     {
         probatio.Required(CONF_OTP_CODE): TextSelector(
@@ -330,7 +332,15 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the one-time code of a 2-step verification account."""
         if user_input is None:
             return self.async_show_form(step_id="otp", data_schema=OTP_SCHEMA)
-        code = user_input[CONF_OTP_CODE].strip()
+        code = "".join(user_input[CONF_OTP_CODE].split())
+        if not (code.isdigit() and len(code) == OTP_DIGITS):
+            # Not a code at all: say so, instead of DSM's "wrong or already used".
+            return self.async_show_form(
+                step_id="otp",
+                data_schema=OTP_SCHEMA,
+                errors={"base": "otp_malformed"},
+                description_placeholders=self._placeholders(),
+            )
         if self._sso_second_factor is not None:
             token = self._sso_second_factor
             return await self._async_open(
@@ -414,6 +424,8 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
     def _placeholders(self) -> dict[str, str]:
         """Return what the texts of this flow's forms refer to."""
         placeholders = dict(ADDRESS_PLACEHOLDERS)
+        # The address tried, for the errors that say why it could not be reached.
+        placeholders["address"] = self._url or ""
         if self._discovered is not None:
             placeholders["name"] = self._discovered.name
         if self.source == SOURCE_REAUTH:

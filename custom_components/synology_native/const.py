@@ -59,3 +59,7 @@ EVENT_DRIVE_FILE_CHANGED: Final = f"{DOMAIN}_drive_file_changed"
 CONF_DRIVE_PUSH: Final = "drive_push"
 # Addresses besides the NAS's own that Drive's webhook deliveries may come from (a proxy).
 CONF_DRIVE_PUSH_SOURCES: Final = "drive_push_sources"
+
+# The years a time given to an action or the frontend may fall in. DSM keeps times as
+# epoch seconds, and a year like 1 or 9999 is a typo, not a plan.
+SUPPORTED_YEARS = range(1900, 3000)

@@ -5,6 +5,7 @@ ONE compound ``SYNO.Entry.Request`` carrying the NAS info read (which also keeps
 session alive) and the reads of every polled app, then hands each app the results of
 its own reads. Entities follow their app's coordinator, so they update per app, and one
 app's failed reads fail only that app. A failure of the request as a whole fails all.
+Either keeps the last data until the failures span a poll period (``DsmCoordinator``).
 
 Adding a polled app (the contract):
 
@@ -26,18 +27,19 @@ Adding a polled app (the contract):
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 
 from .api import CallResult, DsmClient, DsmError, NasInfo
 from .api.models import Call
 from .api.system import NAS_INFO, parse_nas_info
 from .const import DOMAIN, LOGGER
-from .error_policy import update_error
+from .error_policy import Failure, failure_of, update_error
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -48,6 +50,9 @@ class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     Snapshots are dataclasses that compare equal when nothing changed, so with
     ``always_update=False`` entities write no state for an unchanged NAS.
+
+    One failed read keeps the last data: entities go unavailable only when the reads
+    keep failing for a poll period (Home Assistant then logs once going, once back).
     """
 
     # The entry's runtime data holds the coordinators, so the entry is typed without
@@ -72,6 +77,13 @@ class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
             always_update=False,
         )
         self.client = client
+        # When the reads began failing, while the last data still stands.
+        self._failing_since: datetime | None = None
+
+    @property
+    def poll_period(self) -> timedelta | None:
+        """Return how often this coordinator's data is read."""
+        return self.update_interval
 
     @abstractmethod
     async def _async_fetch(self) -> DataT:
@@ -80,9 +92,32 @@ class DsmCoordinator[DataT](DataUpdateCoordinator[DataT]):
     @override
     async def _async_update_data(self) -> DataT:
         try:
-            return await self._async_fetch()
+            data = await self._async_fetch()
         except DsmError as err:
+            if self.keeps_data_through(err):
+                return self.data
             raise update_error(err) from err
+        self._failing_since = None
+        return data
+
+    def keeps_data_through(self, err: DsmError) -> bool:
+        """Tell whether the last data still stands although a read failed with err.
+
+        It does while the failures span less than a poll period; a refused sign-in
+        never waits.
+        """
+        period = self.poll_period
+        if (
+            self.data is None
+            or period is None
+            or failure_of(err) is Failure.REAUTHENTICATE
+        ):
+            return False
+        now = dt_util.utcnow()
+        if self._failing_since is None:
+            self._failing_since = now
+            LOGGER.debug("%s keeps its last data through: %s", self.name, err)
+        return now - self._failing_since < period
 
 
 class NasCoordinator(DsmCoordinator[NasInfo]):
@@ -107,9 +142,9 @@ class NasCoordinator(DsmCoordinator[NasInfo]):
                 [Call(NAS_INFO), *(call for calls in reads for call in calls)]
             )
         except DsmError as err:
-            failure = update_error(err)
             for app in self.polled_apps:
-                app.async_set_update_error(failure)
+                if not app.keeps_data_through(err):
+                    app.async_set_update_error(update_error(err))
             raise
         nas, rest = results[0], results[1:]
         for app, calls in zip(self.polled_apps, reads, strict=True):
@@ -143,6 +178,11 @@ class PolledAppCoordinator[SnapshotT, ApiT](DsmCoordinator[SnapshotT]):
         self.api = api(poll.client)
         self._poll = poll
         poll.polled_apps.append(self)
+
+    @property
+    @override
+    def poll_period(self) -> timedelta | None:
+        return self._poll.update_interval
 
     @abstractmethod
     def reads(self) -> list[Call]:

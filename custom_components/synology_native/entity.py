@@ -1,15 +1,17 @@
 """Base entity of Synology Native: one device per DSM account on a NAS."""
 
 from collections.abc import Callable, Coroutine
+from datetime import date, datetime
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Concatenate, Protocol
 
 from homeassistant.const import CONF_URL, CONF_USERNAME
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import DsmError
-from .const import DOMAIN
+from .const import DOMAIN, SUPPORTED_YEARS
 from .coordinator import DsmCoordinator
 from .error_policy import action_error
 
@@ -48,6 +50,17 @@ def dsm_errors[EntityT: EntryEntity, **P, R](
             raise action_error(self.hass, self.entry, err) from err
 
     return handler
+
+
+def supported_due[DueT: date | datetime | None](due: DueT) -> DueT:
+    """Return a to-do's due date from the frontend or Assist; refuse a year like 1."""
+    if due is not None and due.year not in SUPPORTED_YEARS:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_due",
+            translation_placeholders={"due": due.isoformat()},
+        )
+    return due
 
 
 def account_device_info(entry: DsmConfigEntry) -> DeviceInfo:

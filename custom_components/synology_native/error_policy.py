@@ -37,8 +37,10 @@ from .api import (
     DsmAuthError,
     DsmBusyError,
     DsmConnectionError,
+    DsmConnectionRefusedError,
     DsmError,
     DsmFileTooLargeError,
+    DsmHostNotFoundError,
     DsmInvalidCredentialsError,
     DsmInvalidOtpError,
     DsmRateLimitError,
@@ -225,4 +227,12 @@ def form_error(err: DsmError, *, sso_code_expired: bool = False) -> str:
 
 def connection_error(err: DsmError) -> str:
     """Name the config flow's form error for a failure to reach DSM."""
-    return "ssl_error" if isinstance(err, DsmSslError) else "cannot_connect"
+    match err:
+        case DsmSslError():
+            return "ssl_error"
+        case DsmHostNotFoundError():
+            return "host_not_found"
+        case DsmConnectionRefusedError():
+            return "connection_refused"
+        case _:
+            return "cannot_connect"

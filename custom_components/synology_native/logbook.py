@@ -26,6 +26,14 @@ _DESCRIPTIONS = {
     EVENT_CHAT_MESSAGE_UPDATED: "edited a message in {channel_name}",
     EVENT_CHAT_MESSAGE_DELETED: "deleted a message in {channel_name}",
 }
+# A direct message's channel is named after the other person, so "wrote in Alice"
+# would be wrong: the account sent it to them (own), or they sent it to the account.
+_DIRECT = {
+    EVENT_CHAT_MESSAGE: "sent a direct message",
+    EVENT_CHAT_MESSAGE_UPDATED: "edited a direct message",
+    EVENT_CHAT_MESSAGE_DELETED: "deleted a direct message",
+}
+DIRECT_CHANNEL_TYPE = "anonymous"  # direct messages and groups (README: channel_type)
 
 
 @callback
@@ -54,12 +62,15 @@ def async_describe_events(
                     f"in {data.get('channel_name')}"
                 ),
             }
-        return {
-            LOGBOOK_ENTRY_NAME: str(data.get("author_name", "")),
-            LOGBOOK_ENTRY_MESSAGE: _DESCRIPTIONS[str(event.event_type)].format(
-                channel_name=data.get("channel_name", "")
-            ),
-        }
+        author = str(data.get("author_name", ""))
+        channel = str(data.get("channel_name", ""))
+        if data.get("channel_type") != DIRECT_CHANNEL_TYPE:
+            said = _DESCRIPTIONS[str(event.event_type)].format(channel_name=channel)
+        elif data.get("own"):
+            said = f"{_DIRECT[str(event.event_type)]} to {channel}"
+        else:
+            said = _DIRECT[str(event.event_type)]
+        return {LOGBOOK_ENTRY_NAME: author, LOGBOOK_ENTRY_MESSAGE: said}
 
     for event_type in (*_DESCRIPTIONS, EVENT_CHAT_REACTION, EVENT_CHAT_ASSIST):
         async_describe_event(DOMAIN, event_type, describe)

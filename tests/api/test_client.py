@@ -2,6 +2,10 @@
 
 import asyncio
 import logging
+import re
+import socket
+import threading
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -15,6 +19,8 @@ from custom_components.synology_native.api import (
     DsmAuthError,
     DsmClient,
     DsmConnectionError,
+    DsmConnectionRefusedError,
+    DsmHostNotFoundError,
     DsmHttpError,
     DsmInvalidCredentialsError,
     DsmInvalidOtpError,
@@ -330,10 +336,46 @@ async def test_timeout(
         await DsmClient(http, dsm_url, timeout=0.1).apis()
 
 
-async def test_unreachable(http: aiohttp.ClientSession, socket_enabled: None) -> None:
-    """Nothing listening is a typed connection error."""
-    with pytest.raises(DsmConnectionError):
-        await DsmClient(http, "http://127.0.0.1:9").apis()
+class _NoSuchHost(aiohttp.abc.AbstractResolver):
+    """A DNS that knows no name, as for a mistyped host (tests may not resolve)."""
+
+    async def resolve(self, host: str, port: int = 0, family: int = 0) -> Any:
+        raise OSError(socket.EAI_NONAME, f"{host}: Name or service not known")
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+async def test_unreachable(socket_enabled: None) -> None:
+    """A refused port and an unknown host name are told apart, and name the address."""
+    connector = aiohttp.TCPConnector(resolver=_NoSuchHost())
+    async with aiohttp.ClientSession(connector=connector) as http:
+        with pytest.raises(DsmConnectionRefusedError, match=re.escape("127.0.0.1:9")):
+            await DsmClient(http, "http://127.0.0.1:9").apis()
+        with pytest.raises(DsmHostNotFoundError, match=re.escape("nas.invalid")):
+            await DsmClient(http, "http://nas.invalid:5000").apis()
+
+
+async def test_long_answers_decode_off_the_loop(
+    client: DsmClient, fake_dsm: FakeDsm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer over the size limit decodes in a worker thread, with the same result."""
+    info = await DsmSystem(client).info()
+    monkeypatch.setattr(client_module, "OFF_LOOP_BODY_BYTES", 0)
+    decoded: list[str] = []
+    unwrap = client_module._unwrap_envelope
+
+    def in_worker(body: bytes, api: str, method: str) -> Any:
+        decoded.append(threading.current_thread().name)
+        return unwrap(body, api, method)
+
+    monkeypatch.setattr(client_module, "_unwrap_envelope", in_worker)
+    assert await DsmSystem(client).info() == info
+    assert decoded
+    assert threading.main_thread().name not in decoded
+    fake_dsm.faults.fail_api("SYNO.DSM.Info", "getinfo", 105)
+    with pytest.raises(DsmPermissionError):
+        await DsmSystem(client).info()
 
 
 async def test_rate_limited(client: DsmClient, fake_dsm: FakeDsm) -> None:

@@ -22,6 +22,7 @@ from ical.types.recur import Frequency, Recur, Weekday, WeekdayValue
 from .errors import (
     DsmApiError,
     DsmConflictError,
+    DsmError,
     DsmNotFoundError,
     DsmResponseError,
     register_error_codes,
@@ -999,8 +1000,14 @@ class SynoCalendarApi:
         return event_from_wire(Fields.of(data, EVENT_GET))
 
     async def create_event(self, calendar: SynoCalendar, draft: EventDraft) -> CalEvent:
-        """Create an event (a series when draft.repeat is set)."""
+        """Create an event (a series when draft.repeat is set).
+
+        Without a colour of its own it takes its calendar's (``#RRGGBB`` of it), as
+        DSM's own editor does; DSM stores no "inherit" value (§7.4).
+        """
         draft.validate()
+        if not draft.color:
+            draft = replace(draft, color=calendar.color[:7])
         params = {
             "cal_id": calendar.cal_id,
             "original_cal_id": calendar.original_cal_id,
@@ -1063,9 +1070,11 @@ class SynoCalendarApi:
     ) -> CalEvent:
         """Change an occurrence and every later one.
 
-        The series ends before the occurrence and a new one with the changes starts there.
-
-        DSM has no call for "this and following" (§7.6); this is what CalDAV clients do.
+        A new series with the changes starts at the occurrence, then the old one ends
+        before it. DSM has no call for "this and following" (§7.6); this is what CalDAV
+        clients do. In this order a stop between the two calls leaves the rest twice
+        (deleting the new series removes it), never lost; the second call failing
+        deletes the new series again.
         """
         master = await self.event(occurrence.evt_id)
         head, rest = following_split(occurrence)
@@ -1073,9 +1082,14 @@ class SynoCalendarApi:
         if occurrence.repeat_index == 1:
             # The first occurrence: the whole series changes, keeping its id and UID.
             return await self.update_event(master, replace(draft, repeat=draft.repeat))
-        await self.update_event(master, replace(master.draft, repeat=head))
         repeat = draft.repeat if draft.repeat != occurrence.draft.repeat else rest
-        return await self.create_event(calendar, replace(draft, repeat=repeat))
+        created = await self.create_event(calendar, replace(draft, repeat=repeat))
+        try:
+            await self.update_event(master, replace(master.draft, repeat=head))
+        except DsmError:
+            await self.delete_event(created.evt_id)
+            raise
+        return created
 
     async def delete_following(self, occurrence: CalEvent) -> None:
         """Delete an occurrence and every later one (the series ends before it)."""

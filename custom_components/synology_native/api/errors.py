@@ -22,6 +22,14 @@ class DsmConnectionError(DsmError):
     """The NAS could not be reached, or the connection broke mid-request."""
 
 
+class DsmHostNotFoundError(DsmConnectionError):
+    """The NAS's host name does not resolve (DNS)."""
+
+
+class DsmConnectionRefusedError(DsmConnectionError):
+    """The host answered, but nothing listens on the port."""
+
+
 class DsmTimeoutError(DsmConnectionError):
     """The NAS did not answer within the request timeout."""
 

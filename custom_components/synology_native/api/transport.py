@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 import aiohttp
 from yarl import URL
 
-from .errors import DsmConnectionError, DsmSslError, DsmTimeoutError
+from .errors import (
+    DsmConnectionError,
+    DsmConnectionRefusedError,
+    DsmHostNotFoundError,
+    DsmSslError,
+    DsmTimeoutError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -26,6 +32,15 @@ def transport_errors(url: str) -> Iterator[None]:
     except TimeoutError as err:
         msg = f"{url} did not answer in time"
         raise DsmTimeoutError(msg) from err
+    except aiohttp.ClientConnectorDNSError as err:
+        msg = f"the host name of {url} does not resolve"
+        raise DsmHostNotFoundError(msg) from err
+    except aiohttp.ClientConnectorError as err:
+        if isinstance(err.os_error, ConnectionRefusedError):
+            msg = f"{url} refused the connection"
+            raise DsmConnectionRefusedError(msg) from err
+        msg = f"cannot talk to {url}: {err.__class__.__name__}"
+        raise DsmConnectionError(msg) from err
     except aiohttp.ClientError as err:
         msg = f"cannot talk to {url}: {err.__class__.__name__}"
         raise DsmConnectionError(msg) from err

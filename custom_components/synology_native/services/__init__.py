@@ -31,7 +31,7 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from custom_components.synology_native.api import APP_NAMES, DsmApp
-from custom_components.synology_native.const import DOMAIN
+from custom_components.synology_native.const import DOMAIN, SUPPORTED_YEARS
 from custom_components.synology_native.data import AppKey, AppRuntime, DsmConfigEntry
 
 ATTR_CONFIG_ENTRY_ID = "config_entry_id"
@@ -70,10 +70,19 @@ class EntityAction:
 
 
 def loaded_entry(call: ServiceCall, app: DsmApp | None = None) -> DsmConfigEntry:
-    """Return the loaded entry the call names (or the only one), using app if given."""
-    entry: DsmConfigEntry = service.async_get_config_entry(
-        call.hass, DOMAIN, call.data.get(ATTR_CONFIG_ENTRY_ID)
-    )
+    """Return the loaded entry the call names (or the only one), using app if given.
+
+    With several accounts and none named, the error lists them and says how to choose
+    (core's own says only that there are several).
+    """
+    entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
+    entries = call.hass.config_entries.async_entries(DOMAIN)
+    if entry_id is None and len(entries) > 1:
+        raise invalid(
+            "choose_account",
+            accounts=", ".join(f"{item.title} ({item.entry_id})" for item in entries),
+        )
+    entry: DsmConfigEntry = service.async_get_config_entry(call.hass, DOMAIN, entry_id)
     if app is not None and app not in entry.runtime_data.apps:
         raise invalid("app_not_used", app=APP_NAMES[app])
     return entry
@@ -122,9 +131,10 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
     """Read a date and time (with dates, also a date alone) given to an action.
 
     Return None for anything else: text that is no date, impossible dates, hours and
-    offsets ("2026-02-30", "25:00", "+99:00"), and moments Python cannot hold in UTC or
-    in Home Assistant's time zone (year 9999 at −05:00). Times are checked in the
-    action, not the schema, so the caller raises a translated error.
+    offsets ("2026-02-30", "25:00", "+99:00"), moments Python cannot hold in UTC or
+    in Home Assistant's time zone (year 9999 at −05:00), and years outside
+    SUPPORTED_YEARS. Times are checked in the action, not the schema, so the caller
+    raises a translated error.
     """
     moment: date | datetime | None = None
     try:
@@ -141,6 +151,8 @@ def parse_time(value: Any, *, dates: bool) -> date | datetime | None:
                 return None
             dt_util.as_utc(dt_util.start_of_local_day(moment))
     except ValueError, OverflowError:
+        return None
+    if moment is not None and moment.year not in SUPPORTED_YEARS:
         return None
     return moment
 

@@ -21,6 +21,7 @@ from custom_components.synology_native.api.calendar import (
     with_meeting_url,
 )
 from custom_components.synology_native.entity import DsmEntity, dsm_errors
+from custom_components.synology_native.services import invalid
 
 from .entity import (
     THIS_AND_FUTURE,
@@ -241,11 +242,14 @@ class SynologyCalendar(DsmEntity, CalendarEntity):
     @dsm_errors
     async def async_action_export_ics(self, /, **data: Any) -> ServiceResponse:
         """Return the calendar as iCalendar text, or write it to a file."""
-        target = export_target(self.hass, data)
+        target = await export_target(self.hass, data)
         ics = await self.coordinator.api.export_ics(self.cal_id)
         if target is None:
             return {ATTR_ICS: ics}
-        await write_export(self.hass, target, ics)
+        try:
+            await write_export(self.hass, target, ics)
+        except OSError as err:
+            raise invalid("file_not_writable", path=str(target)) from err
         return {ATTR_PATH: str(target)}
 
     @dsm_errors

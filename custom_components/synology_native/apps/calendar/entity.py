@@ -15,7 +15,8 @@ from custom_components.synology_native.api.calendar import (
     repeat_from_rrule,
     split_meeting_url,
 )
-from custom_components.synology_native.const import DOMAIN
+from custom_components.synology_native.const import DOMAIN, SUPPORTED_YEARS
+from custom_components.synology_native.services import invalid
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 # Home Assistant's recurrence_range for "this and following" (RFC 5545 RANGE).
 THIS_AND_FUTURE = "THISANDFUTURE"
+# The most occurrences a series may be given (ten years of a daily one, and some).
+MAX_REPEAT_COUNT = 5000
 
 
 def follow_calendars(
@@ -111,6 +114,11 @@ def draft_from_ha(
     """
     start: date | datetime = fields["dtstart"]
     end: date | datetime = fields["dtend"]
+    summary = fields["summary"].strip()
+    if not summary:
+        raise invalid("calendar_summary_empty")
+    if start.year not in SUPPORTED_YEARS or end.year not in SUPPORTED_YEARS:
+        raise invalid("invalid_time", time=start.isoformat())
     tz_id = str(hass.config.time_zone)
     if isinstance(start, datetime) and start.tzinfo is not None:
         tz_id = str(getattr(start.tzinfo, "key", tz_id))
@@ -119,13 +127,11 @@ def draft_from_ha(
     try:
         repeat = repeat_from_rrule(rrule, start) if rrule else None
     except RecurrenceError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="calendar_rule_unsupported",
-            translation_placeholders={"rule": str(rrule)},
-        ) from err
+        raise invalid("calendar_rule_unsupported", rule=str(rrule)) from err
+    if repeat is not None and (repeat.count or 0) > MAX_REPEAT_COUNT:
+        raise invalid("calendar_count_too_large", limit=str(MAX_REPEAT_COUNT))
     draft = EventDraft(
-        summary=fields["summary"],
+        summary=summary,
         start=start,
         end=end,
         tz_id=tz_id,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+import re
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,8 +74,15 @@ SCOPES = [SCOPE_THIS, SCOPE_FOLLOWING, SCOPE_ALL]
 # Home Assistant's recurrence_range for each scope that names an occurrence.
 _RANGES = {SCOPE_THIS: None, SCOPE_FOLLOWING: THIS_AND_FUTURE}
 
-# Without an end, get_events reads this long from the start.
+# Without an end, get_events reads this long from the start; it reads no more than
+# MAX_SPAN at once (DSM lists every occurrence in the range).
 DEFAULT_SPAN = timedelta(days=7)
+MAX_SPAN = timedelta(days=366)
+# The earliest a reminder may come before an event.
+MAX_REMINDER_MINUTES = 365 * 24 * 60
+# An attendee is an e-mail address, or a DSM account name (no blanks, no @ / \ :).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_ACCOUNT = re.compile(r"[^@\s/\\:]+")
 
 # Times are read in the action (parse_time), so a wrong one gets a translated error.
 _WHEN = object
@@ -89,7 +97,7 @@ EVENT_FIELDS = {
     probatio.Optional(ATTR_MEETING_URL): cv.url,
     probatio.Optional(ATTR_ATTENDEES): probatio.All(cv.ensure_list, [cv.string]),
     probatio.Optional(ATTR_REMINDERS): probatio.All(
-        cv.ensure_list, [probatio.All(probatio.Coerce(int), probatio.Range(min=0))]
+        cv.ensure_list, [probatio.Coerce(int)]
     ),
 }
 GET_EVENTS_SCHEMA: dict[Any, Any] = {
@@ -182,7 +190,7 @@ def draft_of(
         attendees=tuple(_attendee(item) for item in data[ATTR_ATTENDEES])
         if ATTR_ATTENDEES in data
         else draft.attendees,
-        reminders=tuple(Reminder(minutes) for minutes in data[ATTR_REMINDERS])
+        reminders=tuple(_reminder(minutes) for minutes in data[ATTR_REMINDERS])
         if ATTR_REMINDERS in data
         else draft.reminders,
     )
@@ -190,9 +198,19 @@ def draft_of(
 
 def _attendee(text: str) -> Attendee:
     """Read a DSM account name, or an e-mail address for someone outside the NAS."""
-    if "@" in text:
+    text = text.strip()
+    if "@" in text and _EMAIL.fullmatch(text):
         return Attendee(name=text, email=text, is_dsm_user=False)
-    return Attendee(name=text, email="", is_dsm_user=True)
+    if _ACCOUNT.fullmatch(text):
+        return Attendee(name=text, email="", is_dsm_user=True)
+    raise invalid("calendar_attendee_invalid", attendee=text)
+
+
+def _reminder(minutes: int) -> Reminder:
+    """Read minutes before the start, within MAX_REMINDER_MINUTES."""
+    if not 0 <= minutes <= MAX_REMINDER_MINUTES:
+        raise invalid("calendar_reminder_out_of_range", limit=str(MAX_REMINDER_MINUTES))
+    return Reminder(minutes)
 
 
 def _as_text(value: date | datetime) -> str:
@@ -235,6 +253,8 @@ def event_range(
     end = end or start + DEFAULT_SPAN
     if end <= start:
         raise invalid("calendar_end_before_start")
+    if end - start > MAX_SPAN:
+        raise invalid("calendar_span_too_long", days=str(MAX_SPAN.days))
     return start, end
 
 
@@ -274,10 +294,13 @@ async def write_export(hass: HomeAssistant, target: Path, ics: str) -> None:
     )
 
 
-def export_target(hass: HomeAssistant, data: Mapping[str, Any]) -> Path | None:
+async def export_target(hass: HomeAssistant, data: Mapping[str, Any]) -> Path | None:
     """Return the file export_ics writes to, None to answer with the text."""
     path = data.get(ATTR_PATH)
-    return _allowed_path(hass, path) if path else None
+    target = _allowed_path(hass, path) if path else None
+    if target is not None and await hass.async_add_executor_job(target.is_dir):
+        raise invalid("calendar_export_to_folder", path=str(target))
+    return target
 
 
 async def ics_to_import(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
@@ -304,6 +327,8 @@ def counted(ics: str) -> dict[str, Any]:
         parsed = IcsCalendarStream.calendar_from_ics(ics)
     except CalendarParseError as err:
         raise invalid("calendar_not_ics") from err
+    if any(event.dtstart is None for event in parsed.events):
+        raise invalid("calendar_event_without_start")
     return {
         "events": len({event.uid for event in parsed.events}),
         "tasks": len(parsed.todos),

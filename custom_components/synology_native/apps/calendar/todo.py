@@ -18,6 +18,7 @@ from custom_components.synology_native.entity import (
     DsmEntity,
     dsm_errors,
     is_first_account,
+    supported_due,
 )
 
 from .entity import calendar_name, follow_calendars, writable
@@ -126,7 +127,7 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
         draft = TaskDraft(
             summary=item.summary or "",
             description=item.description or "",
-            due=item.due,
+            due=supported_due(item.due),
             done=item.status == TodoItemStatus.COMPLETED,
             tz_id=str(self.hass.config.time_zone),
         )
@@ -147,7 +148,9 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             done=item.status == TodoItemStatus.COMPLETED,
         )
         if not status_only:
-            draft = replace(draft, due=item.due, description=item.description or "")
+            draft = replace(
+                draft, due=supported_due(item.due), description=item.description or ""
+            )
         if draft == task.draft:
             return
         await self.coordinator.api.update_task(task, draft)

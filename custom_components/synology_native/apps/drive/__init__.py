@@ -1,9 +1,12 @@
 """Synology Drive: notifications and quota with the entry's poll; pushed file changes."""
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
+from homeassistant.core import callback
+from homeassistant.helpers.event import async_track_time_interval
 
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.catalog import CatalogSection
@@ -12,7 +15,7 @@ from custom_components.synology_native.const import CONF_DRIVE_PUSH
 from custom_components.synology_native.data import PolledApp
 
 from .coordinator import DriveApp, DriveCoordinator
-from .events import DRIVE_MARKER, DriveFileChanges
+from .events import DRIVE_MARKER, PUSH_SILENCE, DriveFileChanges
 from .selfcheck import SELF_CHECK
 from .sensor import async_add_sensors
 from .services import ACTIONS, COVERS
@@ -42,6 +45,15 @@ async def _async_start_push(
     push = DriveFileChanges(hass, entry, drive.client)
     if (registered := await push.async_start()) is not None:
         entry.async_on_unload(lambda: push.async_stop(registered))
+        coordinator = drive.coordinator
+
+        @callback
+        def check_silence(_now: datetime) -> None:
+            push.async_check_silence(coordinator.data.feed)
+
+        entry.async_on_unload(
+            async_track_time_interval(hass, check_silence, PUSH_SILENCE)
+        )
 
 
 def _diagnostics(drive: DriveApp) -> dict[str, Any]:

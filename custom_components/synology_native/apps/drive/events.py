@@ -11,22 +11,33 @@ deliveries (a JSON array, drive.md Corrections) become bus events right away. Th
 webhook is removed when the entry unloads; a stale one from a crash is removed at the
 next start, found by the entry's own webhook application id.
 
+Home Assistant takes the deliveries only from a local address, so push fails silently
+when the NAS must reach Home Assistant through an address that is not local. Two repair
+issues say so: the URL given to Drive is not local, or Drive reported a change in the
+feed but no delivery arrived since the webhook was registered.
+
 Only the NAS delivers: a request from any other address (unless the entry names it as
 a proxy in between) is refused with 403 and logged once per address. A delivery is
 bounded in bytes and changes, and one that repeats an earlier one exactly within a
 minute is dropped.
 """
 
+from datetime import datetime, timedelta
 import hashlib
 from http import HTTPStatus
 import ipaddress
 import json
+import socket
 import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from homeassistant.components import webhook
+from homeassistant.core import callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.util import dt as dt_util
+from homeassistant.util.network import is_local
 from yarl import URL
 
 from custom_components.synology_native.api import DsmError, DsmResponseError
@@ -52,6 +63,9 @@ if TYPE_CHECKING:
 
 # The notifications already fired, and the newest one's time.
 DRIVE_MARKER = EntryData("{domain}.drive_{entry_id}")
+# How long Drive may take to deliver a change the feed already shows before push counts
+# as silent (deliveries take a second when they work).
+PUSH_SILENCE = timedelta(minutes=15)
 # Bounds of one delivery. Drive sends a few changes at a time (drive.md §6.4); a body or a
 # list far beyond that is not a delivery to act on in full.
 MAX_DELIVERY_BYTES = 1024 * 1024
@@ -132,6 +146,8 @@ class DriveFileChanges:
         self._app_id = webhook_app_id(entry.entry_id)
         # A refused delivery is logged once until a good one arrives.
         self._refusal_logged = False
+        self._registered_at: datetime | None = None
+        self._delivered = False
         self._senders: frozenset[str] = frozenset()
         self._strangers_logged: set[str] = set()
         self._recent: dict[bytes, float] = {}
@@ -161,10 +177,45 @@ class DriveFileChanges:
             allowed_methods=["POST"],
         )
         try:
-            return await self._drive.create_webhook(url, self._app_id)
+            registered = await self._drive.create_webhook(url, self._app_id)
         except DsmError:
             webhook.async_unregister(self._hass, self._webhook_id)
             raise
+        self._registered_at = dt_util.utcnow()
+        await self._async_report_url(url)
+        return registered
+
+    def _issue_id(self, kind: str) -> str:
+        return f"{kind}_{self._entry.entry_id}"
+
+    def _raise_issue(self, kind: str, **placeholders: str) -> None:
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self._issue_id(kind),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=kind,
+            translation_placeholders={"entry": self._entry.title, **placeholders},
+        )
+
+    async def _async_report_url(self, url: str) -> None:
+        """Raise a repair issue when the address given to Drive is not a local one."""
+        host = URL(url).host or ""
+        if await self._hass.async_add_executor_job(may_be_local, host):
+            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(ISSUE_URL))
+        else:
+            self._raise_issue(ISSUE_URL, url=str(URL(url).with_path("/")))
+
+    @callback
+    def async_check_silence(self, feed: NotificationFeed) -> None:
+        """Raise a repair issue when the feed shows a change Drive never delivered."""
+        if self._delivered or self._registered_at is None:
+            return
+        since = self._registered_at.replace(microsecond=0)  # the feed has seconds
+        changed = [item.time for item in feed.items if item.time >= since]
+        if changed and dt_util.utcnow() - min(changed) >= PUSH_SILENCE:
+            self._raise_issue(ISSUE_SILENT)
 
     async def _async_senders(self) -> frozenset[str]:
         """Return the addresses deliveries may come from: the NAS's, and proxies named.
@@ -200,6 +251,8 @@ class DriveFileChanges:
     async def async_stop(self, registered: Webhook) -> None:
         """Unregister the Home Assistant webhook and remove Drive's (best effort)."""
         webhook.async_unregister(self._hass, self._webhook_id)
+        for kind in (ISSUE_URL, ISSUE_SILENT):
+            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id(kind))
         try:
             await self._drive.delete_webhook(registered.webhook_id, self._app_id)
         except DsmError as err:
@@ -244,6 +297,9 @@ class DriveFileChanges:
                 HTTPStatus.BAD_REQUEST,
             )
         self._refusal_logged = False
+        if not self._delivered:
+            self._delivered = True
+            ir.async_delete_issue(hass, DOMAIN, self._issue_id(ISSUE_SILENT))
         # Drive may batch the same change twice in one delivery; report it once.
         for change in dict.fromkeys(changes):
             hass.bus.async_fire(
@@ -280,3 +336,28 @@ class DriveFileChanges:
                 "Refused a Drive webhook delivery that is not Drive's format: %s", why
             )
         return web.Response(status=status)
+
+
+ISSUE_URL = "drive_push_url_not_local"
+ISSUE_SILENT = "drive_push_silent"
+
+
+def may_be_local(host: str) -> bool:
+    """Tell whether host may be local: only an address known not to be says no.
+
+    A multicast DNS name (.local) is local by definition; a name Home Assistant cannot
+    resolve may still resolve for the NAS, so it raises no alarm either.
+    """
+    if host.endswith(".local"):
+        return True
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            found = socket.getaddrinfo(host, None)
+        except OSError:
+            return True
+        addresses = {
+            ipaddress.ip_address(str(item[4][0]).split("%")[0]) for item in found
+        }
+    return all(is_local(address) for address in addresses)

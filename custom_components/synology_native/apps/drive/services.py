@@ -6,8 +6,9 @@ quota), so a refused action changes nothing. Files stream in chunks both ways: m
 does not grow with their size.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from homeassistant.core import (
     ServiceResponse,
     SupportsResponse,
 )
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import probatio
@@ -38,6 +40,7 @@ from custom_components.synology_native.api.drive import (
     is_drive_path,
 )
 from custom_components.synology_native.apps.drive.coordinator import DRIVE
+from custom_components.synology_native.const import DOMAIN
 from custom_components.synology_native.data import DsmConfigEntry
 from custom_components.synology_native.error_policy import (
     Refusals,
@@ -204,15 +207,19 @@ async def _folder(
 
 
 async def _name_is_free(
-    hass: HomeAssistant, entry: DsmConfigEntry, drive: Drive, path: str
+    hass: HomeAssistant,
+    entry: DsmConfigEntry,
+    drive: Drive,
+    folder: DriveFile,
+    name: str,
 ) -> None:
-    """Refuse path when an item already has it."""
+    """Refuse name in folder when an item already has it (the error shows its path)."""
     with translate_dsm_errors(hass, entry):
         try:
-            await drive.file(path)
+            await drive.file(child_path(f"id:{folder.file_id}", name))
         except DsmNotFoundError:
             return
-    raise invalid("drive_name_taken", path=path)
+    raise invalid("drive_name_taken", path=child_path(folder.display_path, name))
 
 
 def file_data(file: DriveFile) -> dict[str, Any]:
@@ -241,6 +248,32 @@ async def _allowed(hass: HomeAssistant, path: str, refusal: str) -> Path:
 
 # --- upload and download ------------------------------------------------------------
 
+# The longest a transfer may take: a minute, plus the file's time at a slow home uplink.
+# One still running then has stalled in all but name (each chunk alone may be in time).
+TRANSFER_BASE_SECONDS = 60.0
+TRANSFER_MIN_BYTES_PER_SECOND = 100_000
+
+
+def _transfer_error(key: str, **placeholders: str) -> HomeAssistantError:
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+@asynccontextmanager
+async def _transfer_deadline(path: str, size: int) -> AsyncIterator[None]:
+    """Stop a transfer of size bytes that outlasts its deadline, with a clear error."""
+    seconds = TRANSFER_BASE_SECONDS + size / TRANSFER_MIN_BYTES_PER_SECOND
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError as err:
+        raise _transfer_error(
+            "drive_transfer_too_slow", path=path, seconds=f"{seconds:.0f}"
+        ) from err
+
 
 async def _upload_file(call: ServiceCall) -> ServiceResponse:
     """Store a local file in a Drive folder."""
@@ -258,7 +291,7 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
     shown = child_path(folder.display_path, name)
     conflict = ConflictAction(call.data[ATTR_CONFLICT])
     if conflict is ConflictAction.STOP:
-        await _name_is_free(hass, entry, drive, target)
+        await _name_is_free(hass, entry, drive, folder, name)
     if folder.display_path.startswith(MY_DRIVE):
         with translate_dsm_errors(hass, entry):
             quota = await drive.quota()
@@ -269,10 +302,11 @@ async def _upload_file(call: ServiceCall) -> ServiceResponse:
         hass, local, lambda: invalid("path_not_allowed", path=str(local))
     )
     try:
-        with _drive_errors(hass, entry, shown):
-            stored = await drive.upload(
-                target, source, conflict_action=conflict, content_type=content_type
-            )
+        async with _transfer_deadline(shown, size):
+            with _drive_errors(hass, entry, shown):
+                stored = await drive.upload(
+                    target, source, conflict_action=conflict, content_type=content_type
+                )
     finally:
         await hass.async_add_executor_job(source.close)
     await _refresh(call)
@@ -300,15 +334,34 @@ async def _download_file(call: ServiceCall) -> ServiceResponse:
     file = await _existing(hass, entry, drive, path)
     if file.is_dir:
         raise invalid("drive_not_a_file", path=path)
-    with _drive_errors(hass, entry, path):
-        async with drive.download(f"id:{file.file_id}") as chunks:
-            size = await write_whole(
-                hass,
-                target,
-                chunks,
-                lambda: invalid("drive_target_not_allowed", path=str(target)),
-            )
+    async with _transfer_deadline(path, file.size):
+        with _drive_errors(hass, entry, path):
+            async with drive.download(f"id:{file.file_id}") as chunks:
+                size = await write_whole(
+                    hass,
+                    target,
+                    _whole(chunks, path=path, size=file.size),
+                    lambda: invalid("drive_target_not_allowed", path=str(target)),
+                )
     return {"path": str(target), "size": size, "file": file_data(file)}
+
+
+async def _whole(
+    chunks: AsyncIterator[bytes], *, path: str, size: int
+) -> AsyncIterator[bytes]:
+    """Pass chunks on; refuse a body that ends before the size Drive lists."""
+    received = 0
+    async for chunk in chunks:
+        received += len(chunk)
+        yield chunk
+    if received < size:
+        # The body ended early without a transport error: not the file Drive lists.
+        raise _transfer_error(
+            "drive_download_short",
+            path=path,
+            received=str(received),
+            size=str(size),
+        )
 
 
 def _unwritable(target: Path, overwrite: bool) -> str | None:
@@ -407,15 +460,16 @@ async def _placed(
     conflict = ConflictAction(call.data[ATTR_CONFLICT])
     if conflict is ConflictAction.STOP:
         for item in items:
-            await _name_is_free(
-                hass, entry, drive, child_path(f"id:{destination.file_id}", item.name)
-            )
-    if place == "move" and any(
+            await _name_is_free(hass, entry, drive, destination, item.name)
+    if any(
         destination.display_path.startswith(item.display_path + "/")
         or destination.file_id == item.file_id
         for item in items
     ):
-        raise invalid("drive_move_into_itself", path=destination.display_path)
+        raise invalid(
+            "drive_move_into_itself" if place == "move" else "drive_copy_into_itself",
+            path=destination.display_path,
+        )
     return entry, drive, items, destination, conflict
 
 

@@ -1,8 +1,8 @@
 """Note Station's to-dos as one to-do list, subtasks right under their parent.
 
-Subtask convention: a subtask's summary starts with SUBTASK_PREFIX and it follows its
-parent, in the order DSM keeps. The prefix is only shown: it is stripped from what is
-written back, and an edit never changes which to-do a subtask belongs to.
+Subtask convention: a subtask follows its parent, in the order DSM keeps, under its own
+name. No mark goes into the name: the name is what the user edits and what Assist
+matches. An edit never changes which to-do a subtask belongs to.
 
 No reordering: DSM keeps no order of top-level to-dos that a client can set.
 """
@@ -25,6 +25,7 @@ from custom_components.synology_native.entity import (
     DsmEntity,
     dsm_errors,
     is_first_account,
+    supported_due,
 )
 
 from .due import due_for_dsm, due_for_home_assistant
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
         NoteStationSnapshot,
     )
 
-SUBTASK_PREFIX = "↳ "
-
 
 @callback
 def async_add_todo_list(
@@ -55,25 +54,42 @@ def async_add_todo_list(
     async_add_entities([NoteStationTodoList(notestation.coordinator)])
 
 
-def ordered_items(snapshot: NoteStationSnapshot) -> list[TodoItem]:
-    """Return top-level to-dos in DSM's order, each followed by its subtasks."""
+type BuiltItems = dict[str, tuple[Todo, TodoItem]]
+
+
+def ordered_items(
+    snapshot: NoteStationSnapshot, built: BuiltItems
+) -> tuple[list[TodoItem], BuiltItems]:
+    """Return top-level to-dos in DSM's order, each followed by its subtasks.
+
+    A to-do equal to the one an item was built for (in built) keeps that item: one
+    change among thousands rebuilds one item. Also return the items built now.
+    """
     by_id = {todo.object_id: todo for todo in snapshot.todos}
+    now: BuiltItems = {}
+
+    def item(todo: Todo) -> TodoItem:
+        known = built.get(todo.object_id)
+        made = known[1] if known is not None and known[0] == todo else _item(todo)
+        now[todo.object_id] = (todo, made)
+        return made
+
     items: list[TodoItem] = []
     for todo in snapshot.todos:
         if todo.parent_id is not None:
             continue
-        items.append(_item(todo, ""))
+        items.append(item(todo))
         items.extend(
-            _item(by_id[subtask_id], SUBTASK_PREFIX)
+            item(by_id[subtask_id])
             for subtask_id in todo.subtask_ids
             if subtask_id in by_id
         )
-    return items
+    return items, now
 
 
-def _item(todo: Todo, prefix: str) -> TodoItem:
+def _item(todo: Todo) -> TodoItem:
     return TodoItem(
-        summary=prefix + todo.title,
+        summary=todo.title,
         uid=todo.object_id,
         status=TodoItemStatus.COMPLETED if todo.done else TodoItemStatus.NEEDS_ACTION,
         due=None if todo.due is None else due_for_home_assistant(todo.due),
@@ -82,8 +98,8 @@ def _item(todo: Todo, prefix: str) -> TodoItem:
 
 
 def title_of(item: TodoItem) -> str:
-    """Return the title to store for an item: its summary without the subtask prefix."""
-    return (item.summary or "").removeprefix(SUBTASK_PREFIX).strip()
+    """Return the title to store for an item: its summary without surrounding blanks."""
+    return (item.summary or "").strip()
 
 
 def changes_between(todo: Todo, item: TodoItem) -> TodoChanges:
@@ -96,7 +112,7 @@ def changes_between(todo: Todo, item: TodoItem) -> TodoChanges:
     """
     title = title_of(item)
     done = item.status == TodoItemStatus.COMPLETED
-    due = None if item.due is None else due_for_dsm(item.due)
+    due = None if item.due is None else due_for_dsm(supported_due(item.due))
     comment = item.description or ""
     status_only = done != todo.done and item.due is None and item.description is None
     return TodoChanges(
@@ -123,7 +139,7 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     def __init__(self, coordinator: NoteStationCoordinator) -> None:
         """Attach to the Note Station coordinator."""
         super().__init__(coordinator, "tasks")
-        self._attr_todo_items = ordered_items(coordinator.data)
+        self._attr_todo_items, self._built = ordered_items(coordinator.data, {})
         # Assist finds a list by its full name, which starts with the device's name;
         # off the device, the list is just "Tasks" and "add milk to my tasks" works.
         self._attr_device_info = None
@@ -137,7 +153,9 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     @override
     def _handle_coordinator_update(self) -> None:
         # Built once per snapshot: the state, the card and Assist all read the items.
-        self._attr_todo_items = ordered_items(self.coordinator.data)
+        self._attr_todo_items, self._built = ordered_items(
+            self.coordinator.data, self._built
+        )
         super()._handle_coordinator_update()
 
     @dsm_errors
@@ -145,7 +163,7 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     async def async_create_todo_item(self, item: TodoItem) -> None:
         await self.coordinator.api.create_todo(
             title_of(item),
-            due=None if item.due is None else due_for_dsm(item.due),
+            due=None if item.due is None else due_for_dsm(supported_due(item.due)),
             comment=item.description or "",
         )
         await self.coordinator.async_refresh()
