@@ -1,7 +1,8 @@
 """The rules hassfest and Home Assistant's frontend apply to our texts and actions.
 
-hassfest needs Docker or GitHub Actions, which the test command does not have; these
-are the rules of it that our files can break.
+hassfest itself runs in the GitHub workflow (.github/workflows/validate.yml); these are
+the rules of it that our files can break, checked in every run of the test command, and
+for every language, where hassfest reads English only.
 """
 
 from collections.abc import Iterator
