@@ -624,11 +624,20 @@ OFF_LOOP_BODY_BYTES = 256 * 1024
 def _unwrap_envelope(body: bytes | bytearray, api: str, method: str) -> Any:
     """Return ``data`` of a DSM envelope, or raise the typed error it carries."""
     try:
-        envelope = json.loads(body)
+        envelope = json.loads(body, object_hook=_handing_over)
     except ValueError as err:
         msg = f"{api}.{method} answered with a body that is not JSON"
         raise DsmResponseError(msg) from err
     return _outcome(envelope, api, method)
+
+
+def _handing_over(obj: dict[str, Any]) -> dict[str, Any]:
+    """Return obj: a Python call per JSON object lets a worker hand the GIL over.
+
+    Otherwise json's C decoder holds the GIL for a whole body, and decoding megabytes
+    in a worker stalls the event loop just as long (25 ms for 10,000 to-dos here).
+    """
+    return obj
 
 
 def _outcome(envelope: Any, api: str, method: str) -> Any:

@@ -97,6 +97,26 @@ class CalendarSnapshot:
         return self.window[0] <= start and end <= self.window[1]
 
 
+def _parse_keeping(
+    last: CalendarSnapshot | None,
+    parts: tuple[
+        tuple[SynoCalendar, ...],
+        tuple[SynoCalendar, ...],
+        tuple[datetime, datetime],
+        Any,
+        Any,
+    ],
+) -> CalendarSnapshot:
+    """Parse a snapshot; hand back last itself when the new one equals it.
+
+    The coordinator compares each snapshot with the last one on the event loop, and
+    thousands of occurrences take a while to compare: here it happens in the worker,
+    and the same object then compares equal at once.
+    """
+    snapshot = CalendarSnapshot.parse(*parts)
+    return last if last is not None and snapshot == last else snapshot
+
+
 class CalendarCoordinator(PolledAppCoordinator[CalendarSnapshot, SynoCalendarApi]):
     """Synology Calendar, read with the entry's poll."""
 
@@ -154,7 +174,9 @@ class CalendarCoordinator(PolledAppCoordinator[CalendarSnapshot, SynoCalendarApi
         tasks = next(answers).unwrap() if task_lists else {"list": []}
         # Thousands of occurrences take a while to read: not on the event loop.
         return await self.hass.async_add_executor_job(
-            CalendarSnapshot.parse, calendars, task_lists, window, events, tasks
+            _parse_keeping,
+            self.data,
+            (calendars, task_lists, window, events, tasks),
         )
 
     async def async_events(

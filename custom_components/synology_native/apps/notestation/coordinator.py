@@ -1,7 +1,8 @@
 """Note Station in the entry's poll: every to-do and notebook, as one snapshot."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import override
 
 from custom_components.synology_native.api import CallResult
@@ -22,6 +23,8 @@ from custom_components.synology_native.coordinator import (
 )
 from custom_components.synology_native.data import AppKey, PolledApp
 
+from .due import open_dues
+
 
 @dataclass(frozen=True, slots=True)
 class NoteStationSnapshot:
@@ -32,6 +35,12 @@ class NoteStationSnapshot:
 
     todos: tuple[Todo, ...]
     notebooks: tuple[Notebook, ...]
+    # Open to-dos' due times, soonest first: the sensors count from them.
+    open_dues: tuple[datetime, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Sort the due times once per snapshot, not once per sensor."""
+        object.__setattr__(self, "open_dues", open_dues(self.todos))
 
     def todo(self, todo_id: str) -> Todo | None:
         """Return the to-do with this id, if there is one."""

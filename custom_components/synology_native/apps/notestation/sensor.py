@@ -14,10 +14,9 @@ from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from custom_components.synology_native.api.notestation import Todo
 from custom_components.synology_native.entity import DsmEntity
 
-from .due import is_due_today, is_overdue, next_due_change
+from .due import count_due_today, count_overdue, next_due_change
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -25,14 +24,18 @@ if TYPE_CHECKING:
 
     from custom_components.synology_native.data import DsmConfigEntry
 
-    from .coordinator import NoteStationApp, NoteStationCoordinator
+    from .coordinator import (
+        NoteStationApp,
+        NoteStationCoordinator,
+        NoteStationSnapshot,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
 class TodoCountDescription(SensorEntityDescription):
-    """A sensor counting the to-dos for which counts(todo, now) is true."""
+    """A sensor showing count(snapshot, now)."""
 
-    counts: Callable[[Todo, datetime], bool]
+    count: Callable[[NoteStationSnapshot, datetime], int]
     # True when the count can change as time passes, with nothing changed on the NAS.
     changes_with_time: bool
 
@@ -41,19 +44,19 @@ TODO_COUNTS = (
     TodoCountDescription(
         key="open_todos",
         state_class=SensorStateClass.MEASUREMENT,
-        counts=lambda todo, _now: not todo.done,
+        count=lambda data, _now: sum(1 for todo in data.todos if not todo.done),
         changes_with_time=False,
     ),
     TodoCountDescription(
         key="overdue_todos",
         state_class=SensorStateClass.MEASUREMENT,
-        counts=is_overdue,
+        count=lambda data, now: count_overdue(data.open_dues, now),
         changes_with_time=True,
     ),
     TodoCountDescription(
         key="todos_due_today",
         state_class=SensorStateClass.MEASUREMENT,
-        counts=is_due_today,
+        count=lambda data, now: count_due_today(data.open_dues, now),
         changes_with_time=True,
     ),
 )
@@ -94,9 +97,7 @@ class TodoCountSensor(DsmEntity, SensorEntity):
     @property
     @override
     def native_value(self) -> int:
-        now = dt_util.utcnow()
-        counts = self.entity_description.counts
-        return sum(1 for todo in self.coordinator.data.todos if counts(todo, now))
+        return self.entity_description.count(self.coordinator.data, dt_util.utcnow())
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -118,7 +119,7 @@ class TodoCountSensor(DsmEntity, SensorEntity):
             self._cancel_timer = async_track_point_in_utc_time(
                 self.hass,
                 self._async_time_passed,
-                next_due_change(self.coordinator.data.todos, dt_util.utcnow()),
+                next_due_change(self.coordinator.data.open_dues, dt_util.utcnow()),
             )
 
     @callback

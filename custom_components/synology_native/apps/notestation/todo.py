@@ -65,24 +65,19 @@ def ordered_items(
     A to-do equal to the one an item was built for (in built) keeps that item: one
     change among thousands rebuilds one item. Also return the items built now.
     """
-    by_id = {todo.object_id: todo for todo in snapshot.todos}
     now: BuiltItems = {}
-
-    def item(todo: Todo) -> TodoItem:
+    for todo in snapshot.todos:
         known = built.get(todo.object_id)
-        made = known[1] if known is not None and known[0] == todo else _item(todo)
-        now[todo.object_id] = (todo, made)
-        return made
-
+        now[todo.object_id] = (
+            known if known is not None and known[0] == todo else (todo, _item(todo))
+        )
     items: list[TodoItem] = []
     for todo in snapshot.todos:
         if todo.parent_id is not None:
             continue
-        items.append(item(todo))
+        items.append(now[todo.object_id][1])
         items.extend(
-            item(by_id[subtask_id])
-            for subtask_id in todo.subtask_ids
-            if subtask_id in by_id
+            now[subtask_id][1] for subtask_id in todo.subtask_ids if subtask_id in now
         )
     return items, now
 
