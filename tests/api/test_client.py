@@ -365,9 +365,10 @@ async def test_long_answers_decode_off_the_loop(
     decoded: list[str] = []
     unwrap = client_module._unwrap_envelope
 
-    def in_worker(body: bytes, api: str, method: str) -> Any:
+    def in_worker(body: bytes, api: str, method: str, **options: bool) -> Any:
         decoded.append(threading.current_thread().name)
-        return unwrap(body, api, method)
+        assert options == {"in_worker": True}
+        return unwrap(body, api, method, **options)
 
     monkeypatch.setattr(client_module, "_unwrap_envelope", in_worker)
     assert await DsmSystem(client).info() == info

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 from dataclasses import dataclass, field, replace
+from functools import partial
 from http import HTTPStatus
 import json
 import logging
@@ -520,7 +521,14 @@ class DsmClient:
             if len(body) > OFF_LOOP_BODY_BYTES:
                 # Thousands of to-dos or events take tens of milliseconds to decode.
                 data = await asyncio.get_running_loop().run_in_executor(
-                    None, _unwrap_envelope, body, endpoint.api, endpoint.method
+                    None,
+                    partial(
+                        _unwrap_envelope,
+                        body,
+                        endpoint.api,
+                        endpoint.method,
+                        in_worker=True,
+                    ),
                 )
             else:
                 data = _unwrap_envelope(body, endpoint.api, endpoint.method)
@@ -621,10 +629,15 @@ class _Upload:
 OFF_LOOP_BODY_BYTES = 256 * 1024
 
 
-def _unwrap_envelope(body: bytes | bytearray, api: str, method: str) -> Any:
-    """Return ``data`` of a DSM envelope, or raise the typed error it carries."""
+def _unwrap_envelope(
+    body: bytes | bytearray, api: str, method: str, *, in_worker: bool = False
+) -> Any:
+    """Return ``data`` of a DSM envelope, or raise the typed error it carries.
+
+    in_worker: decoded in a worker thread, which then hands the GIL over as it goes.
+    """
     try:
-        envelope = json.loads(body, object_hook=_handing_over)
+        envelope = json.loads(body, object_hook=_handing_over if in_worker else None)
     except ValueError as err:
         msg = f"{api}.{method} answered with a body that is not JSON"
         raise DsmResponseError(msg) from err
