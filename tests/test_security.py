@@ -32,6 +32,9 @@ from custom_components.synology_native.const import (
     DOMAIN,
     EVENT_DRIVE_FILE_CHANGED,
 )
+from custom_components.synology_native.selfcheck.services import (
+    ACTIONS as SELFCHECK_ACTIONS,
+)
 from custom_components.synology_native.services import Action
 from custom_components.synology_native.services.call_api import (
     ACTIONS as CALL_API_ACTIONS,
@@ -620,11 +623,12 @@ def test_security_md_and_readme_match_the_code() -> None:
     }
     admin = {
         action.name
-        for action in (*APP_ACTIONS, *CALL_API_ACTIONS)
+        for action in (*APP_ACTIONS, *CALL_API_ACTIONS, *SELFCHECK_ACTIONS)
         if isinstance(action, Action) and action.admin
     }
     assert admin == {
         "call_api",
+        "check_nas",
         "get_webdav_settings",
         "set_webdav_settings",
         "get_webdav_transfer_log",
