@@ -153,6 +153,17 @@ def test_each_todo_is_read_on_its_own() -> None:
     ]
 
 
+def test_unchanged_todos_come_back_as_the_known_objects() -> None:
+    """A re-read to-do equal to a known one is that object; a changed one is new."""
+    page = {"todos": [wire_todo("1026_A"), wire_todo("1026_B")]}
+    first = parse_todos([page])
+    page["todos"][1]["done"] = True
+    again = parse_todos([page], {todo.object_id: todo for todo in first})
+    assert again[0] is first[0]
+    assert again[1] is not first[1]
+    assert again[1].done
+
+
 def test_text_from_html() -> None:
     """A note's brief is its text, a line per block."""
     html = "<h1>Shopping</h1><div>milk &amp; eggs</div><ul><li>bread</li></ul>"

@@ -436,16 +436,27 @@ def created_notebook(data: Any) -> Notebook:
     return _notebook(answer.optional_object("notebook") or answer)
 
 
-def parse_todos(lists: Iterable[Any]) -> tuple[Todo, ...]:
+def parse_todos(
+    lists: Iterable[Any], known: Mapping[str, Todo] | None = None
+) -> tuple[Todo, ...]:
     """Merge ``Todo.list`` pages into one tuple in DSM's order, each to-do once.
+
+    A to-do equal to the one ``known`` has under its id is returned as that object:
+    what did not change since the last read stays the same object, so a caller finds
+    the few changes among thousands by identity.
 
     UNCLEAR in the reference: whether the unfiltered list also returns subtasks, so a
     subtask may come both from it and from its parent's list.
     """
-    return first_of_each(
+    todos = first_of_each(
         _todo(item)
         for data in lists
         for item in Fields.of(data, TODO_LIST).optional_objects("todos")
+    )
+    if not known:
+        return todos
+    return tuple(
+        same if (same := known.get(todo.object_id)) == todo else todo for todo in todos
     )
 
 
@@ -490,7 +501,8 @@ def later_pages(
     """
     answer = Fields.of(data, first.endpoint)
     total = answer.field("total", int)
-    got = len(answer.optional_objects("todos"))
+    # Only counted here: each to-do is read when the pages are parsed.
+    got = len(answer.optional_list_of("todos", dict))
     offset = int(first.params["offset"])
     if got == 0:
         return []
@@ -511,6 +523,13 @@ def subtasks_missing(todos: Sequence[Todo]) -> tuple[str, ...]:
         for todo in todos
         if any(subtask_id not in known for subtask_id in todo.subtask_ids)
     )
+
+
+def _todos_and_missing_parents(
+    pages: Iterable[Any], known: Mapping[str, Todo] | None
+) -> tuple[tuple[Todo, ...], tuple[str, ...]]:
+    todos = parse_todos(pages, known)
+    return todos, subtasks_missing(todos)
 
 
 # --- the calls ----------------------------------------------------------------------
@@ -767,8 +786,13 @@ class NoteStation:
         """Return every to-do, subtasks included; Todo.subtask_ids gives their order."""
         return await self.todos_from(await self._client.compound(todo_reads()))
 
-    async def todos_from(self, results: Sequence[CallResult]) -> tuple[Todo, ...]:
+    async def todos_from(
+        self, results: Sequence[CallResult], known: Mapping[str, Todo] | None = None
+    ) -> tuple[Todo, ...]:
         """Finish reading every to-do from the answers to ``todo_reads()``.
+
+        known: the to-dos of the last read by id; unchanged ones come back as those
+        objects (see ``parse_todos``).
 
         The top-level list failing raises; a parent's list failing (deleted since it was
         known) is dropped. Later pages of any list are read in one more request, and so
@@ -788,11 +812,12 @@ class NoteStation:
                 for page in later_pages(call, data, self._warn_cap)
             ]
         )
-        # Thousands of to-dos take tens of milliseconds to parse: off the event loop.
-        todos = await asyncio.get_running_loop().run_in_executor(
-            None, parse_todos, pages
+        # Thousands of to-dos take tens of milliseconds to parse and compare: off the
+        # event loop.
+        todos, missing = await asyncio.get_running_loop().run_in_executor(
+            None, _todos_and_missing_parents, pages, known
         )
-        return todos + await self.subtasks(subtasks_missing(todos))
+        return todos + await self.subtasks(missing)
 
     async def subtasks(self, parent_ids: Sequence[str]) -> tuple[Todo, ...]:
         """Return the subtasks of parents (with every page), no request for none."""

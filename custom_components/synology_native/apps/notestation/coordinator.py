@@ -1,6 +1,6 @@
 """Note Station in the entry's poll: every to-do and notebook, as one snapshot."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import override
@@ -37,14 +37,16 @@ class NoteStationSnapshot:
     notebooks: tuple[Notebook, ...]
     # Open to-dos' due times, soonest first: the sensors count from them.
     open_dues: tuple[datetime, ...] = field(init=False, repr=False, compare=False)
+    by_id: Mapping[str, Todo] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Sort the due times once per snapshot, not once per sensor."""
         object.__setattr__(self, "open_dues", open_dues(self.todos))
+        object.__setattr__(self, "by_id", {todo.object_id: todo for todo in self.todos})
 
     def todo(self, todo_id: str) -> Todo | None:
         """Return the to-do with this id, if there is one."""
-        return next((todo for todo in self.todos if todo.object_id == todo_id), None)
+        return self.by_id.get(todo_id)
 
 
 class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot, NoteStation]):
@@ -75,7 +77,10 @@ class NoteStationCoordinator(PolledAppCoordinator[NoteStationSnapshot, NoteStati
         self, results: Sequence[CallResult]
     ) -> NoteStationSnapshot:
         notebooks, *todo_lists = results
-        todos = await self.api.todos_from(todo_lists)
+        # Unchanged to-dos come back as the objects the entities already hold.
+        todos = await self.api.todos_from(
+            todo_lists, known=None if self.data is None else self.data.by_id
+        )
         self._report_unreadable_due(todos)
         return NoteStationSnapshot(
             todos=todos, notebooks=parse_notebooks(notebooks.unwrap())
