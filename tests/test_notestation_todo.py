@@ -1,5 +1,6 @@
 """The Tasks to-do list and the to-do count sensors, through Home Assistant and Assist."""
 
+import copy
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
@@ -244,6 +245,55 @@ async def test_one_change_rebuilds_one_item(
     rebuilt = [item.uid for item in entity.todo_items if item is not before[item.uid]]
     assert rebuilt == [rent.object_id]
     assert entity.todo_items[0].status == "completed"
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_new_todo_keeps_the_other_items(
+    hass: HomeAssistant,
+    nas: NoteStationStore,
+    config_entry: MockConfigEntry,
+) -> None:
+    """A to-do added on the NAS moves the list; every other item stays as built."""
+    entity = hass.data[TODO_DOMAIN].get_entity(TASKS)
+    before = {item.uid: item for item in entity.todo_items}
+    trip = nas.todo_by_title("Plan trip")
+    nas.add_todo("Buy sunscreen", parent_id=trip.object_id)
+    notestation = config_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    await notestation.coordinator.async_refresh()
+    assert [item["summary"] for item in await items(hass)] == [
+        "Pay rent",
+        "Plan trip",
+        "Book flights",
+        "Pack bags",
+        "Buy sunscreen",
+        "Call the plumber",
+    ]
+    rebuilt = [
+        item.summary for item in entity.todo_items if item is not before.get(item.uid)
+    ]
+    assert rebuilt == ["Plan trip", "Buy sunscreen"]
+    # Home Assistant copies the items to notice changes: a built item is its own copy.
+    assert all(copy.copy(item) is item for item in entity.todo_items)
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_subtask_named_twice_shows_once(
+    hass: HomeAssistant, nas: NoteStationStore, config_entry: MockConfigEntry
+) -> None:
+    """A NAS naming one subtask under two to-dos still lists it once, first place."""
+    flights = nas.todo_by_title("Book flights")
+    nas.todo_by_title("Call the plumber").items.append(flights.object_id)
+    notestation = config_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    await notestation.coordinator.async_refresh()
+    assert [item["summary"] for item in await items(hass)] == [
+        "Pay rent",
+        "Plan trip",
+        "Book flights",
+        "Pack bags",
+        "Call the plumber",
+    ]
 
 
 @pytest.mark.usefixtures("loaded")

@@ -7,7 +7,10 @@ matches. An edit never changes which to-do a subtask belongs to.
 No reordering: DSM keeps no order of top-level to-dos that a client can set.
 """
 
-from typing import TYPE_CHECKING, override
+from dataclasses import dataclass
+from itertools import compress, count
+from operator import is_not
+from typing import TYPE_CHECKING, Self, override
 
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
@@ -36,11 +39,7 @@ if TYPE_CHECKING:
 
     from custom_components.synology_native.data import DsmConfigEntry
 
-    from .coordinator import (
-        NoteStationApp,
-        NoteStationCoordinator,
-        NoteStationSnapshot,
-    )
+    from .coordinator import NoteStationApp, NoteStationCoordinator
 
 
 @callback
@@ -54,36 +53,97 @@ def async_add_todo_list(
     async_add_entities([NoteStationTodoList(notestation.coordinator)])
 
 
-type BuiltItems = dict[str, tuple[Todo, TodoItem]]
+class BuiltTodoItem(TodoItem):
+    """An item built from one to-do and never changed; a changed to-do builds a new one.
+
+    Home Assistant copies every item of a list when the list changes, to notice later
+    changes. An item nobody changes is its own copy (as a tuple is), so one change
+    among thousands of to-dos copies nothing and the rest compare by identity.
+    """
+
+    def __copy__(self) -> Self:
+        """Return this item: it never changes."""
+        return self
 
 
-def ordered_items(
-    snapshot: NoteStationSnapshot, built: BuiltItems
-) -> tuple[list[TodoItem], BuiltItems]:
+@dataclass(frozen=True, slots=True)
+class ShownTodos:
+    """The items shown for a snapshot's to-dos, and where each to-do's item is.
+
+    slots[i] is the position in items of the item for todos[i]; None for a subtask no
+    listed parent names, which is not shown.
+    """
+
+    todos: tuple[Todo, ...]
+    items: list[TodoItem]
+    slots: tuple[int | None, ...]
+
+
+def shown_todos(todos: tuple[Todo, ...], before: ShownTodos | None) -> ShownTodos:
     """Return top-level to-dos in DSM's order, each followed by its subtasks.
 
-    A to-do equal to the one an item was built for (in built) keeps that item: one
-    change among thousands rebuilds one item. Also return the items built now.
+    An unchanged to-do keeps its item, so one change among thousands builds one item.
+    Unchanged to-dos are mostly the very objects read last time (see
+    ``parse_todos``): when only some to-dos changed, and not where they sit, the
+    changed ones are found by identity and the rest is not looked at.
     """
-    now: BuiltItems = {}
-    for todo in snapshot.todos:
-        known = built.get(todo.object_id)
-        now[todo.object_id] = (
-            known if known is not None and known[0] == todo else (todo, _item(todo))
-        )
+    if before is not None and len(before.todos) == len(todos):
+        changed = list(compress(count(), map(is_not, todos, before.todos, strict=True)))
+        if all(_same_place(todos[i], before.todos[i]) for i in changed):
+            items = before.items.copy()
+            for i in changed:
+                if (slot := before.slots[i]) is not None:
+                    items[slot] = _item(todos[i])
+            return ShownTodos(todos, items, before.slots)
+    return _reordered(todos, before)
+
+
+def _same_place(todo: Todo, was: Todo) -> bool:
+    return (todo.object_id, todo.parent_id, todo.subtask_ids) == (
+        was.object_id,
+        was.parent_id,
+        was.subtask_ids,
+    )
+
+
+def _reordered(todos: tuple[Todo, ...], before: ShownTodos | None) -> ShownTodos:
+    """Order every item anew, keeping the item of each to-do equal to one before."""
+    kept: dict[str, tuple[Todo, TodoItem]] = (
+        {}
+        if before is None
+        else {
+            todo.object_id: (todo, before.items[slot])
+            for todo, slot in zip(before.todos, before.slots, strict=True)
+            if slot is not None
+        }
+    )
+    index = {todo.object_id: i for i, todo in enumerate(todos)}
     items: list[TodoItem] = []
-    for todo in snapshot.todos:
+    slots: list[int | None] = [None] * len(todos)
+
+    def show(i: int) -> None:
+        todo = todos[i]
+        known = kept.get(todo.object_id)
+        slots[i] = len(items)
+        if known is not None and (known[0] is todo or known[0] == todo):
+            items.append(known[1])
+        else:
+            items.append(_item(todo))
+
+    for i, todo in enumerate(todos):
         if todo.parent_id is not None:
             continue
-        items.append(now[todo.object_id][1])
-        items.extend(
-            now[subtask_id][1] for subtask_id in todo.subtask_ids if subtask_id in now
-        )
-    return items, now
+        show(i)
+        for subtask_id in todo.subtask_ids:
+            subtask = index.get(subtask_id)
+            # Each to-do once, even when a NAS names it twice.
+            if subtask is not None and slots[subtask] is None:
+                show(subtask)
+    return ShownTodos(todos, items, tuple(slots))
 
 
-def _item(todo: Todo) -> TodoItem:
-    return TodoItem(
+def _item(todo: Todo) -> BuiltTodoItem:
+    return BuiltTodoItem(
         summary=todo.title,
         uid=todo.object_id,
         status=TodoItemStatus.COMPLETED if todo.done else TodoItemStatus.NEEDS_ACTION,
@@ -134,7 +194,8 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     def __init__(self, coordinator: NoteStationCoordinator) -> None:
         """Attach to the Note Station coordinator."""
         super().__init__(coordinator, "tasks")
-        self._attr_todo_items, self._built = ordered_items(coordinator.data, {})
+        self._shown = shown_todos(coordinator.data.todos, None)
+        self._attr_todo_items = self._shown.items
         # Assist finds a list by its full name, which starts with the device's name;
         # off the device, the list is just "Tasks" and "add milk to my tasks" works.
         self._attr_device_info = None
@@ -148,9 +209,8 @@ class NoteStationTodoList(DsmEntity, TodoListEntity):
     @override
     def _handle_coordinator_update(self) -> None:
         # Built once per snapshot: the state, the card and Assist all read the items.
-        self._attr_todo_items, self._built = ordered_items(
-            self.coordinator.data, self._built
-        )
+        self._shown = shown_todos(self.coordinator.data.todos, self._shown)
+        self._attr_todo_items = self._shown.items
         super()._handle_coordinator_update()
 
     @dsm_errors
