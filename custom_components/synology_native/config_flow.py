@@ -8,10 +8,8 @@ with the one-time code step.
 """
 
 from datetime import timedelta
-import ipaddress
 from typing import TYPE_CHECKING, Any, override
 
-from homeassistant.components import conversation
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
@@ -21,7 +19,6 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     ConfigSubentryFlow,
     OptionsFlowWithReload,
-    SubentryFlowResult,
 )
 from homeassistant.const import (
     CONF_PASSWORD,
@@ -34,12 +31,9 @@ from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
-    ConversationAgentSelector,
-    ConversationAgentSelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
-    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
@@ -69,33 +63,22 @@ from .api import (
     answers_plain_http,
     second_factor_token,
 )
-from .apps import SUPPORTED_APPS
-from .apps.chat.listener import CHAT
+from .apps import APPS, SUPPORTED_APPS, used_apps
 from .const import (
     CONF_APPS,
     CONF_AUTH_METHOD,
-    CONF_CHAT_ASSIST,
-    CONF_CHAT_ASSIST_AGENT,
-    CONF_CHAT_ASSIST_MAX_AGE,
-    CONF_CHAT_DM_USERS,
-    CONF_CHAT_USER_ID,
     CONF_DEVICE_TOKEN,
-    CONF_DRIVE_PUSH,
-    CONF_DRIVE_PUSH_SOURCES,
     CONF_OTP_CODE,
     CONF_SESSION_ID,
     CONF_SSO_LANDING,
     CONF_SYNOTOKEN,
     CONF_UPDATE_INTERVAL,
-    DEFAULT_CHAT_ASSIST_MAX_AGE,
     DEFAULT_PORTS,
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     LOGGER,
-    MAX_CHAT_ASSIST_MAX_AGE_MINUTES,
     MAX_UPDATE_INTERVAL_MINUTES,
     MIN_UPDATE_INTERVAL_MINUTES,
-    SUBENTRY_CHAT_ASSIST_USER,
     AuthMethod,
 )
 from .data import DsmConfigEntry, auth_method_of, create_client, credentials_from
@@ -238,7 +221,9 @@ class SynologyNativeConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        return {SUBENTRY_CHAT_ASSIST_USER: ChatAssistUserFlow}
+        return {
+            kind: flow for spec in APPS for kind, flow in spec.subentry_flows.items()
+        }
 
     @override
     async def async_step_user(
@@ -716,9 +701,11 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
         """Show the options; saving reloads the entry."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            if _addresses_valid(user_input.get(CONF_DRIVE_PUSH_SOURCES, [])):
+            for spec in APPS:
+                if spec.options is not None:
+                    errors |= spec.options.problems(user_input)
+            if not errors:
                 return self.async_create_entry(data=user_input)
-            errors[CONF_DRIVE_PUSH_SOURCES] = "invalid_address"
         entry: DsmConfigEntry = self.config_entry
         if entry.state is not ConfigEntryState.LOADED:
             return self.async_abort(reason="not_loaded")
@@ -754,147 +741,7 @@ class SynologyNativeOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
-        if DsmApp.DRIVE in entry.runtime_data.apps:
-            schema = schema.extend(
-                {
-                    probatio.Required(
-                        CONF_DRIVE_PUSH,
-                        default=entry.options.get(CONF_DRIVE_PUSH, False),
-                    ): BooleanSelector(),
-                    probatio.Optional(
-                        CONF_DRIVE_PUSH_SOURCES,
-                        default=entry.options.get(CONF_DRIVE_PUSH_SOURCES, []),
-                    ): TextSelector(TextSelectorConfig(multiple=True)),
-                }
-            )
-        if (chat_app := entry.runtime_data.app(CHAT)) is not None:
-            chat = chat_app.listener
-            # People to offer a "Chat with ..." notify entity for.
-            me = chat.me.user_id if chat.me else None
-            people = [
-                SelectOptionDict(value=str(user.user_id), label=user.display_name)
-                for user in sorted(chat.users.values(), key=lambda u: u.display_name)
-                if user.type == "human" and not user.deleted and user.user_id != me
-            ]
-            schema = schema.extend(
-                {
-                    probatio.Optional(
-                        CONF_CHAT_DM_USERS,
-                        description={
-                            "suggested_value": [
-                                str(u)
-                                for u in entry.options.get(CONF_CHAT_DM_USERS, [])
-                            ]
-                        },
-                    ): SelectSelector(
-                        SelectSelectorConfig(options=people, multiple=True)
-                    ),
-                    # Who may talk to Assist is chosen per person, as subentries.
-                    probatio.Required(
-                        CONF_CHAT_ASSIST,
-                        default=entry.options.get(CONF_CHAT_ASSIST, False),
-                    ): BooleanSelector(),
-                    probatio.Required(
-                        CONF_CHAT_ASSIST_AGENT,
-                        default=entry.options.get(
-                            CONF_CHAT_ASSIST_AGENT, conversation.HOME_ASSISTANT_AGENT
-                        ),
-                    ): ConversationAgentSelector(
-                        ConversationAgentSelectorConfig(
-                            language=self.hass.config.language
-                        )
-                    ),
-                    probatio.Required(
-                        CONF_CHAT_ASSIST_MAX_AGE,
-                        default=entry.options.get(
-                            CONF_CHAT_ASSIST_MAX_AGE,
-                            DEFAULT_CHAT_ASSIST_MAX_AGE.total_seconds() / 60,
-                        ),
-                    ): NumberSelector(
-                        NumberSelectorConfig(
-                            min=1,
-                            max=MAX_CHAT_ASSIST_MAX_AGE_MINUTES,
-                            step=1,
-                            mode=NumberSelectorMode.BOX,
-                            unit_of_measurement="min",
-                        )
-                    ),
-                }
-            )
+        for spec, runtime in used_apps(entry):
+            if spec.options is not None:
+                schema = schema.extend(spec.options.fields(self.hass, entry, runtime))
         return self.async_show_form(step_id="init", data_schema=schema, errors=errors)
-
-
-def _addresses_valid(texts: list[str]) -> bool:
-    """Tell whether every text is an IP address."""
-    try:
-        for text in texts:
-            ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
-
-
-class ChatAssistUserFlow(ConfigSubentryFlow):
-    """Let one Chat user talk to Assist, as one Home Assistant user."""
-
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Choose the Chat user and the Home Assistant user they act as."""
-        entry: DsmConfigEntry = self._get_entry()
-        if entry.state is not ConfigEntryState.LOADED:
-            return self.async_abort(reason="not_loaded")
-        chat_app = entry.runtime_data.app(CHAT)
-        if chat_app is None:
-            return self.async_abort(reason="chat_not_used")
-        chat = chat_app.listener
-        taken = {
-            str(subentry.data[CONF_CHAT_USER_ID])
-            for subentry in entry.subentries.values()
-            if subentry.subentry_type == SUBENTRY_CHAT_ASSIST_USER
-        }
-        me = chat.me.user_id if chat.me else None
-        people = {
-            str(user.user_id): user.display_name
-            for user in sorted(chat.users.values(), key=lambda u: u.display_name)
-            if user.type == "human"
-            and not user.deleted
-            and user.user_id != me
-            and str(user.user_id) not in taken
-        }
-        ha_users = {
-            user.id: user.name or user.id
-            for user in await self.hass.auth.async_get_users()
-            if user.is_active and not user.system_generated
-        }
-        if user_input is not None:
-            chat_user = user_input[CONF_CHAT_USER_ID]
-            ha_user = user_input["user_id"]
-            return self.async_create_entry(
-                title=f"{people[chat_user]} → {ha_users[ha_user]}",
-                data={CONF_CHAT_USER_ID: int(chat_user), "user_id": ha_user},
-                unique_id=chat_user,
-            )
-        if not people:
-            return self.async_abort(reason="no_chat_users")
-        schema = probatio.Schema(
-            {
-                probatio.Required(CONF_CHAT_USER_ID): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[
-                            SelectOptionDict(value=k, label=v)
-                            for k, v in people.items()
-                        ]
-                    )
-                ),
-                probatio.Required("user_id"): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[
-                            SelectOptionDict(value=k, label=v)
-                            for k, v in ha_users.items()
-                        ]
-                    )
-                ),
-            }
-        )
-        return self.async_show_form(step_id="user", data_schema=schema)

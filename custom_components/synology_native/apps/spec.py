@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from custom_components.synology_native.data import AppRuntime, PolledApp
 
 if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigSubentryFlow
     from homeassistant.const import Platform
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -45,6 +46,16 @@ type AddEntities[RuntimeT] = Callable[
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AppOptions[RuntimeT: AppRuntime[Any]]:
+    """The app's own fields in the entry's options, shown when the entry uses the app."""
+
+    # The fields as schema markers and selectors, each defaulting to the entry's option.
+    fields: Callable[[HomeAssistant, DsmConfigEntry, RuntimeT], dict[Any, Any]]
+    # What is wrong with the saved input, by field; empty saves it.
+    problems: Callable[[Mapping[str, Any]], dict[str, str]] = lambda _input: {}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AppSpec[RuntimeT: AppRuntime[Any]]:
     """One app: how it runs for an entry, and what it adds to Home Assistant."""
 
@@ -70,6 +81,12 @@ class AppSpec[RuntimeT: AppRuntime[Any]]:
     stores: tuple[EntryData, ...] = ()
     # Its wire guesses the NAS self-check settles, and the reads that settle them.
     self_check: AppSelfCheck | None = None
+    # Its fields in the entry's options.
+    options: AppOptions[RuntimeT] | None = None
+    # The kinds of subentry it adds to an entry, and the flow that adds each.
+    subentry_flows: Mapping[str, type[ConfigSubentryFlow]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 def polled_app[CoordinatorT: PolledAppCoordinator[Any, Any]](

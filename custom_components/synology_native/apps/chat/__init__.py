@@ -7,13 +7,17 @@ from homeassistant.const import Platform
 from custom_components.synology_native.api import DsmApp
 from custom_components.synology_native.api.catalog import CatalogSection
 from custom_components.synology_native.apps.spec import AppSpec
-from custom_components.synology_native.const import CONF_CHAT_ASSIST
+from custom_components.synology_native.const import (
+    CONF_CHAT_ASSIST,
+    SUBENTRY_CHAT_ASSIST_USER,
+)
 from custom_components.synology_native.data import PushedApp
 
 from .assist import ASSIST_ANSWERS, ChatAssist
 from .event import async_add_events
 from .listener import CHAT_CURSORS, ChatApp, ChatListener
 from .notify import async_add_notifiers
+from .options import OPTIONS, ChatAssistUserFlow
 from .selfcheck import SELF_CHECK
 from .sensor import async_add_sensors
 from .services import ACTIONS, COVERS
@@ -75,4 +79,6 @@ SPEC: AppSpec[ChatApp] = AppSpec(
     diagnostics=_diagnostics,
     stores=(CHAT_CURSORS, ASSIST_ANSWERS),
     self_check=SELF_CHECK,
+    options=OPTIONS,
+    subentry_flows={SUBENTRY_CHAT_ASSIST_USER: ChatAssistUserFlow},
 )

@@ -16,6 +16,7 @@ from custom_components.synology_native.data import PolledApp
 
 from .coordinator import DriveApp, DriveCoordinator
 from .events import DRIVE_MARKER, PUSH_SILENCE, DriveFileChanges
+from .options import OPTIONS
 from .selfcheck import SELF_CHECK
 from .sensor import async_add_sensors
 from .services import ACTIONS, COVERS
@@ -78,4 +79,5 @@ SPEC: AppSpec[DriveApp] = AppSpec(
     diagnostics=_diagnostics,
     stores=(DRIVE_MARKER,),
     self_check=SELF_CHECK,
+    options=OPTIONS,
 )
