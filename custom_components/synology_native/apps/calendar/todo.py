@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, override
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
 from homeassistant.const import CONF_USERNAME, Platform
+from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
 from custom_components.synology_native.api.calendar import (
@@ -90,6 +91,7 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             else entry.data[CONF_USERNAME],
         )
         self._attr_device_info = None
+        self._attr_todo_items = self._items()
 
     @property
     def task_list(self) -> SynoCalendar:
@@ -104,15 +106,20 @@ class CalendarTaskList(DsmEntity, TodoListEntity):
             and self.coordinator.data.calendar(self.cal_id) is not None
         )
 
-    @property
-    @override
-    def todo_items(self) -> list[TodoItem]:
+    def _items(self) -> list[TodoItem]:
         list_id = self.coordinator.data.calendar(self.cal_id)
         return [
             task_item(task)
             for task in self.coordinator.data.tasks
             if list_id is not None and task.list_id == list_id.original_cal_id
         ]
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        # Built once per snapshot: the state, the card and Assist all read the items.
+        self._attr_todo_items = self._items()
+        super()._handle_coordinator_update()
 
     def _task(self, uid: str | None) -> CalTask:
         """Return the task behind an item; Home Assistant passes only listed items."""
