@@ -9,6 +9,10 @@ from custom_components.synology_native.api.calendar import EVENT_LIST, TODO_LIST
 from custom_components.synology_native.api.contacts import CONTACT_LIST
 from custom_components.synology_native.api.drive import INFO_QUOTA, REVISIONS_LIST
 from custom_components.synology_native.api.shapes import ShapeRecorder
+from custom_components.synology_native.apps.chat.selfcheck import ChatNotes, ChatPage
+from custom_components.synology_native.apps.notestation.selfcheck import (
+    NoteStationNotes,
+)
 from custom_components.synology_native.selfcheck.guesses import (
     Status,
     apply_forms,
@@ -16,7 +20,6 @@ from custom_components.synology_native.selfcheck.guesses import (
     judge_all,
 )
 from custom_components.synology_native.selfcheck.probe import (
-    ChatPage,
     Observations,
     Outcome,
     Read,
@@ -102,7 +105,8 @@ def test_contacts_missing_a_field() -> None:
 def test_priorities_off_the_scale() -> None:
     """To-do priorities other than 100/200/300 contradict the scale, counted only."""
     seen = observations(**{Read.NOTESTATION_TODOS: Outcome.READ})
-    seen.priorities_set, seen.priorities_off_scale = 3, 2
+    notes = seen.of(NoteStationNotes)
+    notes.priorities_set, notes.priorities_off_scale = 3, 2
     assert judged(seen, "notestation_priority_scale")[:2] == (
         "contradicted",
         {"priorities_off_scale": 2},
@@ -112,16 +116,16 @@ def test_priorities_off_the_scale() -> None:
 def test_chat_page_larger_than_asked() -> None:
     """A read that brings more posts than asked contradicts the page guess."""
     seen = observations()
-    seen.chat_page = ChatPage(over=True)
+    seen.of(ChatNotes).page = ChatPage(over=True)
     assert judged(seen, "chat_page_size")[0] == "contradicted"
-    seen.chat_page = ChatPage(full=True)
+    seen.of(ChatNotes).page = ChatPage(full=True)
     assert judged(seen, "chat_page_size")[0] == "not_seen"
 
 
 def test_socket_that_does_not_connect() -> None:
     """A socket that refuses the session contradicts the socket guess."""
     seen = observations()
-    seen.socket_connected = False
+    seen.of(ChatNotes).socket_connected = False
     assert judged(seen, "chat_socket_events")[:2] == (
         "contradicted",
         {"connected": False},
@@ -158,7 +162,7 @@ def test_a_form_not_seen_keeps_the_one_in_use() -> None:
 def test_socket_names_not_understood() -> None:
     """A socket naming changes only in words we do not know contradicts the guess."""
     seen = observations()
-    seen.socket_connected = True
+    seen.of(ChatNotes).socket_connected = True
     seen.shapes.event("newMessage", ({"channel_id": 1},))
     status, events, _ = judged(seen, "chat_socket_events")
     assert status == "contradicted"

@@ -4,12 +4,13 @@ Each app's reads come with its ``AppSpec`` (``apps/<app>/selfcheck.py``); here a
 sign-in address's, and what every read notes. Every call only reads. The client records the shape of each answer while the probe
 runs (api.shapes); the few facts a shape cannot carry (how many to-do priorities lie off
 the assumed scale, whether Chat cut a page short, whether DSM's sign-in address names the
-entry's host) are kept as counts and yes/no answers, never as values.
+entry's host) are kept as counts and yes/no answers, never as values: the NAS-wide ones
+in Observations, an app's own in its notes (``Observations.of``).
 """
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from custom_components.synology_native import apps as app_table
@@ -55,32 +56,24 @@ class Outcome:
 
 
 @dataclass(slots=True)
-class ChatPage:
-    """What one read of a page of Chat posts brought: more than asked, fewer, and more older."""
-
-    over: bool = False  # a read brought more posts than asked
-    short_with_more: bool = False  # fewer than asked although older posts exist
-    full: bool = False  # exactly as many as asked
-    largest: int = 0  # the most posts one read brought
-
-
-@dataclass(slots=True)
 class Observations:
-    """Everything the guesses are judged on; no value from the NAS."""
+    """Everything the guesses are judged on; no value from the NAS.
+
+    What an app notes besides shapes and outcomes is its own dataclass (of counts and
+    yes/no answers), kept here by type: ``seen.of(ChatNotes)``.
+    """
 
     shapes: ShapeRecorder
     apis: Mapping[str, ApiInfo]
     outcomes: dict[str, str] = field(default_factory=dict)
-    # Note Station: to-dos with a priority, and how many of those lie off the scale.
-    priorities_set: int = 0
-    priorities_off_scale: int = 0
-    chat_page: ChatPage | None = None
-    socket_connected: bool | None = None
-    # WebDAV: the API (a name DSM lists, not user data) that answered with settings.
-    webdav_api: str | None = None
-    webdav_candidates: int = 0
     # SSO: whether the redirect address DSM hands out names the entry's own host.
     sso_host_matches: bool | None = None
+    _notes: dict[object, Any] = field(default_factory=dict, repr=False)
+
+    def of[NotesT](self, kind: Callable[[], NotesT]) -> NotesT:
+        """Return an app's notes of this kind, empty until the app notes something."""
+        notes: NotesT = self._notes.setdefault(kind, kind())
+        return notes
 
 
 @dataclass(frozen=True, slots=True)

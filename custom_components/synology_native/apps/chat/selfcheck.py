@@ -1,6 +1,7 @@
 """Synology Chat's part of the NAS self-check: its page and socket guesses, and reads."""
 
 import asyncio
+from dataclasses import dataclass
 
 from custom_components.synology_native.api import DsmError, DsmNotFoundError, chat
 from custom_components.synology_native.api.chat import (
@@ -21,7 +22,6 @@ from custom_components.synology_native.selfcheck.guesses import (
     Verdict,
 )
 from custom_components.synology_native.selfcheck.probe import (
-    ChatPage,
     Observations,
     Outcome,
     Probe,
@@ -32,6 +32,24 @@ from custom_components.synology_native.selfcheck.probe import (
 SOCKET_WINDOW_SECONDS = 5.0
 # Chat conversations whose newest page is read to see how many posts DSM hands out.
 CHAT_CHANNELS_READ = 3
+
+
+@dataclass(slots=True)
+class ChatPage:
+    """What reads of a page of Chat posts brought: more than asked, fewer, and more older."""
+
+    over: bool = False  # a read brought more posts than asked
+    short_with_more: bool = False  # fewer than asked although older posts exist
+    full: bool = False  # exactly as many as asked
+    largest: int = 0  # the most posts one read brought
+
+
+@dataclass(slots=True)
+class ChatNotes:
+    """The pages read (None: none was), and whether the socket opened (None: not tried)."""
+
+    page: ChatPage | None = None
+    socket_connected: bool | None = None
 
 
 async def _read_page(probe: Probe) -> None:
@@ -47,7 +65,7 @@ async def _read_page(probe: Probe) -> None:
             page.short_with_more |= await _older_posts_exist(
                 probe.client, channel.channel_id, min(post.post_id for post in posts)
             )
-    probe.seen.chat_page = page
+    probe.seen.of(ChatNotes).page = page
 
 
 async def _older_posts_exist(client: DsmClient, channel_id: int, oldest: int) -> bool:
@@ -81,12 +99,13 @@ async def _listen(probe: Probe) -> None:
         lambda: None,
         verify_ssl=probe.verify_ssl,
     )
+    notes = seen.of(ChatNotes)
     try:
         await socket.connect()
     except DsmError:
-        seen.socket_connected = False
+        notes.socket_connected = False
         raise
-    seen.socket_connected = True
+    notes.socket_connected = True
     try:
         await asyncio.sleep(SOCKET_WINDOW_SECONDS)
     finally:
@@ -94,7 +113,7 @@ async def _listen(probe: Probe) -> None:
 
 
 def _chat_page(seen: Observations) -> Verdict:
-    page = seen.chat_page
+    page = seen.of(ChatNotes).page
     if page is None:
         return NOT_SEEN
     largest = length_bucket(page.largest)
@@ -110,7 +129,7 @@ def _chat_page(seen: Observations) -> Verdict:
 
 
 def _socket_events(seen: Observations) -> Verdict:
-    if seen.socket_connected is False:
+    if seen.of(ChatNotes).socket_connected is False:
         return Verdict(Status.CONTRADICTED, {"connected": False})
     names = seen.shapes.event_names
     if not names:

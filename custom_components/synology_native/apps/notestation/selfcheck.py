@@ -1,5 +1,7 @@
 """Note Station's part of the NAS self-check: its guesses and the read that settles them."""
 
+from dataclasses import dataclass
+
 from custom_components.synology_native.api import notestation
 from custom_components.synology_native.api.notestation import (
     NOT_SET,
@@ -24,6 +26,14 @@ from custom_components.synology_native.selfcheck.probe import (
 )
 
 
+@dataclass(slots=True)
+class NoteStationNotes:
+    """To-dos read with a priority, and how many of those lie off the assumed scale."""
+
+    priorities_set: int = 0
+    priorities_off_scale: int = 0
+
+
 async def _read_todos(probe: Probe) -> None:
     """Read the first page of to-dos; count priorities that lie off the assumed scale."""
     call = todo_list_call()
@@ -31,8 +41,9 @@ async def _read_todos(probe: Probe) -> None:
     parse_todos([data])  # raises on a shape the integration cannot read
     numbers = [item["priority"] for item in data["todos"]]
     assigned = [number for number in numbers if number != NOT_SET]
-    probe.seen.priorities_set = len(assigned)
-    probe.seen.priorities_off_scale = sum(
+    notes = probe.seen.of(NoteStationNotes)
+    notes.priorities_set = len(assigned)
+    notes.priorities_off_scale = sum(
         number not in PRIORITY_VALUES.values() for number in assigned
     )
 
@@ -40,11 +51,12 @@ async def _read_todos(probe: Probe) -> None:
 def _priority_scale(seen: Observations) -> Verdict:
     if seen.outcomes.get(Read.NOTESTATION_TODOS) != Outcome.READ:
         return NOT_SEEN
-    if not seen.priorities_set:
+    notes = seen.of(NoteStationNotes)
+    if not notes.priorities_set:
         return NOT_SEEN
-    if seen.priorities_off_scale:
+    if notes.priorities_off_scale:
         return Verdict(
-            Status.CONTRADICTED, {"priorities_off_scale": seen.priorities_off_scale}
+            Status.CONTRADICTED, {"priorities_off_scale": notes.priorities_off_scale}
         )
     return Verdict(Status.CONFIRMED)
 

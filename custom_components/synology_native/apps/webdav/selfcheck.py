@@ -1,5 +1,7 @@
 """WebDAV administration's part of the NAS self-check: its settings API, found or not."""
 
+from dataclasses import dataclass
+
 from custom_components.synology_native.api import webdav
 from custom_components.synology_native.api.webdav import DISCOVERY_MARKER, WebDav
 from custom_components.synology_native.selfcheck.guesses import (
@@ -17,14 +19,21 @@ from custom_components.synology_native.selfcheck.probe import (
 )
 
 
+@dataclass(slots=True)
+class WebDavNotes:
+    """The API (a name DSM lists, not user data) that answered with the settings."""
+
+    api: str | None = None
+
+
 async def _read_settings(probe: Probe) -> None:
     settings = await WebDav(probe.client).settings()
-    probe.seen.webdav_api = f"{settings.api} v{settings.version}"
+    probe.seen.of(WebDavNotes).api = f"{settings.api} v{settings.version}"
 
 
 def _webdav_api(seen: Observations) -> Verdict:
-    if seen.webdav_api is not None:
-        return Verdict(Status.CONFIRMED, {"api": seen.webdav_api})
+    if (api := seen.of(WebDavNotes).api) is not None:
+        return Verdict(Status.CONFIRMED, {"api": api})
     if seen.outcomes.get(Read.WEBDAV) == Outcome.UNAVAILABLE and any(
         DISCOVERY_MARKER in name.casefold() for name in seen.apis
     ):
