@@ -2,9 +2,11 @@
 
 import asyncio
 from contextlib import asynccontextmanager
+from datetime import datetime
 import logging
 import ssl
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from homeassistant.components import conversation
 from homeassistant.config_entries import ConfigEntryState
@@ -17,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.synology_native.api import chat as chat_api
+from custom_components.synology_native.api import DsmApp, chat as chat_api
 from custom_components.synology_native.const import (
     CONF_APPS,
     CONF_UPDATE_INTERVAL,
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
     from syrupy.assertion import SnapshotAssertion
 
+    from tests.fake_dsm.calendar_store import CalendarStore
     from tests.fake_dsm.notestation_store import NoteStationStore
 
 
@@ -197,6 +200,37 @@ def nas(fake_dsm: FakeDsm) -> NoteStationStore:
 async def loaded(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
     """Set up the demo account."""
     await setup_entry(hass, config_entry)
+
+
+# Calendar tests run on Monday 2 March 2026, noon in Home Assistant's zone (US/Pacific,
+# the test default), with the NAS user in Europe/Berlin.
+CALENDAR_TEST_DAY = datetime(2026, 3, 2, 12, tzinfo=ZoneInfo("US/Pacific"))
+
+
+@pytest.fixture
+def cal(fake_dsm: FakeDsm) -> CalendarStore:
+    """Give the simulator's calendars, changed directly as another device would."""
+    return fake_dsm.store.calendar
+
+
+@pytest.fixture
+def calendar_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
+    """Give the demo account with Calendar and Note Station (no Chat socket to wait on)."""
+    return demo_entry(entry_data, {CONF_APPS: [DsmApp.CALENDAR, DsmApp.NOTESTATION]})
+
+
+@pytest.fixture
+async def calendar_loaded(
+    hass: HomeAssistant,
+    calendar_entry: MockConfigEntry,
+    cal: CalendarStore,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Set up the Calendar account on CALENDAR_TEST_DAY, its calendar cleared of the demo."""
+    freezer.move_to(CALENDAR_TEST_DAY)
+    cal.ensure_user(DEMO_USER, 1026)
+    cal.events.clear()
+    await setup_entry(hass, calendar_entry)
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:

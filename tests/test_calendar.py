@@ -1,6 +1,8 @@
-"""Synology Calendar through Home Assistant, against the simulator over real HTTP.
+"""Synology Calendar's calendars through Home Assistant, against the simulator over HTTP.
 
-The frontend's calendar and to-do WebSocket commands, the actions, the poll, Assist.
+The frontend's calendar commands and reads, series edits, the poll and diagnostics. The
+task lists are in test_calendar_todo.py, the actions' own cases in
+test_calendar_services.py; the helpers here serve all three.
 
 Home Assistant runs in US/Pacific (the test default); the NAS user's zone is
 Europe/Berlin, and some events are in America/New_York.
@@ -17,8 +19,6 @@ from homeassistant.components.todo.const import DOMAIN as TODO_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.setup import async_setup_component
-from ical.calendar_stream import IcsCalendarStream
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -28,15 +28,15 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 
-from custom_components.synology_native.api import DsmApp, DsmClient
+from custom_components.synology_native.api import DsmClient
 from custom_components.synology_native.apps.calendar.coordinator import (
     CALENDAR,
     window_at,
 )
 from custom_components.synology_native.const import CONF_APPS, DOMAIN
-from tests.conftest import demo_entry, say
+from tests.conftest import demo_entry
 from tests.fake_dsm.calendar_store import READ_ONLY, READ_WRITE
-from tests.fake_dsm.store import DEMO_PASSWORD, DEMO_SERIAL, DEMO_USER
+from tests.fake_dsm.store import DEMO_USER
 from tests.test_init import poll, setup_entry
 
 if TYPE_CHECKING:
@@ -56,33 +56,6 @@ HOME = "calendar.ds923_demo_my_calendar"
 TASKS = "todo.calendar_tasks"
 PACIFIC = ZoneInfo("US/Pacific")
 BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 3, 2, 12, tzinfo=PACIFIC)
-
-
-@pytest.fixture
-def cal(fake_dsm: FakeDsm) -> CalendarStore:
-    """Give the simulator's calendars, changed directly as another device would."""
-    return fake_dsm.store.calendar
-
-
-@pytest.fixture
-def config_entry(entry_data: dict[str, Any]) -> MockConfigEntry:
-    """Give the demo account with Calendar and Note Station (no Chat socket to wait on)."""
-    return demo_entry(entry_data, {CONF_APPS: [DsmApp.CALENDAR, DsmApp.NOTESTATION]})
-
-
-@pytest.fixture
-async def loaded(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    cal: CalendarStore,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """Set up the demo account on 2 March 2026, its calendar cleared of the demo."""
-    freezer.move_to(NOW)
-    cal.ensure_user(DEMO_USER, 1026)
-    cal.events.clear()
-    await setup_entry(hass, config_entry)
 
 
 def home(cal: CalendarStore) -> SimCalendar:
@@ -128,7 +101,7 @@ async def action(hass: HomeAssistant, name: str, **data: Any) -> Any:
     return None if response is None else response[HOME]
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_single_event_create_edit_delete_from_the_frontend(
     hass_ws_client: WebSocketGenerator,
     hass_client: ClientSessionGenerator,
@@ -182,7 +155,7 @@ async def test_single_event_create_edit_delete_from_the_frontend(
     assert cal.events == {}
 
 
-async def _weekly(
+async def weekly_standup(
     hass_ws_client: WebSocketGenerator, hass_client: ClientSessionGenerator
 ) -> list[dict[str, Any]]:
     """Create a weekly 09:00 series of five from Monday 2 March; return its occurrences."""
@@ -201,12 +174,12 @@ async def _weekly(
     return await listed(hass_client)
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_series_across_dst_and_the_three_scopes(
     hass_ws_client: WebSocketGenerator, hass_client: ClientSessionGenerator
 ) -> None:
     """A weekly series keeps 09:00 across the 8 March change; this, following, all."""
-    events = await _weekly(hass_ws_client, hass_client)
+    events = await weekly_standup(hass_ws_client, hass_client)
     assert [event["start"]["dateTime"] for event in events] == [
         "2026-03-02T09:00:00-08:00",
         "2026-03-09T09:00:00-07:00",
@@ -315,7 +288,7 @@ def stop_at_second_write(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return sent
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_following_edit_interrupted_loses_nothing(
     hass: HomeAssistant,
     hass_ws_client: WebSocketGenerator,
@@ -328,7 +301,7 @@ async def test_following_edit_interrupted_loses_nothing(
     Every occurrence is still there; deleting the old series from that occurrence on
     (the next call) finishes the edit.
     """
-    events = await _weekly(hass_ws_client, hass_client)
+    events = await weekly_standup(hass_ws_client, hass_client)
     uid, fourth = events[0]["uid"], events[3]["recurrence_id"]
     sent = stop_at_second_write(monkeypatch)
     with pytest.raises(asyncio.CancelledError):
@@ -369,7 +342,7 @@ async def test_following_edit_interrupted_loses_nothing(
     ]
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_following_edit_failing_changes_nothing(
     hass_ws_client: WebSocketGenerator,
     hass_client: ClientSessionGenerator,
@@ -377,7 +350,7 @@ async def test_following_edit_failing_changes_nothing(
     cal: CalendarStore,
 ) -> None:
     """When ending the old series fails, the new one is deleted again (frontend edit)."""
-    before = await _weekly(hass_ws_client, hass_client)
+    before = await weekly_standup(hass_ws_client, hass_client)
     fake_dsm.faults.fail_api("SYNO.Cal.Event", "set", 105)
     answer = await ws(
         hass_ws_client,
@@ -398,7 +371,7 @@ async def test_following_edit_failing_changes_nothing(
     assert await listed(hass_client) == before
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_frontend_refuses_what_dsm_should_not_store(
     hass: HomeAssistant, hass_ws_client: WebSocketGenerator, cal: CalendarStore
 ) -> None:
@@ -438,59 +411,7 @@ async def test_frontend_refuses_what_dsm_should_not_store(
     assert len(cal.tasks) == tasks
 
 
-@pytest.mark.usefixtures("loaded")
-async def test_whole_series_edit_and_scoped_actions(
-    hass: HomeAssistant,
-    hass_ws_client: WebSocketGenerator,
-    hass_client: ClientSessionGenerator,
-) -> None:
-    """update_event and delete_event actions with each scope; ids in get_events."""
-    await _weekly(hass_ws_client, hass_client)
-    got = await action(hass, "get_events", start="2026-03-01", end="2026-04-01")
-    events = got["events"]
-    assert len(events) == 5
-    assert {event["event_id"] for event in events} == {events[0]["event_id"]}
-    uid = events[0]["uid"]
-    assert events[1]["recurrence_id"] == "20260309T090000"
-    assert events[1]["time_zone"] == "US/Pacific"
-    renamed = await action(
-        hass, "update_event", uid=uid, summary="Daily", rrule="FREQ=DAILY;COUNT=3"
-    )
-    assert renamed["rrule"] == "FREQ=DAILY;COUNT=3"
-    events = (await action(hass, "get_events", start="2026-03-01", end="2026-04-01"))[
-        "events"
-    ]
-    assert [event["start"] for event in events] == [
-        "2026-03-02T09:00:00-08:00",
-        "2026-03-03T09:00:00-08:00",
-        "2026-03-04T09:00:00-08:00",
-    ]
-    await action(
-        hass,
-        "update_event",
-        uid=uid,
-        recurrence_id=events[1]["recurrence_id"],
-        scope="this",
-        summary="Special",
-    )
-    await action(
-        hass,
-        "delete_event",
-        uid=uid,
-        recurrence_id=events[2]["recurrence_id"],
-        scope="this_and_following",
-    )
-    events = (await action(hass, "get_events", start="2026-03-01", end="2026-04-01"))[
-        "events"
-    ]
-    assert [event["summary"] for event in events] == ["Daily", "Special"]
-    with pytest.raises(ServiceValidationError, match="needs the recurrence_id"):
-        await action(hass, "delete_event", uid=uid, scope="this")
-    await action(hass, "delete_event", uid=uid)
-    assert await action(hass, "get_events", start="2026-03-01") == {"events": []}
-
-
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_all_day_end_is_exclusive(
     hass: HomeAssistant,
     hass_ws_client: WebSocketGenerator,
@@ -533,7 +454,7 @@ async def test_all_day_end_is_exclusive(
     )
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_event_in_another_time_zone(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, cal: CalendarStore
 ) -> None:
@@ -574,7 +495,7 @@ async def test_event_in_another_time_zone(
         )
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_stale_etag_is_refused(
     hass: HomeAssistant, cal: CalendarStore, fake_dsm: FakeDsm
 ) -> None:
@@ -606,7 +527,7 @@ async def test_stale_etag_is_refused(
 
 async def test_read_only_calendar_refuses_before_sending(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    calendar_entry: MockConfigEntry,
     fake_dsm: FakeDsm,
     cal: CalendarStore,
     hass_ws_client: WebSocketGenerator,
@@ -618,7 +539,7 @@ async def test_read_only_calendar_refuses_before_sending(
     )
     party = cal.add_event(family, "Party", date(2026, 8, 1), date(2026, 8, 2))
     cal.add_calendar("alice", alice.uid, "Private")
-    await setup_entry(hass, config_entry)
+    await setup_entry(hass, calendar_entry)
     entity_id = "calendar.ds923_demo_family_alice"
     state = hass.states.get(entity_id)
     assert state is not None
@@ -650,91 +571,7 @@ async def test_read_only_calendar_refuses_before_sending(
     assert party.master.summary == "Party"
 
 
-@pytest.mark.usefixtures("loaded")
-async def test_bad_input_changes_nothing(
-    hass: HomeAssistant, cal: CalendarStore
-) -> None:
-    """Rules DSM cannot store, reversed or mixed times: refused, nothing created."""
-    for data, message in (
-        (
-            {"rrule": "FREQ=MONTHLY;BYDAY=-1FR"},
-            "cannot store the repeat rule",
-        ),
-        ({"end": "2026-03-04 08:00:00"}, "end must be after"),
-        ({"end": "2026-03-05"}, "both be dates"),
-    ):
-        with pytest.raises(ServiceValidationError, match=message):
-            await action(
-                hass,
-                "create_event",
-                **{
-                    "summary": "x",
-                    "start": "2026-03-04 09:00:00",
-                    "end": "2026-03-04 10:00:00",
-                    **data,
-                },
-            )
-    assert cal.events == {}
-
-
-@pytest.mark.usefixtures("loaded")
-async def test_export_import_round_trip(
-    hass: HomeAssistant,
-    hass_ws_client: WebSocketGenerator,
-    hass_client: ClientSessionGenerator,
-    cal: CalendarStore,
-    tmp_path: Any,
-) -> None:
-    """Export to a file, wipe, import: UID, rule, moved and deleted occurrences stay."""
-    events = await _weekly(hass_ws_client, hass_client)
-    uid = events[0]["uid"]
-    await action(
-        hass,
-        "update_event",
-        uid=uid,
-        recurrence_id=events[1]["recurrence_id"],
-        scope="this",
-        summary="Moved",
-        start="2026-03-09 11:00:00",
-        end="2026-03-09 11:15:00",
-    )
-    await action(
-        hass,
-        "delete_event",
-        uid=uid,
-        recurrence_id=events[3]["recurrence_id"],
-        scope="this",
-    )
-    before = await listed(hass_client)
-    hass.config.allowlist_external_dirs = {str(tmp_path)}
-    target = tmp_path / "home.ics"
-    assert await action(hass, "export_ics", path=str(target)) == {"path": str(target)}
-    text = await action(hass, "export_ics")
-    assert text["ics"] == target.read_text()
-    parsed = IcsCalendarStream.calendar_from_ics(text["ics"])
-    assert {event.uid for event in parsed.events} == {uid}
-    cal.events.clear()
-    assert await action(hass, "import_ics", path=str(target)) == {
-        "events": 1,
-        "tasks": 0,
-    }
-    after = await listed(hass_client)
-    assert [
-        (event["uid"], event["summary"], event["start"], event["recurrence_id"])
-        for event in after
-    ] == [
-        (event["uid"], event["summary"], event["start"], event["recurrence_id"])
-        for event in before
-    ]
-    with pytest.raises(ServiceValidationError, match="not an iCalendar"):
-        await action(hass, "import_ics", ics="hello")
-    with pytest.raises(ServiceValidationError, match="allowlist_external_dirs"):
-        await action(hass, "export_ics", path="/etc/passwd")
-    with pytest.raises(ServiceValidationError, match="Give either"):
-        await action(hass, "import_ics")
-
-
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_calendars_appear_and_disappear(
     hass: HomeAssistant,
     cal: CalendarStore,
@@ -764,7 +601,7 @@ async def test_calendars_appear_and_disappear(
     assert hass.states.get(HOME) is not None
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_poll_is_one_request_and_writes_nothing_unchanged(
     hass: HomeAssistant,
     fake_dsm: FakeDsm,
@@ -808,7 +645,7 @@ async def test_poll_is_one_request_and_writes_nothing_unchanged(
     assert now_on.state == "on"
 
 
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_range_outside_the_window_is_one_request(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -841,152 +678,16 @@ def calendar_requests(fake_dsm: FakeDsm) -> list[tuple[str | None, str | None]]:
     ]
 
 
-async def task_items(hass_ws_client: WebSocketGenerator) -> list[dict[str, Any]]:
-    """Read the task list as the to-do card does."""
-    answer = await ws(hass_ws_client, "todo/item/list", entity_id=TASKS)
-    assert answer["success"], answer
-    items: list[dict[str, Any]] = answer["result"]["items"]
-    return items
-
-
-@pytest.mark.usefixtures("loaded")
-async def test_tasks_from_the_to_do_card(
-    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, cal: CalendarStore
-) -> None:
-    """Tasks are created with a due date, completed, re-dated and removed."""
-    cal.tasks.clear()
-    await hass.services.async_call(
-        TODO_DOMAIN,
-        "add_item",
-        {
-            ATTR_ENTITY_ID: TASKS,
-            "item": "Pay the bill",
-            "due_date": "2026-03-10",
-            "description": "Electricity",
-        },
-        blocking=True,
-    )
-    [item] = await task_items(hass_ws_client)
-    assert (item["summary"], item["due"], item["description"], item["status"]) == (
-        "Pay the bill",
-        "2026-03-10",
-        "Electricity",
-        "needs_action",
-    )
-    [task] = cal.tasks.values()
-    assert task.is_all_day
-    await hass.services.async_call(
-        TODO_DOMAIN,
-        "update_item",
-        {
-            ATTR_ENTITY_ID: TASKS,
-            "item": item["uid"],
-            "status": "completed",
-            "due_datetime": "2026-03-10 18:00:00",
-        },
-        blocking=True,
-    )
-    [item] = await task_items(hass_ws_client)
-    assert item["status"] == "completed"
-    assert item["due"] == "2026-03-10T18:00:00-07:00"
-    assert task.percent_complete == 100
-    state = hass.states.get(TASKS)
-    assert state is not None
-    assert state.state == "0"
-    assert state.attributes["friendly_name"] == "Calendar Tasks"
-    await hass.services.async_call(
-        TODO_DOMAIN,
-        "remove_item",
-        {ATTR_ENTITY_ID: TASKS, "item": item["uid"]},
-        blocking=True,
-    )
-    assert await task_items(hass_ws_client) == []
-    assert cal.tasks == {}
-
-
-@pytest.mark.usefixtures("loaded")
-async def test_assist_tells_the_task_lists_apart(
-    hass: HomeAssistant, cal: CalendarStore, fake_dsm: FakeDsm
-) -> None:
-    """Say "my tasks" for Note Station's list, "my calendar tasks" for Calendar's."""
-    assert await async_setup_component(hass, "homeassistant", {})
-    assert await async_setup_component(hass, "conversation", {})
-
-    assert await say(hass, "add bread to my calendar tasks") == "Added bread"
-    assert "Bread" in {task.summary for task in cal.tasks.values()}
-    assert await say(hass, "add milk to my tasks") == "Added milk"
-    assert "Milk" not in {task.summary for task in cal.tasks.values()}
-    assert fake_dsm.notestation.todo_by_title("Milk")
-    assert await say(hass, "check off bread from my calendar tasks")
-    bread = next(task for task in cal.tasks.values() if task.summary == "Bread")
-    assert bread.percent_complete == 100
-
-
-async def test_shared_task_lists_and_refusals(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    fake_dsm: FakeDsm,
-    cal: CalendarStore,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A read-only shared task list refuses edits; unknown items and no-ops send nothing."""
-    alice = fake_dsm.store.users["alice"]  # a demo account
-    chores = cal.add_calendar(
-        "alice", alice.uid, "Chores", kind="todo", shares={DEMO_USER: READ_ONLY}
-    )
-    cal.add_task(chores, "Water the plants")
-    await setup_entry(hass, config_entry)
-    shared = "todo.calendar_chores_alice"
-    state = hass.states.get(shared)
-    assert state is not None
-    assert state.state == "1"
-    fake_dsm.reset_request_log()
-    with pytest.raises(ServiceValidationError, match="read-only"):
-        await hass.services.async_call(
-            TODO_DOMAIN,
-            "add_item",
-            {ATTR_ENTITY_ID: shared, "item": "Mow"},
-            blocking=True,
-        )
-    with pytest.raises(ServiceValidationError, match="read-only"):
-        await hass.services.async_call(
-            TODO_DOMAIN,
-            "remove_item",
-            {ATTR_ENTITY_ID: shared, "item": "Water the plants"},
-            blocking=True,
-        )
-    [task] = [
-        task for task in cal.tasks.values() if task.summary == "Renew the NAS warranty"
-    ]
-    await hass.services.async_call(
-        TODO_DOMAIN,
-        "update_item",
-        {ATTR_ENTITY_ID: TASKS, "item": str(task.evt_id), "rename": task.summary},
-        blocking=True,
-    )
-    assert calendar_requests(fake_dsm) == []
-    with pytest.raises(ServiceValidationError, match="Unable to find"):
-        await hass.services.async_call(
-            TODO_DOMAIN,
-            "update_item",
-            {ATTR_ENTITY_ID: TASKS, "item": "999999", "rename": "x"},
-            blocking=True,
-        )
-    cal.delete_calendar(chores.cal_id)
-    await poll(hass, freezer)
-    assert hass.states.get(shared) is None
-
-
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_diagnostics_count_without_contents(
     hass: HomeAssistant,
-    config_entry: MockConfigEntry,
+    calendar_entry: MockConfigEntry,
     hass_client: ClientSessionGenerator,
     cal: CalendarStore,
 ) -> None:
     """Diagnostics count calendars, events and tasks; no title or user name shows."""
     diagnostics = await get_diagnostics_for_config_entry(
-        hass, hass_client, config_entry
+        hass, hass_client, calendar_entry
     )
     assert diagnostics["calendar"] == {
         "last_update_success": True,
@@ -1002,37 +703,13 @@ async def test_diagnostics_count_without_contents(
     assert DEMO_USER not in text
 
 
-@pytest.mark.usefixtures("loaded")
-async def test_second_account_lists_name_the_account(
-    hass: HomeAssistant, entry_data: dict[str, Any], fake_dsm: FakeDsm
-) -> None:
-    """Each account sees its own calendars; a later account's lists carry its name."""
-    alice = MockConfigEntry(
-        domain=DOMAIN,
-        title="alice",
-        unique_id=f"{DEMO_SERIAL}_alice",
-        data={**entry_data, "username": "alice", "password": DEMO_PASSWORD},
-        options={CONF_APPS: [DsmApp.CALENDAR]},
-    )
-    # Added after the demo account (whose entry was made before the clock moved back).
-    object.__setattr__(alice, "created_at", datetime(2027, 1, 1, tzinfo=PACIFIC))
-    await setup_entry(hass, alice)
-    state = hass.states.get("todo.calendar_tasks_alice")
-    assert state is not None
-    assert state.attributes["friendly_name"] == "Calendar Tasks (alice)"
-    assert state.state == "0"  # alice has none of the demo user's tasks
-    first = hass.states.get(TASKS)
-    assert first is not None
-    assert first.attributes["friendly_name"] == "Calendar Tasks"
-
-
-@pytest.mark.usefixtures("loaded")
+@pytest.mark.usefixtures("calendar_loaded")
 async def test_the_snapshot_window_is_the_one_read_across_midnight(
-    hass: HomeAssistant, config_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, calendar_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
     """A UTC day that begins between the read and the parse moves no window."""
     freezer.move_to(datetime(2026, 3, 2, 23, 59, 50, tzinfo=UTC))
-    calendar = config_entry.runtime_data.app(CALENDAR)
+    calendar = calendar_entry.runtime_data.app(CALENDAR)
     assert calendar is not None
     coordinator = calendar.coordinator
     results = await coordinator.client.compound(coordinator.reads())
