@@ -228,6 +228,13 @@ async def test_refused_and_vanished_items(
     assert not trip.done
 
 
+async def refresh_notestation(entry: MockConfigEntry) -> None:
+    """Read Note Station again now, as the next poll would."""
+    notestation = entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    await notestation.coordinator.async_refresh()
+
+
 @pytest.mark.usefixtures("loaded")
 async def test_one_change_rebuilds_one_item(
     hass: HomeAssistant,
@@ -239,9 +246,7 @@ async def test_one_change_rebuilds_one_item(
     before = {item.uid: item for item in entity.todo_items}
     rent = nas.todo_by_title("Pay rent")
     rent.done = True
-    notestation = config_entry.runtime_data.app(NOTESTATION)
-    assert notestation is not None
-    await notestation.coordinator.async_refresh()
+    await refresh_notestation(config_entry)
     rebuilt = [item.uid for item in entity.todo_items if item is not before[item.uid]]
     assert rebuilt == [rent.object_id]
     assert entity.todo_items[0].status == "completed"
@@ -258,9 +263,7 @@ async def test_new_todo_keeps_the_other_items(
     before = {item.uid: item for item in entity.todo_items}
     trip = nas.todo_by_title("Plan trip")
     nas.add_todo("Buy sunscreen", parent_id=trip.object_id)
-    notestation = config_entry.runtime_data.app(NOTESTATION)
-    assert notestation is not None
-    await notestation.coordinator.async_refresh()
+    await refresh_notestation(config_entry)
     assert [item["summary"] for item in await items(hass)] == [
         "Pay rent",
         "Plan trip",
@@ -284,9 +287,7 @@ async def test_subtask_named_twice_shows_once(
     """A NAS naming one subtask under two to-dos still lists it once, first place."""
     flights = nas.todo_by_title("Book flights")
     nas.todo_by_title("Call the plumber").items.append(flights.object_id)
-    notestation = config_entry.runtime_data.app(NOTESTATION)
-    assert notestation is not None
-    await notestation.coordinator.async_refresh()
+    await refresh_notestation(config_entry)
     assert [item["summary"] for item in await items(hass)] == [
         "Pay rent",
         "Plan trip",
