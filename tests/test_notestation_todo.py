@@ -1,5 +1,6 @@
 """The Tasks to-do list and the to-do count sensors, through Home Assistant and Assist."""
 
+from collections.abc import Callable
 import copy
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -236,34 +237,35 @@ async def refresh_notestation(entry: MockConfigEntry) -> None:
 
 
 @pytest.mark.usefixtures("loaded")
-async def test_one_change_rebuilds_one_item(
+async def test_changes_rebuild_only_their_items(
     hass: HomeAssistant,
     nas: NoteStationStore,
     config_entry: MockConfigEntry,
 ) -> None:
-    """A change to one to-do builds a new item for it alone; the others stay as built."""
+    """A changed to-do gets a new item, and so does a new one and its parent.
+
+    Every other item stays as built, also when a new to-do moves the list.
+    """
     entity = hass.data[TODO_DOMAIN].get_entity(TASKS)
-    before = {item.uid: item for item in entity.todo_items}
+
+    async def rebuilt_by(change: Callable[[], object]) -> list[str | None]:
+        before = {item.uid: item for item in entity.todo_items}
+        change()
+        await refresh_notestation(config_entry)
+        return [
+            item.summary
+            for item in entity.todo_items
+            if item is not before.get(item.uid)
+        ]
+
     rent = nas.todo_by_title("Pay rent")
-    rent.done = True
-    await refresh_notestation(config_entry)
-    rebuilt = [item.uid for item in entity.todo_items if item is not before[item.uid]]
-    assert rebuilt == [rent.object_id]
+    assert await rebuilt_by(lambda: setattr(rent, "done", True)) == ["Pay rent"]
     assert entity.todo_items[0].status == "completed"
-
-
-@pytest.mark.usefixtures("loaded")
-async def test_new_todo_keeps_the_other_items(
-    hass: HomeAssistant,
-    nas: NoteStationStore,
-    config_entry: MockConfigEntry,
-) -> None:
-    """A to-do added on the NAS moves the list; every other item stays as built."""
-    entity = hass.data[TODO_DOMAIN].get_entity(TASKS)
-    before = {item.uid: item for item in entity.todo_items}
     trip = nas.todo_by_title("Plan trip")
-    nas.add_todo("Buy sunscreen", parent_id=trip.object_id)
-    await refresh_notestation(config_entry)
+    added = await rebuilt_by(
+        lambda: nas.add_todo("Buy sunscreen", parent_id=trip.object_id)
+    )
+    assert added == ["Plan trip", "Buy sunscreen"]
     assert [item["summary"] for item in await items(hass)] == [
         "Pay rent",
         "Plan trip",
@@ -272,10 +274,6 @@ async def test_new_todo_keeps_the_other_items(
         "Buy sunscreen",
         "Call the plumber",
     ]
-    rebuilt = [
-        item.summary for item in entity.todo_items if item is not before.get(item.uid)
-    ]
-    assert rebuilt == ["Plan trip", "Buy sunscreen"]
     # Home Assistant copies the items to notice changes: a built item is its own copy.
     assert all(copy.copy(item) is item for item in entity.todo_items)
 
