@@ -631,14 +631,16 @@ class SimulatorProcess:
     def __init__(self, seed: SimulatorChange) -> None:
         """Prepare a process that seeds the demo simulator with seed and serves it."""
         context = multiprocessing.get_context("spawn")
-        self._pipe, child_end = context.Pipe()
+        self._pipe, self._child_end = context.Pipe()
         self._process = context.Process(
-            target=serve_simulator, args=(seed, child_end), daemon=True
+            target=serve_simulator, args=(seed, self._child_end), daemon=True
         )
 
     async def __aenter__(self) -> str:
         """Start the process; return the simulator's URL once it serves."""
         self._process.start()
+        # Only the child holds its end now: if it dies, reading here fails at once.
+        self._child_end.close()
         return str(await asyncio.to_thread(self._pipe.recv))
 
     async def __aexit__(self, *_exc: object) -> None:
