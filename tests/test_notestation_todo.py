@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 import copy
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from unittest.mock import patch
@@ -24,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.synology_native.api.notestation import TODO_PAGE_SIZE
 from custom_components.synology_native.apps.notestation.coordinator import NOTESTATION
+from custom_components.synology_native.apps.notestation.todo import shown_todos
 from custom_components.synology_native.const import (
     CONF_APPS,
     DOMAIN,
@@ -276,6 +278,19 @@ async def test_changes_rebuild_only_their_items(
     ]
     # Home Assistant copies the items to notice changes: a built item is its own copy.
     assert all(copy.copy(item) is item for item in entity.todo_items)
+
+
+@pytest.mark.usefixtures("loaded")
+async def test_an_equal_todo_read_anew_keeps_its_item(
+    config_entry: MockConfigEntry,
+) -> None:
+    """A to-do read as another object but unchanged keeps the item built for it."""
+    notestation = config_entry.runtime_data.app(NOTESTATION)
+    assert notestation is not None
+    todos = notestation.coordinator.data.todos
+    first = shown_todos(todos, None)
+    again = shown_todos(tuple(replace(todo) for todo in todos), first)
+    assert all(a is b for a, b in zip(first.items, again.items, strict=True))
 
 
 @pytest.mark.usefixtures("loaded")

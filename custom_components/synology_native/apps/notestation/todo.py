@@ -88,7 +88,11 @@ def shown_todos(todos: tuple[Todo, ...], before: ShownTodos | None) -> ShownTodo
     changed ones are found by identity and the rest is not looked at.
     """
     if before is not None and len(before.todos) == len(todos):
-        changed = list(compress(count(), map(is_not, todos, before.todos, strict=True)))
+        changed = [
+            i
+            for i in compress(count(), map(is_not, todos, before.todos, strict=True))
+            if todos[i] != before.todos[i]
+        ]
         if all(_same_place(todos[i], before.todos[i]) for i in changed):
             items = before.items.copy()
             for i in changed:
