@@ -36,13 +36,15 @@ from custom_components.synology_native.const import (
 from .listener import CHAT, ChatApp, ChatListener
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from homeassistant.config_entries import SubentryFlowResult
     from homeassistant.core import HomeAssistant
 
     from custom_components.synology_native.data import DsmConfigEntry
 
 
-def _people(chat: ChatListener, leave_out: set[str] | None = None) -> dict[str, str]:
+def _people(chat: ChatListener, leave_out: Collection[str] = ()) -> dict[str, str]:
     """Return the people of the NAS by Chat user id, by name: not bots, not ourselves."""
     me = chat.me.user_id if chat.me else None
     return {
@@ -51,7 +53,7 @@ def _people(chat: ChatListener, leave_out: set[str] | None = None) -> dict[str, 
         if user.type == "human"
         and not user.deleted
         and user.user_id != me
-        and str(user.user_id) not in (leave_out or set())
+        and str(user.user_id) not in leave_out
     }
 
 
