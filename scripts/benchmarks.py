@@ -841,6 +841,11 @@ async def toggle_todo(index: int, sim: FakeDsm) -> None:
     todo.done = not todo.done
 
 
+async def toggle_middle_todo(sim: FakeDsm) -> None:
+    """Check off the middle to-do, or check it back on."""
+    await toggle_todo(len(sim.notestation.todos) // 2, sim)
+
+
 async def _todo_rows(count: int, repeat: int) -> list[Row]:
     nas = SimulatorProcess(partial(only_todos, count))
     async with loaded_entry(nas) as entry:
@@ -1179,11 +1184,11 @@ class LoadedFigures:
     one_change: float
 
 
-async def loaded_figures(seed: SimulatorChange, todo_count: int) -> LoadedFigures:
+async def loaded_figures(seed: SimulatorChange) -> LoadedFigures:
     """Set up an entry with every app on a seeded simulator and measure it.
 
     The loop figures are measured with memory tracing off, which would slow every line.
-    The changed to-do is the middle one of todo_count.
+    The changed to-do is the middle one.
     """
     nas = SimulatorProcess(seed)
     gc.collect()
@@ -1199,7 +1204,7 @@ async def loaded_figures(seed: SimulatorChange, todo_count: int) -> LoadedFigure
             assert notestation is not None  # noqa: S101 - the entry uses every app
             one_change = []
             for _ in range(ONE_CHANGE_REPEAT):
-                await nas.change(partial(toggle_todo, todo_count // 2))
+                await nas.change(toggle_middle_todo)
                 one_change.append(
                     await loop_cpu_ms(notestation.coordinator.async_refresh)
                 )
@@ -1225,9 +1230,10 @@ async def loaded(_repeat: int) -> list[Row]:
     few). The simulator runs in a process of its own, so every figure is Home
     Assistant's alone.
     """
-    demo = await loaded_figures(no_seed, len(FakeDsm(demo=True).notestation.todos))
-    seed = partial(seed_loaded, LOADED_TODOS, LOADED_POSTS, LOADED_EVENTS_PER_CALENDAR)
-    loaded = await loaded_figures(seed, LOADED_TODOS)
+    demo = await loaded_figures(no_seed)
+    loaded = await loaded_figures(
+        partial(seed_loaded, LOADED_TODOS, LOADED_POSTS, LOADED_EVENTS_PER_CALENDAR)
+    )
     return [
         Row("demo data: memory", demo.memory, "MB", measure="memory"),
         Row("loaded: memory", loaded.memory, "MB", measure="memory"),
