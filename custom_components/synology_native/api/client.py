@@ -443,12 +443,7 @@ class DsmClient:
         go through stream() instead.
         """
         async with self.stream(endpoint, params or {}) as chunks:
-            content = bytearray()
-            async for chunk in chunks:
-                content += chunk
-                if len(content) > MAX_RESPONSE_BYTES:
-                    raise _too_large(endpoint)
-            return bytes(content)
+            return bytes(await _gathered(chunks, endpoint))
 
     async def compound(
         self, calls: Sequence[Call], *, stop_when_error: bool = False
@@ -581,8 +576,13 @@ async def _bounded_body(
     """Read an answer whole, refusing one over MAX_RESPONSE_BYTES as soon as it is."""
     if (response.content_length or 0) > MAX_RESPONSE_BYTES:
         raise _too_large(endpoint)
+    return await _gathered(response.content.iter_chunked(STREAM_CHUNK_SIZE), endpoint)
+
+
+async def _gathered(chunks: AsyncIterator[bytes], endpoint: Endpoint) -> bytearray:
+    """Join chunks, refusing more than MAX_RESPONSE_BYTES as soon as there is."""
     body = bytearray()
-    async for chunk in response.content.iter_chunked(STREAM_CHUNK_SIZE):
+    async for chunk in chunks:
         body += chunk
         if len(body) > MAX_RESPONSE_BYTES:
             raise _too_large(endpoint)
